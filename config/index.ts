@@ -1,0 +1,176 @@
+/**
+ * orgsync's configuration: environment variables, optionally merged over a YAML or JSON file named by
+ * ORGSYNC_CONFIG. One zod schema per section; every problem is reported at once, by variable name,
+ * and no value is ever echoed (so a secret in the wrong variable does not end up in a log).
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { Secret } from './secret.js';
+import { SyncSettingsSchema } from './sync.js';
+
+export { Secret } from './secret.js';
+export type { SyncSettings } from './sync.js';
+
+const secret = (what: string) =>
+  z
+    .string({ error: `required: ${what}` })
+    .min(1, { error: `required: ${what}` })
+    .transform((value) => new Secret(value));
+
+const url = (what: string) =>
+  z.url({ protocol: /^https?$/, error: `expected an http(s) URL: ${what}` }).transform((u) => u.replace(/\/+$/, ''));
+
+const rps = (what: string, fallback: number) =>
+  z.coerce.number({ error: `expected a positive number: ${what}` }).positive({ error: `expected a positive number: ${what}` }).default(fallback);
+
+const commaList = (what: string) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
+    z.array(z.string().min(1), { error: `required: ${what}` }).min(1, { error: `required: ${what}` }),
+  );
+
+/** Extra headers for Knox, e.g. an API gateway's own auth header. Values are credentials. */
+const headerMap = z.preprocess(
+  (v) => {
+    if (typeof v !== 'string') return v;
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      return Symbol('invalid');
+    }
+  },
+  z.record(z.string(), z.string(), { error: 'expected a JSON object of header name to value' }).transform((headers) =>
+    Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, new Secret(value)])),
+  ),
+);
+
+export const TemporalConfigSchema = z.object({
+  address: z.string().min(1).default('127.0.0.1:7233'),
+  namespace: z.string().min(1).default('default'),
+  taskQueue: z.string().min(1).default('orgsync'),
+});
+
+export const KnoxConfigSchema = z.object({
+  baseUrl: url('base URL of the Knox Portal API, e.g. https://knox.example.com/api'),
+  systemId: z.string({ error: 'required: the System-ID (연계 아이디) Knox issued to orgsync' }).min(1, { error: 'required: the System-ID (연계 아이디) Knox issued to orgsync' }),
+  companyCodes: commaList('comma-separated Knox company codes, e.g. C60,C10'),
+  rps: rps('Knox requests per second', 10),
+  headers: headerMap.default({}),
+});
+
+export const WorkplaceConfigSchema = z.object({
+  baseUrl: url('WORKPLACE API gateway URL').default('https://workplace.apigw.ntruss.com'),
+  companyId: z.string({ error: 'required: the WORKPLACE company id (연동키) from Developers > Basic settings' }).min(1, { error: 'required: the WORKPLACE company id (연동키) from Developers > Basic settings' }),
+  accessKey: secret('the NCP access key id'),
+  secretKey: secret('the NCP secret key'),
+  apiKey: secret('the API Gateway API key').optional(),
+  rps: rps('WORKPLACE requests per second, across all workers', 10),
+  signatureVersion: z.enum(['v2', 'v1'], { error: 'expected v2 or v1' }).default('v2'),
+});
+
+export const StoreConfigSchema = z.object({
+  /** The staging store: a local directory, or a shared mount (NFS/NAS) when workers run on several hosts. */
+  dir: z.string().min(1).default('.orgsync/store'),
+});
+
+export const TelemetryConfigSchema = z.object({
+  /** host:port for the worker's Prometheus endpoint; empty turns it off. */
+  metricsAddress: z.string().default('127.0.0.1:9464'),
+  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+});
+
+export const ConfigSchema = z.object({
+  temporal: TemporalConfigSchema,
+  knox: KnoxConfigSchema,
+  workplace: WorkplaceConfigSchema,
+  store: StoreConfigSchema,
+  telemetry: TelemetryConfigSchema,
+  sync: SyncSettingsSchema,
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type TemporalConfig = z.infer<typeof TemporalConfigSchema>;
+export type KnoxConfig = z.infer<typeof KnoxConfigSchema>;
+export type WorkplaceConfig = z.infer<typeof WorkplaceConfigSchema>;
+export type Section = keyof Config;
+
+/** The environment contract: variable name → where it lands in the config. Documented in README. */
+export const ENV_VARS = {
+  TEMPORAL_ADDRESS: ['temporal', 'address'],
+  TEMPORAL_NAMESPACE: ['temporal', 'namespace'],
+  ORGSYNC_TASK_QUEUE: ['temporal', 'taskQueue'],
+  KNOX_BASE_URL: ['knox', 'baseUrl'],
+  KNOX_SYSTEM_ID: ['knox', 'systemId'],
+  KNOX_COMPANY_CODES: ['knox', 'companyCodes'],
+  KNOX_RPS: ['knox', 'rps'],
+  KNOX_HEADERS: ['knox', 'headers'],
+  WORKPLACE_BASE_URL: ['workplace', 'baseUrl'],
+  WORKPLACE_COMPANY_ID: ['workplace', 'companyId'],
+  NCP_ACCESS_KEY: ['workplace', 'accessKey'],
+  NCP_SECRET_KEY: ['workplace', 'secretKey'],
+  NCP_API_KEY: ['workplace', 'apiKey'],
+  WORKPLACE_RPS: ['workplace', 'rps'],
+  WORKPLACE_SIGNATURE: ['workplace', 'signatureVersion'],
+  ORGSYNC_STORE_DIR: ['store', 'dir'],
+  ORGSYNC_METRICS_ADDRESS: ['telemetry', 'metricsAddress'],
+  ORGSYNC_LOG_LEVEL: ['telemetry', 'logLevel'],
+} as const satisfies Record<string, readonly [Section, string]>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`orgsync configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+type RawConfig = Record<string, Record<string, unknown>>;
+
+function readConfigFile(path: string): RawConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`ORGSYNC_CONFIG: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`]);
+  }
+  let parsed: unknown;
+  try {
+    parsed = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new ConfigError([`ORGSYNC_CONFIG: ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`]);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError([`ORGSYNC_CONFIG: ${path} must hold an object with sections such as knox:, workplace:, sync:`]);
+  return parsed as RawConfig;
+}
+
+/** Where a config path comes from, for error messages: the env var if there is one, else the file key. */
+function describePath(path: readonly PropertyKey[]): string {
+  const [section, key] = path;
+  const envName = Object.entries(ENV_VARS).find(([, [s, k]]) => s === section && k === key)?.[0];
+  const dotted = path.map(String).join('.');
+  return envName ? envName : `${dotted} (config file)`;
+}
+
+/**
+ * Builds the config from `env` (process.env by default) over the optional ORGSYNC_CONFIG file.
+ * `sections` lists what the caller needs: a CLI that only talks to Temporal asks for ['temporal'].
+ */
+export function loadConfig<S extends Section>(
+  sections: readonly S[],
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<Config, S> {
+  const raw: RawConfig = env.ORGSYNC_CONFIG ? readConfigFile(env.ORGSYNC_CONFIG) : {};
+  for (const [name, [section, key]] of Object.entries(ENV_VARS)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    (raw[section] ??= {})[key] = value;
+  }
+  const schema = ConfigSchema.pick(Object.fromEntries(sections.map((s) => [s, true])) as Record<S, true>);
+  const input = Object.fromEntries(sections.map((s) => [s, raw[s] ?? {}]));
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${describePath(issue.path)}: ${issue.message}`));
+  }
+  return result.data as Pick<Config, S>;
+}

@@ -1,0 +1,28 @@
+/**
+ * One Temporal dev server for the whole test run (or the one TEMPORAL_ADDRESS names), handed to every
+ * test file through vitest's provide/inject. Each test then uses its own task queue and workflow ids.
+ */
+import type { TestProject } from 'vitest/node';
+import { startDevServer, type DevServer } from '../scripts/temporal-dev-server.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+  }
+}
+
+let server: DevServer | undefined;
+
+export async function setup(project: TestProject): Promise<void> {
+  const existing = process.env.TEMPORAL_ADDRESS;
+  if (existing) {
+    project.provide('temporalAddress', existing);
+    return;
+  }
+  server = await startDevServer();
+  project.provide('temporalAddress', server.address);
+}
+
+export async function teardown(): Promise<void> {
+  await server?.stop();
+}
