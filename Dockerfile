@@ -1,0 +1,9 @@
+# The orgsync worker. glibc base: @temporalio/core-bridge ships no musl (Alpine) build.
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev && npm cache clean --force
+COPY . .
+USER node
+CMD ["npx", "tsx", "worker/main.ts"]
