@@ -1,0 +1,132 @@
+/**
+ * The run's Knox snapshot. Each dataset is read from Knox at most once per run (by the first stage that
+ * needs it) and kept in the staging store, so every stage of a run sees the same Knox, a retried or
+ * resumed stage does not read Knox again, and workflow history carries only the counts.
+ */
+import type { SyncSettings } from '../config/index.js';
+import type { KnoxClient, KnoxEmployee, KnoxInvalidRecord, KnoxOrganization, KnoxTitle } from '../knox/index.js';
+import { runFolder, type StagingStore } from '../store/index.js';
+import type { KnoxDataset, KnoxSnapshot } from './stages/spec.js';
+
+interface StoredDataset<T> {
+  dataset: KnoxDataset;
+  readAt: string;
+  calls: number;
+  rows: T[];
+  invalid: KnoxInvalidRecord[];
+  /** Rows per company: a company that answers with nothing is visible in the summary. */
+  perCompany: Record<string, number>;
+}
+
+export interface SnapshotSummary {
+  dataset: KnoxDataset;
+  rows: number;
+  invalid: number;
+  calls: number;
+  perCompany: Record<string, number>;
+  /** True when this call found the dataset already read for the run. */
+  reused: boolean;
+}
+
+/** The employee attributes orgsync maps (README "Mapping"); Knox is asked for these only (resultType optional). */
+const MAPPED_ATTRIBUTES = [
+  'epId', 'userId', 'employeeNumber', 'emailAddress', 'fullName', 'enFullName', 'companyCode', 'departmentCode',
+  'titleCode', 'titleName', 'enTitleName', 'titleSortOrder', 'gradeName', 'enGradeName', 'jobCode', 'jobName',
+  'employeeStatus', 'mobile', 'officeTelNumber', 'nickName',
+] as const;
+
+export function employeeAttributes(settings: SyncSettings): string[] {
+  return [...new Set<string>([...MAPPED_ATTRIBUTES, ...settings.additionalAttributes.map((a) => a.source)])];
+}
+
+const datasetKey = (runId: string, dataset: KnoxDataset) => `${runFolder(runId)}/knox/${dataset}.json`;
+
+export interface SnapshotDeps {
+  knox: KnoxClient;
+  store: StagingStore;
+  settings: SyncSettings;
+  companyCodes: readonly string[];
+}
+
+/** Reads `dataset` from Knox for every configured company, unless this run already has it. */
+export async function takeSnapshot(
+  deps: SnapshotDeps,
+  runId: string,
+  dataset: KnoxDataset,
+  options: { signal?: AbortSignal; onProgress?: (detail: unknown) => void } = {},
+): Promise<SnapshotSummary> {
+  const key = datasetKey(runId, dataset);
+  const existing = await deps.store.readJson<StoredDataset<unknown>>(key);
+  if (existing) return summarize(existing, true);
+
+  const { signal, onProgress } = options;
+  let stored: StoredDataset<unknown>;
+  if (dataset === 'employees') {
+    // Employees are enumerated per department, so the departments come first (from this run's snapshot).
+    await takeSnapshot(deps, runId, 'organizations', options);
+    const organizations = (await deps.store.readJson<StoredDataset<KnoxOrganization>>(datasetKey(runId, 'organizations')))!.rows;
+    stored = await readAll(dataset, deps.companyCodes, (company) =>
+      deps.knox.listEmployees(company, {
+        departmentCodes: organizations.filter((o) => o.companyCode === company).map((o) => o.departmentCode),
+        attributes: employeeAttributes(deps.settings),
+        signal,
+        onProgress: (p) => onProgress?.({ company, ...p }),
+      }),
+    );
+  } else if (dataset === 'organizations') {
+    stored = await readAll(dataset, deps.companyCodes, (company) => deps.knox.listOrganizations(company, { signal }));
+  } else {
+    stored = await readAll(dataset, deps.companyCodes, (company) => deps.knox.listTitles(company, { signal }));
+  }
+  await deps.store.writeJson(key, stored);
+  return summarize(stored, false);
+}
+
+async function readAll<T>(
+  dataset: KnoxDataset,
+  companies: readonly string[],
+  read: (company: string) => Promise<{ rows: T[]; invalid: KnoxInvalidRecord[]; calls: number }>,
+): Promise<StoredDataset<T>> {
+  const stored: StoredDataset<T> = { dataset, readAt: new Date().toISOString(), calls: 0, rows: [], invalid: [], perCompany: {} };
+  for (const company of companies) {
+    const listing = await read(company);
+    stored.rows.push(...listing.rows);
+    stored.invalid.push(...listing.invalid);
+    stored.calls += listing.calls;
+    stored.perCompany[company] = listing.rows.length;
+  }
+  return stored;
+}
+
+function summarize(stored: StoredDataset<unknown>, reused: boolean): SnapshotSummary {
+  return { dataset: stored.dataset, rows: stored.rows.length, invalid: stored.invalid.length, calls: stored.calls, perCompany: stored.perCompany, reused };
+}
+
+/** Per-process cache: a run's snapshot never changes, and five stages read the employees one. */
+const cache = new Map<string, Promise<StoredDataset<unknown> | undefined>>();
+
+function load<T>(store: StagingStore, runId: string, dataset: KnoxDataset): Promise<StoredDataset<T>> {
+  const key = `${store.root}|${datasetKey(runId, dataset)}`;
+  let loaded = cache.get(key);
+  if (!loaded) {
+    loaded = store.readJson<StoredDataset<unknown>>(datasetKey(runId, dataset));
+    cache.set(key, loaded);
+    while (cache.size > 6) cache.delete(cache.keys().next().value!);
+  }
+  return loaded.then((found) => {
+    if (!found) {
+      cache.delete(key);
+      throw new Error(`run ${runId} has no Knox ${dataset} snapshot in the staging store (${store.root})`);
+    }
+    return found as StoredDataset<T>;
+  });
+}
+
+export function snapshotReader(store: StagingStore, runId: string): KnoxSnapshot {
+  return {
+    titles: async () => (await load<KnoxTitle>(store, runId, 'titles')).rows,
+    organizations: async () => (await load<KnoxOrganization>(store, runId, 'organizations')).rows,
+    employees: async () => (await load<KnoxEmployee>(store, runId, 'employees')).rows,
+    invalidEmployees: async () => (await load<KnoxEmployee>(store, runId, 'employees')).invalid,
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Plans and outcomes in the staging store. A plan is written once and never changed, in chunks, so a
+ * write activity loads only the 1,000 items around the one it applies; the chunk cache makes the
+ * next 999 free. Outcome lists (failed and skipped items) are append-only JSON lines per stage.
+ */
+import { randomUUID } from 'node:crypto';
+import { runFolder, type StagingStore } from '../store/index.js';
+import type { ItemOutcome, OperationCounts, Pass, StageName } from '../workflows/definitions.js';
+import type { GuardVerdict, OrderedPlan, PlanItem } from './plan.js';
+
+const CHUNK = 1_000;
+
+export interface PlanMeta {
+  ref: string;
+  runId: string;
+  stage: StageName;
+  createdAt: string;
+  total: number;
+  waves: OrderedPlan<unknown>['waves'];
+  ops: Record<Pass, OperationCounts>;
+  unchanged: number;
+  sourceCount: number;
+  targetCount: number;
+  invalid: number;
+  guard: GuardVerdict;
+}
+
+export async function writePlan(
+  store: StagingStore,
+  meta: Omit<PlanMeta, 'ref' | 'total' | 'createdAt'>,
+  plan: OrderedPlan<unknown>,
+  recordedBase: ReadonlyMap<string, unknown> | undefined,
+): Promise<PlanMeta> {
+  const ref = `${runFolder(meta.runId)}/plans/${meta.stage}-${randomUUID().slice(0, 8)}`;
+  for (let start = 0; start < plan.items.length; start += CHUNK) {
+    await store.writeJson(`${ref}/items-${start / CHUNK}.json`, plan.items.slice(start, start + CHUNK));
+  }
+  if (recordedBase) await store.writeJson(`${ref}/target.json`, Object.fromEntries(recordedBase));
+  const full: PlanMeta = { ...meta, ref, total: plan.items.length, createdAt: new Date().toISOString() };
+  // meta.json last: a plan is readable only once all of it is there.
+  await store.writeJson(`${ref}/meta.json`, full);
+  return full;
+}
+
+/** Per-process cache of plan chunks (immutable, so never stale). Bounded: a worker serves a few stages at once. */
+const chunkCache = new Map<string, Promise<PlanItem[]>>();
+const CACHE_LIMIT = 64;
+
+function chunk(store: StagingStore, ref: string, n: number): Promise<PlanItem[]> {
+  const key = `${store.root}|${ref}|${n}`;
+  let cached = chunkCache.get(key);
+  if (!cached) {
+    cached = store.readJson<PlanItem[]>(`${ref}/items-${n}.json`).then((items) => {
+      if (!items) throw new Error(`plan ${ref} has no chunk ${n}: the staging store was cleaned or is not shared by this worker`);
+      return items;
+    });
+    cached.catch(() => chunkCache.delete(key));
+    chunkCache.set(key, cached);
+    if (chunkCache.size > CACHE_LIMIT) chunkCache.delete(chunkCache.keys().next().value!);
+  }
+  return cached;
+}
+
+export async function readPlanItems(store: StagingStore, ref: string, start: number, end: number): Promise<PlanItem[]> {
+  const items: PlanItem[] = [];
+  for (let n = Math.floor(start / CHUNK); n * CHUNK < end; n++) {
+    for (const item of await chunk(store, ref, n)) if (item.i >= start && item.i < end) items.push(item);
+  }
+  return items;
+}
+
+export async function readPlanItem(store: StagingStore, ref: string, index: number): Promise<PlanItem> {
+  const item = (await chunk(store, ref, Math.floor(index / CHUNK)))[index % CHUNK];
+  if (!item || item.i !== index) throw new Error(`plan ${ref} has no item ${index}`);
+  return item;
+}
+
+export async function readPlanMeta(store: StagingStore, ref: string): Promise<PlanMeta> {
+  const meta = await store.readJson<PlanMeta>(`${ref}/meta.json`);
+  if (!meta) throw new Error(`plan ${ref} is not in the staging store at ${store.root}`);
+  return meta;
+}
+
+export const outcomesKey = (runId: string, stage: StageName) => `${runFolder(runId)}/outcomes/${stage}.jsonl`;
+
+export function appendOutcomes(store: StagingStore, runId: string, outcomes: readonly ItemOutcome[]): Promise<void[]> {
+  const byStage = new Map<StageName, ItemOutcome[]>();
+  for (const outcome of outcomes) {
+    const list = byStage.get(outcome.stage);
+    if (list) list.push(outcome);
+    else byStage.set(outcome.stage, [outcome]);
+  }
+  return Promise.all([...byStage].map(([stage, list]) => store.appendLines(outcomesKey(runId, stage), list)));
+}
+
+/** Every failed or skipped item of a run so far, all stages. */
+export async function readRunOutcomes(store: StagingStore, runId: string): Promise<ItemOutcome[]> {
+  const files = await store.list(`${runFolder(runId)}/outcomes`);
+  const lists = await Promise.all(files.map((f) => store.readLines<ItemOutcome>(`${runFolder(runId)}/outcomes/${f}`)));
+  return lists.flat();
+}
+
+export const recordedStateKey = (stage: StageName) => `state/${stage}.json`;

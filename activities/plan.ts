@@ -1,0 +1,234 @@
+/**
+ * Planning, as pure functions: compare the mapped Knox state with WORKPLACE's, and produce the writes
+ * that make them equal, ordered so that every write's prerequisites come first. Nothing here does I/O,
+ * so every rule (delta, ordering, dependency skips, the deletion guard) is unit-tested directly.
+ */
+import type { ItemOutcome, Operation, Pass, StageName } from '../workflows/definitions.js';
+
+/** What Knox says one object should be, after mapping. */
+export interface DesiredEntry<V> {
+  value: V;
+  /** Shown next to the key in the UI and reports (a person's or department's name). */
+  label?: string;
+  /** Objects this one needs (an employee's department, grade, job title; a department's parent). */
+  dependsOn?: Dependency[];
+}
+
+export interface Dependency {
+  stage: StageName;
+  key: string;
+  /** How the dependent names it: "department", "grade" … */
+  role: string;
+}
+
+export interface PlanItem<B = unknown> {
+  /** Position in the plan; items run in index order, wave by wave. */
+  i: number;
+  op: Operation;
+  key: string;
+  label?: string;
+  pass: Pass;
+  wave: number;
+  /** The write's payload (create/update); a delete has none. */
+  body?: B;
+  /** Fields that differ, for an update: shown in the UI and the report. */
+  changes?: string[];
+  /**
+   * Objects that must exist for this write to make sense. Checked when the item's page is read, so a
+   * dependency that failed earlier in the run (this stage or an earlier one) skips it, with the cause.
+   */
+  dependsOn?: Dependency[];
+  /** Decided at plan time: the item is not attempted. */
+  skip?: { code: string; message: string };
+  /** A read that must pass before this write runs. */
+  check?: 'representativeAdmin';
+}
+
+/** An item before it has a place in the plan. */
+export type DraftItem<B = unknown> = Omit<PlanItem<B>, 'i' | 'wave' | 'pass'> & { wave?: number; pass?: Pass };
+
+export interface DeltaOptions<V, C, B> {
+  /** The fields compared; an update is planned when one differs. */
+  fields: readonly (keyof V & string)[];
+  /** The write payload for a create or update. Defaults to the desired value. */
+  body?: (key: string, desired: V, current: C | undefined) => B;
+  /** Keys that must not be deleted even though Knox did not return them (invalid or skipped records). */
+  protect?: ReadonlySet<string>;
+  /** Whether deleting a key absent from Knox is allowed at all (e.g. the leaver policy). */
+  deletes?: boolean;
+  deleteLabel?: (key: string, current: C) => string | undefined;
+}
+
+export interface Delta<B> {
+  items: DraftItem<B>[];
+  unchanged: number;
+}
+
+/**
+ * The writes that turn `current` into `desired`, per key. Unchanged keys produce nothing. `current` is
+ * WORKPLACE's object as read back (it may carry more fields than orgsync writes; only `fields` count).
+ */
+export function delta<V extends object, C extends object = V, B = V>(
+  desired: ReadonlyMap<string, DesiredEntry<V>>,
+  current: ReadonlyMap<string, C>,
+  options: DeltaOptions<V, C, B>,
+): Delta<B> {
+  const items: DraftItem<B>[] = [];
+  let unchanged = 0;
+  const body = (options.body ?? ((_key: string, value: V) => value)) as (key: string, d: V, c: C | undefined) => B;
+  for (const [key, entry] of desired) {
+    const existing = current.get(key);
+    const base = { key, label: entry.label, dependsOn: entry.dependsOn };
+    if (existing === undefined) {
+      items.push({ ...base, op: 'create', body: body(key, entry.value, undefined) });
+      continue;
+    }
+    const changes = changedFields(entry.value, existing, options.fields);
+    if (changes.length === 0) unchanged++;
+    else items.push({ ...base, op: 'update', body: body(key, entry.value, existing), changes });
+  }
+  if (options.deletes !== false) {
+    for (const [key, existing] of current) {
+      if (desired.has(key) || options.protect?.has(key)) continue;
+      items.push({ key, op: 'delete', label: options.deleteLabel?.(key, existing) });
+    }
+  }
+  return { items, unchanged };
+}
+
+/** Fields whose values differ, treating absent, null and '' alike (WORKPLACE echoes optional strings either way). */
+export function changedFields<V extends object>(desired: V, current: object, fields: readonly (keyof V & string)[]): string[] {
+  return fields.filter((field) => !sameValue(desired[field], (current as Record<string, unknown>)[field]));
+}
+
+export function sameValue(a: unknown, b: unknown): boolean {
+  return stableJson(normalize(a)) === stableJson(normalize(b));
+}
+
+function normalize(value: unknown): unknown {
+  if (value === null || value === undefined || value === '') return undefined;
+  if (Array.isArray(value)) return value.length === 0 ? undefined : value.map(normalize);
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => [k, normalize(v)] as const)
+      .filter(([, v]) => v !== undefined);
+    return entries.length === 0 ? undefined : Object.fromEntries(entries);
+  }
+  if (typeof value === 'number') return String(value);
+  return value;
+}
+
+function stableJson(value: unknown): string {
+  if (value === undefined) return '';
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    return `{${Object.keys(record)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson(record[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Depth of each key in a parent tree: roots 0. Used to create parents before children (ascending)
+ * and delete children before parents (descending). A key on a cycle gets depth -1.
+ */
+export function treeDepths(parents: ReadonlyMap<string, string | undefined>): Map<string, number> {
+  const depths = new Map<string, number>();
+  const depthOf = (key: string, seen: Set<string>): number => {
+    const known = depths.get(key);
+    if (known !== undefined) return known;
+    if (seen.has(key)) return -1;
+    seen.add(key);
+    const parent = parents.get(key);
+    const depth = parent === undefined || !parents.has(parent) ? 0 : depthOf(parent, seen);
+    const mine = depth < 0 ? -1 : parent === undefined || !parents.has(parent) ? 0 : depth + 1;
+    depths.set(key, mine);
+    return mine;
+  };
+  for (const key of parents.keys()) depthOf(key, new Set());
+  return depths;
+}
+
+/** Keys of earlier stages that do not exist in WORKPLACE because their create failed or was skipped. */
+export type MissingKeys = ReadonlyMap<StageName, ReadonlyMap<string, ItemOutcome>>;
+
+export function missingKeysFrom(outcomes: readonly ItemOutcome[]): Map<StageName, Map<string, ItemOutcome>> {
+  const missing = new Map<StageName, Map<string, ItemOutcome>>();
+  for (const outcome of outcomes) {
+    if (outcome.op !== 'create' && outcome.op !== 'read') continue;
+    let forStage = missing.get(outcome.stage);
+    if (!forStage) missing.set(outcome.stage, (forStage = new Map()));
+    if (!forStage.has(outcome.key)) forStage.set(outcome.key, outcome);
+  }
+  return missing;
+}
+
+/** Why a create or update cannot run because something it needs does not exist, or undefined. */
+export function brokenDependency(item: Pick<PlanItem, 'op' | 'dependsOn'>, missing: MissingKeys): { code: string; message: string } | undefined {
+  if (item.op === 'delete') return undefined;
+  for (const dependency of item.dependsOn ?? []) {
+    const cause = missing.get(dependency.stage)?.get(dependency.key);
+    if (!cause) continue;
+    return { code: 'DEPENDENCY_FAILED', message: `${dependency.role} ${dependency.key} ${cause.outcome === 'failed' ? 'failed' : 'was skipped'}: ${cause.message}` };
+  }
+  return undefined;
+}
+
+export interface GuardSettings {
+  maxShare: number;
+  maxCount: number;
+}
+
+export interface GuardVerdict {
+  holds: boolean;
+  deletions: number;
+  existing: number;
+  reason: string;
+}
+
+/**
+ * The deletion guard. Holds when the plan deletes more than maxCount objects or more than maxShare of
+ * what exists, and always when Knox returned nothing for a stage that has objects in WORKPLACE:
+ * an empty read never deletes anything without an operator.
+ */
+export function deletionGuard(deletions: number, existing: number, sourceCount: number, settings: GuardSettings): GuardVerdict {
+  const base = { deletions, existing };
+  if (deletions === 0) return { ...base, holds: false, reason: 'no deletions' };
+  if (sourceCount === 0) return { ...base, holds: true, reason: `Knox returned nothing, which would delete all ${existing}` };
+  if (deletions > settings.maxCount) return { ...base, holds: true, reason: `${deletions} deletions is more than ${settings.maxCount}` };
+  if (deletions > settings.maxShare * existing) {
+    return { ...base, holds: true, reason: `${deletions} of ${existing} (${percent(deletions / existing)}) is more than ${percent(settings.maxShare)}` };
+  }
+  return { ...base, holds: false, reason: 'within limits' };
+}
+
+const percent = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 1 : 0)}%`;
+
+export interface OrderedPlan<B> {
+  items: PlanItem<B>[];
+  /** Index ranges [start, end) of each wave, per pass, in the order they run. */
+  waves: Record<Pass, { start: number; end: number }[]>;
+}
+
+const PASS_ORDER: Record<Pass, number> = { main: 0, followUp: 1 };
+
+/** Gives each item its place: by pass, then wave, then key (stable, so reruns produce the same plan). */
+export function order<B>(drafts: readonly DraftItem<B>[]): OrderedPlan<B> {
+  const sorted = drafts
+    .map((d) => ({ ...d, pass: d.pass ?? 'main', wave: d.wave ?? 0 }))
+    .sort((a, b) => PASS_ORDER[a.pass] - PASS_ORDER[b.pass] || a.wave - b.wave || compareKeys(a.key, b.key) || a.op.localeCompare(b.op));
+  const items: PlanItem<B>[] = sorted.map((item, i) => ({ ...item, i }));
+  const waves: OrderedPlan<B>['waves'] = { main: [], followUp: [] };
+  for (const item of items) {
+    const list = waves[item.pass];
+    const last = list.at(-1);
+    if (last && items[last.start]!.wave === item.wave) last.end = item.i + 1;
+    else list.push({ start: item.i, end: item.i + 1 });
+  }
+  return { items, waves };
+}
+
+const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,0 +1,32 @@
+/**
+ * 부재항목 absence items. Knox has no attendance categories, so they come from `sync.absenceItems`
+ * in the config file; endpoints are workplace.md's assumption. With none configured the stage does
+ * nothing at all: an empty list is "not set up", never "delete every absence item".
+ */
+import type { AbsenceBody } from '../../workplace/index.js';
+import { delta, type DesiredEntry } from '../plan.js';
+import { defineStage, i18n, type StageDraft } from './spec.js';
+
+export const absenceItems = defineStage<AbsenceBody>({
+  stage: 'absenceItems',
+  entity: 'absence item',
+  knox: [],
+  target: 'listed',
+  upsert: true,
+
+  async plan(ctx): Promise<StageDraft<AbsenceBody>> {
+    const configured = ctx.settings.absenceItems;
+    if (configured.length === 0) return { items: [], unchanged: 0, sourceCount: 0, targetCount: 0, invalid: [] };
+    const desired = new Map<string, DesiredEntry<AbsenceBody>>(
+      configured.map((a) => [a.key, { label: a.name, value: { name: a.name, i18nNames: a.i18nNames ?? i18n({ ko_KR: a.name }), halfDayYn: a.halfDayYn, sortOrder: a.sortOrder } }]),
+    );
+    const current = new Map((await ctx.workplace.absences.list({ signal: ctx.signal })).map((a) => [a.externalKey, a]));
+    const { items, unchanged } = delta(desired, current, { fields: ['name', 'i18nNames', 'halfDayYn', 'sortOrder'], deleteLabel: (_key, a) => a.name });
+    return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid: [] };
+  },
+
+  apply(client, op, item, signal) {
+    if (op === 'delete') return client.absences.remove(item.key, { signal });
+    return client.absences[op](item.key, item.body!, { signal });
+  },
+});

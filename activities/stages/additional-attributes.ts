@@ -1,0 +1,148 @@
+/**
+ * 추가정보 additional attributes: the definitions configured in `sync.additionalAttributes`, and each
+ * employee's value taken from the named Knox attribute. Definitions come first (wave 0), then values
+ * (wave 1), then deletions of definitions no longer configured (wave 2). Values cannot be listed
+ * (workplace.md §2.8): their target is what the last run recorded, or one GET each on a first run.
+ * Seed 000: needs the employee stage on; config refuses it otherwise.
+ */
+import type { AdditionalAttribute } from '../../config/index.js';
+import type { KnoxEmployee } from '../../knox/index.js';
+import type { AttributeDefinitionBody } from '../../workplace/index.js';
+import { delta, type DesiredEntry, type DraftItem } from '../plan.js';
+import { departmentScope } from './mapping.js';
+import { defineStage, i18n, readEach, type StageDraft } from './spec.js';
+
+interface Value {
+  fieldData: string;
+}
+type Body = AttributeDefinitionBody | Value;
+
+const valueKey = (employeeKey: string, attributeKey: string) => `${employeeKey}/${attributeKey}`;
+const isValueKey = (key: string) => key.includes('/');
+
+export const additionalAttributes = defineStage<Body>({
+  stage: 'additionalAttributes',
+  entity: 'additional attribute',
+  knox: ['organizations', 'employees'],
+  target: 'recorded',
+  upsert: true,
+
+  async plan(ctx): Promise<StageDraft<Body>> {
+    const attributes = ctx.settings.additionalAttributes;
+
+    // Definitions: listed by WORKPLACE. Its list may omit externalKey (seed 003 example), so fall back to the name.
+    const byName = new Map(attributes.map((a) => [a.name, a.key]));
+    const listed = await ctx.workplace.attributeDefinitions.list({ signal: ctx.signal });
+    const currentDefinitions = new Map(listed.flatMap((d) => {
+      const key = d.externalKey ?? byName.get(d.name);
+      return key ? [[key, comparable(d)] as const] : [];
+    }));
+    const desiredDefinitions = new Map<string, DesiredEntry<AttributeDefinitionBody>>(attributes.map((a) => [a.key, { label: a.name, value: definitionBody(a) }]));
+    const definitions = delta(desiredDefinitions, currentDefinitions, {
+      fields: ['fieldType', 'name', 'i18nNames', 'searchDispYn', 'attrItemList'],
+      body: (_key, value, existing): AttributeDefinitionBody => (existing ? value : { ...value, fieldUsedType: 'MEM' }),
+      deleteLabel: (_key, d) => d.name,
+    });
+
+    // Values, per employee in scope and attribute.
+    const [organizations, people] = await Promise.all([ctx.knox.organizations(), ctx.knox.employees()]);
+    const { included } = departmentScope(organizations, ctx.settings);
+    const inScope = people.filter((p) => included.has(p.departmentCode));
+    const desiredValues = new Map<string, DesiredEntry<Value>>();
+    const keys: string[] = [];
+    for (const person of inScope) {
+      for (const attribute of attributes) {
+        const key = valueKey(person.epId, attribute.key);
+        keys.push(key);
+        const fieldData = valueOf(person, attribute);
+        if (fieldData === undefined) continue;
+        desiredValues.set(key, {
+          label: `${person.fullName} · ${attribute.name}`,
+          value: { fieldData },
+          dependsOn: [
+            { stage: 'employees', key: person.epId, role: 'employee' },
+            { stage: 'additionalAttributes', key: attribute.key, role: 'attribute definition' },
+          ],
+        });
+      }
+    }
+    const recorded = await ctx.recorded<Value>();
+    const wanted = new Set(keys);
+    const currentValues = recorded
+      ? new Map([...recorded].filter(([key]) => isValueKey(key) && wanted.has(key)))
+      : await readEach(keys, async (key) => {
+          const [employeeKey, attributeKey] = key.split('/') as [string, string];
+          const found = await ctx.workplace.attributeValues.get(employeeKey, attributeKey, { signal: ctx.signal });
+          return found?.fieldData ? { fieldData: found.fieldData } : undefined;
+        }, ctx);
+    const values = delta(desiredValues, currentValues, { fields: ['fieldData'] });
+
+    const items: DraftItem<Body>[] = [
+      ...definitions.items.map((item) => ({ ...item, wave: item.op === 'delete' ? 2 : 0 })),
+      ...values.items.map((item) => ({ ...item, wave: 1 })),
+    ];
+    return {
+      items,
+      unchanged: definitions.unchanged + values.unchanged,
+      sourceCount: desiredDefinitions.size + desiredValues.size,
+      targetCount: currentDefinitions.size + currentValues.size,
+      invalid: [],
+      current: currentValues,
+    };
+  },
+
+  apply(client, op, item, signal) {
+    if (!isValueKey(item.key)) {
+      if (op === 'delete') return client.attributeDefinitions.remove(item.key, { signal });
+      return client.attributeDefinitions[op](item.key, item.body as AttributeDefinitionBody, { signal });
+    }
+    const [employeeKey, attributeKey] = item.key.split('/') as [string, string];
+    if (op === 'delete') return client.attributeValues.remove(employeeKey, attributeKey, { signal });
+    return client.attributeValues[op](employeeKey, attributeKey, item.body as Value, { signal });
+  },
+});
+
+function definitionBody(a: AdditionalAttribute): AttributeDefinitionBody {
+  return {
+    fieldType: a.fieldType,
+    name: a.name,
+    i18nNames: a.i18nNames,
+    searchDispYn: a.searchDispYn,
+    userDispYn: a.userDispYn,
+    userMod: a.userMod,
+    ...(a.fieldType === 'SELECT'
+      ? { attrItemList: a.items.map((item, order) => ({ externalKey: item.key, itemName: item.name, i18nItemNames: item.i18nNames, fieldTypeItemOrd: order })) }
+      : {}),
+  };
+}
+
+/** The fields WORKPLACE's list returns faithfully (it shows `userModYn`, not `userMod`, and may omit item keys). */
+function comparable(d: { name: string; fieldType?: string; i18nNames?: unknown; searchDispYn?: string; attrItemList?: readonly { itemName?: string; i18nItemNames?: unknown; fieldTypeItemOrd?: number }[] }) {
+  return {
+    name: d.name,
+    fieldType: d.fieldType,
+    i18nNames: d.i18nNames,
+    searchDispYn: d.searchDispYn,
+    attrItemList: d.attrItemList?.map((i) => ({ itemName: i.itemName, i18nItemNames: i.i18nItemNames, fieldTypeItemOrd: i.fieldTypeItemOrd })),
+  };
+}
+
+/** The Knox value in WORKPLACE's format for the field type; undefined when Knox has none (the value is cleared). */
+function valueOf(person: KnoxEmployee, attribute: AdditionalAttribute): string | undefined {
+  const raw = (person as Record<string, unknown>)[attribute.source];
+  const text = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : '';
+  if (!text) return undefined;
+  switch (attribute.fieldType) {
+    case 'INPUT':
+      return text;
+    case 'YESNO':
+      return /^[YT]$/i.test(text) ? 'Y' : /^[NF]$/i.test(text) ? 'N' : undefined;
+    case 'DATE': {
+      const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(text);
+      return m ? `${m[1]}-${m[2]}-${m[3]}` : undefined;
+    }
+    case 'SELECT':
+      return attribute.items.find((item) => item.value === text)?.key;
+  }
+}
+

@@ -1,0 +1,122 @@
+/**
+ * 부서 departments. Source: Knox /organizations of each company. Key: departmentCode; parent:
+ * uprDepartmentCode, or '#' at the top (workplace.md §2.4).
+ * - main pass: creates and updates, parents before children (one wave per tree depth). The head
+ *   already in WORKPLACE is kept as it is, because the new head may not exist yet.
+ * - follow-up pass (after employees): heads (deptLeaderExternalKey, Decisions table), then deletions,
+ *   deepest first, once their people have moved.
+ */
+import type { DepartmentBody } from '../../workplace/index.js';
+import type { ItemOutcome } from '../../workflows/definitions.js';
+import { delta, treeDepths, type DesiredEntry, type DraftItem } from '../plan.js';
+import { departmentHeads, departmentScope } from './mapping.js';
+import { defineStage, i18n, type StageDraft } from './spec.js';
+
+const ROOT = '#';
+const FIELDS = ['name', 'i18nNames', 'parentDeptExternalKey', 'dispOrd'] as const;
+
+type Desired = Omit<DepartmentBody, 'deptLeaderExternalKey'>;
+
+export const departments = defineStage<DepartmentBody>({
+  stage: 'departments',
+  entity: 'department',
+  knox: ['organizations', 'employees'],
+  target: 'listed',
+  upsert: true,
+
+  async plan(ctx): Promise<StageDraft<DepartmentBody>> {
+    const organizations = await ctx.knox.organizations();
+    const { included } = departmentScope(organizations, ctx.settings);
+    const invalid: ItemOutcome[] = [];
+    const desired = new Map<string, DesiredEntry<Desired>>();
+    for (const org of included.values()) {
+      const parent = org.uprDepartmentCode?.trim() || ROOT;
+      if (parent !== ROOT && !included.has(parent)) {
+        // Not an excluded hidden parent (departmentScope excludes the whole subtree): Knox names a parent it does not list.
+        invalid.push({ stage: 'departments', key: org.departmentCode, label: org.departmentName, op: 'read', outcome: 'failed', code: 'KNOX_UNKNOWN_PARENT', message: `parent department ${parent} is not in Knox's organization list` });
+        continue;
+      }
+      desired.set(org.departmentCode, {
+        label: org.departmentName,
+        value: {
+          name: org.departmentName,
+          i18nNames: i18n({ ko_KR: org.departmentName, en_US: org.enDepartmentName }),
+          deptExternalKey: org.departmentCode,
+          parentDeptExternalKey: parent,
+          dispOrd: String(org.departmentOrder?.trim() || '0'),
+        },
+        dependsOn: parent === ROOT ? [] : [{ stage: 'departments', key: parent, role: 'parent department' }],
+      });
+    }
+    // A child whose parent is invalid cannot be created either: drop it, and report why.
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const [code, entry] of desired) {
+        const parent = entry.value.parentDeptExternalKey;
+        if (parent !== ROOT && !desired.has(parent)) {
+          desired.delete(code);
+          invalid.push({ stage: 'departments', key: code, label: entry.label, op: 'read', outcome: 'failed', code: 'KNOX_UNKNOWN_PARENT', message: `parent department ${parent} cannot be synced` });
+          changed = true;
+        }
+      }
+    }
+
+    const current = new Map((await ctx.workplace.departments.list({ signal: ctx.signal })).map((d) => [d.externalKey, d]));
+    const { items, unchanged } = delta(desired, current, {
+      fields: FIELDS,
+      // Keep the head WORKPLACE has: the follow-up pass sets the new one once it exists.
+      body: (_key, value, existing): DepartmentBody => ({ ...value, ...(existing?.deptLeaderExternalKey ? { deptLeaderExternalKey: existing.deptLeaderExternalKey } : {}) }),
+      protect: new Set(invalid.map((i) => i.key)),
+      deleteLabel: (_key, d) => d.name,
+    });
+
+    const desiredDepth = treeDepths(new Map([...desired].map(([code, e]) => [code, e.value.parentDeptExternalKey])));
+    const currentDepth = treeDepths(new Map([...current].map(([code, d]) => [code, d.parentDeptExternalKey])));
+    const deepest = Math.max(0, ...currentDepth.values());
+    for (const item of items) {
+      if (item.op === 'delete') {
+        item.pass = 'followUp';
+        // Children before parents; heads (wave 0) before any deletion.
+        item.wave = 1 + deepest - Math.max(0, currentDepth.get(item.key) ?? 0);
+      } else item.wave = Math.max(0, desiredDepth.get(item.key) ?? 0);
+    }
+
+    items.push(...headUpdates(desired, current, departmentHeads(included.values(), await ctx.knox.employees())));
+    return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid };
+  },
+
+  apply(client, op, item, signal) {
+    if (op === 'delete') return client.departments.remove(item.key, { signal });
+    return client.departments[op](item.key, item.body!, { signal });
+  },
+});
+
+/**
+ * Follow-up items that set a department's head where Knox's differs from WORKPLACE's. A head Knox
+ * names but whose employee record it does not return is left as it is rather than cleared.
+ */
+function headUpdates(
+  desired: ReadonlyMap<string, DesiredEntry<Desired>>,
+  current: ReadonlyMap<string, { deptLeaderExternalKey?: string | null | undefined }>,
+  heads: ReturnType<typeof departmentHeads>,
+): DraftItem<DepartmentBody>[] {
+  const items: DraftItem<DepartmentBody>[] = [];
+  for (const [code, entry] of desired) {
+    const head = heads.get(code);
+    if (head && 'unresolved' in head) continue;
+    const wanted = head?.epId;
+    const existing = current.get(code)?.deptLeaderExternalKey || undefined;
+    if (wanted === existing) continue;
+    items.push({
+      op: 'update',
+      key: code,
+      label: entry.label,
+      pass: 'followUp',
+      wave: 0,
+      body: { ...entry.value, ...(wanted ? { deptLeaderExternalKey: wanted } : {}) },
+      changes: ['deptLeaderExternalKey'],
+      dependsOn: [{ stage: 'departments', key: code, role: 'department' }, ...(wanted ? [{ stage: 'employees' as const, key: wanted, role: 'head' }] : [])],
+    });
+  }
+  return items;
+}

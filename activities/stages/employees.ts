@@ -1,0 +1,107 @@
+/**
+ * 사원 employees. Source: Knox employees of each company. Key: epId. Login id and e-mail: emailAddress.
+ * Department, grade and job title by key (their stages ran before). Leavers, whom Knox stops
+ * returning, follow `leavers` (workplace.md Decisions): deleted through the deletion guard, never the
+ * representative admin, and never when some Knox record could not even be identified.
+ */
+import type { EmployeeBody } from '../../workplace/index.js';
+import type { ItemOutcome } from '../../workflows/definitions.js';
+import { delta, type DesiredEntry, type Dependency } from '../plan.js';
+import { departmentScope, jobTitleOf } from './mapping.js';
+import { defineStage, i18n, type StageDraft } from './spec.js';
+
+type Desired = Omit<EmployeeBody, 'employYmd'>;
+
+const FIELDS = ['loginId', 'emailAddress', 'name', 'i18nNames', 'deptExternalKey', 'gradeCdExternalKey', 'jobCdExternalKey', 'telephoneNo', 'cellphoneNo', 'empNick'] as const;
+
+/** employee v1 `empNick` rule (workplace.md §2.5): letters, digits, spaces and ! @ & ( ) - _ + [ ] { } , . only. */
+const NICKNAME = /^[\p{L}\p{N} !@&()\-_+[\]{},.]{1,100}$/u;
+
+export const employees = defineStage<EmployeeBody>({
+  stage: 'employees',
+  entity: 'employee',
+  knox: ['organizations', 'employees'],
+  target: 'listed',
+  upsert: true,
+
+  async plan(ctx): Promise<StageDraft<EmployeeBody>> {
+    const [organizations, people, unreadable] = await Promise.all([ctx.knox.organizations(), ctx.knox.employees(), ctx.knox.invalidEmployees()]);
+    const { included, excluded } = departmentScope(organizations, ctx.settings);
+    const invalid: ItemOutcome[] = unreadable.map((r) => ({
+      stage: 'employees',
+      key: r.key ?? '(unidentified)',
+      op: 'read',
+      outcome: 'failed',
+      code: 'KNOX_INVALID_RECORD',
+      message: `Knox record rejected: ${r.issues.join('; ')}`,
+    }));
+    const skipped: ItemOutcome[] = [];
+    const desired = new Map<string, DesiredEntry<Desired>>();
+    const emailOwner = new Map<string, string>();
+
+    for (const person of people) {
+      const outcome = (code: string, message: string, list = invalid) =>
+        list.push({ stage: 'employees', key: person.epId, label: person.fullName, op: 'read', outcome: list === invalid ? 'failed' : 'skipped', code, message });
+      const dept = person.departmentCode;
+      if (excluded.has(dept)) {
+        outcome('DEPARTMENT_EXCLUDED', `department ${dept} is not synced: ${excluded.get(dept)}`, skipped);
+        continue;
+      }
+      if (!included.has(dept)) {
+        outcome('KNOX_UNKNOWN_DEPARTMENT', `department ${dept} is not in Knox's organization list`);
+        continue;
+      }
+      const email = person.emailAddress.toLowerCase();
+      const owner = emailOwner.get(email);
+      if (owner) {
+        outcome('KNOX_DUPLICATE_EMAIL', `e-mail ${email} is also ${owner}'s; WORKPLACE login ids are unique`);
+        continue;
+      }
+      emailOwner.set(email, person.epId);
+
+      const jobTitle = jobTitleOf(person, ctx.settings.jobTitleSource);
+      const nickname = person.nickName?.trim();
+      const dependsOn: Dependency[] = [
+        { stage: 'departments', key: dept, role: 'department' },
+        { stage: 'grades', key: person.titleCode, role: 'grade' },
+        ...(jobTitle ? [{ stage: 'jobTitles' as const, key: jobTitle.key, role: 'job title' }] : []),
+      ];
+      desired.set(person.epId, {
+        label: person.fullName,
+        dependsOn,
+        value: {
+          loginId: email,
+          emailAddress: email,
+          name: person.fullName,
+          i18nNames: i18n({ ko_KR: person.fullName, en_US: person.enFullName }),
+          deptExternalKey: dept,
+          concurrentDeptExternalKeys: [],
+          gradeCdExternalKey: person.titleCode,
+          jobCdExternalKey: jobTitle?.key,
+          telephoneNo: person.officeTelNumber?.trim() || undefined,
+          cellphoneNo: person.mobile?.trim() || undefined,
+          empNick: nickname && NICKNAME.test(nickname) ? nickname : undefined,
+        },
+      });
+    }
+
+    const current = new Map((await ctx.workplace.employees.list({ signal: ctx.signal })).map((e) => [e.externalKey, e]));
+    // A record Knox returned without a readable epId could be anyone in WORKPLACE: delete no one this run.
+    const unidentified = unreadable.some((r) => !r.key);
+    const { items, unchanged } = delta(desired, current, {
+      fields: FIELDS,
+      // Knox has no hire date: the day orgsync first creates the employee, kept on every later update.
+      body: (_key, value, existing): EmployeeBody => ({ ...value, employYmd: existing?.employYmd || ctx.today }),
+      protect: new Set([...invalid, ...skipped].map((o) => o.key)),
+      deletes: ctx.settings.leavers === 'delete' && !unidentified,
+      deleteLabel: (_key, e) => e.name,
+    });
+    for (const item of items) if (item.op === 'delete') item.check = 'representativeAdmin';
+    return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid: [...invalid, ...skipped] };
+  },
+
+  apply(client, op, item, signal) {
+    if (op === 'delete') return client.employees.remove(item.key, { signal });
+    return client.employees[op](item.key, item.body!, { signal });
+  },
+});

@@ -1,0 +1,58 @@
+/**
+ * 직책 job titles. Knox has no title list for them: they are the distinct 직위 (gradeName) values its
+ * employees hold, or their 직무 (jobCode/jobName) with `jobTitleSource: job` (see mapping.ts for the
+ * key). Order: the best (lowest) titleSortOrder among the holders, so 수석 sorts before 책임.
+ * Deleted in the follow-up pass, once nobody holds them.
+ */
+import type { JobBody } from '../../workplace/index.js';
+import { delta, type DesiredEntry } from '../plan.js';
+import { jobTitleOf } from './mapping.js';
+import { defineStage, i18n, type StageDraft } from './spec.js';
+
+const FIELDS = ['name', 'i18nNames', 'itemUsed', 'sortOrder'] as const;
+
+export const jobTitles = defineStage<JobBody>({
+  stage: 'jobTitles',
+  entity: 'job title',
+  knox: ['employees'],
+  target: 'listed',
+  upsert: true,
+
+  async plan(ctx): Promise<StageDraft<JobBody>> {
+    const found = new Map<string, { name: string; enName?: string; order: number }>();
+    for (const employee of await ctx.knox.employees()) {
+      const title = jobTitleOf(employee, ctx.settings.jobTitleSource);
+      if (!title) continue;
+      const order = Number.parseInt(employee.titleSortOrder ?? '', 10);
+      const seen = found.get(title.key);
+      found.set(title.key, {
+        name: title.name,
+        enName: seen?.enName ?? title.enName,
+        order: Math.min(seen?.order ?? Number.MAX_SAFE_INTEGER, Number.isFinite(order) ? order : Number.MAX_SAFE_INTEGER),
+      });
+    }
+    const desired = new Map<string, DesiredEntry<JobBody>>(
+      [...found].map(([key, t]) => [
+        key,
+        {
+          label: t.name,
+          value: {
+            name: t.name,
+            i18nNames: i18n({ ko_KR: t.name, en_US: t.enName }),
+            itemUsed: true,
+            sortOrder: t.order === Number.MAX_SAFE_INTEGER ? '' : String(t.order),
+          },
+        },
+      ]),
+    );
+    const current = new Map((await ctx.workplace.jobs.list({ signal: ctx.signal })).map((j) => [j.externalKey, j]));
+    const { items, unchanged } = delta(desired, current, { fields: FIELDS, deleteLabel: (_key, job) => job.name });
+    for (const item of items) if (item.op === 'delete') item.pass = 'followUp';
+    return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid: [] };
+  },
+
+  apply(client, op, item, signal) {
+    if (op === 'delete') return client.jobs.remove(item.key, { signal });
+    return client.jobs[op](item.key, item.body!, { signal });
+  },
+});

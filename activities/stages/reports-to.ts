@@ -1,0 +1,80 @@
+/**
+ * Reports To. Each employee reports to the head of their department; a head reports to the head of the
+ * nearest ancestor department with a different head. WORKPLACE cannot list Reports To, so the target
+ * is what the last run recorded, or one GET per employee on a first run (endpoints: workplace.md
+ * Decisions, an assumption). A "delete" clears an employee's Reports To.
+ */
+import type { KnoxOrganization } from '../../knox/index.js';
+import { delta, type DesiredEntry } from '../plan.js';
+import { departmentHeads, departmentScope } from './mapping.js';
+import { defineStage, readEach, type StageDraft } from './spec.js';
+
+export interface ReportsTo {
+  reportsToExternalKey: string;
+}
+
+export const reportsTo = defineStage<ReportsTo>({
+  stage: 'reportsTo',
+  entity: 'Reports To',
+  knox: ['organizations', 'employees'],
+  target: 'recorded',
+  upsert: false,
+
+  async plan(ctx): Promise<StageDraft<ReportsTo>> {
+    const [organizations, people] = await Promise.all([ctx.knox.organizations(), ctx.knox.employees()]);
+    const { included } = departmentScope(organizations, ctx.settings);
+    const heads = departmentHeads(included.values(), people);
+    const headOf = (code: string) => {
+      const head = heads.get(code);
+      return head && 'epId' in head ? head.epId : undefined;
+    };
+
+    const inScope = people.filter((p) => included.has(p.departmentCode));
+    const desired = new Map<string, DesiredEntry<ReportsTo>>();
+    for (const person of inScope) {
+      const manager = managerOf(person.epId, person.departmentCode, included, headOf);
+      if (!manager) continue;
+      desired.set(person.epId, {
+        label: person.fullName,
+        value: { reportsToExternalKey: manager },
+        dependsOn: [
+          { stage: 'employees', key: person.epId, role: 'employee' },
+          { stage: 'employees', key: manager, role: 'manager' },
+        ],
+      });
+    }
+
+    // Only employees Knox still has: a leaver's Reports To went with the employee.
+    const keys = new Set(inScope.map((p) => p.epId));
+    const recorded = await ctx.recorded<ReportsTo>();
+    const current = recorded
+      ? new Map([...recorded].filter(([key]) => keys.has(key)))
+      : await readEach(keys, async (key) => {
+          const manager = await ctx.workplace.reportsTo.get(key, { signal: ctx.signal });
+          return manager ? { reportsToExternalKey: manager } : undefined;
+        }, ctx);
+
+    const { items, unchanged } = delta(desired, current, { fields: ['reportsToExternalKey'] });
+    return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid: [], current };
+  },
+
+  apply(client, op, item, signal) {
+    if (op === 'delete') return client.reportsTo.clear(item.key, { signal });
+    return client.reportsTo.set(item.key, item.body!.reportsToExternalKey, { signal });
+  },
+});
+
+function managerOf(
+  epId: string,
+  departmentCode: string,
+  departments: ReadonlyMap<string, KnoxOrganization>,
+  headOf: (code: string) => string | undefined,
+): string | undefined {
+  const seen = new Set<string>();
+  for (let code: string | undefined = departmentCode; code && !seen.has(code); code = departments.get(code)?.uprDepartmentCode || undefined) {
+    seen.add(code);
+    const head = headOf(code);
+    if (head && head !== epId) return head;
+  }
+  return undefined;
+}

@@ -1,0 +1,95 @@
+/**
+ * What one stage is: which Knox data it reads, how it maps that to WORKPLACE objects (source), how it
+ * reads WORKPLACE's current state (target), and how one planned item is written (apply). The generic
+ * planner and the generic stage workflow do everything else: diff, order, guard, retries, pause,
+ * reporting. A new stage is one file like this and one line in workflows/definitions.ts PIPELINE.
+ */
+import type { SyncSettings } from '../../config/index.js';
+import type { KnoxEmployee, KnoxInvalidRecord, KnoxOrganization, KnoxTitle } from '../../knox/index.js';
+import type { WorkplaceClient } from '../../workplace/index.js';
+import type { ItemOutcome, Operation, StageName } from '../../workflows/definitions.js';
+import type { DraftItem, PlanItem } from '../plan.js';
+
+export type KnoxDataset = 'titles' | 'organizations' | 'employees';
+
+/** The run's Knox snapshot, read once per run and shared by every stage (so all stages see one Knox). */
+export interface KnoxSnapshot {
+  titles(): Promise<KnoxTitle[]>;
+  organizations(): Promise<KnoxOrganization[]>;
+  employees(): Promise<KnoxEmployee[]>;
+  /** Employee records Knox returned that failed validation (reported by key, never deleted). */
+  invalidEmployees(): Promise<KnoxInvalidRecord[]>;
+}
+
+export interface PlanContext {
+  stage: StageName;
+  settings: SyncSettings;
+  knox: KnoxSnapshot;
+  workplace: WorkplaceClient;
+  /** The state recorded by the last successful run, for targets WORKPLACE cannot list; undefined on a first run. */
+  recorded<V>(): Promise<Map<string, V> | undefined>;
+  /** Today in Asia/Seoul, yyyy-MM-dd (WORKPLACE's hire date for new employees). */
+  today: string;
+  signal: AbortSignal;
+  /** Keeps a long target read alive (activity heartbeat). */
+  heartbeat(detail?: unknown): void;
+}
+
+export interface StageDraft<B = unknown> {
+  items: DraftItem<B>[];
+  unchanged: number;
+  /** Objects Knox defines for this stage; 0 makes the deletion guard hold. */
+  sourceCount: number;
+  /** Objects WORKPLACE holds for this stage. */
+  targetCount: number;
+  /** Knox records that could not be mapped: reported as failed items, and never deleted. */
+  invalid: ItemOutcome[];
+  /** For 'recorded' targets: the current state the plan was made against, the base of the next record. */
+  current?: ReadonlyMap<string, unknown>;
+}
+
+export interface StageSpec<B = unknown> {
+  stage: StageName;
+  /** Singular noun for summaries: "create employee D1001… (김삼성)". */
+  entity: string;
+  knox: readonly KnoxDataset[];
+  /**
+   * 'listed': the target is read back from WORKPLACE each run. 'recorded': WORKPLACE cannot list it,
+   * so the target is what the last run wrote (state/<stage>.json), or per-key reads on a first run.
+   */
+  target: 'listed' | 'recorded';
+  plan(ctx: PlanContext): Promise<StageDraft<B>>;
+  /** One WORKPLACE request for one item. `op` may differ from item.op when the engine switches verbs. */
+  apply(client: WorkplaceClient, op: Operation, item: PlanItem<B>, signal: AbortSignal): Promise<unknown>;
+  /**
+   * Whether a create that finds the key existing may become an update (and an update of a missing key a
+   * create). True for WORKPLACE's keyed entities (workplace.md Decisions: "upsert").
+   */
+  upsert: boolean;
+}
+
+/** Keeps spec files typed without repeating the generic parameter. */
+export const defineStage = <B>(spec: StageSpec<B>): StageSpec<B> => spec;
+
+/** Locale map with empty names dropped (WORKPLACE stores what we send; an empty en_US is noise). */
+export function i18n(names: Partial<Record<'ko_KR' | 'en_US', string | undefined>>): Record<string, string> | undefined {
+  const entries = Object.entries(names).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].trim() !== '');
+  return entries.length ? Object.fromEntries(entries.map(([k, v]) => [k, v.trim()])) : undefined;
+}
+
+/** Reads every key of a non-listable target one GET at a time (first run only), with heartbeats. */
+export async function readEach<V>(
+  keys: Iterable<string>,
+  read: (key: string) => Promise<V | undefined>,
+  ctx: Pick<PlanContext, 'heartbeat' | 'signal'>,
+): Promise<Map<string, V>> {
+  const result = new Map<string, V>();
+  let n = 0;
+  for (const key of keys) {
+    ctx.signal.throwIfAborted();
+    const value = await read(key);
+    if (value !== undefined) result.set(key, value);
+    if (++n % 50 === 0) ctx.heartbeat({ read: n });
+  }
+  return result;
+}

@@ -1,0 +1,206 @@
+/**
+ * The vocabulary shared by workflows, activities, the worker and the CLI: stage names, the pipeline
+ * order, workflow inputs and results, and the signals, queries and updates operators use.
+ * Workflow-safe: no I/O, types and constants only.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+
+/** WORKPLACE's prescribed order (seed 000: 직급 → 직책 → 부서 → 사원 → Reports To → 추가정보), then 부재항목. */
+export const STAGES = ['grades', 'jobTitles', 'departments', 'employees', 'reportsTo', 'additionalAttributes', 'absenceItems'] as const;
+export type StageName = (typeof STAGES)[number];
+
+export const STAGE_TITLES: Record<StageName, string> = {
+  grades: '직급 grades',
+  jobTitles: '직책 job titles',
+  departments: '부서 departments',
+  employees: '사원 employees',
+  reportsTo: 'Reports To',
+  additionalAttributes: '추가정보 additional attributes',
+  absenceItems: '부재항목 absence items',
+};
+
+/**
+ * A stage's plan is applied in two passes. `main` runs in stage order. `followUp` holds what must wait
+ * for the employee stage: department heads (the head must exist first) and the deletion of grades, job
+ * titles and departments (nobody may still belong to what is deleted; workplace.md §2.4, §4).
+ */
+export type Pass = 'main' | 'followUp';
+
+export interface PipelineStep {
+  stage: StageName;
+  pass: Pass;
+}
+
+/** The run, in order. A new stage is one spec file (activities/stages/) and one entry here. */
+export const PIPELINE: readonly PipelineStep[] = [
+  { stage: 'grades', pass: 'main' },
+  { stage: 'jobTitles', pass: 'main' },
+  { stage: 'departments', pass: 'main' },
+  { stage: 'employees', pass: 'main' },
+  { stage: 'departments', pass: 'followUp' },
+  { stage: 'jobTitles', pass: 'followUp' },
+  { stage: 'grades', pass: 'followUp' },
+  { stage: 'reportsTo', pass: 'main' },
+  { stage: 'additionalAttributes', pass: 'main' },
+  { stage: 'absenceItems', pass: 'main' },
+];
+
+export type Operation = 'create' | 'update' | 'delete';
+
+/** Run-level settings that travel in workflow input: no secrets, no bulk data. */
+export interface RunOptions {
+  /** Plan every stage and report, write nothing. */
+  dryRun?: boolean;
+  /** Run only these stages (their follow-up passes included); default: every stage switched on in config. */
+  stages?: StageName[];
+}
+
+export interface OrgSyncInput extends RunOptions {
+  /** Overrides for tests and benchmarks; production uses the defaults. */
+  tuning?: Partial<StageTuning>;
+}
+
+export interface StageTuning {
+  /** Writes in flight per stage (the global rate is WORKPLACE_RPS regardless). */
+  writeConcurrency: number;
+  /** Continue-as-new once a stage run's history passes this many events (server hard limit: 51,200). */
+  maxHistoryEvents: number;
+  /** Plan items fetched per page; bounds activity result size. */
+  pageSize: number;
+  /** At most this often (ms) a stage reports progress to the parent. */
+  progressIntervalMs: number;
+}
+
+export const DEFAULT_TUNING: StageTuning = {
+  writeConcurrency: 16,
+  maxHistoryEvents: 8_000,
+  pageSize: 200,
+  progressIntervalMs: 10_000,
+};
+
+/** Counts per stage, as operators read them. `planned` = creates + updates + deletes the plan holds. */
+export interface StageCounts {
+  planned: number;
+  done: number;
+  failed: number;
+  skipped: number;
+  unchanged: number;
+}
+
+export interface OperationCounts {
+  create: number;
+  update: number;
+  delete: number;
+}
+
+export const emptyCounts = (): StageCounts => ({ planned: 0, done: 0, failed: 0, skipped: 0, unchanged: 0 });
+export const emptyOperationCounts = (): OperationCounts => ({ create: 0, update: 0, delete: 0 });
+
+/** One failed or skipped item, as the report and the UI show it. */
+export interface ItemOutcome {
+  stage: StageName;
+  key: string;
+  /** e.g. the employee's name, so a report names the person and not only an id. */
+  label?: string;
+  op: Operation | 'read';
+  outcome: 'failed' | 'skipped';
+  /** A stable code: WORKPLACE_VALIDATION, KNOX_INVALID_RECORD, DEPENDENCY_FAILED, DELETION_REJECTED … */
+  code: string;
+  message: string;
+}
+
+export type StageState = 'pending' | 'planning' | 'running' | 'paused' | 'awaiting-approval' | 'completed' | 'failed' | 'cancelled' | 'skipped';
+
+/** Why a deletion guard holds, for the operator deciding. */
+export interface DeletionGuardHold {
+  stage: StageName;
+  deletions: number;
+  existing: number;
+  reason: string;
+  /** When silence becomes a rejection (ISO). */
+  decideBy: string;
+}
+
+export interface StageProgress {
+  stage: StageName;
+  pass: Pass;
+  state: StageState;
+  counts: StageCounts;
+  ops: OperationCounts;
+  hold?: DeletionGuardHold;
+}
+
+/** Bounded lists keep results and memos small at 100,000 employees; the full list is in the store. */
+export const MAX_OUTCOMES_PER_STAGE = 100;
+
+export interface StageResult {
+  stage: StageName;
+  pass: Pass;
+  state: 'completed' | 'failed' | 'cancelled' | 'skipped';
+  counts: StageCounts;
+  /** Writes that succeeded, by operation. */
+  ops: OperationCounts;
+  /** Planned writes by operation (what a dry run reports). */
+  plannedOps: OperationCounts;
+  durationMs: number;
+  /** First MAX_OUTCOMES_PER_STAGE failed/skipped items; `counts` has the totals. */
+  outcomes: ItemOutcome[];
+  /** Where the full plan and outcome list live in the staging store. */
+  planRef?: string;
+  message?: string;
+  /** Set when the guard held and the operator (or the timeout) decided. */
+  guard?: { deletions: number; decision: 'approved' | 'rejected' | 'timed-out' | 'dry-run' };
+  /** Main pass: items its follow-up pass will apply after the employee stage (0 = no follow-up needed). */
+  followUpItems?: number;
+  /** Dry run: the first planned writes. */
+  preview?: { op: Operation; key: string; label?: string; changes?: string[] }[];
+}
+
+export type RunState = 'running' | 'paused' | 'awaiting-approval' | 'completed' | 'failed' | 'cancelled';
+
+export interface OrgSyncResult {
+  runId: string;
+  state: 'completed' | 'failed' | 'cancelled';
+  dryRun: boolean;
+  startedAt: string;
+  durationMs: number;
+  /** One entry per stage that ran (passes merged), in pipeline order. */
+  stages: StageResult[];
+  message?: string;
+}
+
+export interface OrgSyncProgress {
+  runId: string;
+  state: RunState;
+  dryRun: boolean;
+  startedAt: string;
+  currentStage?: StageName;
+  /** The running stage child, for a closer look (its own `progress` query). */
+  currentChildId?: string;
+  stages: StageProgress[];
+  hold?: DeletionGuardHold;
+}
+
+// ---- messages -------------------------------------------------------------------------------------
+
+/** Stop starting new writes; in-flight ones finish. Reaches the running stage. */
+export const pauseSignal = defineSignal('pause');
+export const resumeSignal = defineSignal('resume');
+/** Run-level progress: state and per-stage counts. On a stage child it returns that stage's progress. */
+export const progressQuery = defineQuery<OrgSyncProgress>('progress');
+export const stageProgressQuery = defineQuery<StageProgress>('stageProgress');
+/** Operator decisions on a held deletion guard. Updates, so the operator hears back at once. */
+export const approveDeletionsUpdate = defineUpdate<string, [by?: string]>('approveDeletions');
+export const rejectDeletionsUpdate = defineUpdate<string, [by?: string]>('rejectDeletions');
+
+// Parent ↔ stage child, not for operators.
+export const stageProgressSignal = defineSignal<[StageProgress]>('stageProgressReport');
+export const deletionDecisionSignal = defineSignal<[{ approved: boolean; by?: string }]>('deletionDecision');
+/** The parent was cancelled: finish in-flight writes, then return what was done. */
+export const stopStageSignal = defineSignal('stopStage');
+
+export const stageWorkflowId = (runId: string, step: PipelineStep): string =>
+  step.pass === 'main' ? `${runId}/${step.stage}` : `${runId}/${step.stage}.${step.pass}`;
+
+/** The task queue whose activities are WORKPLACE writes; its server-side rate is WORKPLACE_RPS. */
+export const writeTaskQueue = (taskQueue: string): string => `${taskQueue}-workplace-writes`;

@@ -1,0 +1,3 @@
+// The workflows the worker registers. Activities are referenced by type only.
+export { orgSyncWorkflow } from './org-sync.js';
+export { stageWorkflow } from './stage.js';

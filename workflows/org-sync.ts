@@ -1,0 +1,267 @@
+/**
+ * One orgsync run: the pipeline of stages (definitions.ts PIPELINE), each a child workflow with an id
+ * derived from this one (`<run id>/<stage>`), strictly one after the other. A stage that fails as a
+ * whole stops the run before the next stage (seed 000). Operators pause, resume, approve or reject
+ * deletions and cancel here; the parent relays to the running stage.
+ */
+import {
+  ApplicationFailure,
+  CancellationScope,
+  ChildWorkflowFailure,
+  condition,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  startChild,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ChildWorkflowHandle,
+} from '@temporalio/workflow';
+import type * as acts from '../activities/index.js';
+import type { RunPolicy } from '../activities/index.js';
+import {
+  approveDeletionsUpdate,
+  DEFAULT_TUNING,
+  deletionDecisionSignal,
+  emptyCounts,
+  emptyOperationCounts,
+  MAX_OUTCOMES_PER_STAGE,
+  pauseSignal,
+  PIPELINE,
+  progressQuery,
+  rejectDeletionsUpdate,
+  resumeSignal,
+  STAGE_TITLES,
+  stageProgressSignal,
+  stageWorkflowId,
+  stopStageSignal,
+  type OrgSyncInput,
+  type OrgSyncProgress,
+  type OrgSyncResult,
+  type PipelineStep,
+  type RunState,
+  type StageName,
+  type StageProgress,
+  type StageResult,
+} from './definitions.js';
+import { OrgSyncDryRun, OrgSyncHasFailures, OrgSyncStage, OrgSyncState } from './search-attributes.js';
+import { stageWorkflow } from './stage.js';
+
+type Activities = ReturnType<typeof acts.createActivities>;
+
+const { describeRun, pruneStore } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 5 },
+});
+
+/** How many runs' snapshots and plans the staging store keeps. */
+const KEEP_RUNS = 14;
+
+export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSyncResult> {
+  const runId = workflowInfo().workflowId;
+  const startedAt = new Date();
+  const dryRun = input.dryRun ?? false;
+
+  let state: RunState = 'running';
+  let paused = false;
+  let cancelRequested = false;
+  let current: { step: PipelineStep; handle: ChildWorkflowHandle<typeof stageWorkflow> } | undefined;
+  const live = new Map<string, StageProgress>();
+  const results: StageResult[] = [];
+  /** Per stage, what its follow-up pass needs from the main pass. */
+  const planned = new Map<StageName, { planRef: string; deletions: 'approved' | 'rejected'; followUp: number }>();
+
+  const progress = (): OrgSyncProgress => {
+    const hold = current ? live.get(stepKey(current.step))?.hold : undefined;
+    return {
+      runId,
+      state: hold ? 'awaiting-approval' : paused && state === 'running' ? 'paused' : state,
+      dryRun,
+      startedAt: startedAt.toISOString(),
+      ...(current ? { currentStage: current.step.stage, currentChildId: current.handle.workflowId } : {}),
+      stages: mergeProgress([...live.values()]),
+      ...(hold ? { hold } : {}),
+    };
+  };
+
+  const publish = () => {
+    const p = progress();
+    setCurrentDetails(runMarkdown(p));
+    upsertSearchAttributes([
+      { key: OrgSyncState, value: p.state },
+      ...(p.currentStage ? [{ key: OrgSyncStage, value: p.currentStage }] : []),
+    ]);
+  };
+
+  const relay = async (signal: typeof pauseSignal | typeof resumeSignal | typeof stopStageSignal) => {
+    if (current) await current.handle.signal(signal);
+  };
+
+  setHandler(progressQuery, progress);
+  setHandler(pauseSignal, async () => {
+    paused = true;
+    publish();
+    await relay(pauseSignal);
+  });
+  setHandler(resumeSignal, async () => {
+    paused = false;
+    publish();
+    await relay(resumeSignal);
+  });
+  setHandler(stageProgressSignal, (p) => {
+    live.set(stepKey(p), p);
+    publish();
+  });
+  const decide = (approved: boolean) => async (by?: string) => {
+    const hold = progress().hold!;
+    await current!.handle.signal(deletionDecisionSignal, { approved, ...(by ? { by } : {}) });
+    return `${approved ? 'approved' : 'rejected'} ${hold.deletions} deletions in ${STAGE_TITLES[hold.stage]}`;
+  };
+  const validateHold = () => {
+    if (!progress().hold) throw new Error('no stage of this run is waiting for a deletion decision');
+  };
+  setHandler(approveDeletionsUpdate, decide(true), { validator: validateHold });
+  setHandler(rejectDeletionsUpdate, decide(false), { validator: validateHold });
+
+  // Cancelling the run stops it cleanly: the running stage finishes its in-flight writes and reports.
+  CancellationScope.current().cancelRequested.catch(() => {
+    cancelRequested = true;
+    void relay(stopStageSignal).catch(() => undefined);
+  });
+
+  upsertSearchAttributes([
+    { key: OrgSyncDryRun, value: dryRun },
+    { key: OrgSyncHasFailures, value: false },
+  ]);
+  publish();
+
+  return CancellationScope.nonCancellable(async () => {
+    const policy = await describeRun();
+    const wanted = new Set<StageName>(input.stages ?? policy.stages);
+    const tuning = { ...DEFAULT_TUNING, writeConcurrency: policy.writeConcurrency, ...input.tuning };
+    let failure: { stage: StageName; message: string } | undefined;
+
+    for (const step of PIPELINE) {
+      if (!wanted.has(step.stage)) continue;
+      const main = planned.get(step.stage);
+      if (step.pass === 'followUp' && (dryRun || !main || main.followUp === 0)) continue;
+      await condition(() => !paused || cancelRequested);
+      if (cancelRequested) break;
+
+      const result = await runStage(step, policy, tuning, main);
+      results.push(result);
+      live.set(stepKey(step), { stage: step.stage, pass: step.pass, state: result.state, counts: result.counts, ops: result.ops });
+      if (result.state === 'failed') {
+        failure = { stage: step.stage, message: result.message ?? 'failed' };
+        break;
+      }
+      if (result.state === 'cancelled') break;
+    }
+    current = undefined;
+
+    const merged = mergeResults(results);
+    const endState: OrgSyncResult['state'] = failure ? 'failed' : cancelRequested ? 'cancelled' : 'completed';
+    state = endState;
+    const hasFailures = merged.some((s) => s.counts.failed + s.counts.skipped > 0);
+    const result: OrgSyncResult = {
+      runId,
+      state: endState,
+      dryRun,
+      startedAt: startedAt.toISOString(),
+      durationMs: Date.now() - startedAt.getTime(),
+      stages: merged,
+      ...(failure ? { message: `${STAGE_TITLES[failure.stage]} failed, so the run stopped before the next stage: ${failure.message}` } : {}),
+      ...(endState === 'cancelled' ? { message: 'cancelled by an operator; the stages below show what was done' } : {}),
+    };
+    upsertSearchAttributes([{ key: OrgSyncHasFailures, value: hasFailures }]);
+    upsertMemo({ summary: oneLine(result) });
+    publish();
+    await pruneStore({ keepRuns: KEEP_RUNS, currentRunId: runId }).catch((err: unknown) => log.warn('could not prune the staging store', { error: String(err) }));
+
+    if (failure) throw ApplicationFailure.create({ type: 'RunFailed', message: result.message!, nonRetryable: true, details: [result] });
+    return result;
+  });
+
+  async function runStage(step: PipelineStep, policy: RunPolicy, tuning: typeof DEFAULT_TUNING, main?: { planRef: string; deletions: 'approved' | 'rejected' }): Promise<StageResult> {
+    const handle = await startChild(stageWorkflow, {
+      workflowId: stageWorkflowId(runId, step),
+      args: [{ runId, step, dryRun, policy, tuning, paused, ...(main ? { planRef: main.planRef, deletions: main.deletions } : {}) }],
+      staticSummary: `${STAGE_TITLES[step.stage]}${step.pass === 'followUp' ? ' (follow-up: heads and deletions)' : ''} · run ${runId}`.slice(0, 200),
+      retry: { maximumAttempts: 1 },
+    });
+    current = { step, handle };
+    live.set(stepKey(step), { stage: step.stage, pass: step.pass, state: 'planning', counts: emptyCounts(), ops: emptyOperationCounts() });
+    // A pause or stop that arrived while the child was starting must reach it too.
+    if (paused) await handle.signal(pauseSignal);
+    if (cancelRequested) await handle.signal(stopStageSignal);
+    publish();
+    try {
+      const result = await handle.result();
+      if (step.pass === 'main' && result.planRef) {
+        planned.set(step.stage, {
+          planRef: result.planRef,
+          deletions: result.guard && result.guard.decision !== 'approved' ? 'rejected' : 'approved',
+          followUp: result.followUpItems ?? 0,
+        });
+      }
+      return result;
+    } catch (err) {
+      if (err instanceof ChildWorkflowFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'StageFailed') {
+        return err.cause.details?.[0] as StageResult;
+      }
+      throw err;
+    }
+  }
+}
+
+const stepKey = (s: Pick<PipelineStep, 'stage' | 'pass'>) => `${s.stage}.${s.pass}`;
+
+/** One entry per stage: the follow-up pass's counts are added to its main pass. */
+function mergeResults(results: readonly StageResult[]): StageResult[] {
+  const merged = new Map<StageName, StageResult>();
+  for (const r of results) {
+    const prior = merged.get(r.stage);
+    if (!prior) {
+      merged.set(r.stage, { ...r, outcomes: [...r.outcomes] });
+      continue;
+    }
+    prior.counts = { ...prior.counts, done: prior.counts.done + r.counts.done, failed: prior.counts.failed + r.counts.failed, skipped: prior.counts.skipped + r.counts.skipped, planned: prior.counts.planned + r.counts.planned };
+    prior.ops = { create: prior.ops.create + r.ops.create, update: prior.ops.update + r.ops.update, delete: prior.ops.delete + r.ops.delete };
+    prior.plannedOps = { create: prior.plannedOps.create + r.plannedOps.create, update: prior.plannedOps.update + r.plannedOps.update, delete: prior.plannedOps.delete + r.plannedOps.delete };
+    prior.durationMs += r.durationMs;
+    prior.outcomes.push(...r.outcomes.slice(0, Math.max(0, MAX_OUTCOMES_PER_STAGE - prior.outcomes.length)));
+    if (r.state !== 'completed') prior.state = r.state;
+    if (r.message) prior.message = r.message;
+  }
+  return [...merged.values()];
+}
+
+function mergeProgress(list: readonly StageProgress[]): StageProgress[] {
+  const merged = new Map<StageName, StageProgress>();
+  for (const p of list) {
+    const prior = merged.get(p.stage);
+    if (!prior) merged.set(p.stage, { ...p, counts: { ...p.counts } });
+    else {
+      const c = prior.counts;
+      prior.counts = { planned: c.planned + p.counts.planned, done: c.done + p.counts.done, failed: c.failed + p.counts.failed, skipped: c.skipped + p.counts.skipped, unchanged: c.unchanged };
+      prior.state = p.state;
+      prior.pass = p.pass;
+      if (p.hold) prior.hold = p.hold;
+    }
+  }
+  return [...merged.values()];
+}
+
+function runMarkdown(p: OrgSyncProgress): string {
+  const rows = p.stages.map((s) => `| ${STAGE_TITLES[s.stage]} | ${s.state} | ${s.counts.planned} | ${s.counts.done} | ${s.counts.failed} | ${s.counts.skipped} | ${s.counts.unchanged} |`);
+  const lines = [`**orgsync run** · ${p.state}${p.dryRun ? ' (dry run)' : ''}`, '', '| stage | state | planned | done | failed | skipped | unchanged |', '|---|---|---|---|---|---|---|', ...rows];
+  if (p.hold) lines.push('', `⚠ ${STAGE_TITLES[p.hold.stage]} waits for an operator: ${p.hold.deletions} deletions (${p.hold.reason}). \`orgsync approve-deletions\` or \`orgsync reject-deletions\` before ${p.hold.decideBy}.`);
+  return lines.join('\n');
+}
+
+function oneLine(r: OrgSyncResult): string {
+  const parts = r.stages.map((s) => `${s.stage} ${s.ops.create}+/${s.ops.update}~/${s.ops.delete}-${s.counts.failed ? ` ${s.counts.failed} failed` : ''}${s.counts.skipped ? ` ${s.counts.skipped} skipped` : ''}`);
+  return `${r.state}${r.dryRun ? ' (dry run)' : ''} in ${Math.round(r.durationMs / 1000)}s: ${parts.join('; ')}`.slice(0, 1_500);
+}

@@ -1,0 +1,447 @@
+/**
+ * The one stage workflow. Every stage of every run is this code with a different spec: read Knox
+ * (once per run), plan against WORKPLACE, hold for an operator if the plan deletes too much, then apply
+ * the plan item by item (each write its own activity, named in the UI), a sliding window at a time,
+ * wave after wave so prerequisites come first. It pauses between items, records every failure and
+ * skip, and continues as new before its history grows large.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  isCancellation,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ItemDescriptor, PlanSummary, RunPolicy } from '../activities/index.js';
+import type { FailureDetails } from '../activities/failures.js';
+import type * as acts from '../activities/index.js';
+import {
+  deletionDecisionSignal,
+  emptyCounts,
+  emptyOperationCounts,
+  MAX_OUTCOMES_PER_STAGE,
+  pauseSignal,
+  resumeSignal,
+  STAGE_TITLES,
+  stageProgressQuery,
+  stageProgressSignal,
+  stopStageSignal,
+  writeTaskQueue,
+  type DeletionGuardHold,
+  type ItemOutcome,
+  type Operation,
+  type OperationCounts,
+  type PipelineStep,
+  type StageCounts,
+  type StageProgress,
+  type StageResult,
+  type StageState,
+  type StageTuning,
+} from './definitions.js';
+
+type Activities = ReturnType<typeof acts.createActivities>;
+type WriteActivities = ReturnType<typeof acts.createWriteActivities>;
+
+export interface StageInput {
+  runId: string;
+  step: PipelineStep;
+  dryRun: boolean;
+  policy: RunPolicy;
+  tuning: StageTuning;
+  /** The run is paused: start paused. */
+  paused: boolean;
+  /** follow-up pass: the main pass's plan, and what the operator decided about its deletions. */
+  planRef?: string;
+  deletions?: 'approved' | 'rejected';
+  /** Set by continue-as-new: where the previous run of this stage stopped. */
+  carry?: Carry;
+}
+
+/** What a stage keeps of its plan: where it is and how it is laid out. */
+interface PlannedStage {
+  planRef: string;
+  waves: PlanSummary['waves'];
+  ops: PlanSummary['ops'];
+  unchanged: number;
+  invalidSample: ItemOutcome[];
+}
+
+interface Carry {
+  plan: PlannedStage;
+  /** Next item to schedule; every item before it has finished. */
+  cursor: number;
+  counts: StageCounts;
+  ops: OperationCounts;
+  outcomes: ItemOutcome[];
+  startedAt: number;
+  deletions: 'approved' | 'rejected';
+  guard?: StageResult['guard'];
+  /** Writes attempted and failed so far, for the failure policy. */
+  attempted: number;
+  writeFailures: number;
+}
+
+const main = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+});
+
+/** Knox reads and planning may take long (100,000 employees); a heartbeat every few seconds proves the worker is alive. */
+const { snapshotKnox, planStage } = proxyActivities<Activities>({
+  startToCloseTimeout: '3 hours',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5 },
+});
+
+/** The stage fails as a whole when this many first writes all failed: something systemic is wrong. */
+const EARLY_FAILURE_WINDOW = 50;
+
+export async function stageWorkflow(input: StageInput): Promise<StageResult> {
+  const { runId, step, tuning, policy } = input;
+  const title = `${STAGE_TITLES[step.stage]}${step.pass === 'followUp' ? ' (follow-up)' : ''}`;
+  const writes = (summary: string) =>
+    proxyActivities<WriteActivities>({
+      taskQueue: writeTaskQueue(workflowInfo().taskQueue),
+      startToCloseTimeout: '1 minute',
+      retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
+      summary,
+    });
+
+  let state: StageState = input.carry ? 'running' : 'planning';
+  let paused = input.paused;
+  let stopping = false;
+  let decision: { approved: boolean; by?: string } | undefined;
+  let hold: DeletionGuardHold | undefined;
+  let carry: Carry | undefined = input.carry;
+  let authFailure: ItemOutcome | undefined;
+  let preview: StageResult['preview'];
+  const pending: ItemOutcome[] = [];
+
+  const progress = (): StageProgress => ({
+    stage: step.stage,
+    pass: step.pass,
+    state: paused && (state === 'running' || state === 'planning') ? 'paused' : state,
+    counts: carry?.counts ?? emptyCounts(),
+    ops: carry?.ops ?? emptyOperationCounts(),
+    ...(hold ? { hold } : {}),
+  });
+
+  setHandler(pauseSignal, () => void (paused = true));
+  setHandler(resumeSignal, () => void (paused = false));
+  setHandler(stopStageSignal, () => void (stopping = true));
+  setHandler(deletionDecisionSignal, (d) => void (decision ??= d));
+  setHandler(stageProgressQuery, progress);
+
+  // Cancelling this workflow directly (not through the parent) stops it the same clean way.
+  CancellationScope.current().cancelRequested.catch(() => (stopping = true));
+
+  let lastReport = 0;
+  const parentId = workflowInfo().parent?.workflowId;
+  const report = async (force = false) => {
+    const snapshot = progress();
+    setCurrentDetails(detailsMarkdown(title, snapshot));
+    if (!parentId || (!force && Date.now() - lastReport < tuning.progressIntervalMs)) return;
+    lastReport = Date.now();
+    await getExternalWorkflowHandle(parentId).signal(stageProgressSignal, snapshot);
+  };
+
+  const flush = async () => {
+    if (pending.length === 0) return;
+    await main.recordOutcomes({ runId, outcomes: pending.splice(0) });
+  };
+
+  const record = (outcome: ItemOutcome) => {
+    const c = carry!;
+    if (outcome.outcome === 'failed') c.counts.failed++;
+    else c.counts.skipped++;
+    if (c.outcomes.length < MAX_OUTCOMES_PER_STAGE) c.outcomes.push(outcome);
+    pending.push(outcome);
+  };
+
+  return CancellationScope.nonCancellable(async () => {
+    if (!carry) {
+      if (step.pass === 'main') carry = await planMain();
+      else {
+        const plan = await main.describePlan({ planRef: input.planRef! });
+        carry = startCarry({ ...plan, invalidSample: [] }, input.deletions ?? 'approved');
+      }
+      if (input.dryRun) return finalResult();
+    }
+    state = 'running';
+    await report(true);
+    await applyPlan();
+    await flush();
+    if (!stopping && !authFailure) await main.finishStage({ runId, stage: step.stage, planRef: carry!.plan.planRef, attemptedThrough: carry!.cursor });
+    return finalResult();
+  });
+
+  // ---- planning (main pass) ------------------------------------------------------------------------
+
+  async function planMain(): Promise<Carry> {
+    await report(true);
+    let summary: PlanSummary;
+    try {
+      for (const dataset of policy.knoxDatasets[step.stage]) await snapshotKnox({ runId, dataset });
+      summary = await planStage({ runId, stage: step.stage });
+    } catch (err) {
+      throw stageFailed(`could not read the source or the current state: ${failureMessage(err)}`);
+    }
+    const c = startCarry(
+      { planRef: summary.planRef, waves: summary.waves, ops: summary.ops, unchanged: summary.unchanged, invalidSample: summary.invalidSample },
+      'approved',
+    );
+    carry = c;
+    c.counts.failed += summary.invalid;
+    c.outcomes.push(...summary.invalidSample);
+    if (input.dryRun) {
+      preview = summary.preview.map(({ op, key, label, changes }) => ({ op, key, ...(label ? { label } : {}), ...(changes ? { changes } : {}) }));
+      if (summary.guard.holds) c.guard = { deletions: summary.guard.deletions, decision: 'dry-run' };
+      state = 'completed';
+      return c;
+    }
+    if (summary.guard.holds) await awaitDecision(summary);
+    return c;
+  }
+
+  async function awaitDecision(summary: PlanSummary): Promise<void> {
+    const c = carry!;
+    state = 'awaiting-approval';
+    hold = {
+      stage: step.stage,
+      deletions: summary.guard.deletions,
+      existing: summary.guard.existing,
+      reason: summary.guard.reason,
+      decideBy: new Date(Date.now() + policy.decisionTimeoutMs).toISOString(),
+    };
+    log.warn('deletion guard holds', { stage: step.stage, ...summary.guard });
+    await report(true);
+    const decided = await condition(() => decision !== undefined || stopping, policy.decisionTimeoutMs);
+    hold = undefined;
+    if (decision?.approved) c.deletions = 'approved';
+    else c.deletions = 'rejected';
+    c.guard = { deletions: summary.guard.deletions, decision: decision ? (decision.approved ? 'approved' : 'rejected') : decided ? 'rejected' : 'timed-out' };
+    log.warn('deletion guard decided', { stage: step.stage, decision: c.guard.decision, by: decision?.by });
+    state = 'running';
+  }
+
+  function startCarry(plan: PlannedStage, deletions: 'approved' | 'rejected'): Carry {
+    const ops = plan.ops[step.pass];
+    return {
+      plan,
+      cursor: plan.waves[step.pass][0]?.start ?? 0,
+      counts: { ...emptyCounts(), planned: ops.create + ops.update + ops.delete, unchanged: step.pass === 'main' ? plan.unchanged : 0 },
+      ops: emptyOperationCounts(),
+      outcomes: [],
+      startedAt: Date.now(),
+      deletions,
+      attempted: 0,
+      writeFailures: 0,
+    };
+  }
+
+  // ---- applying --------------------------------------------------------------------------------------
+
+  async function applyPlan(): Promise<void> {
+    const c = carry!;
+    let inFlight = 0;
+    const tasks = new Set<Promise<void>>();
+    const drain = () => condition(() => inFlight === 0);
+
+    for (const wave of c.plan.waves[step.pass]) {
+      if (c.cursor >= wave.end) continue;
+      while (c.cursor < wave.end) {
+        if (shouldStop()) break;
+        const page = await main.readPlanPage({ runId, planRef: c.plan.planRef, start: c.cursor, end: Math.min(wave.end, c.cursor + tuning.pageSize) });
+        for (const item of page) {
+          await condition(() => (!paused && inFlight < tuning.writeConcurrency) || shouldStop());
+          if (shouldStop()) break;
+          inFlight++;
+          const task = applyItem(item).finally(() => {
+            inFlight--;
+            tasks.delete(task);
+          });
+          tasks.add(task);
+          c.cursor = item.i + 1;
+          if (pending.length >= 200) await flush();
+          await report();
+        }
+        if (workflowInfo().historyLength >= tuning.maxHistoryEvents || workflowInfo().continueAsNewSuggested) {
+          await drain();
+          await flush();
+          checkFailurePolicy();
+          if (!shouldStop() && c.cursor < lastIndex()) {
+            await report(true);
+            await continueAsNew<typeof stageWorkflow>({ ...input, paused, carry: c });
+          }
+        }
+      }
+      // A wave's items must finish before the next wave, which depends on them.
+      await drain();
+      await flush();
+      if (shouldStop()) break;
+    }
+    await drain();
+    await flush();
+    checkFailurePolicy(true);
+  }
+
+  function lastIndex(): number {
+    return carry!.plan.waves[step.pass].at(-1)?.end ?? 0;
+  }
+
+  function shouldStop(): boolean {
+    return stopping || authFailure !== undefined || earlyFailure();
+  }
+
+  function earlyFailure(): boolean {
+    const c = carry!;
+    return c.attempted >= EARLY_FAILURE_WINDOW && c.writeFailures === c.attempted;
+  }
+
+  async function applyItem(item: ItemDescriptor): Promise<void> {
+    const c = carry!;
+    const base = { stage: step.stage, key: item.key, ...(item.label ? { label: item.label } : {}), op: item.op };
+    if (item.skip) return record({ ...base, outcome: 'skipped', ...item.skip });
+    if (item.op === 'delete' && c.deletions === 'rejected') {
+      return record({ ...base, outcome: 'skipped', code: 'DELETION_REJECTED', message: `not deleted: the deletion guard held and the deletions were ${c.guard?.decision ?? 'rejected'}` });
+    }
+    if (item.check === 'representativeAdmin') {
+      try {
+        if (await writes(`check representative admin ${item.key}`).isRepresentativeAdmin({ key: item.key })) {
+          return record({ ...base, outcome: 'skipped', code: 'REPRESENTATIVE_ADMIN', message: 'the representative administrator is never deleted' });
+        }
+      } catch (err) {
+        c.attempted++;
+        c.writeFailures++;
+        return record({ ...base, outcome: 'failed', code: failureDetails(err).code, message: `not deleted: could not check whether this is the representative administrator: ${failureMessage(err)}` });
+      }
+    }
+    let op: Operation = item.op;
+    for (let switched = false; ; ) {
+      try {
+        await writes(summaryOf(op, item)).applyWrite({ stage: step.stage, planRef: c.plan.planRef, index: item.i, key: item.key, op });
+        c.attempted++;
+        c.counts.done++;
+        c.ops[op]++;
+        return;
+      } catch (err) {
+        const details = failureDetails(err);
+        if (details.retryAs === 'done') {
+          c.attempted++;
+          c.counts.done++;
+          c.ops[op]++;
+          return;
+        }
+        if (!switched && (details.retryAs === 'create' || details.retryAs === 'update')) {
+          log.info('switching verb', { stage: step.stage, key: item.key, from: op, to: details.retryAs });
+          op = details.retryAs;
+          switched = true;
+          continue;
+        }
+        c.attempted++;
+        c.writeFailures++;
+        const outcome: ItemOutcome = { ...base, op, outcome: 'failed', code: details.code, message: failureMessage(err) };
+        if (details.code === 'WORKPLACE_AUTH') authFailure ??= outcome;
+        return record(outcome);
+      }
+    }
+  }
+
+  // ---- results ----------------------------------------------------------------------------------------
+
+  function checkFailurePolicy(final = false): void {
+    const c = carry!;
+    if (authFailure) {
+      throw stageFailed(`WORKPLACE refused orgsync's credentials, so every write would fail: ${authFailure.message}. Check NCP_ACCESS_KEY, NCP_SECRET_KEY (and NCP_API_KEY) and the worker's clock.`);
+    }
+    if (earlyFailure()) throw stageFailed(`the first ${c.attempted} writes all failed; the last: ${c.outcomes.at(-1)?.message ?? 'unknown'}`);
+    if (!final || stopping || c.attempted === 0) return;
+    if (c.writeFailures === c.attempted) throw stageFailed(`all ${c.attempted} attempted writes failed; e.g. ${c.outcomes.find((o) => o.outcome === 'failed' && o.op !== 'read')?.message ?? ''}`);
+    if (policy.maxFailureShare < 1 && c.writeFailures / c.attempted > policy.maxFailureShare) {
+      throw stageFailed(`${c.writeFailures} of ${c.attempted} writes failed, more than the allowed ${Math.round(policy.maxFailureShare * 100)}%`);
+    }
+  }
+
+  function finalResult(): StageResult {
+    const c = carry;
+    state = stopping ? 'cancelled' : 'completed';
+    // A dry run reports the whole plan, follow-up included; a real pass reports its own part.
+    const plannedOps = c ? (input.dryRun ? sumOps(c.plan.ops.main, c.plan.ops.followUp) : c.plan.ops[step.pass]) : emptyOperationCounts();
+    const counts = c ? { ...c.counts, planned: plannedOps.create + plannedOps.update + plannedOps.delete } : emptyCounts();
+    const result: StageResult = {
+      stage: step.stage,
+      pass: step.pass,
+      state: stopping ? 'cancelled' : 'completed',
+      counts,
+      ops: c?.ops ?? emptyOperationCounts(),
+      plannedOps,
+      ...(input.dryRun && preview ? { preview } : {}),
+      durationMs: Date.now() - (c?.startedAt ?? Date.now()),
+      outcomes: c?.outcomes ?? [],
+      ...(c ? { planRef: c.plan.planRef } : {}),
+      ...(c?.guard ? { guard: c.guard } : {}),
+      ...(c && step.pass === 'main' && !input.dryRun ? { followUpItems: c.plan.ops.followUp.create + c.plan.ops.followUp.update + c.plan.ops.followUp.delete } : {}),
+      ...(stopping ? { message: `stopped on request after ${c?.counts.done ?? 0} writes; ${Math.max(0, (c?.counts.planned ?? 0) - (c?.counts.done ?? 0) - (c?.counts.failed ?? 0) - (c?.counts.skipped ?? 0))} not attempted` } : {}),
+    };
+    setCurrentDetails(detailsMarkdown(title, { ...progress(), state: result.state }));
+    return result;
+  }
+
+  function stageFailed(message: string): ApplicationFailure {
+    state = 'failed';
+    const c = carry;
+    const result: StageResult = {
+      stage: step.stage,
+      pass: step.pass,
+      state: 'failed',
+      counts: c?.counts ?? emptyCounts(),
+      ops: c?.ops ?? emptyOperationCounts(),
+      plannedOps: c?.plan.ops[step.pass] ?? emptyOperationCounts(),
+      durationMs: Date.now() - (c?.startedAt ?? Date.now()),
+      outcomes: c?.outcomes ?? [],
+      ...(c ? { planRef: c.plan.planRef } : {}),
+      message,
+    };
+    return ApplicationFailure.create({ type: 'StageFailed', message: `${title}: ${message}`, nonRetryable: true, details: [result] });
+  }
+}
+
+function sumOps(a: OperationCounts, b: OperationCounts): OperationCounts {
+  return { create: a.create + b.create, update: a.update + b.update, delete: a.delete + b.delete };
+}
+
+function summaryOf(op: Operation, item: ItemDescriptor): string {
+  const who = item.label ? ` (${item.label})` : '';
+  const what = item.changes?.length ? `: ${item.changes.join(', ')}` : '';
+  return `${op} ${item.key}${who}${what}`.slice(0, 200);
+}
+
+function failureDetails(err: unknown): FailureDetails {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) {
+    const details = cause.details?.[0] as FailureDetails | undefined;
+    return { code: details?.code ?? cause.type ?? 'ERROR', ...(details?.retryAs ? { retryAs: details.retryAs } : {}) };
+  }
+  if (isCancellation(cause)) return { code: 'CANCELLED' };
+  return { code: cause instanceof Error ? cause.name : 'ERROR' };
+}
+
+function failureMessage(err: unknown): string {
+  let cause: unknown = err;
+  while (cause instanceof ActivityFailure && cause.cause) cause = cause.cause;
+  return (cause instanceof Error ? cause.message : String(cause)).slice(0, 500);
+}
+
+function detailsMarkdown(title: string, p: StageProgress): string {
+  const c = p.counts;
+  const lines = [`**${title}** · ${p.state}`, '', '| planned | done | failed | skipped | unchanged |', '|---|---|---|---|---|', `| ${c.planned} | ${c.done} | ${c.failed} | ${c.skipped} | ${c.unchanged} |`];
+  if (p.hold) lines.push('', `⚠ waiting for an operator: ${p.hold.deletions} deletions (${p.hold.reason}). Approve or reject before ${p.hold.decideBy}.`);
+  return lines.join('\n');
+}
