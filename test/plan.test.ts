@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import {
+  brokenDependency,
+  changedFields,
+  deletionGuard,
+  delta,
+  missingKeysFrom,
+  order,
+  treeDepths,
+  type DesiredEntry,
+  type DraftItem,
+} from '../activities/plan.js';
+import type { ItemOutcome } from '../workflows/definitions.js';
+
+interface Dept {
+  name: string;
+  parent: string;
+}
+
+const want = (entries: Record<string, Dept>) => new Map(Object.entries(entries).map(([k, value]): [string, DesiredEntry<Dept>] => [k, { value, label: value.name }]));
+const have = (entries: Record<string, Dept & { extra?: string }>) => new Map(Object.entries(entries));
+
+describe('delta', () => {
+  it('creates what is missing, updates what differs, deletes what Knox no longer has, and leaves the rest', () => {
+    const { items, unchanged } = delta(
+      want({ A: { name: 'Sales', parent: '#' }, B: { name: 'Dev', parent: 'A' }, C: { name: 'Ops', parent: '#' } }),
+      have({ A: { name: 'Sales', parent: '#', extra: 'ignored' }, B: { name: 'R&D', parent: 'A' }, D: { name: 'Gone', parent: '#' } }),
+      { fields: ['name', 'parent'], deleteLabel: (_k, d) => d.name },
+    );
+    expect(unchanged).toBe(1);
+    expect(items.map((i) => [i.op, i.key, i.changes ?? []])).toEqual([
+      ['update', 'B', ['name']],
+      ['create', 'C', []],
+      ['delete', 'D', []],
+    ]);
+    expect(items.find((i) => i.op === 'delete')?.label).toBe('Gone');
+  });
+
+  it('never deletes a protected key, and deletes nothing when deletes are off', () => {
+    const desired = want({});
+    const current = have({ X: { name: 'x', parent: '#' }, Y: { name: 'y', parent: '#' } });
+    expect(delta(desired, current, { fields: ['name'], protect: new Set(['X']) }).items.map((i) => i.key)).toEqual(['Y']);
+    expect(delta(desired, current, { fields: ['name'], deletes: false }).items).toEqual([]);
+  });
+
+  it('builds the payload from the desired value and what WORKPLACE has (e.g. keeps the hire date)', () => {
+    const { items } = delta(want({ A: { name: 'new', parent: '#' } }), have({ A: { name: 'old', parent: '#', extra: '2020-01-01' } }), {
+      fields: ['name'],
+      body: (_key, d, c) => ({ ...d, since: c?.extra }),
+    });
+    expect(items[0]?.body).toEqual({ name: 'new', parent: '#', since: '2020-01-01' });
+  });
+});
+
+describe('changedFields', () => {
+  it.each([
+    ['absent, null and empty string are the same', { a: undefined }, { a: '' }, []],
+    ['a number equals its string', { a: 1 }, { a: '1' }, []],
+    ['maps compare by content, not key order', { a: { ko_KR: '가', en_US: 'A' } }, { a: { en_US: 'A', ko_KR: '가' } }, []],
+    ['an empty locale entry is no entry', { a: { ko_KR: '가' } }, { a: { ko_KR: '가', en_US: '' } }, []],
+    ['an empty list is no list', { a: [] }, { a: undefined }, []],
+    ['a changed locale is a change', { a: { ko_KR: '가' } }, { a: { ko_KR: '나' } }, ['a']],
+    ['a value set where WORKPLACE has none is a change', { a: 'x' }, {}, ['a']],
+  ])('%s', (_name, desired, current, changed) => {
+    expect(changedFields(desired as Record<string, unknown>, current, ['a'])).toEqual(changed);
+  });
+});
+
+describe('treeDepths', () => {
+  it('gives roots depth 0 and children their distance from the root; a cycle gets -1', () => {
+    const depths = treeDepths(new Map([['A', '#'], ['B', 'A'], ['C', 'B'], ['X', 'Y'], ['Y', 'X'], ['O', 'not-in-tree']]));
+    expect(Object.fromEntries(depths)).toEqual({ A: 0, B: 1, C: 2, X: -1, Y: -1, O: 0 });
+  });
+});
+
+describe('order', () => {
+  it('runs the main pass before the follow-up pass, wave by wave, and records each wave as an index range', () => {
+    const drafts: DraftItem[] = [
+      { op: 'delete', key: 'old-child', pass: 'followUp', wave: 1 },
+      { op: 'create', key: 'child', wave: 1 },
+      { op: 'create', key: 'root', wave: 0 },
+      { op: 'delete', key: 'old-parent', pass: 'followUp', wave: 2 },
+      { op: 'create', key: 'another-root', wave: 0 },
+    ];
+    const { items, waves } = order(drafts);
+    expect(items.map((i) => i.key)).toEqual(['another-root', 'root', 'child', 'old-child', 'old-parent']);
+    expect(items.map((i) => i.i)).toEqual([0, 1, 2, 3, 4]);
+    expect(waves).toEqual({ main: [{ start: 0, end: 2 }, { start: 2, end: 3 }], followUp: [{ start: 3, end: 4 }, { start: 4, end: 5 }] });
+  });
+
+  it('is deterministic, so a rerun plans the same order', () => {
+    const drafts: DraftItem[] = ['k3', 'k1', 'k2'].map((key) => ({ op: 'update', key }));
+    expect(order(drafts).items).toEqual(order([...drafts].reverse()).items);
+  });
+});
+
+describe('dependencies', () => {
+  const failed = (stage: ItemOutcome['stage'], key: string, op: ItemOutcome['op'], outcome: ItemOutcome['outcome'] = 'failed'): ItemOutcome => ({ stage, key, op, outcome, code: 'WORKPLACE_VALIDATION', message: 'name already used' });
+
+  it('skips a write whose department failed to be created, naming the department and the reason', () => {
+    const missing = missingKeysFrom([failed('departments', 'D1', 'create')]);
+    const skip = brokenDependency({ op: 'create', dependsOn: [{ stage: 'departments', key: 'D1', role: 'department' }] }, missing);
+    expect(skip).toEqual({ code: 'DEPENDENCY_FAILED', message: 'department D1 failed: name already used' });
+  });
+
+  it('does not skip for a dependency whose update failed (it still exists) or for deletions', () => {
+    const missing = missingKeysFrom([failed('departments', 'D1', 'update'), failed('departments', 'D2', 'create')]);
+    expect(brokenDependency({ op: 'update', dependsOn: [{ stage: 'departments', key: 'D1', role: 'department' }] }, missing)).toBeUndefined();
+    expect(brokenDependency({ op: 'delete', dependsOn: [{ stage: 'departments', key: 'D2', role: 'department' }] }, missing)).toBeUndefined();
+  });
+
+  it('treats a Knox record that could not be read as missing, and a skipped create as missing too', () => {
+    const missing = missingKeysFrom([failed('departments', 'D9', 'read'), failed('employees', 'E1', 'create', 'skipped')]);
+    expect(brokenDependency({ op: 'update', dependsOn: [{ stage: 'departments', key: 'D9', role: 'department' }] }, missing)?.message).toMatch(/^department D9 failed/);
+    expect(brokenDependency({ op: 'create', dependsOn: [{ stage: 'employees', key: 'E1', role: 'manager' }] }, missing)?.message).toMatch(/^manager E1 was skipped/);
+  });
+});
+
+describe('deletionGuard', () => {
+  const settings = { maxShare: 0.05, maxCount: 20 };
+  it.each([
+    ['no deletions', 0, 1000, 1000, false],
+    ['a few deletions within 5% and 20', 20, 1000, 980, false],
+    ['more than 20 deletions', 21, 10_000, 9979, true],
+    ['more than 5% of a small stage', 6, 100, 94, true],
+    ['an empty Knox read, even of a tiny stage', 3, 3, 0, true],
+  ])('%s: holds=%s', (_name, deletions, existing, source, holds) => {
+    expect(deletionGuard(deletions, existing, source, settings).holds).toBe(holds);
+  });
+
+  it('says why it holds', () => {
+    expect(deletionGuard(50, 50, 0, settings).reason).toBe('Knox returned nothing, which would delete all 50');
+    expect(deletionGuard(6, 100, 94, settings).reason).toBe('6 of 100 (6.0%) is more than 5.0%');
+  });
+});
