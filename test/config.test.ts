@@ -1,0 +1,82 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../config/index.js';
+
+const REQUIRED = ['KNOX_BASE_URL', 'KNOX_SYSTEM_ID', 'KNOX_COMPANY_CODES', 'WORKPLACE_COMPANY_ID', 'NCP_ACCESS_KEY', 'NCP_SECRET_KEY'];
+const complete = {
+  KNOX_BASE_URL: 'https://knox.example.com/api/',
+  KNOX_SYSTEM_ID: 'C60REST0001',
+  KNOX_COMPANY_CODES: 'C60, C10',
+  WORKPLACE_COMPANY_ID: 'c1798784-9a47-4751-ab9f-b9629825ab93',
+  NCP_ACCESS_KEY: 'D78BB444D6D3C84CA38D',
+  NCP_SECRET_KEY: 'TEST_SECRET_KEY_0123456789abcdefghijklmn',
+};
+
+function problems(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(['temporal', 'knox', 'workplace', 'store', 'telemetry', 'sync'], env);
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    throw err;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('names every missing required variable in one error', () => {
+    const found = problems({});
+    expect(found.map((p) => p.split(':')[0])).toEqual(REQUIRED);
+  });
+
+  it('applies the documented defaults and parses lists and numbers', () => {
+    const config = loadConfig(['temporal', 'knox', 'workplace', 'store'], complete);
+    expect(config.temporal).toEqual({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'orgsync' });
+    expect(config.knox.companyCodes).toEqual(['C60', 'C10']);
+    expect(config.knox.baseUrl).toBe('https://knox.example.com/api');
+    expect(config.workplace.baseUrl).toBe('https://workplace.apigw.ntruss.com');
+    expect(config.workplace.rps).toBe(10);
+    expect(config.workplace.signatureVersion).toBe('v2');
+    expect(config.workplace.apiKey).toBeUndefined();
+  });
+
+  it('reports a bad value by variable name without echoing the value', () => {
+    const found = problems({ ...complete, KNOX_RPS: 'fast', WORKPLACE_SIGNATURE: 'v3', KNOX_HEADERS: '{not json', NCP_SECRET_KEY: 'hunter2-secret' });
+    expect(found).toHaveLength(3);
+    expect(found.join('\n')).toMatch(/^KNOX_RPS: .*\nKNOX_HEADERS: .*\nWORKPLACE_SIGNATURE: expected v2 or v1$/);
+    expect(found.join('\n')).not.toContain('fast');
+    expect(found.join('\n')).not.toContain('{not json');
+  });
+
+  it('never prints a secret, however the config is logged', () => {
+    const config = loadConfig(['knox', 'workplace'], { ...complete, KNOX_HEADERS: '{"Authorization":"Bearer knox-token-xyz"}' });
+    for (const shown of [JSON.stringify(config), inspect(config, { depth: 10 }), `${String(config.workplace.secretKey)}`]) {
+      expect(shown).not.toContain(complete.NCP_SECRET_KEY);
+      expect(shown).not.toContain('knox-token-xyz');
+    }
+    expect(config.workplace.secretKey.reveal()).toBe(complete.NCP_SECRET_KEY);
+    expect(config.knox.headers.Authorization?.reveal()).toBe('Bearer knox-token-xyz');
+  });
+
+  it('merges a YAML file under the environment, which wins', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orgsync-config-'));
+    const file = join(dir, 'orgsync.yaml');
+    writeFileSync(file, ['knox:', '  systemId: FROM-FILE', '  rps: 3', 'sync:', '  leavers: keep', '  absenceItems:', '    - { key: vac, name: 휴가, halfDayYn: Y }'].join('\n'));
+    const config = loadConfig(['knox', 'workplace', 'sync'], { ...complete, KNOX_SYSTEM_ID: '', ORGSYNC_CONFIG: file, KNOX_RPS: '5' });
+    expect(config.knox.systemId).toBe('FROM-FILE');
+    expect(config.knox.rps).toBe(5);
+    expect(config.sync.leavers).toBe('keep');
+    expect(config.sync.absenceItems).toEqual([{ key: 'vac', name: '휴가', halfDayYn: 'Y', sortOrder: 0 }]);
+  });
+
+  it('refuses additional attributes without the employee stage (seed 000)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orgsync-config-'));
+    const file = join(dir, 'orgsync.json');
+    writeFileSync(file, JSON.stringify({ sync: { stages: { employees: false } } }));
+    expect(problems({ ...complete, ORGSYNC_CONFIG: file })).toEqual([
+      'sync.stages.additionalAttributes (config file): additional attributes need the employees stage on (seed 000: 추가정보 requires 사원 연동)',
+    ]);
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * The two workers of an orgsync process, built the same way by `npm run worker`, the tests, the demo
+ * and the benchmark:
+ * - the main worker: the workflows and the Knox/planning/bookkeeping activities;
+ * - the write worker: WORKPLACE writes only, on their own task queue with
+ *   maxTaskQueueActivitiesPerSecond = WORKPLACE_RPS. The Temporal server enforces that rate for the
+ *   queue as a whole, so it holds across every worker process on every host (a per-process limiter
+ *   cannot), and each write activity makes exactly one request, so activities/s = requests/s.
+ */
+import { fileURLToPath } from 'node:url';
+import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import { createActivities, createWriteActivities, type ActivityDeps } from '../activities/index.js';
+import { writeTaskQueue } from '../workflows/definitions.js';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export interface WorkerSetup {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue: string;
+  /** Requests per second to WORKPLACE across all workers (WORKPLACE_RPS). */
+  workplaceRps: number;
+  deps: ActivityDeps;
+  /** A prebuilt bundle (tests build one per file); otherwise the workflows are bundled at start. */
+  workflowBundle?: WorkflowBundle;
+}
+
+export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
+  const common = { connection: setup.connection, namespace: setup.namespace ?? 'default', shutdownGraceTime: '30 seconds' } as const;
+  const main = await Worker.create({
+    ...common,
+    taskQueue: setup.taskQueue,
+    ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createActivities(setup.deps),
+  });
+  const writes = await Worker.create({
+    ...common,
+    taskQueue: writeTaskQueue(setup.taskQueue),
+    activities: createWriteActivities(setup.deps),
+    maxTaskQueueActivitiesPerSecond: setup.workplaceRps,
+    maxConcurrentActivityTaskExecutions: 64,
+  });
+  return [main, writes];
+}
+
+/** Runs the workers until they are shut down (a signal, or `until` settling), then waits for both. */
+export async function runWorkers(workers: readonly Worker[], until?: Promise<unknown>): Promise<void> {
+  if (!until) {
+    await Promise.all(workers.map((w) => w.run()));
+    return;
+  }
+  const [first, ...rest] = workers;
+  await Promise.all([first!.runUntil(until), ...rest.map((w) => w.runUntil(until))]);
+}
