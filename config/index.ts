@@ -10,7 +10,7 @@ import { Secret } from './secret.js';
 import { SyncSettingsSchema } from './sync.js';
 
 export { Secret } from './secret.js';
-export type { SyncSettings } from './sync.js';
+export type { AbsenceItem, AdditionalAttribute, SyncSettings } from './sync.js';
 
 const secret = (what: string) =>
   z
@@ -166,11 +166,12 @@ export function loadConfig<S extends Section>(
     if (value === undefined || value === '') continue;
     (raw[section] ??= {})[key] = value;
   }
-  const schema = ConfigSchema.pick(Object.fromEntries(sections.map((s) => [s, true])) as Record<S, true>);
+  const schema = z.object(Object.fromEntries(sections.map((s) => [s, ConfigSchema.shape[s]])));
   const input = Object.fromEntries(sections.map((s) => [s, raw[s] ?? {}]));
   const result = schema.safeParse(input);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => `${describePath(issue.path)}: ${issue.message}`));
   }
-  return result.data as Pick<Config, S>;
+  // Parsed by the schema above; TypeScript cannot follow zod's pick through the generic `S`.
+  return result.data as unknown as Pick<Config, S>;
 }

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-const Locales = z.record(z.enum(['ko_KR', 'en_US', 'ja_JP', 'zh_CN', 'zh_TW']), z.string());
+const Locales = z.partialRecord(z.enum(['ko_KR', 'en_US', 'ja_JP', 'zh_CN', 'zh_TW']), z.string());
 
 /** One additional attribute (추가정보): a WORKPLACE definition plus the Knox attribute that fills it. */
 export const AdditionalAttributeSchema = z

@@ -119,7 +119,7 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
     await current!.handle.signal(deletionDecisionSignal, { approved, ...(by ? { by } : {}) });
     return `${approved ? 'approved' : 'rejected'} ${hold.deletions} deletions in ${STAGE_TITLES[hold.stage]}`;
   };
-  const validateHold = () => {
+  const validateHold = (_by?: string) => {
     if (!progress().hold) throw new Error('no stage of this run is waiting for a deletion decision');
   };
   setHandler(approveDeletionsUpdate, decide(true), { validator: validateHold });
