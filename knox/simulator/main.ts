@@ -1,0 +1,43 @@
+/**
+ * The Knox simulator on the command line, serving a generated org:
+ *   npx tsx knox/simulator/main.ts --port 8082 --employees 3000 --departments 300 --seed 1
+ * Prints its URL; Ctrl-C stops it.
+ */
+import { parseArgs } from 'node:util';
+import { generateOrg } from '../generator/index.js';
+import { startKnoxSimulator } from './server.js';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '8082' },
+    host: { type: 'string', default: '127.0.0.1' },
+    employees: { type: 'string', default: '3000' },
+    departments: { type: 'string', default: '300' },
+    seed: { type: 'string', default: '1' },
+    company: { type: 'string', default: 'C60' },
+    'system-id': { type: 'string' },
+    'latency-ms': { type: 'string', default: '0' },
+  },
+});
+
+function int(name: keyof typeof values): number {
+  const n = Number(values[name]);
+  if (!Number.isInteger(n) || n < 0) {
+    console.error(`--${name} must be a non-negative integer, got ${String(values[name])}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const started = performance.now();
+const org = generateOrg({ seed: int('seed'), employees: int('employees'), departments: Math.max(1, int('departments')), companyCode: values.company });
+const simulator = await startKnoxSimulator({ port: int('port'), host: values.host, systemId: values['system-id'], org });
+simulator.faults.latencyMs(int('latency-ms'));
+console.log(`Knox simulator: ${org.employees.length} employees, ${org.organizations.length} departments of ${org.companyCode} (seed ${values.seed}, generated in ${Math.round(performance.now() - started)} ms)`);
+console.log(simulator.url);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void simulator.close().then(() => process.exit(0));
+  });
+}
