@@ -107,7 +107,7 @@ export function createActivities(deps: ActivityDeps) {
 
     async snapshotKnox(input: { runId: string; dataset: KnoxDataset }): Promise<SnapshotSummary> {
       try {
-        const summary = await takeSnapshot(deps, input.runId, input.dataset, { signal: cancellationSignal(), onProgress: (p) => heartbeat(p) });
+        const summary = await keepAlive(() => takeSnapshot(deps, input.runId, input.dataset, { signal: cancellationSignal(), onProgress: (p) => heartbeat(p) }));
         log.info('Knox snapshot', { ...summary, attributes: input.dataset === 'employees' ? employeeAttributes(settings).length : undefined });
         return summary;
       } catch (err) {
@@ -119,7 +119,7 @@ export function createActivities(deps: ActivityDeps) {
       const spec = STAGE_SPECS[input.stage];
       let draft;
       try {
-        draft = await spec.plan({
+        draft = await keepAlive(() => spec.plan({
           stage: input.stage,
           settings,
           knox: snapshotReader(store, input.runId),
@@ -131,7 +131,7 @@ export function createActivities(deps: ActivityDeps) {
           today: seoulDate(now()),
           signal: cancellationSignal(),
           heartbeat: (detail) => heartbeat(detail),
-        });
+        }));
       } catch (err) {
         throw toFailure(err);
       }
@@ -251,6 +251,20 @@ function retryAs(op: Operation, err: unknown, upsert: boolean): FailureDetails['
   if (err instanceof WorkplaceAlreadyExistsError && op === 'create') return 'update';
   if (err instanceof WorkplaceNotFoundError && op === 'update') return 'create';
   return undefined;
+}
+
+/**
+ * Heartbeats every 10 s while `work` runs, so a worker that dies mid-read is noticed within the
+ * heartbeat timeout (1 min) rather than the 3-hour start-to-close timeout, and the read is retried elsewhere.
+ */
+async function keepAlive<T>(work: () => Promise<T>): Promise<T> {
+  heartbeat();
+  const timer = setInterval(() => heartbeat(), 10_000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 function describe(item: PlanItem): ItemDescriptor {

@@ -69,6 +69,8 @@ export interface StageTuning {
   pageSize: number;
   /** At most this often (ms) a stage reports progress to the parent. */
   progressIntervalMs: number;
+  /** Reading Knox and WORKPLACE's current state: first retry after this long, then doubling, this many attempts. */
+  sourceRetry: { initialIntervalMs: number; maximumAttempts: number };
 }
 
 export const DEFAULT_TUNING: StageTuning = {
@@ -76,6 +78,7 @@ export const DEFAULT_TUNING: StageTuning = {
   maxHistoryEvents: 8_000,
   pageSize: 200,
   progressIntervalMs: 10_000,
+  sourceRetry: { initialIntervalMs: 5_000, maximumAttempts: 5 },
 };
 
 /** Counts per stage, as operators read them. `planned` = creates + updates + deletes the plan holds. */

@@ -93,12 +93,6 @@ const main = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
-/** Knox reads and planning may take long (100,000 employees); a heartbeat every few seconds proves the worker is alive. */
-const { snapshotKnox, planStage } = proxyActivities<Activities>({
-  startToCloseTimeout: '3 hours',
-  heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5 },
-});
 
 /** The stage fails as a whole when this many first writes all failed: something systemic is wrong. */
 const EARLY_FAILURE_WINDOW = 50;
@@ -106,6 +100,12 @@ const EARLY_FAILURE_WINDOW = 50;
 export async function stageWorkflow(input: StageInput): Promise<StageResult> {
   const { runId, step, tuning, policy } = input;
   const title = `${STAGE_TITLES[step.stage]}${step.pass === 'followUp' ? ' (follow-up)' : ''}`;
+  /** Knox reads and planning may take long (100,000 employees); heartbeats prove the worker is alive. */
+  const { snapshotKnox, planStage } = proxyActivities<Activities>({
+    startToCloseTimeout: '3 hours',
+    heartbeatTimeout: '1 minute',
+    retry: { initialInterval: tuning.sourceRetry.initialIntervalMs, backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: tuning.sourceRetry.maximumAttempts },
+  });
   const writes = (summary: string) =>
     proxyActivities<WriteActivities>({
       taskQueue: writeTaskQueue(workflowInfo().taskQueue),
