@@ -198,8 +198,8 @@ export const DEPARTMENT_UNITS: Record<number, readonly (readonly [string, string
   8: [['랩', 'Lab']],
 };
 
-/** Share of departments at each level below the top (depth up to 8). */
-export const LEVEL_SHARES: Record<number, number> = { 2: 1, 3: 5, 4: 20, 5: 40, 6: 24, 7: 7, 8: 3 };
+/** Share of departments at each level below the divisions (depth up to 8). */
+export const LEVEL_SHARES: Record<number, number> = { 3: 5, 4: 20, 5: 40, 6: 24, 7: 7, 8: 3 };
 export const MAX_DEPTH = 8;
 
 /** Korean surnames with rough frequencies, and their usual romanisation. */

@@ -92,14 +92,20 @@ function buildTree(random: Random, companyCode: string, count: number): Departme
   return departments;
 }
 
-/** Departments per level 2…8: one each first (so the tree reaches depth 8 when it can), the rest by share. */
+/**
+ * Departments per level 2…8: one each first (so the tree reaches depth 8 when it can), about √n/2
+ * divisions (9 for 300 departments, 50 for 10,000), the rest by share.
+ */
 function levelCounts(count: number): number[] {
   const counts = new Array<number>(MAX_DEPTH + 1).fill(0);
   let left = count;
   for (let level = 2; level <= MAX_DEPTH && left > 0; level++, left--) counts[level] = 1;
+  const divisions = Math.min(left, Math.max(0, Math.round(Math.sqrt(count) / 2) - 1));
+  counts[2]! += divisions;
+  left -= divisions;
   const total = Object.values(LEVEL_SHARES).reduce((a, b) => a + b, 0);
   let given = 0;
-  for (let level = 2; level <= MAX_DEPTH; level++) {
+  for (let level = 3; level <= MAX_DEPTH; level++) {
     const share = Math.floor((left * LEVEL_SHARES[level]!) / total);
     counts[level]! += share;
     given += share;
