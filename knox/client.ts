@@ -91,8 +91,8 @@ export function createKnoxClient(config: KnoxConfig, options: KnoxClientOptions 
   /*
    * ENUMERATION: per department (companyCode + departmentCode, paged), not per title.
    * Knox has no "list all employees". Two enumerations cover a company:
-   *  - per title (companyCode + titleCode + page): Σ⌈n_t/500⌉ calls, about 240 for 100,000 employees in
-   *    ~40 titles. But it returns only people whose titleCode /titles lists, and Knox has no company-wide
+   *  - per title (companyCode + titleCode + page): Σ⌈n_t/500⌉ calls, 216 for 100,000 employees in 27 titles
+   *    (~240 with ~40 titles). But it returns only people whose titleCode /titles lists, and Knox has no company-wide
    *    employee count to check it against: anyone with an unlisted or empty titleCode is silently missing.
    *    The only check available (per-department counts) costs the per-department read itself.
    *  - per department: Σ max(1, ⌈n_d/500⌉) calls, one per department (even an empty one) plus one per
@@ -102,6 +102,8 @@ export function createKnoxClient(config: KnoxConfig, options: KnoxClientOptions 
    *    lists every department, so every employee is in exactly one department's listing.
    * Completeness wins: orgsync deletes employees Knox stops returning, so a silent gap is a mass deletion,
    * while 17 minutes in a daily batch is affordable. Each department's pages are checked (listing.ts).
+   * Not a snapshot: someone who moves from a department not yet read to one already read is missed, so
+   * the caller should confirm a planned deletion with getEmployees({ epIds }) before acting on it.
    */
   async function listEmployees(companyCode: string, o: ListEmployeesOptions = {}): Promise<KnoxListing<KnoxEmployee>> {
     let calls = 0;

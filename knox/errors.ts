@@ -32,6 +32,8 @@ export abstract class KnoxError extends Error {
   readonly path: string;
   /** Knox's own message (or ours), without the request prefix. */
   readonly detail: string;
+  /** How long Knox asked us to wait (Retry-After); only a KnoxRateLimitError carries one. */
+  readonly retryAfterMs?: number;
 
   constructor(init: KnoxErrorInit) {
     super(`Knox ${describeRequest(init)} failed: ${init.code}${init.status === undefined ? '' : ` (HTTP ${init.status})`}: ${init.detail}`, init.cause === undefined ? undefined : { cause: init.cause });
@@ -59,12 +61,10 @@ export class KnoxServerError extends KnoxError {
 export class KnoxRateLimitError extends KnoxError {
   override readonly name = 'KnoxRateLimitError';
   readonly retryable = true;
-  constructor(
-    init: KnoxErrorInit,
-    /** From Retry-After, when Knox sends one. */
-    readonly retryAfterMs?: number,
-  ) {
+  override readonly retryAfterMs?: number;
+  constructor(init: KnoxErrorInit, retryAfterMs?: number) {
     super(init);
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
