@@ -225,3 +225,25 @@ export const GIVEN_SYLLABLES: readonly (readonly [string, string])[] = [
 /** Local staff abroad; apostrophes, hyphens, spaces and accents on purpose. */
 export const FOREIGN_GIVEN = ['James', 'Mary', 'Patrick', 'Jean-Luc', 'Mary-Jane', 'Siobhán', 'Olivia', 'Noah', 'Aisha', 'Mateo', 'Priya', 'Zoë'];
 export const FOREIGN_SURNAMES = ["O'Brien", 'Smith-Jones', "D'Souza", 'McDonald', 'van der Berg', 'García', 'Nguyen', 'Johnson', 'Müller', "O'Neil-Park", 'Patel', 'Brown'];
+
+/** The 파견 (seconded-to) attributes of someone seconded from 삼성전자 (seed 29–35, 63–76 samples). */
+export const SECONDMENT = {
+  enSendBusiName: 'Suwon',
+  enSendCompanyName: 'Samsung Electronics',
+  enSendDepartmentName: 'IT Service',
+  enSendGradeName: 'Principal',
+  enSendRegionName: 'Suwon',
+  enSendTitleName: 'E5',
+  sendBusiCde: 'C10B0001',
+  sendCompanyCode: 'C10',
+  sendCompanyName: '삼성전자',
+  sendDepartmentCode: 'C10CB04CB040060',
+  sendDepartmentName: 'IT Services',
+  sendGradeName: '책임',
+  sendGradeTitleIndiCode: 'B',
+  sendRegionCode: 'R03',
+  sendSecurityLevel: '4',
+  sendTitleName: '책임',
+  sendTitleCode: 'E5',
+  sendTitleSortOrder: '309',
+} as const;

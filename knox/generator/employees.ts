@@ -1,5 +1,5 @@
 /** Employee records with all 84 attributes of the seed, in its order, values shaped like its samples. */
-import { CORPS, EMPLOYEE_TYPES, HQ_CORP, JOBS, PARTNER_DOMAIN_TYPES, PARTNER_TITLE, PRO_TITLE, STAFF_TITLE_WEIGHTS } from './catalog.js';
+import { CORPS, EMPLOYEE_TYPES, HQ_CORP, JOBS, PARTNER_DOMAIN_TYPES, PARTNER_TITLE, PRO_TITLE, SECONDMENT, STAFF_TITLE_WEIGHTS } from './catalog.js';
 import { foreignName, koreanName, mobileNumber, officeNumber, userIdBase, type PersonName, type UserIds } from './people.js';
 import { scramble, type Random } from './random.js';
 import { departmentFacts, placeFacts, titleFacts } from './settle.js';
@@ -73,13 +73,13 @@ export function newEmployee(ctx: EmployeeContext, serial: number, department: De
     enGradeName: '',
     enOfficeAddress: '',
     enRegionName: '',
-    enSendBusiName: seconded ? 'Suwon' : '',
-    enSendCompanyName: seconded ? 'Samsung Electronics' : '',
-    enSendDepartmentName: seconded ? 'IT Service' : '',
-    enSendGradeName: seconded ? 'Principal' : '',
-    enSendRegionName: seconded ? 'Suwon' : '',
+    enSendBusiName: '',
+    enSendCompanyName: '',
+    enSendDepartmentName: '',
+    enSendGradeName: '',
+    enSendRegionName: '',
     enSendSubOrgName: '',
-    enSendTitleName: seconded ? 'E5' : '',
+    enSendTitleName: '',
     enSirName: name.enSirName,
     enSubOrgName: '',
     enTitleName: '',
@@ -107,20 +107,20 @@ export function newEmployee(ctx: EmployeeContext, serial: number, department: De
     regionCode: '',
     regionName: '',
     securityLevel: '5',
-    sendBusiCde: seconded ? 'C10B0001' : '',
-    sendCompanyCode: seconded ? 'C10' : '',
-    sendCompanyName: seconded ? '삼성전자' : '',
-    sendDepartmentCode: seconded ? 'C10CB04CB040060' : '',
-    sendDepartmentName: seconded ? 'IT Services' : '',
-    sendGradeName: seconded ? '책임' : '',
-    sendGradeTitleIndiCode: seconded ? 'B' : '',
-    sendRegionCode: seconded ? 'R03' : '',
-    sendSecurityLevel: seconded ? '4' : '',
+    sendBusiCde: '',
+    sendCompanyCode: '',
+    sendCompanyName: '',
+    sendDepartmentCode: '',
+    sendDepartmentName: '',
+    sendGradeName: '',
+    sendGradeTitleIndiCode: '',
+    sendRegionCode: '',
+    sendSecurityLevel: '',
     sendSubOrgCode: '',
     sendSubOrgName: '',
-    sendTitleName: seconded ? '책임' : '',
-    sendTitleCode: seconded ? 'E5' : '',
-    sendTitleSortOrder: seconded ? '309' : '',
+    sendTitleName: '',
+    sendTitleCode: '',
+    sendTitleSortOrder: '',
     serverLocation: 'KR',
     sirName: name.sirName,
     subOrgCode: '',
@@ -136,7 +136,7 @@ export function newEmployee(ctx: EmployeeContext, serial: number, department: De
     timeZone: '',
   };
   // Department, title and place attributes come from the same functions settle() uses, so they always agree.
-  Object.assign(employee, departmentFacts(department), titleFacts(titleCode), placeFacts(corp, companyCode));
+  Object.assign(employee, departmentFacts(department), titleFacts(titleCode), placeFacts(corp, companyCode), seconded ? SECONDMENT : {});
   if (edge === 'sparse') for (const attribute of SPARSE_OMITS) delete (employee as Partial<Employee>)[attribute];
   return employee;
 }
