@@ -128,14 +128,14 @@ export function createKnoxClient(config: KnoxConfig, options: KnoxClientOptions 
         request,
         paged: true,
         fetch: (page) => transport.call({ ...request, query: { ...query, page: String(page) }, body, signal }),
-        onAnswer: (rows) => {
+        onAnswer: (rows, last) => {
           calls++;
           rowsSeen += rows;
+          if (last) doneUnits++;
           o.onProgress?.({ calls, rows: rowsSeen, doneUnits, totalUnits: units.length });
         },
       });
       perUnit[index] = { ...parseRecords('employee', schema, listing.rows), calls: listing.calls };
-      doneUnits++;
     });
     return { ...mergeDepartments(units, perUnit), calls };
   }

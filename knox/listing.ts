@@ -82,8 +82,8 @@ export interface ListingRead {
   paged: boolean;
   /** Fetches one page (1-based), or the unpaged answer (undefined); resolves with the answer's body. */
   fetch(page: number | undefined): Promise<Record<string, unknown>>;
-  /** Called with each answer's row count, for progress. */
-  onAnswer?(rows: number): void;
+  /** Called after each answer with its row count and whether it was the listing's last, for progress. */
+  onAnswer?(rows: number, last: boolean): void;
 }
 
 /**
@@ -115,7 +115,7 @@ export async function readListing(read: ListingRead): Promise<{ rows: unknown[];
       }
       rows.push(row);
     }
-    read.onAnswer?.(envelope.rows.length);
+    read.onAnswer?.(envelope.rows.length, !read.paged || page >= FIRST_PAGE + first.totalPage - 1);
   }
   if (rows.length !== first!.totalCount) {
     throw new KnoxInconsistentReadError({ ...read.request, code: 'KNOX_INCONSISTENT_PAGING', detail: `read ${rows.length} rows in ${calls} ${read.paged ? 'pages' : 'call'}, but Knox counted ${first!.totalCount}` });
