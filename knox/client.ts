@@ -3,7 +3,7 @@
  * orgsync deletes what Knox no longer returns, so a silently partial read would become mass deletion.
  */
 import type { KnoxConfig } from '../config/index.js';
-import { DEFAULT_PROTOCOL, FULL_RESULT_BODY, LIST_LIMIT, LIST_SEPARATOR, type KnoxProtocol } from './assumptions.js';
+import { DEFAULT_PROTOCOL, FULL_RESULT_BODY, KNOX_PATHS, LIST_LIMIT, LIST_SEPARATOR, type KnoxProtocol } from './assumptions.js';
 import { KnoxResponseError } from './errors.js';
 import { KnoxTransport } from './http.js';
 import { parseRecords, readListing, readRows, type KnoxInvalidRecord, type KnoxListing } from './listing.js';
@@ -59,7 +59,7 @@ export function departmentCodesOf(organizations: KnoxListing<KnoxOrganization>):
   if (unreadable.length > 0) {
     throw new KnoxResponseError({
       method: 'GET',
-      path: '/organizations',
+      path: KNOX_PATHS.organizations,
       code: 'KNOX_BAD_RESPONSE',
       detail: `${unreadable.length} department record(s) without a departmentCode: their employees cannot be enumerated (${unreadable[0]!.issues.join('; ')})`,
     });
@@ -73,7 +73,12 @@ export function createKnoxClient(config: KnoxConfig, options: KnoxClientOptions 
   const transport = new KnoxTransport(config, { timeoutMs: options.timeoutMs ?? 30_000, rateLimit: options.rateLimit ?? true, maxSockets: concurrency, protocol });
   const { paths } = protocol;
   const employeesMethod = protocol.employeesMethod;
-  const employeesBody = (attributes?: readonly string[]) => (attributes ? { resultType: 'optional', attributes: [...new Set(['epId', ...attributes])] } : FULL_RESULT_BODY);
+  /** What to send for employees and how to check what comes back: narrowed reads always ask for epId, the key. */
+  const employeeRead = (attributes?: readonly string[]) => {
+    if (!attributes) return { body: FULL_RESULT_BODY, schema: employeeSchemaFor() };
+    const asked = [...new Set(['epId', ...attributes])];
+    return { body: { resultType: 'optional', attributes: asked }, schema: employeeSchemaFor(asked) };
+  };
 
   async function listOrganizations(companyCode: string, o: { signal?: AbortSignal } = {}): Promise<KnoxListing<KnoxOrganization>> {
     // Seed: searching by companyCode alone pages (500/page); unpaged it silently stops at 2,000 rows.
@@ -114,8 +119,7 @@ export function createKnoxClient(config: KnoxConfig, options: KnoxClientOptions 
       codes = departmentCodesOf(organizations);
     }
     const units = [...new Set(codes)];
-    const schema = employeeSchemaFor(o.attributes ? ['epId', ...o.attributes] : undefined);
-    const body = employeesBody(o.attributes);
+    const { body, schema } = employeeRead(o.attributes);
     const perUnit: KnoxListing<KnoxEmployee>[] = new Array<KnoxListing<KnoxEmployee>>(units.length);
     let rowsSeen = 0;
     let doneUnits = 0;
@@ -143,8 +147,7 @@ export function createKnoxClient(config: KnoxConfig, options: KnoxClientOptions 
   async function getEmployees(by: { epIds: string[] } | { userIds: string[] }, o: { attributes?: readonly string[]; signal?: AbortSignal } = {}): Promise<KnoxListing<KnoxEmployee>> {
     const [param, ids] = 'epIds' in by ? (['epIds', by.epIds] as const) : (['userIds', by.userIds] as const);
     const unique = [...new Set(ids.map((id) => id.trim()).filter(Boolean))];
-    const schema = employeeSchemaFor(o.attributes ? ['epId', ...o.attributes] : undefined);
-    const body = employeesBody(o.attributes);
+    const { body, schema } = employeeRead(o.attributes);
     const result: KnoxListing<KnoxEmployee> = { rows: [], invalid: [], calls: 0 };
     // EM0001: at most 100 ids per call. ≤ 100 rows never reach the unpaged 2,000 cap, and lists cannot page (EM0017).
     for (let i = 0; i < unique.length; i += LIST_LIMIT) {
