@@ -128,6 +128,15 @@ export function createActivities(deps: ActivityDeps) {
             const saved = await store.readJson<Record<string, V>>(recordedStateKey(input.stage));
             return saved ? new Map(Object.entries(saved)) : undefined;
           },
+          stillInKnox: async (epIds) => {
+            const found = new Set<string>();
+            for (let i = 0; i < epIds.length; i += 100) {
+              const listing = await deps.knox.getEmployees({ epIds: epIds.slice(i, i + 100) }, { attributes: ['epId'], signal: cancellationSignal() });
+              for (const row of listing.rows) found.add(row.epId);
+              for (const bad of listing.invalid) if (bad.key) found.add(bad.key);
+            }
+            return found;
+          },
           today: seoulDate(now()),
           signal: cancellationSignal(),
           heartbeat: (detail) => heartbeat(detail),

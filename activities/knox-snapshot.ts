@@ -4,16 +4,18 @@
  * resumed stage does not read Knox again, and workflow history carries only the counts.
  */
 import type { SyncSettings } from '../config/index.js';
-import type { KnoxClient, KnoxEmployee, KnoxInvalidRecord, KnoxOrganization, KnoxTitle } from '../knox/index.js';
+import { departmentCodesOf, type KnoxClient, type KnoxEmployee, type KnoxInvalidRecord, type KnoxOrganization, type KnoxTitle } from '../knox/index.js';
 import { runFolder, type StagingStore } from '../store/index.js';
 import type { KnoxDataset, KnoxSnapshot } from './stages/spec.js';
+
+type StoredInvalid = KnoxInvalidRecord & { company: string };
 
 interface StoredDataset<T> {
   dataset: KnoxDataset;
   readAt: string;
   calls: number;
   rows: T[];
-  invalid: KnoxInvalidRecord[];
+  invalid: StoredInvalid[];
   /** Rows per company: a company that answers with nothing is visible in the summary. */
   perCompany: Record<string, number>;
 }
@@ -64,10 +66,15 @@ export async function takeSnapshot(
   if (dataset === 'employees') {
     // Employees are enumerated per department, so the departments come first (from this run's snapshot).
     await takeSnapshot(deps, runId, 'organizations', options);
-    const organizations = (await deps.store.readJson<StoredDataset<KnoxOrganization>>(datasetKey(runId, 'organizations')))!.rows;
+    const organizations = (await deps.store.readJson<StoredDataset<KnoxOrganization>>(datasetKey(runId, 'organizations')))!;
     stored = await readAll(dataset, deps.companyCodes, (company) =>
       deps.knox.listEmployees(company, {
-        departmentCodes: organizations.filter((o) => o.companyCode === company).map((o) => o.departmentCode),
+        // Departments whose record failed validation are enumerated too: their people must not look like leavers.
+        departmentCodes: departmentCodesOf({
+          rows: organizations.rows.filter((o) => o.companyCode === company),
+          invalid: organizations.invalid.filter((i) => i.company === company),
+          calls: 0,
+        }),
         attributes: employeeAttributes(deps.settings),
         signal,
         onProgress: (p) => onProgress?.({ company, ...p }),
@@ -91,7 +98,7 @@ async function readAll<T>(
   for (const company of companies) {
     const listing = await read(company);
     stored.rows.push(...listing.rows);
-    stored.invalid.push(...listing.invalid);
+    stored.invalid.push(...listing.invalid.map((i) => ({ ...i, company })));
     stored.calls += listing.calls;
     stored.perCompany[company] = listing.rows.length;
   }
@@ -127,6 +134,6 @@ export function snapshotReader(store: StagingStore, runId: string): KnoxSnapshot
     titles: async () => (await load<KnoxTitle>(store, runId, 'titles')).rows,
     organizations: async () => (await load<KnoxOrganization>(store, runId, 'organizations')).rows,
     employees: async () => (await load<KnoxEmployee>(store, runId, 'employees')).rows,
-    invalidEmployees: async () => (await load<KnoxEmployee>(store, runId, 'employees')).invalid,
+    invalid: async (dataset) => (await load<unknown>(store, runId, dataset)).invalid,
   };
 }

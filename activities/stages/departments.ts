@@ -10,7 +10,7 @@ import type { DepartmentBody } from '../../workplace/index.js';
 import type { ItemOutcome } from '../../workflows/definitions.js';
 import { delta, treeDepths, type DesiredEntry, type DraftItem } from '../plan.js';
 import { departmentHeads, departmentScope } from './mapping.js';
-import { defineStage, i18n, type StageDraft } from './spec.js';
+import { defineStage, i18n, invalidOutcomes, type StageDraft } from './spec.js';
 
 const ROOT = '#';
 const FIELDS = ['name', 'i18nNames', 'parentDeptExternalKey', 'dispOrd'] as const;
@@ -25,9 +25,9 @@ export const departments = defineStage<DepartmentBody>({
   upsert: true,
 
   async plan(ctx): Promise<StageDraft<DepartmentBody>> {
-    const organizations = await ctx.knox.organizations();
+    const [organizations, unreadable] = await Promise.all([ctx.knox.organizations(), ctx.knox.invalid('organizations')]);
     const { included } = departmentScope(organizations, ctx.settings);
-    const invalid: ItemOutcome[] = [];
+    const invalid: ItemOutcome[] = invalidOutcomes('departments', unreadable);
     const desired = new Map<string, DesiredEntry<Desired>>();
     for (const org of included.values()) {
       const parent = org.uprDepartmentCode?.trim() || ROOT;
@@ -67,6 +67,8 @@ export const departments = defineStage<DepartmentBody>({
       // Keep the head WORKPLACE has: the follow-up pass sets the new one once it exists.
       body: (_key, value, existing): DepartmentBody => ({ ...value, ...(existing?.deptLeaderExternalKey ? { deptLeaderExternalKey: existing.deptLeaderExternalKey } : {}) }),
       protect: new Set(invalid.map((i) => i.key)),
+      // A department record without a readable code could be any of WORKPLACE's: delete none this run.
+      deletes: !unreadable.some((r) => !r.key),
       deleteLabel: (_key, d) => d.name,
     });
 

@@ -8,7 +8,7 @@ import type { EmployeeBody } from '../../workplace/index.js';
 import type { ItemOutcome } from '../../workflows/definitions.js';
 import { delta, type DesiredEntry, type Dependency } from '../plan.js';
 import { departmentScope, jobTitleOf } from './mapping.js';
-import { defineStage, i18n, type StageDraft } from './spec.js';
+import { defineStage, i18n, invalidOutcomes, type StageDraft } from './spec.js';
 
 type Desired = Omit<EmployeeBody, 'employYmd'>;
 
@@ -25,16 +25,9 @@ export const employees = defineStage<EmployeeBody>({
   upsert: true,
 
   async plan(ctx): Promise<StageDraft<EmployeeBody>> {
-    const [organizations, people, unreadable] = await Promise.all([ctx.knox.organizations(), ctx.knox.employees(), ctx.knox.invalidEmployees()]);
+    const [organizations, people, unreadable] = await Promise.all([ctx.knox.organizations(), ctx.knox.employees(), ctx.knox.invalid('employees')]);
     const { included, excluded } = departmentScope(organizations, ctx.settings);
-    const invalid: ItemOutcome[] = unreadable.map((r) => ({
-      stage: 'employees',
-      key: r.key ?? '(unidentified)',
-      op: 'read',
-      outcome: 'failed',
-      code: 'KNOX_INVALID_RECORD',
-      message: `Knox record rejected: ${r.issues.join('; ')}`,
-    }));
+    const invalid = invalidOutcomes('employees', unreadable);
     const skipped: ItemOutcome[] = [];
     const desired = new Map<string, DesiredEntry<Desired>>();
     const emailOwner = new Map<string, string>();
@@ -96,7 +89,13 @@ export const employees = defineStage<EmployeeBody>({
       deletes: ctx.settings.leavers === 'delete' && !unidentified,
       deleteLabel: (_key, e) => e.name,
     });
-    for (const item of items) if (item.op === 'delete') item.check = 'representativeAdmin';
+    // Confirm each leaver with Knox itself before planning to delete them.
+    const leavers = items.filter((i) => i.op === 'delete');
+    const stillThere = leavers.length ? await ctx.stillInKnox(leavers.map((i) => i.key)) : new Set<string>();
+    for (const item of leavers) {
+      item.check = 'representativeAdmin';
+      if (stillThere.has(item.key)) item.skip = { code: 'KNOX_STILL_EMPLOYED', message: 'missing from the full Knox read but Knox still returns this employee by epId (moved while the read ran?): not deleted' };
+    }
     return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid: [...invalid, ...skipped] };
   },
 

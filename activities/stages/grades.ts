@@ -4,7 +4,7 @@
  */
 import type { GradeBody } from '../../workplace/index.js';
 import { delta, type DesiredEntry } from '../plan.js';
-import { defineStage, i18n, type StageDraft } from './spec.js';
+import { defineStage, i18n, invalidOutcomes, type StageDraft } from './spec.js';
 import type { ItemOutcome } from '../../workflows/definitions.js';
 
 const FIELDS = ['name', 'i18nNames', 'itemUsed', 'sortOrder'] as const;
@@ -18,7 +18,8 @@ export const grades = defineStage<GradeBody>({
 
   async plan(ctx): Promise<StageDraft<GradeBody>> {
     const desired = new Map<string, DesiredEntry<GradeBody>>();
-    const invalid: ItemOutcome[] = [];
+    const unreadable = await ctx.knox.invalid('titles');
+    const invalid: ItemOutcome[] = invalidOutcomes('grades', unreadable);
     for (const title of await ctx.knox.titles()) {
       const value: GradeBody = {
         name: title.titleName,
@@ -37,6 +38,7 @@ export const grades = defineStage<GradeBody>({
     const { items, unchanged } = delta(desired, current, {
       fields: FIELDS,
       protect: new Set(invalid.map((i) => i.key)),
+      deletes: !unreadable.some((r) => !r.key),
       deleteLabel: (_key, grade) => grade.name,
     });
     for (const item of items) if (item.op === 'delete') item.pass = 'followUp';

@@ -17,8 +17,8 @@ export interface KnoxSnapshot {
   titles(): Promise<KnoxTitle[]>;
   organizations(): Promise<KnoxOrganization[]>;
   employees(): Promise<KnoxEmployee[]>;
-  /** Employee records Knox returned that failed validation (reported by key, never deleted). */
-  invalidEmployees(): Promise<KnoxInvalidRecord[]>;
+  /** Records Knox returned that failed validation: reported by key, and never deleted. */
+  invalid(dataset: KnoxDataset): Promise<KnoxInvalidRecord[]>;
 }
 
 export interface PlanContext {
@@ -28,6 +28,12 @@ export interface PlanContext {
   workplace: WorkplaceClient;
   /** The state recorded by the last successful run, for targets WORKPLACE cannot list; undefined on a first run. */
   recorded<V>(): Promise<Map<string, V> | undefined>;
+  /**
+   * Of these epIds, the ones Knox still returns when asked directly. A full read takes minutes, so
+   * someone who moved between two departments while it ran can be missing from it; a planned
+   * deletion is confirmed here first (docs/knox.md, "completeness").
+   */
+  stillInKnox(epIds: readonly string[]): Promise<Set<string>>;
   /** Today in Asia/Seoul, yyyy-MM-dd (WORKPLACE's hire date for new employees). */
   today: string;
   signal: AbortSignal;
@@ -67,6 +73,13 @@ export interface StageSpec<B = unknown> {
    */
   upsert: boolean;
 }
+
+/** Knox records that failed validation, as failed items of `stage`. A record without a key is "(unidentified)". */
+export function invalidOutcomes(stage: StageName, records: readonly KnoxInvalidRecord[]): ItemOutcome[] {
+  return records.map((r) => ({ stage, key: r.key ?? UNIDENTIFIED, op: 'read', outcome: 'failed', code: 'KNOX_INVALID_RECORD', message: `Knox record rejected: ${r.issues.join('; ')}` }));
+}
+
+export const UNIDENTIFIED = '(unidentified)';
 
 /** Keeps spec files typed without repeating the generic parameter. */
 export const defineStage = <B>(spec: StageSpec<B>): StageSpec<B> => spec;
