@@ -1,0 +1,171 @@
+/**
+ * WORKPLACE failures as named errors with stable codes (got's own style: `name`, `code`, a message
+ * naming the method and the sanitised request). `retryable` is what the activity boundary turns into
+ * Temporal's nonRetryable: 401/403 and 400 are permanent, 429, 5xx and network failures are transient
+ * (workplace.md §1.6, §1.7, §4). No error ever holds a header, so none can print a key or a signature.
+ */
+import { ALREADY_EXISTS_PATTERN, NOT_FOUND_PATTERN } from './assumptions.js';
+
+export type WorkplaceErrorCode =
+  | 'WORKPLACE_AUTH'
+  | 'WORKPLACE_VALIDATION'
+  | 'WORKPLACE_ALREADY_EXISTS'
+  | 'WORKPLACE_NOT_FOUND'
+  | 'WORKPLACE_RATE_LIMITED'
+  | 'WORKPLACE_SERVER'
+  | 'WORKPLACE_NETWORK'
+  | 'WORKPLACE_BAD_RESPONSE'
+  | 'WORKPLACE_INVALID_REQUEST';
+
+/** The request an error is about: method, path (companyId shown as `{companyId}`) and key; never headers. */
+export interface WorkplaceRequestInfo {
+  method: string;
+  path: string;
+  externalKey?: string | undefined;
+}
+
+export interface WorkplaceErrorInit extends WorkplaceRequestInfo {
+  status?: number | undefined;
+  /** WORKPLACE's (or the gateway's) own message. */
+  workplaceMessage?: string | undefined;
+  /** The API Gateway's errorCode (§1.7), when the answer came from the gateway. */
+  gatewayCode?: string | undefined;
+  /** What went wrong, when WORKPLACE said nothing (network failures, malformed or refused bodies). */
+  detail?: string | undefined;
+  /** The body or response field at fault (request and response errors). */
+  field?: string | undefined;
+  retryAfterMs?: number | undefined;
+}
+
+export abstract class WorkplaceError extends Error {
+  abstract override readonly name: string;
+  readonly code: WorkplaceErrorCode;
+  readonly retryable: boolean;
+  declare readonly status?: number;
+  readonly method: string;
+  readonly path: string;
+  declare readonly externalKey?: string;
+  declare readonly workplaceMessage?: string;
+  declare readonly gatewayCode?: string;
+  declare readonly field?: string;
+  declare readonly retryAfterMs?: number;
+
+  protected constructor(code: WorkplaceErrorCode, retryable: boolean, init: WorkplaceErrorInit) {
+    super(describe(code, init));
+    this.code = code;
+    this.retryable = retryable;
+    this.method = init.method;
+    this.path = init.path;
+    // Only what is known becomes a property (`declare` above): a dump shows no `undefined` noise.
+    if (init.status !== undefined) this.status = init.status;
+    if (init.externalKey !== undefined) this.externalKey = init.externalKey;
+    if (init.workplaceMessage !== undefined) this.workplaceMessage = init.workplaceMessage;
+    if (init.gatewayCode !== undefined) this.gatewayCode = init.gatewayCode;
+    if (init.field !== undefined) this.field = init.field;
+    if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
+  }
+
+  /** What a log or a Temporal failure may carry: the fields above, nothing from the request's headers. */
+  toJSON(): Record<string, unknown> {
+    const { name, code, message, retryable, status, method, path, externalKey, workplaceMessage, gatewayCode, field, retryAfterMs } = this;
+    return { name, code, message, retryable, status, method, path, externalKey, workplaceMessage, gatewayCode, field, retryAfterMs };
+  }
+}
+
+/** `WORKPLACE POST /organization/apigw/v2/company/{companyId}/grade/G1 (key G1) failed: WORKPLACE_ALREADY_EXISTS (HTTP 400): grade G1 already exists` */
+function describe(code: WorkplaceErrorCode, init: WorkplaceErrorInit): string {
+  const key = init.externalKey === undefined ? '' : ` (key ${init.externalKey})`;
+  const status = init.status === undefined ? '' : ` (HTTP ${init.status}${init.gatewayCode ? `, gateway code ${init.gatewayCode}` : ''})`;
+  const what = [init.field, init.workplaceMessage ?? init.detail ?? 'no message'].filter(Boolean).join(': ');
+  return `WORKPLACE ${init.method} ${init.path}${key} failed: ${code}${status}: ${what}`;
+}
+
+/** 401/403 (gateway 200/210/230): bad signature, unknown key, clock skew, no permission. Needs an operator. */
+export class WorkplaceAuthError extends WorkplaceError {
+  override readonly name = 'WorkplaceAuthError';
+  constructor(init: WorkplaceErrorInit) {
+    super('WORKPLACE_AUTH', false, init);
+  }
+}
+
+/** 400 (and other 4xx): WORKPLACE refused the request; sending it again gives the same answer. */
+export class WorkplaceValidationError extends WorkplaceError {
+  override readonly name: string = 'WorkplaceValidationError';
+  constructor(init: WorkplaceErrorInit, code: 'WORKPLACE_VALIDATION' | 'WORKPLACE_ALREADY_EXISTS' | 'WORKPLACE_NOT_FOUND' = 'WORKPLACE_VALIDATION') {
+    super(code, false, init);
+  }
+}
+
+/** 400 "already exists" on a POST: the engine switches to PUT (Decisions "upsert"). */
+export class WorkplaceAlreadyExistsError extends WorkplaceValidationError {
+  override readonly name = 'WorkplaceAlreadyExistsError';
+  constructor(init: WorkplaceErrorInit) {
+    super(init, 'WORKPLACE_ALREADY_EXISTS');
+  }
+}
+
+/** 400 "not found" on a PUT/DELETE/GET of the path's own key: switch to POST, or the delete is done. */
+export class WorkplaceNotFoundError extends WorkplaceValidationError {
+  override readonly name = 'WorkplaceNotFoundError';
+  constructor(init: WorkplaceErrorInit) {
+    super(init, 'WORKPLACE_NOT_FOUND');
+  }
+}
+
+/** 429 (gateway 400 quota, 410 throttle, 420 rate): retried with backoff. */
+export class WorkplaceRateLimitError extends WorkplaceError {
+  override readonly name = 'WorkplaceRateLimitError';
+  constructor(init: WorkplaceErrorInit) {
+    super('WORKPLACE_RATE_LIMITED', true, init);
+  }
+}
+
+/** 5xx: WORKPLACE's 500, the gateway's 503 (endpoint error) and 504 (endpoint timeout). */
+export class WorkplaceServerError extends WorkplaceError {
+  override readonly name = 'WorkplaceServerError';
+  constructor(init: WorkplaceErrorInit) {
+    super('WORKPLACE_SERVER', true, init);
+  }
+}
+
+/** No HTTP answer: refused, reset, timed out. */
+export class WorkplaceNetworkError extends WorkplaceError {
+  override readonly name = 'WorkplaceNetworkError';
+  constructor(init: WorkplaceErrorInit) {
+    super('WORKPLACE_NETWORK', true, init);
+  }
+}
+
+/** A 2xx answer that is not what the reference describes (not JSON, a field missing or mistyped). */
+export class WorkplaceResponseError extends WorkplaceError {
+  override readonly name = 'WorkplaceResponseError';
+  constructor(init: WorkplaceErrorInit) {
+    super('WORKPLACE_BAD_RESPONSE', false, init);
+  }
+}
+
+/** A key or body the client refused before sending, because WORKPLACE would refuse it (§2 sizes and required fields). */
+export class WorkplaceRequestError extends WorkplaceError {
+  override readonly name = 'WorkplaceRequestError';
+  constructor(init: WorkplaceErrorInit) {
+    super('WORKPLACE_INVALID_REQUEST', false, init);
+  }
+}
+
+/**
+ * The error for a non-2xx answer: by status first (401/403, 429, 5xx); a 400 from WORKPLACE itself is
+ * "already exists" / "not found" only when its message says so (assumptions.ts MESSAGES), otherwise a
+ * validation error. Gateway answers (a gatewayCode) are never taken for either.
+ */
+export function workplaceFailure(init: WorkplaceErrorInit & { status: number }): WorkplaceError {
+  const { status } = init;
+  if (status === 401 || status === 403) return new WorkplaceAuthError(init);
+  if (status === 429) return new WorkplaceRateLimitError(init);
+  if (status >= 500) return new WorkplaceServerError(init);
+  if (status === 400 && init.gatewayCode === undefined && init.workplaceMessage) {
+    if (ALREADY_EXISTS_PATTERN.test(init.workplaceMessage)) return new WorkplaceAlreadyExistsError(init);
+    if (NOT_FOUND_PATTERN.test(init.workplaceMessage)) return new WorkplaceNotFoundError(init);
+  }
+  if (status >= 400) return new WorkplaceValidationError(init);
+  return new WorkplaceResponseError({ ...init, detail: `unexpected HTTP ${status}` });
+}
