@@ -103,6 +103,9 @@ export const GATEWAY_ERRORS = {
 /** ASSUMPTION (§1.5 [INFER]): a bad signature, unknown access key or stale timestamp is 401 / code 200. */
 export const AUTH_FAILURE = GATEWAY_ERRORS.authenticationFailed;
 
+/** ASSUMPTION: an authentic request for another companyId is refused as 401 / code 210 Permission Denied. */
+export const OTHER_COMPANY = GATEWAY_ERRORS.permissionDenied;
+
 /** ASSUMPTION (§1.6): no Retry-After is documented, so the simulator sends none; the client honours one if present. */
 export const RETRY_AFTER_HEADER = 'retry-after';
 
@@ -155,6 +158,9 @@ export const PATH_KEY_MAX = 36;
 
 /** ASSUMPTION: "." and ".." cannot be keys: URLs normalise them away, so no signed path could carry them. */
 export const UNSENDABLE_KEYS = ['.', '..'] as const;
+
+/** ASSUMPTION (§2.1 "sortOrder String Y", §5 Q15): the v2 `sortOrder` must be present but may be "" (no order). */
+export const EMPTY_SORT_ORDER_ALLOWED = true;
 
 /** FACT (§2.4): `#` as parentDeptExternalKey marks a top-level department. */
 export const ROOT_DEPARTMENT = '#';
@@ -228,6 +234,3 @@ export const REPRESENTATIVE_ADMIN_DELETE_REFUSED = true;
 
 /** ASSUMPTION: deleting an attribute definition deletes every employee's value for it. */
 export const ATTRIBUTE_DELETE_CASCADES = true;
-
-/** ASSUMPTION: `empTypeExternalKey` is not checked: employment types are outside orgsync's scope. */
-export const EMP_TYPE_REFERENCE_CHECKED = false;
