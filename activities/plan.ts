@@ -160,7 +160,7 @@ export function missingKeysFrom(outcomes: readonly ItemOutcome[]): Map<StageName
   for (const outcome of outcomes) {
     if (outcome.op !== 'create' && outcome.op !== 'read') continue;
     let forStage = missing.get(outcome.stage);
-    if (!forStage) missing.set(outcome.stage, (forStage = new Map()));
+    if (!forStage) missing.set(outcome.stage, (forStage = new Map<string, ItemOutcome>()));
     if (!forStage.has(outcome.key)) forStage.set(outcome.key, outcome);
   }
   return missing;

@@ -178,7 +178,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     await report(true);
     await applyPlan();
     await flush();
-    if (!stopping && !authFailure) await main.finishStage({ runId, stage: step.stage, planRef: carry!.plan.planRef, attemptedThrough: carry!.cursor });
+    if (!stopping && !authFailure) await main.finishStage({ runId, stage: step.stage, planRef: carry.plan.planRef, attemptedThrough: carry.cursor });
     return finalResult();
   });
 

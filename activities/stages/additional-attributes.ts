@@ -10,7 +10,7 @@ import type { KnoxEmployee } from '../../knox/index.js';
 import type { AttributeDefinitionBody } from '../../workplace/index.js';
 import { delta, type DesiredEntry, type DraftItem } from '../plan.js';
 import { departmentScope } from './mapping.js';
-import { defineStage, i18n, readEach, type StageDraft } from './spec.js';
+import { defineStage, readEach, type StageDraft } from './spec.js';
 
 interface Value {
   fieldData: string;

@@ -18,10 +18,10 @@ export function jobTitleOf(employee: KnoxEmployee, source: SyncSettings['jobTitl
     const name = employee.gradeName?.trim();
     return name ? { key: `pos-${shortHash(name)}`, name, enName: employee.enGradeName?.trim() || undefined } : undefined;
   }
-  const code = employee.jobCode?.trim();
-  const name = employee.jobName?.trim();
+  const code = employee.jobCode?.trim() ?? '';
+  const name = employee.jobName?.trim() ?? '';
   if (!code && !name) return undefined;
-  return { key: `job-${shortHash(code || name!)}`, name: name || code!, enName: undefined };
+  return { key: `job-${shortHash(code || name)}`, name: name || code, enName: undefined };
 }
 
 export function shortHash(value: string): string {
