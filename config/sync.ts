@@ -83,7 +83,7 @@ export const SyncSettingsSchema = z
     maxFailureShare: z.number().min(0).max(1).default(1),
     /** WORKPLACE writes in flight per stage; the global rate is WORKPLACE_RPS regardless. */
     writeConcurrency: z.number().int().min(1).max(500).default(16),
-    additionalAttributes: z.array(AdditionalAttributeSchema).default(DEFAULT_ATTRIBUTES as never),
+    additionalAttributes: z.array(AdditionalAttributeSchema).prefault(DEFAULT_ATTRIBUTES),
     /** 부재항목: Knox has none, so they come from this file. Empty = nothing to sync. */
     absenceItems: z.array(AbsenceItemSchema).default([]),
   })

@@ -37,10 +37,12 @@ export const additionalAttributes = defineStage<Body>({
       const key = d.externalKey ?? byName.get(d.name);
       return key ? [[key, comparable(d)] as const] : [];
     }));
-    const desiredDefinitions = new Map<string, DesiredEntry<AttributeDefinitionBody>>(attributes.map((a) => [a.key, { label: a.name, value: definitionBody(a) }]));
+    // Compared as WORKPLACE lists them; written in full (item keys included).
+    const bodies = new Map(attributes.map((a) => [a.key, definitionBody(a)]));
+    const desiredDefinitions = new Map([...bodies].map(([key, body]): [string, DesiredEntry<ReturnType<typeof comparable>>] => [key, { label: body.name, value: comparable(body) }]));
     const definitions = delta(desiredDefinitions, currentDefinitions, {
       fields: ['fieldType', 'name', 'i18nNames', 'searchDispYn', 'attrItemList'],
-      body: (_key, value, existing): AttributeDefinitionBody => (existing ? value : { ...value, fieldUsedType: 'MEM' }),
+      body: (key, _value, existing): AttributeDefinitionBody => (existing ? bodies.get(key)! : { ...bodies.get(key)!, fieldUsedType: 'MEM' }),
       deleteLabel: (_key, d) => d.name,
     });
 

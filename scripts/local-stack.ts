@@ -1,0 +1,121 @@
+/**
+ * Everything orgsync needs, locally and for real: the Knox and WORKPLACE simulators on their own ports,
+ * a staging store, the real clients pointed at the simulators, and the two workers on a Temporal server.
+ * The engine tests, the demo and the benchmark all stand this up the same way.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker, WorkflowBundle } from '@temporalio/worker';
+import { Secret, type SyncSettings } from '../config/index.js';
+import { SyncSettingsSchema } from '../config/sync.js';
+import { createKnoxClient, type KnoxClient } from '../knox/index.js';
+import type { GeneratedOrg } from '../knox/generator/index.js';
+import { startKnoxSimulator, type KnoxSimulator } from '../knox/simulator/server.js';
+import { StagingStore } from '../store/index.js';
+import { createWorkplaceClient, type WorkplaceClient } from '../workplace/index.js';
+import { startWorkplaceSimulator, type WorkplaceSimulator } from '../workplace/simulator/server.js';
+import { orgSyncWorkflow } from '../workflows/org-sync.js';
+import type { OrgSyncInput, OrgSyncResult } from '../workflows/definitions.js';
+import { createWorkers } from '../worker/workers.js';
+
+/** Credentials of the local WORKPLACE simulator: made up, and only ever sent to 127.0.0.1. */
+export const LOCAL_WORKPLACE = {
+  companyId: 'c1798784-9a47-4751-ab9f-b9629825ab93',
+  accessKey: 'ORGSYNC-LOCAL-ACCESS-KEY',
+  secretKey: 'orgsync-local-secret-key-not-a-real-one',
+};
+export const LOCAL_KNOX_SYSTEM_ID = 'C60REST0001';
+
+export interface LocalStackOptions {
+  connection: NativeConnection;
+  client: Client;
+  taskQueue: string;
+  org: GeneratedOrg;
+  /** `sync:` settings, as in the config file; defaults apply to the rest. */
+  settings?: Partial<SyncSettings> | Record<string, unknown>;
+  workplaceRps?: number;
+  knoxRps?: number;
+  storeDir?: string;
+  workflowBundle?: WorkflowBundle;
+  /** Ports for the simulators (0 = any free port). */
+  knoxPort?: number;
+  workplacePort?: number;
+}
+
+export interface LocalStack {
+  knoxSimulator: KnoxSimulator;
+  workplaceSimulator: WorkplaceSimulator;
+  knox: KnoxClient;
+  workplace: WorkplaceClient;
+  store: StagingStore;
+  settings: SyncSettings;
+  taskQueue: string;
+  /** Starts (or restarts) the workers; a stack starts with them running. */
+  startWorkers(): Promise<void>;
+  /** Shuts the workers down gracefully, as SIGTERM would. */
+  stopWorkers(): Promise<void>;
+  /** Runs orgSyncWorkflow to the end and returns its result (throws when the run fails). */
+  sync(workflowId: string, input?: OrgSyncInput): Promise<OrgSyncResult>;
+  close(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const knoxSimulator = await startKnoxSimulator({ port: options.knoxPort ?? 0, systemId: LOCAL_KNOX_SYSTEM_ID, org: options.org });
+  const workplaceSimulator = await startWorkplaceSimulator({ port: options.workplacePort ?? 0, ...LOCAL_WORKPLACE });
+  const settings = SyncSettingsSchema.parse(options.settings ?? {});
+  const workplaceRps = options.workplaceRps ?? 200;
+  const knox = createKnoxClient({
+    baseUrl: knoxSimulator.url,
+    systemId: LOCAL_KNOX_SYSTEM_ID,
+    companyCodes: [options.org.companyCode],
+    rps: options.knoxRps ?? 500,
+    headers: {},
+  });
+  const workplace = createWorkplaceClient({
+    baseUrl: workplaceSimulator.url,
+    companyId: LOCAL_WORKPLACE.companyId,
+    accessKey: new Secret(LOCAL_WORKPLACE.accessKey),
+    secretKey: new Secret(LOCAL_WORKPLACE.secretKey),
+    rps: workplaceRps,
+    signatureVersion: 'v2',
+  });
+  const store = new StagingStore(options.storeDir ?? mkdtempSync(join(tmpdir(), 'orgsync-store-')));
+
+  let workers: Worker[] = [];
+  let running: Promise<unknown> | undefined;
+  const startWorkers = async () => {
+    workers = await createWorkers({
+      connection: options.connection,
+      taskQueue: options.taskQueue,
+      workplaceRps,
+      deps: { knox, workplace, store, settings, companyCodes: [options.org.companyCode] },
+      ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : {}),
+    });
+    running = Promise.all(workers.map((w) => w.run()));
+  };
+  const stopWorkers = async () => {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    await running;
+    workers = [];
+  };
+  await startWorkers();
+
+  return {
+    knoxSimulator,
+    workplaceSimulator,
+    knox,
+    workplace,
+    store,
+    settings,
+    taskQueue: options.taskQueue,
+    startWorkers,
+    stopWorkers,
+    sync: (workflowId, input = {}) => options.client.workflow.execute(orgSyncWorkflow, { taskQueue: options.taskQueue, workflowId, args: [input] }),
+    async close() {
+      await stopWorkers();
+      await Promise.all([knoxSimulator.close(), workplaceSimulator.close()]);
+    },
+  };
+}

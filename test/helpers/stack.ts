@@ -1,0 +1,82 @@
+/**
+ * Engine test helpers: a local stack (simulators, store, workers) on the shared dev server with a task
+ * queue of the test's own, and an independent statement of what WORKPLACE should hold for a Knox org:
+ * written from the README's mapping table, not from the engine's code, so the two can disagree.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { GeneratedOrg } from '../../knox/generator/index.js';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../scripts/local-stack.js';
+import type { SimState } from '../../workplace/simulator/server.js';
+import { bundleOnce, unique } from './temporal.js';
+
+export async function stackFor(env: TestWorkflowEnvironment, org: GeneratedOrg, options: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
+  return startLocalStack({
+    connection: env.nativeConnection,
+    client: env.client,
+    taskQueue: unique('orgsync'),
+    org,
+    workflowBundle: await bundleOnce(new URL('../../workflows/index.ts', import.meta.url)),
+    ...options,
+  });
+}
+
+/** Tuning for tests: Knox outages fail fast instead of after the production backoff. */
+export const FAST = { sourceRetry: { initialIntervalMs: 100, maximumAttempts: 2 }, progressIntervalMs: 200 } as const;
+
+/** Writes the simulator saw, by route and key: e.g. { 'POST employee': Set{…} }. */
+export function writesByRoute(state: { log(): { method: string; route: string; externalKey?: string; status: number }[] }): Map<string, Set<string>> {
+  const writes = new Map<string, Set<string>>();
+  for (const entry of state.log()) {
+    if (entry.method === 'GET' || entry.status >= 300) continue;
+    const set = writes.get(entry.route) ?? new Set<string>();
+    set.add(entry.externalKey ?? '');
+    writes.set(entry.route, set);
+  }
+  return writes;
+}
+
+export function writeCount(sim: { log(): { method: string }[] }): number {
+  return sim.log().filter((e) => e.method !== 'GET').length;
+}
+
+/** What WORKPLACE should hold after a full sync of `org` with default settings. */
+export function expectedWorkplace(org: GeneratedOrg) {
+  const epIdByUserId = new Map(org.employees.map((e) => [e.userId, e.epId]));
+  const orgByCode = new Map(org.organizations.map((o) => [o.departmentCode, o]));
+  const head = (code: string) => epIdByUserId.get(orgByCode.get(code)?.managerId ?? '');
+  const manager = (epId: string, code: string): string | undefined => {
+    for (let c: string | undefined = code; c; c = orgByCode.get(c)?.uprDepartmentCode || undefined) {
+      const h = head(c);
+      if (h && h !== epId) return h;
+    }
+    return undefined;
+  };
+  return {
+    grades: Object.fromEntries(org.titles.map((t) => [t.titleCode, t.titleName])),
+    departments: Object.fromEntries(
+      org.organizations.map((o) => [o.departmentCode, { name: o.departmentName, parent: o.uprDepartmentCode || '#', head: head(o.departmentCode) }]),
+    ),
+    employees: Object.fromEntries(
+      org.employees.map((e) => [e.epId, { name: e.fullName, loginId: e.emailAddress.toLowerCase(), department: e.departmentCode, grade: e.titleCode }]),
+    ),
+    reportsTo: Object.fromEntries(org.employees.flatMap((e) => {
+      const m = manager(e.epId, e.departmentCode);
+      return m ? [[e.epId, m]] : [];
+    })),
+  };
+}
+
+/** The same projection of what the WORKPLACE simulator holds. */
+export function actualWorkplace(state: SimState) {
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return {
+    grades: Object.fromEntries(Object.entries(state.grades).map(([k, g]) => [k, text(g.name)])),
+    departments: Object.fromEntries(
+      Object.entries(state.departments).map(([k, d]) => [k, { name: text(d.name), parent: text(d.parentDeptExternalKey), head: text(d.deptLeaderExternalKey) }]),
+    ),
+    employees: Object.fromEntries(
+      Object.entries(state.employees).map(([k, e]) => [k, { name: text(e.name), loginId: text(e.loginId), department: text(e.deptExternalKey), grade: text(e.gradeCdExternalKey) }]),
+    ),
+    reportsTo: { ...state.reportsTo },
+  };
+}
