@@ -60,6 +60,8 @@ export interface RequestLogEntry {
   method: string;
   /** The request path as received (no query). */
   path: string;
+  /** The raw query string, when there is one (e.g. `offset=0&limit=100`). */
+  query?: string;
   /** e.g. `POST employee`, `GET employee list`, `GET addattrs`. */
   route: string;
   externalKey?: string;
@@ -161,6 +163,7 @@ export async function startWorkplaceSimulator(options: WorkplaceSimulatorOptions
     const [path = '/', search = ''] = target.split(/\?(.*)/s);
     const match = matchRoute(routes, path, method);
     const entry: RequestLogEntry = { at, method, path, route: match.route ? `${method} ${match.route.label}` : `${method} (no route)`, status: 0 };
+    if (search) entry.query = search;
     if (match.keys?.[0] !== undefined) entry.externalKey = match.keys[0];
     entries.push(entry);
     const text = await readBody(req);
