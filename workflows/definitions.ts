@@ -207,3 +207,34 @@ export const stageWorkflowId = (runId: string, step: PipelineStep): string =>
 
 /** The task queue whose activities are WORKPLACE writes; its server-side rate is WORKPLACE_RPS. */
 export const writeTaskQueue = (taskQueue: string): string => `${taskQueue}-workplace-writes`;
+
+// ---- on-demand sync of one employee -----------------------------------------------------------------
+
+export interface SyncEmployeeInput {
+  epId: string;
+  /** Show what would change, write nothing. */
+  dryRun?: boolean;
+}
+
+/** One write the on-demand sync made (or would make). */
+export interface EmployeeChange {
+  /** 'employee', 'Reports To' or 'additional attribute <key>' */
+  what: string;
+  key: string;
+  op: Operation;
+  changes?: string[];
+  outcome: 'done' | 'failed' | 'skipped' | 'planned';
+  message?: string;
+}
+
+export interface SyncEmployeeResult {
+  epId: string;
+  /** The person's name as Knox has it, when Knox returned them. */
+  label?: string;
+  /** found: Knox has the employee; notInKnox: Knox does not return them (nothing is deleted on demand). */
+  knox: 'found' | 'notInKnox' | 'invalid';
+  message?: string;
+  changes: EmployeeChange[];
+}
+
+export const syncEmployeeWorkflowId = (epId: string, at: Date): string => `orgsync-employee-${epId}-${at.toISOString().replace(/[-:.]/g, '').slice(0, 15)}`;
