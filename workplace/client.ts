@@ -14,6 +14,7 @@ import {
   PAGE_SIZE,
   PAGING_PARAMS,
   PATH_KEY_MAX,
+  REPORTS_TO_FIELD,
   SEGMENTS,
   UNSENDABLE_KEYS,
   type ApiVersion,
@@ -311,11 +312,11 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
     reportsTo: {
       async set(employeeKey, managerKey, o = {}) {
         const call = employeeCall('PUT', SEGMENTS.reportsTo, employeeKey, o);
-        await transport.call({ ...call, body: checkBody(call, ReportsToBodySchema, { reportsToExternalKey: managerKey }) });
+        await transport.call({ ...call, body: checkBody(call, ReportsToBodySchema, { [REPORTS_TO_FIELD]: managerKey }) });
       },
       async get(employeeKey, o = {}) {
         const call = employeeCall('GET', SEGMENTS.reportsTo, employeeKey, o);
-        return readOptional(call, (payload) => parse(call, ReportsToSchema, payload).reportsToExternalKey).then((manager) => manager || undefined);
+        return readOptional(call, (payload) => parse(call, ReportsToSchema, payload)[REPORTS_TO_FIELD]).then((manager) => manager || undefined);
       },
       clear: (employeeKey, o = {}) => remove(SEGMENTS.reportsTo, { externalKey: employeeKey }, [employeeKey], o),
     },

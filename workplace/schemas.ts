@@ -5,13 +5,19 @@
  */
 import { z } from 'zod';
 import {
+  ABSENCE_SORT_ORDER_IS_INTEGER,
   ATTRIBUTE_LIST_SHOWS_KEYS,
   DATE_FORMAT,
+  DEPARTMENT_LEADER_FIELD,
   DEPARTMENT_LEADER_MAX,
+  EMPLOYEE_REFERENCE_FIELDS,
   EMPLOYEE_REFERENCE_MAX,
+  EMPTY_SORT_ORDER_ALLOWED,
   ENVELOPE_FIELDS,
   LIST_FIELDS,
   NICKNAME_SPECIALS,
+  PATH_KEY_MAX,
+  REPORTS_TO_FIELD,
 } from './assumptions.js';
 
 // ── building blocks ───────────────────────────────────────────────────────────────────────────────
@@ -36,8 +42,8 @@ export const GradeBodySchema = z.strictObject({
   name: required(100),
   i18nNames: I18nNames.optional(),
   itemUsed: z.boolean(),
-  /** A String in v2 (an int in v1). */
-  sortOrder: z.string(),
+  /** A String in v2 (an int in v1); may be empty (EMPTY_SORT_ORDER_ALLOWED). */
+  sortOrder: EMPTY_SORT_ORDER_ALLOWED ? z.string() : z.string().min(1, { error: 'required' }),
 });
 export const JobBodySchema = GradeBodySchema;
 
@@ -51,7 +57,7 @@ export const DepartmentBodySchema = z.strictObject({
   dispOrd: required(10),
   deptEmailAddress: text(100).optional(),
   externalEmailReceiveYn: z.boolean().optional(),
-  deptLeaderExternalKey: text(DEPARTMENT_LEADER_MAX).optional(),
+  [DEPARTMENT_LEADER_FIELD]: text(DEPARTMENT_LEADER_MAX).optional(),
 });
 
 /**
@@ -77,9 +83,9 @@ export const EmployeeBodySchema = z.object({
   deptExternalKey: required(100),
   /** Required: [] when none (§2.5 [INFER]). */
   concurrentDeptExternalKeys: z.array(required(100)),
-  gradeCdExternalKey: text(EMPLOYEE_REFERENCE_MAX).optional(),
-  jobCdExternalKey: text(EMPLOYEE_REFERENCE_MAX).optional(),
-  empTypeExternalKey: text(EMPLOYEE_REFERENCE_MAX).optional(),
+  [EMPLOYEE_REFERENCE_FIELDS.grade]: text(EMPLOYEE_REFERENCE_MAX).optional(),
+  [EMPLOYEE_REFERENCE_FIELDS.job]: text(EMPLOYEE_REFERENCE_MAX).optional(),
+  [EMPLOYEE_REFERENCE_FIELDS.empType]: text(EMPLOYEE_REFERENCE_MAX).optional(),
 });
 
 /** Seed 003, addattr add (the edit body is the same without fieldUsedType). */
@@ -109,14 +115,14 @@ export const AttributeDefinitionBodySchema = z.strictObject({
 export const AttributeValueBodySchema = z.strictObject({ fieldData: z.string().nullish() });
 
 /** Decisions "Reports To" (an assumption): the manager's employee key. */
-export const ReportsToBodySchema = z.strictObject({ reportsToExternalKey: required(36) });
+export const ReportsToBodySchema = z.strictObject({ [REPORTS_TO_FIELD]: required(PATH_KEY_MAX) });
 
 /** Decisions "absence items" (an assumption). */
 export const AbsenceBodySchema = z.strictObject({
   name: required(100),
   i18nNames: I18nNames.optional(),
   halfDayYn: YesNo,
-  sortOrder: z.number().int(),
+  sortOrder: ABSENCE_SORT_ORDER_IS_INTEGER ? z.number().int() : z.string(),
 });
 
 export type GradeBody = z.infer<typeof GradeBodySchema>;
@@ -147,7 +153,7 @@ export const DepartmentSchema = z.looseObject({
   i18nNames: opt(I18nNames),
   parentDeptExternalKey: z.string(),
   dispOrd: opt(z.string()),
-  deptLeaderExternalKey: opt(z.string()),
+  [DEPARTMENT_LEADER_FIELD]: opt(z.string()),
   deptEmailAddress: opt(z.string()),
   externalEmailReceiveYn: opt(z.boolean()),
 });
@@ -162,9 +168,9 @@ export const EmployeeSchema = z.looseObject({
   employYmd: opt(z.string()),
   i18nNames: opt(I18nNames),
   concurrentDeptExternalKeys: opt(z.array(z.string())),
-  gradeCdExternalKey: opt(z.string()),
-  jobCdExternalKey: opt(z.string()),
-  empTypeExternalKey: opt(z.string()),
+  [EMPLOYEE_REFERENCE_FIELDS.grade]: opt(z.string()),
+  [EMPLOYEE_REFERENCE_FIELDS.job]: opt(z.string()),
+  [EMPLOYEE_REFERENCE_FIELDS.empType]: opt(z.string()),
   telephoneNo: opt(z.string()),
   cellphoneNo: opt(z.string()),
   empNick: opt(z.string()),
@@ -200,7 +206,7 @@ export const AbsenceSchema = z.looseObject({
 });
 
 export const AttributeValueSchema = z.looseObject({ fieldData: z.string().nullish() });
-export const ReportsToSchema = z.looseObject({ reportsToExternalKey: opt(z.string()) });
+export const ReportsToSchema = z.looseObject({ [REPORTS_TO_FIELD]: opt(z.string()) });
 /** §2.11: `{ companyId, externalKey, reprYn }`. */
 export const RepresentativeAdminSchema = z.looseObject({ reprYn: z.string() });
 

@@ -174,6 +174,7 @@ describe('bodies that break a documented rule are refused with 400, naming the f
     ['an attribute whose userDispYn is X', { method: 'POST', version: 'v1', path: 'addattr/A1', body: { fieldType: 'INPUT', name: 'A', searchDispYn: 'Y', userDispYn: 'X', userMod: 'CHANGE' } }, 'userDispYn: one of Y, N'],
     ['an attribute choice ordered 1.5', { method: 'POST', version: 'v1', path: 'addattr/A1', body: { fieldType: 'SELECT', name: 'A', searchDispYn: 'Y', userDispYn: 'Y', userMod: 'CHANGE', attrItemList: [{ itemName: 'a', fieldTypeItemOrd: 1.5 }] } }, 'attrItemList[0].fieldTypeItemOrd: expected an Int'],
     ['an absence item whose sortOrder is a string', { method: 'POST', version: 'v1', path: 'absence/V1', body: { name: 'V', halfDayYn: 'Y', sortOrder: '1' } }, 'sortOrder: expected an Int'],
+    ['a path key of 37 characters (§1.1: String 36)', { method: 'POST', path: `grade/${long(37)}`, body: gradeBody('A') }, 'externalKey: longer than 36 characters'],
     ['a body that is not JSON', { method: 'POST', path: 'grade/G1', rawBody: '{"name": "A",' }, 'the body is not JSON'],
     ['a body that is a JSON array', { method: 'POST', path: 'grade/G1', body: [gradeBody('A')] }, 'body: expected a JSON object'],
   ])('%s', async ([, p, message], { simulator }) => {

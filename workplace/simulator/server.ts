@@ -10,11 +10,13 @@ import { setTimeout as delay } from 'node:timers/promises';
 import {
   ATTRIBUTE_DEFINITION_EDIT_STATUS,
   ATTRIBUTE_VALUE_PATH,
+  ATTRIBUTE_VALUE_VERBS,
   ENVELOPE_TIMEZONE_OFFSET_MS,
   GATEWAY_ERRORS,
   OTHER_COMPANY,
   PAGE_SIZE,
   PAGING_PARAMS,
+  PATH_KEY_MAX,
   PREFIX,
   SEGMENTS,
   type ApiVersion,
@@ -186,6 +188,9 @@ export async function startWorkplaceSimulator(options: WorkplaceSimulatorOptions
       const fault = SERVER_FAULTS[serverFaults++ % SERVER_FAULTS.length]!;
       return fault === 'workplace' ? { status: 500, body: envelope(500, path, undefined, 'Internal Server Error (injected)') } : gatewayReply({ error: fault, details: 'injected' });
     }
+    // §1.1: path keys are String 36.
+    const tooLong = match.keys!.find((key) => key.length > PATH_KEY_MAX);
+    if (tooLong !== undefined) return { status: 400, body: envelope(400, path, undefined, `invalid request: externalKey: longer than ${PATH_KEY_MAX} characters`) };
     const failing = match.keys!.find((key) => faults.failing.has(key));
     if (failing !== undefined) return { status: 400, body: envelope(400, path, undefined, faults.failing.get(failing)) };
     let body: unknown;
@@ -312,10 +317,10 @@ function routeTable(workplace: SimulatedWorkplace, pageSizeMax: number): Route[]
       pattern: [SEGMENTS.attributeValue.segment, employee, '*', attribute, '*'],
       label: SEGMENTS.attributeValue.segment,
       handlers: {
-        POST: ({ keys, body }) => workplace.writeValue('POST', keys[0]!, keys[1]!, body),
-        PUT: ({ keys, body }) => workplace.writeValue('PUT', keys[0]!, keys[1]!, body),
-        DELETE: ({ keys }) => workplace.removeValue(keys[0]!, keys[1]!),
-        GET: ({ keys }) => workplace.getValue(keys[0]!, keys[1]!),
+        [ATTRIBUTE_VALUE_VERBS.create]: ({ keys, body }) => workplace.writeValue('create', keys[0]!, keys[1]!, body),
+        [ATTRIBUTE_VALUE_VERBS.update]: ({ keys, body }) => workplace.writeValue('update', keys[0]!, keys[1]!, body),
+        [ATTRIBUTE_VALUE_VERBS.remove]: ({ keys }) => workplace.removeValue(keys[0]!, keys[1]!),
+        [ATTRIBUTE_VALUE_VERBS.get]: ({ keys }) => workplace.getValue(keys[0]!, keys[1]!),
       },
     },
     {

@@ -8,6 +8,7 @@ import {
   ATTRIBUTE_DELETE_CASCADES,
   ATTRIBUTE_LIST_SHOWS_KEYS,
   ATTRIBUTE_VALUE_FORMATS,
+  ATTRIBUTE_VALUE_VERBS,
   CONCURRENT_DEPARTMENT_IS_MEMBERSHIP,
   DEPARTMENT_BODY_KEY_MUST_MATCH_PATH,
   DEPARTMENT_LEADER_FIELD,
@@ -255,15 +256,19 @@ export class SimulatedWorkplace {
 
   // ── per-employee attribute values (§2.8) ───────────────────────────────────────────────────────
 
+  /** "additional attribute A1 of employee E1 not found / already exists": the value is the path's entity. */
+  static #valueLabel = (attrKey: string) => `additional attribute ${attrKey} of employee`;
+
   #value(employeeKey: string, attrKey: string): string | null | undefined {
     return this.state.attributeValues[employeeKey]?.[attrKey];
   }
 
-  writeValue(method: 'POST' | 'PUT', employeeKey: string, attrKey: string, body: unknown): Outcome {
+  /** create: the value must not be set yet; update: it must be (assumptions.ts ATTRIBUTE_VALUE_VERBS). */
+  writeValue(op: 'create' | 'update', employeeKey: string, attrKey: string, body: unknown): Outcome {
     const exists = this.#value(employeeKey, attrKey) !== undefined;
-    const label = `additional attribute ${attrKey} of employee`;
-    if (method === 'POST' && exists) return refused(MESSAGES.alreadyExists(label, employeeKey));
-    if (method === 'PUT' && !exists) return refused(MESSAGES.notFound(label, employeeKey));
+    const label = SimulatedWorkplace.#valueLabel(attrKey);
+    if (op === 'create' && exists) return refused(MESSAGES.alreadyExists(label, employeeKey));
+    if (op === 'update' && !exists) return refused(MESSAGES.notFound(label, employeeKey));
     const problem = tableViolation(BODY_TABLES.attributeValue, body);
     if (problem) return invalid(problem);
     if (!(employeeKey in this.state.employees)) return refused(MESSAGES.missingReference('employee', employeeKey));
@@ -273,11 +278,11 @@ export class SimulatedWorkplace {
     const format = valueFormatProblem(definition, fieldData);
     if (format) return invalid(`fieldData: ${format}`);
     (this.state.attributeValues[employeeKey] ??= {})[attrKey] = fieldData;
-    return ok({ externalKey: employeeKey, attrExternalKey: attrKey, fieldData }, SUCCESS_STATUS[method]);
+    return ok({ externalKey: employeeKey, attrExternalKey: attrKey, fieldData }, SUCCESS_STATUS[ATTRIBUTE_VALUE_VERBS[op]]);
   }
 
   removeValue(employeeKey: string, attrKey: string): Outcome {
-    if (this.#value(employeeKey, attrKey) === undefined) return refused(MESSAGES.notFound(`additional attribute ${attrKey} of employee`, employeeKey));
+    if (this.#value(employeeKey, attrKey) === undefined) return refused(MESSAGES.notFound(SimulatedWorkplace.#valueLabel(attrKey), employeeKey));
     delete this.state.attributeValues[employeeKey]![attrKey];
     if (Object.keys(this.state.attributeValues[employeeKey]!).length === 0) delete this.state.attributeValues[employeeKey];
     return ok(null);
@@ -285,7 +290,7 @@ export class SimulatedWorkplace {
 
   getValue(employeeKey: string, attrKey: string): Outcome {
     const fieldData = this.#value(employeeKey, attrKey);
-    if (fieldData === undefined) return refused(MESSAGES.notFound(`additional attribute ${attrKey} of employee`, employeeKey));
+    if (fieldData === undefined) return refused(MESSAGES.notFound(SimulatedWorkplace.#valueLabel(attrKey), employeeKey));
     return ok({ externalKey: employeeKey, attrExternalKey: attrKey, fieldData });
   }
 
