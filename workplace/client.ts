@@ -146,8 +146,12 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
     ({ ...call, version: call.route.version, segments: [call.route.segment, ...(call.keys ?? [])] }) satisfies WorkplaceCall;
   const describe = (call: WorkplaceCall) => requestTarget(config.companyId, call).info;
 
-  /** Refuses a key no signed path can carry (§1.1: ≤ 36 characters) before anything is sent. */
-  function checkKeys(call: WorkplaceCall, keys: Readonly<Record<string, string>>): void {
+  /**
+   * A call on a keyed path, refused before sending if a key cannot be carried (§1.1: ≤ 36 characters).
+   * `keys` names each key for the error; the first one is the call's externalKey.
+   */
+  function keyedCall(method: Method, route: Route, keys: Readonly<Record<string, string>>, path: readonly string[], o: CallOptions): WorkplaceCall {
+    const call = target({ method, route, keys: path, externalKey: Object.values(keys)[0], signal: o.signal });
     for (const [field, key] of Object.entries(keys)) {
       const problem =
         typeof key !== 'string' || key === '' ? 'required'
@@ -156,7 +160,9 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
         : undefined;
       if (problem) throw new WorkplaceRequestError({ ...describe(call), field, detail: `not sent: ${problem}` });
     }
+    return call;
   }
+  const byKey = (method: Method, route: Route, key: string, o: CallOptions) => keyedCall(method, route, { externalKey: key }, [key], o);
 
   function checkBody<B>(call: WorkplaceCall, schema: z.ZodType<B>, body: unknown): B {
     const parsed = schema.safeParse(body);
@@ -176,7 +182,7 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
     const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0]!;
-    throw new WorkplaceResponseError({ ...describe(call), status: 200, field: fieldPath([...at, ...issue.path]), detail: `unexpected response: ${issue.message}` });
+    throw new WorkplaceResponseError({ ...describe(call), field: fieldPath([...at, ...issue.path]), detail: `unexpected response: ${issue.message}` });
   }
 
   /** A single entity's answer. An echo without its key (seed 002) gets the key of the path. */
@@ -197,8 +203,7 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
   }
 
   async function write<B, T>(spec: KeyedSpec<B, T>, method: Method, key: string, body: B, o: CallOptions): Promise<T | undefined> {
-    const call = target({ method, route: spec.route, keys: [key], externalKey: key, signal: o.signal });
-    checkKeys(call, { externalKey: key });
+    const call = byKey(method, spec.route, key, o);
     const checked = checkBody(call, spec.body, body);
     const problem = spec.check?.(key, checked);
     if (problem) throw new WorkplaceRequestError({ ...describe(call), field: problem.field, detail: `not sent: ${problem.message}` });
@@ -208,17 +213,13 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
     return echo.success ? echo.data : undefined;
   }
 
-  async function remove(route: Route, keys: Readonly<Record<string, string>>, path: readonly string[], o: CallOptions): Promise<void> {
-    const call = target({ method: 'DELETE', route, keys: path, externalKey: Object.values(keys)[0], signal: o.signal });
-    checkKeys(call, keys);
-    await transport.call(call);
-  }
-
   function listed<B, T>(spec: KeyedSpec<B, T>, listRoute: Route): ListedApi<B, T> {
     return {
       create: (key, body, o = {}) => write(spec, 'POST', key, body, o),
       update: (key, body, o = {}) => write(spec, 'PUT', key, body, o),
-      remove: (key, o = {}) => remove(spec.route, { externalKey: key }, [key], o),
+      remove: async (key, o = {}) => {
+        await transport.call(byKey('DELETE', spec.route, key, o));
+      },
       /** One request, no paging (seed 003): a bare array, an enveloped one, or a v2-style page. */
       async list(o = {}) {
         const call = target({ method: 'GET', route: listRoute, signal: o.signal });
@@ -233,10 +234,9 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
     return {
       ...listed(spec, spec.route),
       async get(key, o = {}) {
-        const call = target({ method: 'GET', route: spec.route, keys: [key], externalKey: key, signal: o.signal });
-        checkKeys(call, { externalKey: key });
+        const call = byKey('GET', spec.route, key, o);
         return readOptional(call, (payload) => {
-          if (payload === undefined || payload === null) throw new WorkplaceResponseError({ ...describe(call), status: 200, detail: 'unexpected response: no body' });
+          if (payload === undefined || payload === null) throw new WorkplaceResponseError({ ...describe(call), detail: 'unexpected response: no body' });
           return parse(call, spec.result, withPathKey(payload, key));
         });
       },
@@ -253,29 +253,20 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
           const total = page.totalCount;
           if (total === undefined ? page.elements.length < limit : offset >= total) return rows;
           if (page.elements.length === 0) {
-            throw new WorkplaceResponseError({ ...describe(call), status: 200, field: 'elements', detail: `unexpected response: empty page at offset ${offset} of totalCount ${total}` });
+            throw new WorkplaceResponseError({ ...describe(call), field: 'elements', detail: `unexpected response: empty page at offset ${offset} of totalCount ${total}` });
           }
         }
       },
     };
   }
 
-  const attributeValuePath = (employeeKey: string, attrKey: string) => [ATTRIBUTE_VALUE_PATH.employee, employeeKey, ATTRIBUTE_VALUE_PATH.attribute, attrKey];
-  const attributeValueCall = (method: Method, employeeKey: string, attrKey: string, o: CallOptions) => {
-    const call = target({ method, route: SEGMENTS.attributeValue, keys: attributeValuePath(employeeKey, attrKey), externalKey: employeeKey, signal: o.signal });
-    checkKeys(call, { externalKey: employeeKey, attrExternalKey: attrKey });
-    return call;
-  };
+  /** §2.8: `addattrdata/employee/{externalKey}/attrkey/{attrExternalKey}`. */
+  const attributeValueCall = (method: Method, employeeKey: string, attrKey: string, o: CallOptions) =>
+    keyedCall(method, SEGMENTS.attributeValue, { externalKey: employeeKey, attrExternalKey: attrKey }, [ATTRIBUTE_VALUE_PATH.employee, employeeKey, ATTRIBUTE_VALUE_PATH.attribute, attrKey], o);
   async function writeValue(method: Method, employeeKey: string, attrKey: string, body: AttributeValueBody, o: CallOptions): Promise<void> {
     const call = attributeValueCall(method, employeeKey, attrKey, o);
     await transport.call({ ...call, body: checkBody(call, AttributeValueBodySchema, body) });
   }
-
-  const employeeCall = (method: Method, route: Route, employeeKey: string, o: CallOptions) => {
-    const call = target({ method, route, keys: [employeeKey], externalKey: employeeKey, signal: o.signal });
-    checkKeys(call, { externalKey: employeeKey });
-    return call;
-  };
 
   return {
     grades: entity({ route: SEGMENTS.grade, body: GradeBodySchema, result: GradeSchema }),
@@ -303,7 +294,9 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
     attributeValues: {
       create: (employeeKey, attrKey, body, o = {}) => writeValue(ATTRIBUTE_VALUE_VERBS.create, employeeKey, attrKey, body, o),
       update: (employeeKey, attrKey, body, o = {}) => writeValue(ATTRIBUTE_VALUE_VERBS.update, employeeKey, attrKey, body, o),
-      remove: (employeeKey, attrKey, o = {}) => remove(SEGMENTS.attributeValue, { externalKey: employeeKey, attrExternalKey: attrKey }, attributeValuePath(employeeKey, attrKey), o),
+      remove: async (employeeKey, attrKey, o = {}) => {
+        await transport.call(attributeValueCall(ATTRIBUTE_VALUE_VERBS.remove, employeeKey, attrKey, o));
+      },
       async get(employeeKey, attrKey, o = {}) {
         const call = attributeValueCall(ATTRIBUTE_VALUE_VERBS.get, employeeKey, attrKey, o);
         return readOptional(call, (payload) => ({ fieldData: parse(call, AttributeValueSchema, payload).fieldData ?? null }));
@@ -311,18 +304,20 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
     },
     reportsTo: {
       async set(employeeKey, managerKey, o = {}) {
-        const call = employeeCall('PUT', SEGMENTS.reportsTo, employeeKey, o);
+        const call = byKey('PUT', SEGMENTS.reportsTo, employeeKey, o);
         await transport.call({ ...call, body: checkBody(call, ReportsToBodySchema, { [REPORTS_TO_FIELD]: managerKey }) });
       },
       async get(employeeKey, o = {}) {
-        const call = employeeCall('GET', SEGMENTS.reportsTo, employeeKey, o);
+        const call = byKey('GET', SEGMENTS.reportsTo, employeeKey, o);
         return readOptional(call, (payload) => parse(call, ReportsToSchema, payload)[REPORTS_TO_FIELD]).then((manager) => manager || undefined);
       },
-      clear: (employeeKey, o = {}) => remove(SEGMENTS.reportsTo, { externalKey: employeeKey }, [employeeKey], o),
+      clear: async (employeeKey, o = {}) => {
+        await transport.call(byKey('DELETE', SEGMENTS.reportsTo, employeeKey, o));
+      },
     },
     absences: listed({ route: SEGMENTS.absence, body: AbsenceBodySchema, result: AbsenceSchema }, SEGMENTS.absenceList),
     async isRepresentativeAdmin(employeeKey, o = {}) {
-      const call = employeeCall('GET', SEGMENTS.representativeAdmin, employeeKey, o);
+      const call = byKey('GET', SEGMENTS.representativeAdmin, employeeKey, o);
       const answer = await readOptional(call, (payload) => parse(call, RepresentativeAdminSchema, payload).reprYn === 'Y');
       return answer ?? false;
     },
