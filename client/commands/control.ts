@@ -1,0 +1,73 @@
+/**
+ * Commands that change a running run: pause, resume, cancel, and the deletion guard's decision. Without
+ * an id they act on the latest run that is still running.
+ */
+import { userInfo } from 'node:os';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { approveDeletionsUpdate, pauseSignal, rejectDeletionsUpdate, resumeSignal } from '../../workflows/definitions.js';
+import type { orgSyncWorkflow } from '../../workflows/org-sync.js';
+import { CliError, defineCommand, firstLine, type Command, type Context } from '../runner.js';
+import { resolveRunId, runHandle } from '../runs.js';
+
+type RunHandle = WorkflowHandle<typeof orgSyncWorkflow>;
+
+/** Runs `act` on the chosen run; a run that has already ended gets a plain sentence, not "not found". */
+async function onRunningRun(ctx: Context, verb: string, act: (handle: RunHandle) => Promise<string>): Promise<void> {
+  const id = await resolveRunId(ctx, ctx.args[0], { running: true });
+  const client = await ctx.client();
+  try {
+    ctx.print(await act(runHandle(client, id)));
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    const execution = await runHandle(client, id).describe();
+    throw new CliError(`run ${id} is ${execution.status.name.toLowerCase()}; nothing to ${verb}`);
+  }
+}
+
+const RUN_ID = [{ name: 'id', optional: true }] as const;
+
+const signal = (name: string, summary: string, verb: string, send: (h: RunHandle) => Promise<void>, done: (id: string) => string): Command =>
+  defineCommand({
+    name,
+    summary,
+    args: RUN_ID,
+    examples: [`orgsync ${name}`, `orgsync ${name} orgsync-20261125-020000`],
+    run: (ctx) => onRunningRun(ctx, verb, async (handle) => (await send(handle), done(handle.workflowId))),
+  });
+
+export const pause = signal('pause', 'pause a run: no new writes start, writes in flight finish', 'pause', (h) => h.signal(pauseSignal), (id) => `pausing ${id}: no new writes start; writes in flight finish. Continue with: orgsync resume ${id}`);
+export const resume = signal('resume', 'resume a paused run', 'resume', (h) => h.signal(resumeSignal), (id) => `resuming ${id}. Follow it with: orgsync status ${id}`);
+export const cancel = signal('cancel', 'stop a run: the running stage finishes its writes in flight, then the run ends as cancelled', 'cancel', async (h) => void (await h.cancel()), (id) => `cancelling ${id}: the running stage finishes its writes in flight, then the run ends as cancelled with what was done. See: orgsync status ${id}`);
+
+const operator = () => {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'an operator';
+  }
+};
+
+const decide = (name: string, decision: 'approve' | 'reject', update: typeof approveDeletionsUpdate): Command =>
+  defineCommand({
+    name,
+    summary: `${decision} the deletions a run's deletion guard holds`,
+    description: 'A stage that plans more deletions than the guard allows (sync.deletionGuard) waits for this decision; `orgsync status` shows what it holds.',
+    args: RUN_ID,
+    options: { by: { type: 'string', value: '<name>', description: 'who decides, for the record (default: your user name)' } },
+    examples: [`orgsync ${name}`, `orgsync ${name} orgsync-20261125-020000 --by kim.samsung`],
+    run: (ctx) =>
+      onRunningRun(ctx, `${decision}`, async (handle) => {
+        const by = ctx.flags.by ?? operator();
+        try {
+          // By name: the SDK's overloads do not accept the definition's optional argument (`[by?: string]`).
+          return `${handle.workflowId}: ${await handle.executeUpdate<string, [string]>(update.name, { args: [by] })}`;
+        } catch (err) {
+          if (err instanceof WorkflowUpdateFailedError) throw new CliError(`cannot ${decision} deletions of run ${handle.workflowId}: ${firstLine(err.cause ?? err)}`);
+          throw err;
+        }
+      }),
+  });
+
+export const approveDeletions = decide('approve-deletions', 'approve', approveDeletionsUpdate);
+export const rejectDeletions = decide('reject-deletions', 'reject', rejectDeletionsUpdate);

@@ -1,0 +1,103 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { WorkflowIdReusePolicy } from '@temporalio/client';
+import { progressQuery, STAGE_TITLES, STAGES, type OrgSyncProgress, type OrgSyncResult, type StageName } from '../../workflows/definitions.js';
+import type { orgSyncWorkflow } from '../../workflows/org-sync.js';
+import { OrgSyncDryRun } from '../../workflows/search-attributes.js';
+import { displayWidth, formatTime, seoulParts } from '../format.js';
+import { CliError, defineCommand, JSON_OPTION, type Context } from '../runner.js';
+import { newRunId, ORG_SYNC_WORKFLOW, readRun, recentRuns, runFailedResult, runHandle, runSummary } from '../runs.js';
+import { holdLines, runLines } from '../views.js';
+
+const POLL_MS = 1_000;
+
+export const run = defineCommand({
+  name: 'run',
+  summary: 'start a sync run (--wait follows it to the end)',
+  description: [
+    'Starts orgSyncWorkflow with the id orgsync-<yyyyMMdd-HHmmss> (Seoul time). With --wait it prints each',
+    "stage's progress as it changes and ends with the summary; it then exits 0 only if the run completed.",
+    'Refuses to start while another (non-dry) run is still running: two runs would race on WORKPLACE.',
+  ].join('\n'),
+  options: {
+    'dry-run': { type: 'boolean', description: 'plan every stage and report what would change; write nothing' },
+    stages: { type: 'string', value: '<s1,s2>', description: `only these stages: ${STAGES.join(', ')}` },
+    wait: { type: 'boolean', description: 'follow the run to its end, then print the summary' },
+    id: { type: 'string', value: '<run id>', description: 'the workflow id (default orgsync-<yyyyMMdd-HHmmss>)' },
+    'allow-overlap': { type: 'boolean', description: 'start even if another run is still running' },
+    ...JSON_OPTION,
+  },
+  examples: ['orgsync run --wait', 'orgsync run --dry-run --stages grades,departments --wait'],
+  async run(ctx) {
+    const stages = ctx.flags.stages?.split(',').map((s) => s.trim()).filter(Boolean);
+    const unknown = stages?.filter((s) => !(STAGES as readonly string[]).includes(s));
+    if (unknown?.length) throw ctx.usage(`unknown stage ${unknown.join(', ')}; stages are ${STAGES.join(', ')}`);
+    if (stages?.length === 0) throw ctx.usage('--stages lists no stage');
+    const dryRun = ctx.flags['dry-run'] ?? false;
+    const client = await ctx.client();
+    const { taskQueue, namespace } = ctx.temporal();
+
+    if (!dryRun && !ctx.flags['allow-overlap']) {
+      for (const other of await recentRuns(client, taskQueue, { limit: 5, running: true, query: `${OrgSyncDryRun.name} = false` })) {
+        // Visibility lags; the run's own description is current.
+        if ((await runHandle(client, other.workflowId).describe()).status.name !== 'RUNNING') continue;
+        throw new CliError(`run ${other.workflowId} (started ${formatTime(other.startTime)}) is still running; two runs would race on WORKPLACE. Wait for it, \`orgsync cancel ${other.workflowId}\`, or pass --allow-overlap`);
+      }
+    }
+
+    const now = new Date();
+    const id = ctx.flags.id ?? newRunId(now);
+    const handle = await client.workflow.start<typeof orgSyncWorkflow>(ORG_SYNC_WORKFLOW, {
+      taskQueue,
+      workflowId: id,
+      args: [{ ...(dryRun ? { dryRun } : {}), ...(stages ? { stages: stages as StageName[] } : {}) }],
+      staticSummary: runSummary(now, { dryRun, ...(stages ? { stages } : {}) }),
+      // A run id names one run: its folder in the staging store and its report.
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    });
+    if (!ctx.flags.wait) {
+      if (ctx.flags.json) ctx.json({ runId: id, taskQueue, namespace });
+      else ctx.print(`started ${id}${dryRun ? ' (dry run)' : ''} on task queue ${taskQueue} (namespace ${namespace})\nfollow it: orgsync status ${id}`);
+      return;
+    }
+    if (!ctx.flags.json) ctx.print(`started ${id}${dryRun ? ' (dry run)' : ''} on task queue ${taskQueue}; following it (Ctrl-C stops following, not the run)`);
+
+    const outcome = handle.result().then(
+      (result): OrgSyncResult | Error => result,
+      (err: unknown): OrgSyncResult | Error => runFailedResult(err) ?? (err instanceof Error ? err : new Error(String(err))),
+    );
+    const printer = progressPrinter(ctx, id);
+    let ended: OrgSyncResult | Error | undefined;
+    while (!ended) {
+      if (!ctx.flags.json) await handle.query(progressQuery).then(printer, () => undefined);
+      ended = await Promise.race([outcome, delay(POLL_MS).then(() => undefined)]);
+    }
+    if (ended instanceof Error) throw ended;
+    if (ctx.flags.json) ctx.json(ended);
+    else ctx.print(`\n${runLines(await readRun(client, id)).join('\n')}`);
+    if (ended.state !== 'completed') throw new CliError(`run ${id} ${ended.state}${ended.message ? `: ${ended.message}` : ''}`);
+  },
+});
+
+/** Prints a line per stage whenever its state or counts change, and the run's own state changes. */
+function progressPrinter(ctx: Context, id: string): (progress: OrgSyncProgress) => void {
+  const last = new Map<string, string>();
+  const titleWidth = Math.max(...STAGES.map((s) => displayWidth(STAGE_TITLES[s])));
+  return (progress) => {
+    const p = seoulParts(new Date());
+    const time = `${p.hour}:${p.minute}:${p.second}`;
+    const runLine = progress.state;
+    if (last.get('run') !== runLine) {
+      last.set('run', runLine);
+      if (runLine !== 'running') ctx.print(`${time}  run ${runLine}${runLine === 'paused' ? ` (orgsync resume ${id} continues it)` : ''}`);
+      for (const line of holdLines(id, progress.hold)) ctx.print(`${time}  ${line}`);
+    }
+    for (const s of progress.stages) {
+      const c = s.counts;
+      const line = `${s.state.padEnd(17)} planned ${c.planned}  done ${c.done}  failed ${c.failed}  skipped ${c.skipped}`;
+      if (last.get(s.stage) === line) continue;
+      last.set(s.stage, line);
+      const title = STAGE_TITLES[s.stage];
+      ctx.print(`${time}  ${title}${' '.repeat(titleWidth - displayWidth(title))}  ${line}`);
+    }
+  };
+}

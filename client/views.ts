@@ -1,0 +1,102 @@
+/**
+ * How a run reads in a terminal, shared by `status`, `report` and `run --wait`: a header, one row per
+ * stage, the deletion guard's question when one is held, and what to do next.
+ */
+import { STAGE_TITLES, type DeletionGuardHold, type OperationCounts, type StageCounts, type StageName } from '../workflows/definitions.js';
+import { displayWidth, formatDuration, formatTime, table, type Column } from './format.js';
+import { runState, type RunView } from './runs.js';
+
+export interface StageRow {
+  stage: StageName;
+  state: string;
+  counts: StageCounts;
+  /** Writes done; for a dry run, the writes planned. */
+  changes: OperationCounts;
+  durationMs?: number;
+}
+
+export function stageRows(view: RunView): StageRow[] {
+  if (view.result) {
+    const dry = view.result.dryRun;
+    return view.result.stages.map((s) => ({ stage: s.stage, state: s.state, counts: s.counts, changes: dry ? s.plannedOps : s.ops, durationMs: s.durationMs }));
+  }
+  return (view.progress?.stages ?? []).map((s) => ({ stage: s.stage, state: s.state, counts: s.counts, changes: s.ops }));
+}
+
+const STAGE_COLUMNS: Column[] = [
+  { header: 'STAGE' },
+  { header: 'STATE' },
+  { header: 'PLANNED', align: 'right' },
+  { header: 'DONE', align: 'right' },
+  { header: 'FAILED', align: 'right' },
+  { header: 'SKIPPED', align: 'right' },
+  { header: 'UNCHANGED', align: 'right' },
+  { header: 'CHANGES' },
+  { header: 'TOOK', align: 'right' },
+];
+
+export const changes = (c: OperationCounts) => `+${c.create} ~${c.update} -${c.delete}`;
+
+export function stageTable(rows: readonly StageRow[]): string[] {
+  return table(
+    STAGE_COLUMNS,
+    rows.map((r) => [STAGE_TITLES[r.stage], r.state, r.counts.planned, r.counts.done, r.counts.failed, r.counts.skipped, r.counts.unchanged, changes(r.changes), r.durationMs === undefined ? '' : formatDuration(r.durationMs)]),
+  );
+}
+
+/** `key  value` lines with the keys aligned. */
+export function fields(entries: readonly (readonly [string, string | undefined])[]): string[] {
+  const shown = entries.filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '');
+  const width = Math.max(...shown.map(([k]) => displayWidth(k)));
+  return shown.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
+}
+
+export function runHeader(view: RunView): string[] {
+  const { execution, progress, result } = view;
+  const dryRun = result?.dryRun ?? progress?.dryRun;
+  const state = runState(view);
+  const now = progress?.currentStage ? ` · now ${STAGE_TITLES[progress.currentStage]} (${progress.currentChildId})` : '';
+  const took = execution.closeTime ? formatDuration(execution.closeTime.getTime() - execution.startTime.getTime()) : undefined;
+  return fields([
+    ['run', `${view.id}${dryRun ? ' (dry run: planned changes, nothing written)' : ''}`],
+    ['state', `${state}${now}`],
+    ['started', formatTime(execution.startTime)],
+    ['took', took],
+    ['running for', execution.closeTime ? undefined : formatDuration(Date.now() - execution.startTime.getTime())],
+    ['task queue', execution.taskQueue],
+  ]);
+}
+
+export function holdLines(id: string, hold: DeletionGuardHold | undefined): string[] {
+  if (!hold) return [];
+  return [
+    `⚠ ${STAGE_TITLES[hold.stage]} waits for an operator: ${hold.deletions} deletions of ${hold.existing} (${hold.reason}).`,
+    `  Decide before ${formatTime(hold.decideBy)} (silence rejects): orgsync approve-deletions ${id}  |  orgsync reject-deletions ${id}`,
+  ];
+}
+
+/** The closing lines: the run's message, and where to look next. */
+export function nextSteps(view: RunView): string[] {
+  const lines: string[] = [];
+  const message = view.result?.message ?? view.problem;
+  if (message) lines.push(message);
+  const rows = stageRows(view);
+  const unsuccessful = rows.reduce((n, r) => n + r.counts.failed + r.counts.skipped, 0);
+  if (unsuccessful > 0) lines.push(`${unsuccessful} items failed or were skipped: orgsync report ${view.id}`);
+  if (runState(view) === 'paused') lines.push(`paused: no new writes start. Continue with: orgsync resume ${view.id}`);
+  return lines;
+}
+
+/** status and the end of `run --wait`. */
+export function runLines(view: RunView): string[] {
+  const rows = stageRows(view);
+  return [
+    ...runHeader(view),
+    '',
+    ...(rows.length ? stageTable(rows) : ['(no stage has started yet)']),
+    ...withGap(holdLines(view.id, view.progress?.hold)),
+    ...withGap(nextSteps(view)),
+  ];
+}
+
+export const withGap = (lines: string[]) => (lines.length ? ['', ...lines] : []);
