@@ -170,7 +170,7 @@ export async function runCommands(table: readonly Command[], argv: readonly stri
         const { address, namespace } = ctx.temporal();
         if (!connection) {
           try {
-            connection = await Connection.connect({ address, connectTimeout: '10 seconds' });
+            connection = await Connection.connect({ address, connectTimeout: '5 seconds' });
           } catch (err) {
             throw new CliError(`cannot reach Temporal at ${address}: ${firstLine(err)} (set TEMPORAL_ADDRESS)`);
           }
@@ -184,7 +184,7 @@ export async function runCommands(table: readonly Command[], argv: readonly stri
   } catch (err) {
     const { message, exitCode, usage } = explain(err);
     io.stderr(`orgsync: ${message}\n`);
-    if (usage) io.stderr(`usage: ${usageLine(usage.command, usage.path)}\n(${usage.path} --help shows options and an example)\n`);
+    if (usage) io.stderr(`usage: ${usage.command ? usageLine(usage.command, usage.path) : `${usage.path} <command> [arguments] [options]`}\n(${usage.path} --help ${usage.command ? 'shows options and an example' : 'lists the commands'})\n`);
     if (verbose && err instanceof Error && err.stack) io.stderr(`${stackWithCauses(err)}\n`);
     return exitCode;
   } finally {
@@ -193,9 +193,9 @@ export async function runCommands(table: readonly Command[], argv: readonly stri
 }
 
 /** One line for any error the CLI meets, and its exit code. */
-function explain(err: unknown): { message: string; exitCode: number; usage?: { command: Command; path: string } } {
+function explain(err: unknown): { message: string; exitCode: number; usage?: { command: Command | undefined; path: string } } {
   if (err instanceof UsageError) {
-    return { message: err.message, exitCode: 2, ...(err.command ? { usage: { command: err.command, path: err.path ?? `orgsync ${err.command.name}` } } : {}) };
+    return { message: err.message, exitCode: 2, usage: { command: err.command, path: err.path ?? 'orgsync' } };
   }
   if (err instanceof ConfigError) return { message: `configuration: ${err.problems.join('; ')}`, exitCode: 2 };
   if (err instanceof CliError) return { message: err.message, exitCode: err.exitCode };

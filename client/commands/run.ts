@@ -37,8 +37,9 @@ export const run = defineCommand({
     const { taskQueue, namespace } = ctx.temporal();
 
     if (!dryRun && !ctx.flags['allow-overlap']) {
-      for (const other of await recentRuns(client, taskQueue, { limit: 5, running: true, query: `${OrgSyncDryRun.name} = false` })) {
-        // Visibility lags; the run's own description is current.
+      for (const other of await recentRuns(client, taskQueue, { limit: 5, running: true })) {
+        // A dry run writes nothing. Visibility lags; the run's own description is current.
+        if (other.typedSearchAttributes.get(OrgSyncDryRun) === true) continue;
         if ((await runHandle(client, other.workflowId).describe()).status.name !== 'RUNNING') continue;
         throw new CliError(`run ${other.workflowId} (started ${formatTime(other.startTime)}) is still running; two runs would race on WORKPLACE. Wait for it, \`orgsync cancel ${other.workflowId}\`, or pass --allow-overlap`);
       }

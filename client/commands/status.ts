@@ -13,8 +13,8 @@ export const status = defineCommand({
     const id = await resolveRunId(ctx, ctx.args[0]);
     const view = await readRun(await ctx.client(), id);
     if (ctx.flags.json) {
-      const { execution, ...rest } = view;
-      ctx.json({ ...rest, state: runState(view), status: execution.status.name, startedAt: execution.startTime, closedAt: execution.closeTime, taskQueue: execution.taskQueue });
+      const { id: runId, execution, progress, result, problem } = view;
+      ctx.json({ runId, state: runState(view), status: execution.status.name, startedAt: execution.startTime, closedAt: execution.closeTime, taskQueue: execution.taskQueue, progress, result, problem });
       return;
     }
     ctx.print(runLines(view).join('\n'));

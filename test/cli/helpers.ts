@@ -1,0 +1,84 @@
+/**
+ * Running the orgsync CLI in-process, as an operator would from a shell: argv in; exit code, stdout and
+ * stderr out. The environment is the CLI's only input besides argv, so each test hands it the dev
+ * server's address and its own stack's task queue and store.
+ */
+import type { Client } from '@temporalio/client';
+import { inject } from 'vitest';
+import { runCli } from '../../client/cli.js';
+import type { LocalStack } from '../../scripts/local-stack.js';
+import { progressQuery, type OrgSyncProgress } from '../../workflows/definitions.js';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export type Cli = (...argv: string[]) => Promise<CliResult>;
+
+export function cliWith(env: NodeJS.ProcessEnv): Cli {
+  return async (...argv) => {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env });
+    return { code, stdout, stderr };
+  };
+}
+
+/** The environment of an operator's shell pointed at this stack (no ORGSYNC_CONFIG, so nothing else leaks in). */
+export function stackEnv(stack: LocalStack, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { TEMPORAL_ADDRESS: inject('temporalAddress'), ORGSYNC_TASK_QUEUE: stack.taskQueue, ORGSYNC_STORE_DIR: stack.store.root, ...extra };
+}
+
+/** Polls `check` until it returns something other than undefined/false; for things that settle (visibility, signals). */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, { timeoutMs = 30_000, intervalMs = 200, what = 'the condition' } = {}): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+export const progressOf = (client: Client, workflowId: string): Promise<OrgSyncProgress> => client.workflow.getHandle(workflowId).query(progressQuery);
+
+/** The run id `orgsync run` printed: `started <id> …`. */
+export function startedId(result: CliResult): string {
+  const id = /^started (\S+)/m.exec(result.stdout)?.[1];
+  if (!id) throw new Error(`no run id in: ${result.stdout}${result.stderr}`);
+  return id;
+}
+
+/** RFC 4180 rows, for reading back what `report --format csv` wrote. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') field += text[++i];
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      rows.push([...row, field]);
+      row = [];
+      field = '';
+      i++;
+    } else field += c;
+  }
+  if (field || row.length) rows.push([...row, field]);
+  return rows;
+}
