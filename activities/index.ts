@@ -33,6 +33,7 @@ import {
   type PlanMeta,
 } from './plan-store.js';
 import { seoulDate } from './stages/mapping.js';
+import { planEmployee, type EmployeePlan } from './sync-employee.js';
 import { STAGE_SPECS } from './stages/index.js';
 import type { KnoxDataset } from './stages/spec.js';
 
@@ -211,6 +212,15 @@ export function createActivities(deps: ActivityDeps) {
         else state.set(item.key, item.body);
       }
       await store.writeJson(recordedStateKey(input.stage), Object.fromEntries(state));
+    },
+
+    /** Plans the on-demand sync of one employee (the same mappings as the stages). */
+    async planEmployee(input: { runId: string; epId: string }): Promise<EmployeePlan> {
+      try {
+        return await planEmployee({ ...deps, today: seoulDate(now()), signal: cancellationSignal() }, input.runId, input.epId);
+      } catch (err) {
+        throw toFailure(err);
+      }
     },
 
     /** Keeps the staging store from growing without bound: the newest `keepRuns` runs stay. */

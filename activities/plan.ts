@@ -96,7 +96,7 @@ export function delta<V extends object, C extends object = V, B = V>(
   return { items, unchanged };
 }
 
-/** Fields whose values differ, treating absent, null and '' alike (WORKPLACE echoes optional strings either way). */
+/** Fields whose values differ, treating absent, null and '' alike (WORKPLACE echoes optional strings either way) and "1.0" as 1. */
 export function changedFields<V extends object>(desired: V, current: object, fields: readonly (keyof V & string)[]): string[] {
   return fields.filter((field) => !sameValue(desired[field], (current as Record<string, unknown>)[field]));
 }
@@ -115,6 +115,8 @@ function normalize(value: unknown): unknown {
     return entries.length === 0 ? undefined : Object.fromEntries(entries);
   }
   if (typeof value === 'number') return String(value);
+  // WORKPLACE may echo a number as "1.0" (a third-party client saw dispOrd so): compare numbers as numbers.
+  if (typeof value === 'string' && /^-?\d+\.\d+$/.test(value)) return String(Number(value));
   return value;
 }
 
@@ -207,8 +209,8 @@ export function deletionGuard(deletions: number, existing: number, sourceCount: 
 
 const percent = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 1 : 0)}%`;
 
-export interface OrderedPlan<B> {
-  items: PlanItem<B>[];
+export interface OrderedPlan<B, I extends PlanItem<B> = PlanItem<B>> {
+  items: I[];
   /** Index ranges [start, end) of each wave, per pass, in the order they run. */
   waves: Record<Pass, { start: number; end: number }[]>;
 }
@@ -216,11 +218,11 @@ export interface OrderedPlan<B> {
 const PASS_ORDER: Record<Pass, number> = { main: 0, followUp: 1 };
 
 /** Gives each item its place: by pass, then wave, then key (stable, so reruns produce the same plan). */
-export function order<B>(drafts: readonly DraftItem<B>[]): OrderedPlan<B> {
+export function order<B, D extends DraftItem<B> = DraftItem<B>>(drafts: readonly D[]): OrderedPlan<B, D & PlanItem<B>> {
   const sorted = drafts
     .map((d) => ({ ...d, pass: d.pass ?? 'main', wave: d.wave ?? 0 }))
     .sort((a, b) => PASS_ORDER[a.pass] - PASS_ORDER[b.pass] || a.wave - b.wave || compareKeys(a.key, b.key) || a.op.localeCompare(b.op));
-  const items: PlanItem<B>[] = sorted.map((item, i) => ({ ...item, i }));
+  const items = sorted.map((item, i) => ({ ...item, i }));
   const waves: OrderedPlan<B>['waves'] = { main: [], followUp: [] };
   for (const item of items) {
     const list = waves[item.pass];

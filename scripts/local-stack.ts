@@ -35,7 +35,10 @@ export interface LocalStackOptions {
   org: GeneratedOrg;
   /** `sync:` settings, as in the config file; defaults apply to the rest. */
   settings?: Partial<SyncSettings> | Record<string, unknown>;
+  /** WORKPLACE requests per second across all workers: the write queue's server-side limit (WORKPLACE_RPS). */
   workplaceRps?: number;
+  /** The WORKPLACE client's own per-process limit; defaults to workplaceRps (as in production). */
+  clientRps?: number;
   knoxRps?: number;
   storeDir?: string;
   workflowBundle?: WorkflowBundle;
@@ -78,7 +81,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     companyId: LOCAL_WORKPLACE.companyId,
     accessKey: new Secret(LOCAL_WORKPLACE.accessKey),
     secretKey: new Secret(LOCAL_WORKPLACE.secretKey),
-    rps: workplaceRps,
+    rps: options.clientRps ?? workplaceRps,
     signatureVersion: 'v2',
   });
   const store = new StagingStore(options.storeDir ?? mkdtempSync(join(tmpdir(), 'orgsync-store-')));

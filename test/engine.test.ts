@@ -1,36 +1,375 @@
+/**
+ * The sync engine on a real Temporal dev server, against the Knox and WORKPLACE simulators over real
+ * sockets. Every expectation about WORKPLACE is stated independently of the engine's own mapping code
+ * (test/helpers/stack.ts), from the generator's change log, or from the simulator's request log.
+ */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateOrg } from '../knox/generator/index.js';
-import { actualWorkplace, expectedWorkplace, FAST, stackFor, writeCount } from './helpers/stack.js';
-import { connectTestEnv, unique } from './helpers/temporal.js';
+import type { GeneratedOrg } from '../knox/generator/index.js';
+import { generateOrg, nextDay } from '../knox/generator/index.js';
+import type { LocalStack } from '../scripts/local-stack.js';
+import {
+  approveDeletionsUpdate,
+  pauseSignal,
+  progressQuery,
+  rejectDeletionsUpdate,
+  resumeSignal,
+  stageWorkflowId,
+  type OrgSyncProgress,
+  type OrgSyncResult,
+} from '../workflows/definitions.js';
+import { orgSyncWorkflow } from '../workflows/org-sync.js';
+import { syncEmployeeWorkflow } from '../workflows/sync-employee.js';
+import { actualWorkplace, expectedWorkplace, FAST, stackFor, writeCount, writesByRoute } from './helpers/stack.js';
+import { connectTestEnv, eventually, unique } from './helpers/temporal.js';
+
+const WRITES = ['POST', 'PUT', 'DELETE'];
+/** Churn tests look at exact writes, not at the guard: it would hold for 5% churn of a small org. */
+const NO_GUARD = { deletionGuard: { maxShare: 1, maxCount: 1_000_000 } };
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await connectTestEnv();
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+async function withStack(org: GeneratedOrg, options: Parameters<typeof stackFor>[2], body: (stack: LocalStack) => Promise<void>) {
+  const stack = await stackFor(env, org, options);
+  try {
+    await body(stack);
+  } finally {
+    await stack.close();
+  }
+}
+
+const stage = (result: OrgSyncResult, name: string) => result.stages.find((s) => s.stage === name);
+const progressOf = (workflowId: string) => env.client.workflow.getHandle(workflowId).query(progressQuery);
+const startRun = (stack: LocalStack, input: Parameters<typeof orgSyncWorkflow>[0] = {}) =>
+  env.client.workflow.start(orgSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: unique('run'), args: [{ tuning: FAST, ...input }] });
 
 describe('a sync run', () => {
-  let env: TestWorkflowEnvironment;
-  beforeAll(async () => {
-    env = await connectTestEnv();
-  });
-  afterAll(async () => {
-    await env?.teardown();
-  });
-
   it('makes WORKPLACE equal the mapped Knox org, and a rerun writes nothing', async () => {
     const org = generateOrg({ seed: 7, employees: 120, departments: 20 });
-    const stack = await stackFor(env, org);
-    try {
+    await withStack(org, {}, async (stack) => {
       const result = await stack.sync(unique('initial'), { tuning: FAST });
       expect(result.state).toBe('completed');
       expect(actualWorkplace(stack.workplaceSimulator.dump())).toEqual(expectedWorkplace(org));
-      const employees = result.stages.find((s) => s.stage === 'employees')!;
-      expect(employees.ops.create).toBe(org.employees.length);
-      expect(employees.counts.failed).toBe(0);
+      expect(stage(result, 'employees')?.ops.create).toBe(org.employees.length);
+      expect(result.stages.every((s) => s.counts.failed === 0 && s.counts.skipped === 0)).toBe(true);
 
       const writesBefore = writeCount(stack.workplaceSimulator);
       const rerun = await stack.sync(unique('rerun'), { tuning: FAST });
       expect(rerun.state).toBe('completed');
-      expect(stack.workplaceSimulator.log().filter((e) => e.method !== 'GET').slice(writesBefore)).toEqual([]);
+      expect(stack.workplaceSimulator.log().filter((e) => WRITES.includes(e.method)).slice(writesBefore)).toEqual([]);
       expect(rerun.stages.every((s) => s.counts.planned === 0)).toBe(true);
-    } finally {
-      await stack.close();
+    });
+  });
+
+  it('writes exactly the next day’s changes: hires, leavers, transfers, renames, moves and heads', async () => {
+    const day1 = generateOrg({ seed: 11, employees: 150, departments: 25 });
+    const { org: day2, changes } = nextDay(day1, { seed: 12, churn: 0.05 });
+    await withStack(day1, { settings: NO_GUARD }, async (stack) => {
+      await stack.sync(unique('day1'), { tuning: FAST });
+      stack.workplaceSimulator.clearLog();
+      stack.knoxSimulator.setOrg(day2);
+      const result = await stack.sync(unique('day2'), { tuning: FAST });
+      expect(result.state).toBe('completed');
+
+      const writes = writesByRoute(stack.workplaceSimulator);
+      const keys = (route: string) => [...(writes.get(route) ?? [])].sort();
+      expect(keys('POST employee')).toEqual([...changes.hired].sort());
+      expect(keys('DELETE employee')).toEqual([...changes.resigned].sort());
+      expect(keys('POST department')).toEqual([...changes.departmentsAdded].sort());
+      expect(keys('DELETE department')).toEqual([...changes.departmentsDeleted].sort());
+
+      // Updates: exactly the people and departments whose mapped Knox attributes changed…
+      expect(keys('PUT employee')).toEqual(changedKeys(day1.employees, day2.employees, 'epId', ['fullName', 'enFullName', 'emailAddress', 'departmentCode', 'titleCode', 'gradeName', 'officeTelNumber', 'mobile']));
+      // (A department created today gets its head in the follow-up pass, once the head exists: one more PUT.)
+      const headed = new Set(day2.employees.map((e) => e.userId));
+      const newWithHead = day2.organizations.filter((o) => changes.departmentsAdded.includes(o.departmentCode) && headed.has(o.managerId ?? '')).map((o) => o.departmentCode);
+      const deptChanges = changedKeys(day1.organizations, day2.organizations, 'departmentCode', ['departmentName', 'enDepartmentName', 'uprDepartmentCode', 'departmentOrder', 'managerId']);
+      expect(keys('PUT department')).toEqual([...new Set([...deptChanges, ...newWithHead])].sort());
+      // …which covers every transfer, promotion, rename and move the generator made.
+      for (const epId of [...changes.transferred, ...changes.promoted, ...changes.renamed]) expect(keys('PUT employee')).toContain(epId);
+      for (const code of [...changes.departmentsRenamed, ...changes.departmentsMoved]) expect(keys('PUT department')).toContain(code);
+
+      const before = expectedWorkplace(day1).reportsTo;
+      const after = expectedWorkplace(day2).reportsTo;
+      const stillEmployed = new Set(day2.employees.map((e) => e.epId));
+      expect(keys('PUT reportsTo')).toEqual(Object.keys(after).filter((k) => after[k] !== before[k]).sort());
+      expect(keys('DELETE reportsTo')).toEqual(Object.keys(before).filter((k) => !(k in after) && stillEmployed.has(k)).sort());
+
+      expect(actualWorkplace(stack.workplaceSimulator.dump())).toEqual(expectedWorkplace(day2));
+    });
+  });
+
+  it('after a manual data migration, updates only what differs and creates nothing', async () => {
+    const org = generateOrg({ seed: 21, employees: 60, departments: 10 });
+    let migrated: ReturnType<LocalStack['workplaceSimulator']['dump']> | undefined;
+    await withStack(org, {}, async (source) => {
+      await source.sync(unique('source'), { tuning: FAST });
+      migrated = source.workplaceSimulator.dump();
+    });
+    // The migrated copy has three people with outdated names, and no recorded state of ours.
+    const stale = Object.keys(migrated!.employees).slice(0, 3);
+    for (const key of stale) migrated!.employees[key] = { ...migrated!.employees[key]!, name: 'old name' };
+    await withStack(org, {}, async (stack) => {
+      stack.workplaceSimulator.seed(migrated!);
+      await stack.sync(unique('first-run'), { tuning: FAST });
+      const writes = writesByRoute(stack.workplaceSimulator);
+      expect([...writes.keys()]).toEqual(['PUT employee']);
+      expect([...writes.get('PUT employee')!].sort()).toEqual([...stale].sort());
+      expect(actualWorkplace(stack.workplaceSimulator.dump())).toEqual(expectedWorkplace(org));
+    });
+  });
+
+  it('records keys WORKPLACE rejects, carries on, and skips what depends on them with the reason', async () => {
+    const org = generateOrg({ seed: 31, employees: 100, departments: 16 });
+    const byCode = new Map(org.organizations.map((o) => [o.departmentCode, o]));
+    const depth = (code: string): number => (byCode.get(code)?.uprDepartmentCode ? 1 + depth(byCode.get(code)!.uprDepartmentCode!) : 0);
+    // A department with children and members, below the top.
+    const rejected = org.organizations.find((o) => depth(o.departmentCode) === 1 && org.organizations.some((c) => c.uprDepartmentCode === o.departmentCode))!;
+    const below = new Set<string>([rejected.departmentCode]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const o of org.organizations) if (o.uprDepartmentCode && below.has(o.uprDepartmentCode) && !below.has(o.departmentCode)) grew = below.add(o.departmentCode) !== undefined;
     }
+    const members = org.employees.filter((e) => below.has(e.departmentCode)).map((e) => e.epId);
+
+    await withStack(org, {}, async (stack) => {
+      stack.workplaceSimulator.faults.failKeys([rejected.departmentCode], 'department name is not allowed');
+      const result = await stack.sync(unique('rejects'), { tuning: FAST });
+      expect(result.state).toBe('completed');
+      const departments = stage(result, 'departments')!;
+      expect(departments.outcomes).toContainEqual(expect.objectContaining({ key: rejected.departmentCode, outcome: 'failed', op: 'create', code: 'WORKPLACE_VALIDATION', message: expect.stringContaining('department name is not allowed') }));
+      const skippedDepartments = departments.outcomes.filter((o) => o.outcome === 'skipped' && o.op === 'create').map((o) => o.key);
+      expect(skippedDepartments.sort()).toEqual([...below].filter((c) => c !== rejected.departmentCode).sort());
+      const employees = stage(result, 'employees')!;
+      expect(employees.counts.skipped).toBe(members.length);
+      expect(employees.outcomes.filter((o) => o.outcome === 'skipped').every((o) => o.code === 'DEPENDENCY_FAILED' && /^department \S+ (failed|was skipped)/.test(o.message))).toBe(true);
+
+      const state = stack.workplaceSimulator.dump();
+      expect(Object.keys(state.employees).sort()).toEqual(org.employees.map((e) => e.epId).filter((k) => !members.includes(k)).sort());
+      expect(Object.keys(state.departments)).not.toContain(rejected.departmentCode);
+    });
+  });
+
+  it('fails in the stage whose Knox source cannot be read, runs no later stage, and deletes nothing', async () => {
+    const org = generateOrg({ seed: 41, employees: 40, departments: 8 });
+    await withStack(org, {}, async (stack) => {
+      await stack.sync(unique('before-outage'), { tuning: FAST });
+      const writesBefore = writeCount(stack.workplaceSimulator);
+      stack.knoxSimulator.faults.outage(true);
+      const runId = unique('outage');
+      const error = await stack.sync(runId, { tuning: FAST }).catch((err: unknown) => err);
+      expect(error).toBeInstanceOf(WorkflowFailedError);
+      const failure = (error as WorkflowFailedError).cause!;
+      expect(failure.message).toMatch(/^직급 grades failed, so the run stopped before the next stage: .*could not read/);
+      await expect(env.client.workflow.getHandle(stageWorkflowId(runId, { stage: 'jobTitles', pass: 'main' })).describe()).rejects.toThrow(/not found/i);
+      expect(writeCount(stack.workplaceSimulator)).toBe(writesBefore);
+    });
+  });
+
+  it('holds deletions when Knox answers empty: rejecting deletes nothing, approving applies them but spares the representative admin', async () => {
+    const org = generateOrg({ seed: 51, employees: 40, departments: 8 });
+    await withStack(org, { settings: { deletionGuard: { decisionTimeout: '10m' } } }, async (stack) => {
+      await stack.sync(unique('full'), { tuning: FAST });
+      const admin = org.employees[0]!.epId;
+      stack.workplaceSimulator.setRepresentativeAdmin(admin, true);
+      stack.knoxSimulator.faults.emptyOrg(true);
+      const before = stack.workplaceSimulator.dump();
+
+      const decideAll = async (workflowId: string, decide: typeof approveDeletionsUpdate) => {
+        const handle = env.client.workflow.getHandle(workflowId);
+        const held: string[] = [];
+        for (;;) {
+          const p = await eventually<OrgSyncProgress>(async () => {
+            const now = await progressOf(workflowId);
+            return now.state === 'awaiting-approval' || ['completed', 'failed', 'cancelled'].includes(now.state) ? now : undefined;
+          }, { what: 'a held guard or the end' });
+          if (p.state !== 'awaiting-approval') return held;
+          held.push(p.hold!.stage);
+          await handle.executeUpdate(decide, { args: ['test'] });
+        }
+      };
+
+      const rejectRun = await startRun(stack);
+      expect(await decideAll(rejectRun.workflowId, rejectDeletionsUpdate)).toEqual(['jobTitles', 'departments', 'employees']);
+      const rejected = await rejectRun.result();
+      expect(rejected.state).toBe('completed');
+      expect(stage(rejected, 'employees')?.guard?.decision).toBe('rejected');
+      expect(stage(rejected, 'employees')?.counts.skipped).toBe(org.employees.length);
+      expect(stack.workplaceSimulator.log().filter((e) => e.method === 'DELETE')).toEqual([]);
+      expect(stack.workplaceSimulator.dump()).toEqual(before);
+      await expect(env.client.workflow.getHandle(rejectRun.workflowId).executeUpdate(approveDeletionsUpdate, { args: ['test'] })).rejects.toThrow();
+
+      const approveRun = await startRun(stack);
+      await decideAll(approveRun.workflowId, approveDeletionsUpdate);
+      const approved = await approveRun.result();
+      const after = stack.workplaceSimulator.dump();
+      expect(Object.keys(after.employees)).toEqual([admin]);
+      expect(stage(approved, 'employees')?.outcomes).toContainEqual(expect.objectContaining({ key: admin, code: 'REPRESENTATIVE_ADMIN', outcome: 'skipped' }));
+      // The admin's department (and its ancestors) keep a member, so WORKPLACE refuses to delete them.
+      const kept = Object.keys(after.departments);
+      expect(kept).toContain(org.employees[0]!.departmentCode);
+      expect(kept.length).toBeLessThan(org.organizations.length);
+    });
   });
 });
+
+describe('operating a run', () => {
+  /** A run slow enough to act on mid-stage: every WORKPLACE answer waits. */
+  const slowly = (stack: LocalStack) => stack.workplaceSimulator.faults.latencyMs(40);
+  const employeesRunning = (workflowId: string, minimumDone = 5) =>
+    eventually(async () => {
+      const p = await progressOf(workflowId);
+      const employees = p.stages.find((s) => s.stage === 'employees');
+      return p.currentStage === 'employees' && employees && employees.counts.done >= minimumDone ? p : undefined;
+    }, { timeoutMs: 60_000, what: 'the employee stage to be writing' });
+
+  it('pauses between items: no new writes start while paused, and resume finishes the run', async () => {
+    const org = generateOrg({ seed: 61, employees: 120, departments: 12 });
+    await withStack(org, { settings: { writeConcurrency: 4 } }, async (stack) => {
+      slowly(stack);
+      const run = await startRun(stack, { stages: ['grades', 'jobTitles', 'departments', 'employees'] });
+      await employeesRunning(run.workflowId);
+      await run.signal(pauseSignal);
+      await eventually(async () => (await progressOf(run.workflowId)).state === 'paused', { what: 'paused' });
+      // In-flight writes finish; after that, nothing new starts.
+      const settled = await eventually(async () => {
+        const count = writeCount(stack.workplaceSimulator);
+        await new Promise((r) => setTimeout(r, 500));
+        return writeCount(stack.workplaceSimulator) === count ? count : undefined;
+      }, { what: 'in-flight writes to finish' });
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(writeCount(stack.workplaceSimulator)).toBe(settled);
+      const paused = await progressOf(run.workflowId);
+      expect(paused.stages.find((s) => s.stage === 'employees')!.counts.done).toBeLessThan(org.employees.length);
+
+      await run.signal(resumeSignal);
+      const result = await run.result();
+      expect(result.state).toBe('completed');
+      expect(Object.keys(stack.workplaceSimulator.dump().employees)).toHaveLength(org.employees.length);
+    });
+  });
+
+  it('cancels cleanly: in-flight writes finish, no later stage starts, and the result says what was done', async () => {
+    const org = generateOrg({ seed: 71, employees: 120, departments: 12 });
+    await withStack(org, { settings: { writeConcurrency: 4 } }, async (stack) => {
+      slowly(stack);
+      const run = await startRun(stack);
+      await employeesRunning(run.workflowId);
+      await run.cancel();
+      const result = await run.result();
+      expect(result.state).toBe('cancelled');
+      const employees = stage(result, 'employees')!;
+      expect(employees.state).toBe('cancelled');
+      expect(employees.counts.done).toBe(Object.keys(stack.workplaceSimulator.dump().employees).length);
+      expect(employees.counts.done).toBeLessThan(org.employees.length);
+      expect(result.stages.map((s) => s.stage)).toEqual(['grades', 'jobTitles', 'departments', 'employees']);
+    });
+  });
+
+  it('dry run plans every stage and writes nothing', async () => {
+    const org = generateOrg({ seed: 81, employees: 50, departments: 8 });
+    await withStack(org, {}, async (stack) => {
+      const result = await stack.sync(unique('dry'), { dryRun: true, tuning: FAST });
+      expect(result.dryRun).toBe(true);
+      expect(writeCount(stack.workplaceSimulator)).toBe(0);
+      expect(stage(result, 'employees')?.plannedOps.create).toBe(org.employees.length);
+      expect(stage(result, 'departments')?.plannedOps).toEqual({ create: org.organizations.length, update: org.organizations.filter((o) => o.managerId).length, delete: 0 });
+      expect(stage(result, 'employees')?.preview?.length).toBeGreaterThan(0);
+      expect(result.stages.map((s) => s.stage)).toEqual(['grades', 'jobTitles', 'departments', 'employees', 'reportsTo', 'additionalAttributes', 'absenceItems']);
+    });
+  });
+
+  it('survives its worker stopping mid-run: a new worker finishes it with no duplicate creates', async () => {
+    const org = generateOrg({ seed: 91, employees: 120, departments: 12 });
+    await withStack(org, { settings: { writeConcurrency: 8 } }, async (stack) => {
+      slowly(stack);
+      const run = await startRun(stack);
+      await employeesRunning(run.workflowId, 20);
+      await stack.stopWorkers();
+      const doneWhileStopped = writeCount(stack.workplaceSimulator);
+      await stack.startWorkers();
+      stack.workplaceSimulator.faults.latencyMs(0);
+      const result = await run.result();
+      expect(result.state).toBe('completed');
+      expect(writeCount(stack.workplaceSimulator)).toBeGreaterThan(doneWhileStopped);
+      const created = stack.workplaceSimulator.log().filter((e) => e.method === 'POST' && e.status === 201).map((e) => e.path);
+      expect(created.length).toBe(new Set(created).size);
+      expect(actualWorkplace(stack.workplaceSimulator.dump())).toEqual(expectedWorkplace(org));
+    });
+  });
+
+  it('never exceeds WORKPLACE_RPS from a worker, and the server holds several workers to it on average', async () => {
+    const org = generateOrg({ seed: 101, employees: 30, departments: 5 });
+    const settings = { stages: { reportsTo: false, additionalAttributes: false, jobTitles: false } };
+    // As deployed: the client's per-process limit and the write queue's server-side limit are both WORKPLACE_RPS.
+    await withStack(org, { workplaceRps: 5, settings }, async (stack) => {
+      await stack.sync(unique('rps'), { tuning: FAST });
+      expect(writeCount(stack.workplaceSimulator)).toBeGreaterThan(40);
+      expect(stack.workplaceSimulator.maxRequestsPerSecond({ methods: WRITES })).toBeLessThanOrEqual(5);
+    });
+    // As if many worker processes shared the queue (no per-process limit): the server-side limit alone
+    // holds the average to WORKPLACE_RPS; after an idle period it lets one burst of about RPS through.
+    await withStack(org, { workplaceRps: 5, clientRps: 1000, settings }, async (stack) => {
+      await stack.sync(unique('rps-server'), { tuning: FAST });
+      const writes = stack.workplaceSimulator.log().filter((e) => WRITES.includes(e.method));
+      const span = writes.at(-1)!.at - writes[0]!.at;
+      expect(span).toBeGreaterThanOrEqual(((writes.length - 2 * 6) / 5) * 1000);
+    });
+  });
+
+  it('continues a long stage as new before its history grows large, and finishes the same', async () => {
+    const org = generateOrg({ seed: 111, employees: 120, departments: 10 });
+    await withStack(org, {}, async (stack) => {
+      const runId = unique('can');
+      const result = await stack.sync(runId, { tuning: { ...FAST, maxHistoryEvents: 150 } });
+      expect(result.state).toBe('completed');
+      expect(actualWorkplace(stack.workplaceSimulator.dump())).toEqual(expectedWorkplace(org));
+      const employees = env.client.workflow.getHandle(stageWorkflowId(runId, { stage: 'employees', pass: 'main' }));
+      const latest = await employees.fetchHistory();
+      expect(latest.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId).toBeTruthy();
+      expect(latest.events!.length).toBeLessThan(150 + 16 * 6);
+    });
+  });
+
+  it('syncs one employee on demand and nobody else', async () => {
+    const org = generateOrg({ seed: 121, employees: 40, departments: 8 });
+    await withStack(org, {}, async (stack) => {
+      await stack.sync(unique('full'), { tuning: FAST });
+      const person = org.employees[5]!;
+      const other = org.organizations.find((o) => o.departmentCode !== person.departmentCode)!;
+      const changed: GeneratedOrg = { ...org, employees: org.employees.map((e) => (e.epId === person.epId ? { ...e, fullName: '홍길동', departmentCode: other.departmentCode } : e)) };
+      stack.knoxSimulator.setOrg(changed);
+      const before = stack.workplaceSimulator.dump();
+      stack.workplaceSimulator.clearLog();
+
+      const result = await env.client.workflow.execute(syncEmployeeWorkflow, { taskQueue: stack.taskQueue, workflowId: unique('one'), args: [{ epId: person.epId }] });
+      expect(result.knox).toBe('found');
+      expect(result.changes[0]).toEqual(expect.objectContaining({ what: 'employee', op: 'update', outcome: 'done', changes: ['name', 'i18nNames', 'deptExternalKey'] }));
+      const after = stack.workplaceSimulator.dump();
+      expect(after.employees[person.epId]).toEqual(expect.objectContaining({ name: '홍길동', deptExternalKey: other.departmentCode }));
+      const { [person.epId]: _a, ...othersAfter } = after.employees;
+      const { [person.epId]: _b, ...othersBefore } = before.employees;
+      expect(othersAfter).toEqual(othersBefore);
+      expect(new Set(stack.workplaceSimulator.log().filter((e) => WRITES.includes(e.method)).map((e) => e.externalKey))).toEqual(new Set([person.epId]));
+    });
+  });
+});
+
+/** Keys present on both days whose listed attributes differ. */
+function changedKeys<T extends object>(before: readonly T[], after: readonly T[], key: keyof T, fields: readonly string[]): string[] {
+  const old = new Map(before.map((r) => [r[key] as string, r as Record<string, unknown>]));
+  return after
+    .filter((r) => {
+      const prior = old.get(r[key] as string);
+      return prior && fields.some((f) => (prior[f] ?? '') !== ((r as Record<string, unknown>)[f] ?? ''));
+    })
+    .map((r) => r[key] as string)
+    .sort();
+}

@@ -56,6 +56,8 @@ describe('changedFields', () => {
   it.each([
     ['absent, null and empty string are the same', { a: undefined }, { a: '' }, []],
     ['a number equals its string', { a: 1 }, { a: '1' }, []],
+    ['"1.0" is the number 1', { a: '1' }, { a: '1.0' }, []],
+    ['"1.5" is not 1', { a: '1' }, { a: '1.5' }, ['a']],
     ['maps compare by content, not key order', { a: { ko_KR: '가', en_US: 'A' } }, { a: { en_US: 'A', ko_KR: '가' } }, []],
     ['an empty locale entry is no entry', { a: { ko_KR: '가' } }, { a: { ko_KR: '가', en_US: '' } }, []],
     ['an empty list is no list', { a: [] }, { a: undefined }, []],

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RateLimiter } from '../lib/rate-limiter.js';
 
 /** Largest number of timestamps inside any half-open window (t - windowMs, t]. */
@@ -12,10 +12,18 @@ function maxInWindow(times: number[], windowMs: number): number {
 }
 
 describe('RateLimiter', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('never grants more than perSecond starts in any one-second window', async () => {
+    // Fake timers: the grant times are the limiter's, not a loaded machine's scheduling delays.
+    vi.useFakeTimers();
     const limiter = new RateLimiter({ perSecond: 20 });
     const starts: number[] = [];
-    await Promise.all(Array.from({ length: 50 }, () => limiter.take().then(() => starts.push(Date.now()))));
+    const all = Promise.all(Array.from({ length: 50 }, () => limiter.take().then(() => starts.push(Date.now()))));
+    await vi.advanceTimersByTimeAsync(5_000);
+    await all;
     starts.sort((a, b) => a - b);
     expect(starts).toHaveLength(50);
     expect(maxInWindow(starts, 1000)).toBeLessThanOrEqual(20);

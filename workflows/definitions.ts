@@ -192,9 +192,12 @@ export const resumeSignal = defineSignal('resume');
 /** Run-level progress: state and per-stage counts. On a stage child it returns that stage's progress. */
 export const progressQuery = defineQuery<OrgSyncProgress>('progress');
 export const stageProgressQuery = defineQuery<StageProgress>('stageProgress');
-/** Operator decisions on a held deletion guard. Updates, so the operator hears back at once. */
-export const approveDeletionsUpdate = defineUpdate<string, [by?: string]>('approveDeletions');
-export const rejectDeletionsUpdate = defineUpdate<string, [by?: string]>('rejectDeletions');
+/**
+ * Operator decisions on a held deletion guard. Updates, so the operator hears back at once; `by` names
+ * who decided (the CLI sends the login name) and is logged with the decision.
+ */
+export const approveDeletionsUpdate = defineUpdate<string, [by: string]>('approveDeletions');
+export const rejectDeletionsUpdate = defineUpdate<string, [by: string]>('rejectDeletions');
 
 // Parent ↔ stage child, not for operators.
 export const stageProgressSignal = defineSignal<[StageProgress]>('stageProgressReport');

@@ -114,21 +114,27 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
     live.set(stepKey(p), p);
     publish();
   });
-  const decide = (approved: boolean) => async (by?: string) => {
+  const decide = (approved: boolean) => async (by: string) => {
     const hold = progress().hold!;
+    const step = current!.step;
     await current!.handle.signal(deletionDecisionSignal, { approved, ...(by ? { by } : {}) });
+    // The stage reports again once it resumes; until then the decision is already made.
+    const { hold: _decided, ...running } = live.get(stepKey(step))!;
+    live.set(stepKey(step), { ...running, state: 'running' });
+    publish();
     return `${approved ? 'approved' : 'rejected'} ${hold.deletions} deletions in ${STAGE_TITLES[hold.stage]}`;
   };
-  const validateHold = (_by?: string) => {
+  const validateHold = (_by: string) => {
     if (!progress().hold) throw new Error('no stage of this run is waiting for a deletion decision');
   };
   setHandler(approveDeletionsUpdate, decide(true), { validator: validateHold });
   setHandler(rejectDeletionsUpdate, decide(false), { validator: validateHold });
 
   // Cancelling the run stops it cleanly: the running stage finishes its in-flight writes and reports.
+  // The relay runs in a non-cancellable scope: sent from the cancelled root scope it would never leave.
   CancellationScope.current().cancelRequested.catch(() => {
     cancelRequested = true;
-    void relay(stopStageSignal).catch(() => undefined);
+    void CancellationScope.nonCancellable(() => relay(stopStageSignal)).catch((err: unknown) => log.warn('could not stop the running stage', { error: String(err) }));
   });
 
   upsertSearchAttributes([

@@ -6,13 +6,11 @@
  * skip, and continues as new before its history grows large.
  */
 import {
-  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
-  isCancellation,
   log,
   proxyActivities,
   setCurrentDetails,
@@ -20,7 +18,6 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ItemDescriptor, PlanSummary, RunPolicy } from '../activities/index.js';
-import type { FailureDetails } from '../activities/failures.js';
 import type * as acts from '../activities/index.js';
 import {
   deletionDecisionSignal,
@@ -33,10 +30,8 @@ import {
   stageProgressQuery,
   stageProgressSignal,
   stopStageSignal,
-  writeTaskQueue,
   type DeletionGuardHold,
   type ItemOutcome,
-  type Operation,
   type OperationCounts,
   type PipelineStep,
   type StageCounts,
@@ -46,8 +41,9 @@ import {
   type StageTuning,
 } from './definitions.js';
 
+import { failureDetails, failureMessage, writeActivities, writeItem } from './write.js';
+
 type Activities = ReturnType<typeof acts.createActivities>;
-type WriteActivities = ReturnType<typeof acts.createWriteActivities>;
 
 export interface StageInput {
   runId: string;
@@ -106,14 +102,6 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     heartbeatTimeout: '1 minute',
     retry: { initialInterval: tuning.sourceRetry.initialIntervalMs, backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: tuning.sourceRetry.maximumAttempts },
   });
-  const writes = (summary: string) =>
-    proxyActivities<WriteActivities>({
-      taskQueue: writeTaskQueue(workflowInfo().taskQueue),
-      startToCloseTimeout: '1 minute',
-      retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
-      summary,
-    });
-
   let state: StageState = input.carry ? 'running' : 'planning';
   let paused = input.paused;
   let stopping = false;
@@ -122,6 +110,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
   let carry: Carry | undefined = input.carry;
   let authFailure: ItemOutcome | undefined;
   let preview: StageResult['preview'];
+  let inFlight = 0;
   const pending: ItemOutcome[] = [];
 
   const progress = (): StageProgress => ({
@@ -250,8 +239,6 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
 
   async function applyPlan(): Promise<void> {
     const c = carry!;
-    let inFlight = 0;
-    const tasks = new Set<Promise<void>>();
     const drain = () => condition(() => inFlight === 0);
 
     for (const wave of c.plan.waves[step.pass]) {
@@ -263,23 +250,12 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
           await condition(() => (!paused && inFlight < tuning.writeConcurrency) || shouldStop());
           if (shouldStop()) break;
           inFlight++;
-          const task = applyItem(item).finally(() => {
-            inFlight--;
-            tasks.delete(task);
-          });
-          tasks.add(task);
+          // Not awaited: up to writeConcurrency items are in flight; each settles inFlight itself.
+          void applyItem(item).finally(() => inFlight--);
           c.cursor = item.i + 1;
           if (pending.length >= 200) await flush();
           await report();
-        }
-        if (workflowInfo().historyLength >= tuning.maxHistoryEvents || workflowInfo().continueAsNewSuggested) {
-          await drain();
-          await flush();
-          checkFailurePolicy();
-          if (!shouldStop() && c.cursor < lastIndex()) {
-            await report(true);
-            await continueAsNew<typeof stageWorkflow>({ ...input, paused, carry: c });
-          }
+          if (historyFull() && c.cursor < lastIndex()) await continueAsNewAfterDrain();
         }
       }
       // A wave's items must finish before the next wave, which depends on them.
@@ -290,6 +266,19 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     await drain();
     await flush();
     checkFailurePolicy(true);
+  }
+
+  function historyFull(): boolean {
+    return workflowInfo().historyLength >= tuning.maxHistoryEvents || workflowInfo().continueAsNewSuggested;
+  }
+
+  /** In-flight writes finish and outcomes are saved first, so the next run starts from a clean cursor. */
+  async function continueAsNewAfterDrain(): Promise<never> {
+    await condition(() => inFlight === 0);
+    await flush();
+    checkFailurePolicy();
+    await report(true);
+    return continueAsNew<typeof stageWorkflow>({ ...input, paused, carry: carry! });
   }
 
   function lastIndex(): number {
@@ -314,7 +303,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     }
     if (item.check === 'representativeAdmin') {
       try {
-        if (await writes(`check representative admin ${item.key}`).isRepresentativeAdmin({ key: item.key })) {
+        if (await writeActivities(`check representative admin ${item.key}`).isRepresentativeAdmin({ key: item.key })) {
           return record({ ...base, outcome: 'skipped', code: 'REPRESENTATIVE_ADMIN', message: 'the representative administrator is never deleted' });
         }
       } catch (err) {
@@ -323,35 +312,17 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
         return record({ ...base, outcome: 'failed', code: failureDetails(err).code, message: `not deleted: could not check whether this is the representative administrator: ${failureMessage(err)}` });
       }
     }
-    let op: Operation = item.op;
-    for (let switched = false; ; ) {
-      try {
-        await writes(summaryOf(op, item)).applyWrite({ stage: step.stage, planRef: c.plan.planRef, index: item.i, key: item.key, op });
-        c.attempted++;
-        c.counts.done++;
-        c.ops[op]++;
-        return;
-      } catch (err) {
-        const details = failureDetails(err);
-        if (details.retryAs === 'done') {
-          c.attempted++;
-          c.counts.done++;
-          c.ops[op]++;
-          return;
-        }
-        if (!switched && (details.retryAs === 'create' || details.retryAs === 'update')) {
-          log.info('switching verb', { stage: step.stage, key: item.key, from: op, to: details.retryAs });
-          op = details.retryAs;
-          switched = true;
-          continue;
-        }
-        c.attempted++;
-        c.writeFailures++;
-        const outcome: ItemOutcome = { ...base, op, outcome: 'failed', code: details.code, message: failureMessage(err) };
-        if (details.code === 'WORKPLACE_AUTH') authFailure ??= outcome;
-        return record(outcome);
-      }
+    const written = await writeItem(step.stage, c.plan.planRef, item);
+    c.attempted++;
+    if (written.ok) {
+      c.counts.done++;
+      c.ops[written.op]++;
+      return;
     }
+    c.writeFailures++;
+    const outcome: ItemOutcome = { ...base, op: written.op, outcome: 'failed', code: written.code, message: written.message };
+    if (written.code === 'WORKPLACE_AUTH') authFailure ??= outcome;
+    record(outcome);
   }
 
   // ---- results ----------------------------------------------------------------------------------------
@@ -415,28 +386,6 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
 
 function sumOps(a: OperationCounts, b: OperationCounts): OperationCounts {
   return { create: a.create + b.create, update: a.update + b.update, delete: a.delete + b.delete };
-}
-
-function summaryOf(op: Operation, item: ItemDescriptor): string {
-  const who = item.label ? ` (${item.label})` : '';
-  const what = item.changes?.length ? `: ${item.changes.join(', ')}` : '';
-  return `${op} ${item.key}${who}${what}`.slice(0, 200);
-}
-
-function failureDetails(err: unknown): FailureDetails {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure) {
-    const details = cause.details?.[0] as FailureDetails | undefined;
-    return { code: details?.code ?? cause.type ?? 'ERROR', ...(details?.retryAs ? { retryAs: details.retryAs } : {}) };
-  }
-  if (isCancellation(cause)) return { code: 'CANCELLED' };
-  return { code: cause instanceof Error ? cause.name : 'ERROR' };
-}
-
-function failureMessage(err: unknown): string {
-  let cause: unknown = err;
-  while (cause instanceof ActivityFailure && cause.cause) cause = cause.cause;
-  return (cause instanceof Error ? cause.message : String(cause)).slice(0, 500);
 }
 
 function detailsMarkdown(title: string, p: StageProgress): string {

@@ -63,7 +63,9 @@ export class WorkplaceTransport {
     if (config.signatureVersion === 'v1' && !config.apiKey) {
       throw new TypeError('WORKPLACE_SIGNATURE=v1 needs the API Gateway API key (NCP_API_KEY): v1 signs with it (workplace.md §1.4)');
     }
-    this.#limiter = options.rateLimit ? new RateLimiter({ perSecond: config.rps }) : undefined;
+    // The gateway counts arrivals, the limiter spaces starts: a 5% wider window absorbs network jitter,
+    // so no one-second window at the gateway sees more than WORKPLACE_RPS from this process.
+    this.#limiter = options.rateLimit ? new RateLimiter({ perSecond: config.rps, windowMs: 1050 }) : undefined;
     this.#companyId = config.companyId;
     this.#timeoutMs = options.timeoutMs;
     this.#secrets = [config.secretKey, config.accessKey, config.apiKey].flatMap((s) => (s ? [s.reveal()] : []));

@@ -130,7 +130,7 @@ function comparable(d: { name: string; fieldType?: string; i18nNames?: unknown; 
 }
 
 /** The Knox value in WORKPLACE's format for the field type; undefined when Knox has none (the value is cleared). */
-function valueOf(person: KnoxEmployee, attribute: AdditionalAttribute): string | undefined {
+export function valueOf(person: KnoxEmployee, attribute: AdditionalAttribute): string | undefined {
   const raw = (person as Record<string, unknown>)[attribute.source];
   const text = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : '';
   if (!text) return undefined;

@@ -4,18 +4,83 @@
  * returning, follow `leavers` (workplace.md Decisions): deleted through the deletion guard, never the
  * representative admin, and never when some Knox record could not even be identified.
  */
+import type { SyncSettings } from '../../config/index.js';
+import type { KnoxEmployee } from '../../knox/index.js';
 import type { EmployeeBody } from '../../workplace/index.js';
 import type { ItemOutcome } from '../../workflows/definitions.js';
 import { delta, type DesiredEntry, type Dependency } from '../plan.js';
 import { departmentScope, jobTitleOf } from './mapping.js';
 import { defineStage, i18n, invalidOutcomes, type StageDraft } from './spec.js';
 
-type Desired = Omit<EmployeeBody, 'employYmd'>;
+export type Desired = Omit<EmployeeBody, 'employYmd'>;
 
 const FIELDS = ['loginId', 'emailAddress', 'name', 'i18nNames', 'deptExternalKey', 'gradeCdExternalKey', 'jobCdExternalKey', 'telephoneNo', 'cellphoneNo', 'empNick'] as const;
 
 /** employee v1 `empNick` rule (workplace.md §2.5): letters, digits, spaces and ! @ & ( ) - _ + [ ] { } , . only. */
 const NICKNAME = /^[\p{L}\p{N} !@&()\-_+[\]{},.]{1,100}$/u;
+
+/**
+ * One Knox employee as WORKPLACE should hold them (README "Mapping"), or why they are not synced.
+ * Shared by the nightly stage and the on-demand sync of one employee.
+ */
+export function mapEmployee(
+  person: KnoxEmployee,
+  scope: ReturnType<typeof departmentScope>,
+  settings: SyncSettings,
+): { entry: DesiredEntry<Desired> } | { outcome: ItemOutcome } {
+  const dept = person.departmentCode;
+  const outcome = (failed: boolean, code: string, message: string) => ({
+    outcome: { stage: 'employees' as const, key: person.epId, label: person.fullName, op: 'read' as const, outcome: failed ? ('failed' as const) : ('skipped' as const), code, message },
+  });
+  if (scope.excluded.has(dept)) return outcome(false, 'DEPARTMENT_EXCLUDED', `department ${dept} is not synced: ${scope.excluded.get(dept)}`);
+  if (!scope.included.has(dept)) return outcome(true, 'KNOX_UNKNOWN_DEPARTMENT', `department ${dept} is not in Knox's organization list`);
+
+  const email = person.emailAddress.toLowerCase();
+  // A reference whose stage is switched off is WORKPLACE's own (managed by hand): not ours to set.
+  const jobTitle = settings.stages.jobTitles ? jobTitleOf(person, settings.jobTitleSource) : undefined;
+  const grade = settings.stages.grades ? person.titleCode : undefined;
+  const nickname = person.nickName?.trim();
+  const dependsOn: Dependency[] = [
+    { stage: 'departments', key: dept, role: 'department' },
+    ...(grade ? [{ stage: 'grades' as const, key: grade, role: 'grade' }] : []),
+    ...(jobTitle ? [{ stage: 'jobTitles' as const, key: jobTitle.key, role: 'job title' }] : []),
+  ];
+  return {
+    entry: {
+      label: person.fullName,
+      dependsOn,
+      value: {
+        loginId: email,
+        emailAddress: email,
+        name: person.fullName,
+        i18nNames: i18n({ ko_KR: person.fullName, en_US: person.enFullName }),
+        deptExternalKey: dept,
+        concurrentDeptExternalKeys: [],
+        gradeCdExternalKey: grade,
+        jobCdExternalKey: jobTitle?.key,
+        telephoneNo: person.officeTelNumber?.trim() || undefined,
+        cellphoneNo: person.mobile?.trim() || undefined,
+        empNick: nickname && NICKNAME.test(nickname) ? nickname : undefined,
+      },
+    },
+  };
+}
+
+/** The fields orgsync owns, given which reference stages are on. */
+export function employeeFields(settings: SyncSettings): readonly (keyof Desired & string)[] {
+  return FIELDS.filter((f) => (f !== 'gradeCdExternalKey' || settings.stages.grades) && (f !== 'jobCdExternalKey' || settings.stages.jobTitles));
+}
+
+/** The write payload: what orgsync owns, plus WORKPLACE's own values for what it does not (hire date, hand-kept references). */
+export function employeeBody(desired: Desired, existing: Partial<EmployeeBody> | undefined, settings: SyncSettings, today: string): EmployeeBody {
+  return {
+    ...desired,
+    // Knox has no hire date: the day orgsync first creates the employee, kept on every later update.
+    employYmd: existing?.employYmd || today,
+    ...(!settings.stages.grades && existing?.gradeCdExternalKey ? { gradeCdExternalKey: existing.gradeCdExternalKey } : {}),
+    ...(!settings.stages.jobTitles && existing?.jobCdExternalKey ? { jobCdExternalKey: existing.jobCdExternalKey } : {}),
+  };
+}
 
 export const employees = defineStage<EmployeeBody>({
   stage: 'employees',
@@ -33,58 +98,27 @@ export const employees = defineStage<EmployeeBody>({
     const emailOwner = new Map<string, string>();
 
     for (const person of people) {
-      const outcome = (code: string, message: string, list = invalid) =>
-        list.push({ stage: 'employees', key: person.epId, label: person.fullName, op: 'read', outcome: list === invalid ? 'failed' : 'skipped', code, message });
-      const dept = person.departmentCode;
-      if (excluded.has(dept)) {
-        outcome('DEPARTMENT_EXCLUDED', `department ${dept} is not synced: ${excluded.get(dept)}`, skipped);
+      const mapped = mapEmployee(person, { included, excluded }, ctx.settings);
+      if ('outcome' in mapped) {
+        (mapped.outcome.outcome === 'failed' ? invalid : skipped).push(mapped.outcome);
         continue;
       }
-      if (!included.has(dept)) {
-        outcome('KNOX_UNKNOWN_DEPARTMENT', `department ${dept} is not in Knox's organization list`);
-        continue;
-      }
-      const email = person.emailAddress.toLowerCase();
+      const email = mapped.entry.value.emailAddress;
       const owner = emailOwner.get(email);
       if (owner) {
-        outcome('KNOX_DUPLICATE_EMAIL', `e-mail ${email} is also ${owner}'s; WORKPLACE login ids are unique`);
+        invalid.push({ stage: 'employees', key: person.epId, label: person.fullName, op: 'read', outcome: 'failed', code: 'KNOX_DUPLICATE_EMAIL', message: `e-mail ${email} is also ${owner}'s; WORKPLACE login ids are unique` });
         continue;
       }
       emailOwner.set(email, person.epId);
-
-      const jobTitle = jobTitleOf(person, ctx.settings.jobTitleSource);
-      const nickname = person.nickName?.trim();
-      const dependsOn: Dependency[] = [
-        { stage: 'departments', key: dept, role: 'department' },
-        { stage: 'grades', key: person.titleCode, role: 'grade' },
-        ...(jobTitle ? [{ stage: 'jobTitles' as const, key: jobTitle.key, role: 'job title' }] : []),
-      ];
-      desired.set(person.epId, {
-        label: person.fullName,
-        dependsOn,
-        value: {
-          loginId: email,
-          emailAddress: email,
-          name: person.fullName,
-          i18nNames: i18n({ ko_KR: person.fullName, en_US: person.enFullName }),
-          deptExternalKey: dept,
-          concurrentDeptExternalKeys: [],
-          gradeCdExternalKey: person.titleCode,
-          jobCdExternalKey: jobTitle?.key,
-          telephoneNo: person.officeTelNumber?.trim() || undefined,
-          cellphoneNo: person.mobile?.trim() || undefined,
-          empNick: nickname && NICKNAME.test(nickname) ? nickname : undefined,
-        },
-      });
+      desired.set(person.epId, mapped.entry);
     }
 
     const current = new Map((await ctx.workplace.employees.list({ signal: ctx.signal })).map((e) => [e.externalKey, e]));
     // A record Knox returned without a readable epId could be anyone in WORKPLACE: delete no one this run.
     const unidentified = unreadable.some((r) => !r.key);
     const { items, unchanged } = delta(desired, current, {
-      fields: FIELDS,
-      // Knox has no hire date: the day orgsync first creates the employee, kept on every later update.
-      body: (_key, value, existing): EmployeeBody => ({ ...value, employYmd: existing?.employYmd || ctx.today }),
+      fields: employeeFields(ctx.settings),
+      body: (_key, value, existing) => employeeBody(value, existing, ctx.settings, ctx.today),
       protect: new Set([...invalid, ...skipped].map((o) => o.key)),
       deletes: ctx.settings.leavers === 'delete' && !unidentified,
       deleteLabel: (_key, e) => e.name,

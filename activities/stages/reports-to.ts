@@ -64,7 +64,7 @@ export const reportsTo = defineStage<ReportsTo>({
   },
 });
 
-function managerOf(
+export function managerOf(
   epId: string,
   departmentCode: string,
   departments: ReadonlyMap<string, KnoxOrganization>,

@@ -1,0 +1,66 @@
+/**
+ * One plan item written to WORKPLACE, the way every orgsync workflow writes: one activity per request
+ * on the write queue (named for the UI), and the verb switch of workplace.md's "upsert" decision
+ * (create → update on "already exists", update → create on "not found", delete of a missing key = done).
+ */
+import { ActivityFailure, ApplicationFailure, isCancellation, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { ItemDescriptor } from '../activities/index.js';
+import type { FailureDetails } from '../activities/failures.js';
+import type * as acts from '../activities/index.js';
+import { writeTaskQueue, type Operation, type StageName } from './definitions.js';
+
+type WriteActivities = ReturnType<typeof acts.createWriteActivities>;
+
+export function writeActivities(summary: string): WriteActivities {
+  return proxyActivities<WriteActivities>({
+    taskQueue: writeTaskQueue(workflowInfo().taskQueue),
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
+    summary,
+  });
+}
+
+export type WriteOutcome = { ok: true; op: Operation } | { ok: false; op: Operation; code: string; message: string };
+
+export async function writeItem(stage: StageName, planRef: string, item: ItemDescriptor): Promise<WriteOutcome> {
+  let op: Operation = item.op;
+  for (let switched = false; ; ) {
+    try {
+      await writeActivities(summaryOf(op, item)).applyWrite({ stage, planRef, index: item.i, key: item.key, op });
+      return { ok: true, op };
+    } catch (err) {
+      const details = failureDetails(err);
+      if (details.retryAs === 'done') return { ok: true, op };
+      if (!switched && (details.retryAs === 'create' || details.retryAs === 'update')) {
+        log.info('switching verb', { stage, key: item.key, from: op, to: details.retryAs });
+        op = details.retryAs;
+        switched = true;
+        continue;
+      }
+      return { ok: false, op, code: details.code, message: failureMessage(err) };
+    }
+  }
+}
+
+/** e.g. "update D1001… (김삼성): deptExternalKey, gradeCdExternalKey" — what the UI lists per activity. */
+export function summaryOf(op: Operation, item: Pick<ItemDescriptor, 'key' | 'label' | 'changes'>): string {
+  const who = item.label ? ` (${item.label})` : '';
+  const what = item.changes?.length ? `: ${item.changes.join(', ')}` : '';
+  return `${op} ${item.key}${who}${what}`.slice(0, 200);
+}
+
+export function failureDetails(err: unknown): FailureDetails {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) {
+    const details = cause.details?.[0] as FailureDetails | undefined;
+    return { code: details?.code ?? cause.type ?? 'ERROR', ...(details?.retryAs ? { retryAs: details.retryAs } : {}) };
+  }
+  if (isCancellation(cause)) return { code: 'CANCELLED' };
+  return { code: cause instanceof Error ? cause.name : 'ERROR' };
+}
+
+export function failureMessage(err: unknown): string {
+  let cause: unknown = err;
+  while (cause instanceof ActivityFailure && cause.cause) cause = cause.cause;
+  return (cause instanceof Error ? cause.message : String(cause)).slice(0, 500);
+}
