@@ -4,6 +4,7 @@
  * Exit codes: 0 done; 1 the run failed or the command could not do what it was asked; 2 bad usage or
  * configuration. An error is one line; --verbose adds the stack.
  */
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Client, Connection, isGrpcServiceError, ScheduleNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
@@ -204,6 +205,15 @@ function explain(err: unknown): { message: string; exitCode: number; usage?: { c
   if (err instanceof ScheduleNotFoundError) return { message: `no schedule ${err.scheduleId}; create it with \`orgsync schedule create\``, exitCode: 1 };
   if (err instanceof WorkflowUpdateFailedError) return { message: firstLine(err.cause ?? err), exitCode: 1 };
   return { message: firstLine(err), exitCode: 1 };
+}
+
+/** Who is at the keyboard, for notes and decisions on record. */
+export function operatorName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'an operator';
+  }
 }
 
 export function firstLine(err: unknown): string {

@@ -48,7 +48,8 @@ export function stageTable(rows: readonly StageRow[]): string[] {
 export function fields(entries: readonly (readonly [string, string | undefined])[]): string[] {
   const shown = entries.filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '');
   const width = Math.max(...shown.map(([k]) => displayWidth(k)));
-  return shown.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
+  // A value of several lines keeps its later lines under its first.
+  return shown.map(([k, v]) => `${k.padEnd(width)}  ${v.replace(/\n/g, `\n${' '.repeat(width + 2)}`)}`);
 }
 
 export function runHeader(view: RunView): string[] {

@@ -2,12 +2,11 @@
  * Commands that change a running run: pause, resume, cancel, and the deletion guard's decision. Without
  * an id they act on the latest run that is still running.
  */
-import { userInfo } from 'node:os';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { approveDeletionsUpdate, pauseSignal, rejectDeletionsUpdate, resumeSignal } from '../../workflows/definitions.js';
 import type { orgSyncWorkflow } from '../../workflows/org-sync.js';
-import { CliError, defineCommand, firstLine, type Command, type Context } from '../runner.js';
+import { CliError, defineCommand, firstLine, operatorName, type Command, type Context } from '../runner.js';
 import { resolveRunId, runHandle } from '../runs.js';
 
 type RunHandle = WorkflowHandle<typeof orgSyncWorkflow>;
@@ -33,20 +32,16 @@ const signal = (name: string, summary: string, verb: string, send: (h: RunHandle
     summary,
     args: RUN_ID,
     examples: [`orgsync ${name}`, `orgsync ${name} orgsync-20261125-020000`],
-    run: (ctx) => onRunningRun(ctx, verb, async (handle) => (await send(handle), done(handle.workflowId))),
+    run: (ctx) =>
+      onRunningRun(ctx, verb, async (handle) => {
+        await send(handle);
+        return done(handle.workflowId);
+      }),
   });
 
 export const pause = signal('pause', 'pause a run: no new writes start, writes in flight finish', 'pause', (h) => h.signal(pauseSignal), (id) => `pausing ${id}: no new writes start; writes in flight finish. Continue with: orgsync resume ${id}`);
 export const resume = signal('resume', 'resume a paused run', 'resume', (h) => h.signal(resumeSignal), (id) => `resuming ${id}. Follow it with: orgsync status ${id}`);
 export const cancel = signal('cancel', 'stop a run: the running stage finishes its writes in flight, then the run ends as cancelled', 'cancel', async (h) => void (await h.cancel()), (id) => `cancelling ${id}: the running stage finishes its writes in flight, then the run ends as cancelled with what was done. See: orgsync status ${id}`);
-
-const operator = () => {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'an operator';
-  }
-};
 
 const decide = (name: string, decision: 'approve' | 'reject', update: typeof approveDeletionsUpdate): Command =>
   defineCommand({
@@ -58,7 +53,7 @@ const decide = (name: string, decision: 'approve' | 'reject', update: typeof app
     examples: [`orgsync ${name}`, `orgsync ${name} orgsync-20261125-020000 --by kim.samsung`],
     run: (ctx) =>
       onRunningRun(ctx, `${decision}`, async (handle) => {
-        const by = ctx.flags.by ?? operator();
+        const by = ctx.flags.by ?? operatorName();
         try {
           // By name: the SDK's overloads do not accept the definition's optional argument (`[by?: string]`).
           return `${handle.workflowId}: ${await handle.executeUpdate<string, [string]>(update.name, { args: [by] })}`;

@@ -69,7 +69,8 @@ export const run = defineCommand({
     const printer = progressPrinter(ctx, id);
     let ended: OrgSyncResult | Error | undefined;
     while (!ended) {
-      if (!ctx.flags.json) await handle.query(progressQuery).then(printer, () => undefined);
+      // Bounded: with no worker polling, a query waits for the server's timeout.
+      if (!ctx.flags.json) await client.connection.withDeadline(Date.now() + 5 * POLL_MS, () => handle.query(progressQuery)).then(printer, () => undefined);
       ended = await Promise.race([outcome, delay(POLL_MS).then(() => undefined)]);
     }
     if (ended instanceof Error) throw ended;

@@ -4,10 +4,9 @@
  * catch-up window (the SDK's documented default contradicts itself).
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { userInfo } from 'node:os';
 import { DAYS_OF_WEEK, MONTHS, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type CalendarSpecDescription, type ScheduleDescription, type ScheduleHandle } from '@temporalio/client';
 import { formatDuration, formatTime, parseDuration } from '../format.js';
-import { CliError, defineCommand, JSON_OPTION, type Context, type Options } from '../runner.js';
+import { CliError, defineCommand, JSON_OPTION, operatorName, type Context, type Options } from '../runner.js';
 import { ORG_SYNC_WORKFLOW } from '../runs.js';
 import { fields } from '../views.js';
 
@@ -65,14 +64,6 @@ async function asUsage<T>(ctx: Context, call: () => Promise<T>): Promise<T> {
 
 const scheduleId = (flags: Flags) => flags['schedule-id'] ?? DEFAULT_SCHEDULE.id;
 const handleFor = async (ctx: Context, flags: Flags): Promise<ScheduleHandle> => (await ctx.client()).schedule.getHandle(scheduleId(flags));
-const operator = () => {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'an operator';
-  }
-};
-
 const create = defineCommand({
   name: 'create',
   summary: 'create the daily schedule',
@@ -159,7 +150,7 @@ const describe = defineCommand({
         ['starts', `${d.action.workflowType} on task queue ${d.action.taskQueue}, id ${d.action.workflowId}-<time>`],
         ['next runs', d.state.paused ? '(paused)' : d.info.nextActionTimes.slice(0, 3).map(formatTime).join(', ')],
         ['running now', d.info.runningActions.map((a) => a.workflow.workflowId).join(', ') || 'none'],
-        ['recent runs', recent.map((a) => `${a.action.workflow.workflowId} (${formatTime(a.takenAt)})`).join('\n' + ' '.repeat(18)) || 'none'],
+        ['recent runs', recent.map((a) => `${a.action.workflow.workflowId} (${formatTime(a.takenAt)})`).join('\n') || 'none'],
         ['actions taken', `${d.info.numActionsTaken}; skipped for overlap ${d.info.numActionsSkippedOverlap}; missed the catch-up window ${d.info.numActionsMissedCatchupWindow}`],
       ]).join('\n'),
     );
@@ -173,7 +164,7 @@ const pause = defineCommand({
   examples: ["orgsync schedule pause --note 'WORKPLACE maintenance until Friday'"],
   async run(ctx) {
     const handle = await handleFor(ctx, ctx.flags);
-    await handle.pause(ctx.flags.note ?? `paused by ${operator()} with orgsync`);
+    await handle.pause(ctx.flags.note ?? `paused by ${operatorName()} with orgsync`);
     ctx.print(`paused schedule ${handle.scheduleId}; no run starts until \`orgsync schedule unpause\` (a run in progress goes on)`);
   },
 });
@@ -185,7 +176,7 @@ const unpause = defineCommand({
   examples: ['orgsync schedule unpause'],
   async run(ctx) {
     const handle = await handleFor(ctx, ctx.flags);
-    await handle.unpause(ctx.flags.note ?? `unpaused by ${operator()} with orgsync`);
+    await handle.unpause(ctx.flags.note ?? `unpaused by ${operatorName()} with orgsync`);
     const next = (await handle.describe()).info.nextActionTimes[0];
     ctx.print(`unpaused schedule ${handle.scheduleId}; next run ${formatTime(next)}`);
   },
