@@ -76,11 +76,15 @@ export function holdLines(id: string, hold: DeletionGuardHold | undefined): stri
   ];
 }
 
-/** The closing lines: the run's message, and where to look next. */
+/** What the run said about how it ended (or why its progress could not be read). It reads above the table. */
+export const runMessage = (view: RunView): string[] => {
+  const message = view.result?.message ?? view.problem;
+  return message ? [message] : [];
+};
+
+/** The closing lines: where to look next. */
 export function nextSteps(view: RunView): string[] {
   const lines: string[] = [];
-  const message = view.result?.message ?? view.problem;
-  if (message) lines.push(message);
   const rows = stageRows(view);
   const unsuccessful = rows.reduce((n, r) => n + r.counts.failed + r.counts.skipped, 0);
   if (unsuccessful > 0) lines.push(`${unsuccessful} items failed or were skipped: orgsync report ${view.id}`);
@@ -93,6 +97,7 @@ export function runLines(view: RunView): string[] {
   const rows = stageRows(view);
   return [
     ...runHeader(view),
+    ...withGap(runMessage(view)),
     '',
     ...(rows.length ? stageTable(rows) : ['(no stage has started yet)']),
     ...withGap(holdLines(view.id, view.progress?.hold)),

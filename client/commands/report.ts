@@ -2,7 +2,7 @@ import { STAGE_TITLES } from '../../workflows/definitions.js';
 import { csv, table } from '../format.js';
 import { defineCommand, JSON_OPTION } from '../runner.js';
 import { readRun, resolveRunId, runItems, runState } from '../runs.js';
-import { runHeader, stageRows, stageTable, withGap } from '../views.js';
+import { runHeader, runMessage, stageRows, stageTable, withGap } from '../views.js';
 
 const FORMATS = ['table', 'json', 'csv'] as const;
 const CSV_COLUMNS = ['stage', 'key', 'name', 'operation', 'outcome', 'code', 'message'];
@@ -41,13 +41,12 @@ export const report = defineCommand({
       for (const note of notes) ctx.note(note);
       return;
     }
-    const message = view.result?.message ?? view.problem;
     ctx.print(
       [
         ...runHeader(view),
+        ...withGap(runMessage(view)),
         '',
         ...stageTable(stageRows(view)),
-        ...withGap(message ? [message] : []),
         '',
         items.length ? `Failed and skipped items (${total}):` : 'No item failed or was skipped.',
         ...(items.length
