@@ -120,8 +120,10 @@ export function createActivities(deps: ActivityDeps) {
       const spec = STAGE_SPECS[input.stage];
       let draft;
       try {
+        const missing = missingKeysFrom(await readRunOutcomes(store, input.runId));
         draft = await keepAlive(() => spec.plan({
           stage: input.stage,
+          missing,
           settings,
           knox: snapshotReader(store, input.runId),
           workplace: deps.workplace,

@@ -70,14 +70,18 @@ export const additionalAttributes = defineStage<Body>({
     }
     const recorded = await ctx.recorded<Value>();
     const wanted = new Set(keys);
-    const currentValues = recorded
-      ? new Map([...recorded].filter(([key]) => isValueKey(key) && wanted.has(key)))
-      : await readEach(keys, async (key) => {
+    // Employees this run could not create have no values to read; their items are skipped with that reason.
+    const notCreated = ctx.missing.get('employees');
+    const readable = keys.filter((key) => !notCreated?.has(key.split('/')[0]!));
+    const { found: currentValues, unreadable } = recorded
+      ? { found: new Map([...recorded].filter(([key]) => isValueKey(key) && wanted.has(key))), unreadable: [] }
+      : await readEach('additionalAttributes', readable, async (key) => {
           const [employeeKey, attributeKey] = key.split('/') as [string, string];
           const found = await ctx.workplace.attributeValues.get(employeeKey, attributeKey, { signal: ctx.signal });
           return found?.fieldData ? { fieldData: found.fieldData } : undefined;
         }, ctx);
-    const values = delta(desiredValues, currentValues, { fields: ['fieldData'] });
+    for (const { key } of unreadable) desiredValues.delete(key);
+    const values = delta(desiredValues, currentValues, { fields: ['fieldData'], protect: new Set(unreadable.map((u) => u.key)) });
 
     const items: DraftItem<Body>[] = [
       ...definitions.items.map((item) => ({ ...item, wave: item.op === 'delete' ? 2 : 0 })),
@@ -88,7 +92,7 @@ export const additionalAttributes = defineStage<Body>({
       unchanged: definitions.unchanged + values.unchanged,
       sourceCount: desiredDefinitions.size + desiredValues.size,
       targetCount: currentDefinitions.size + currentValues.size,
-      invalid: [],
+      invalid: unreadable,
       current: currentValues,
     };
   },

@@ -44,18 +44,21 @@ export const reportsTo = defineStage<ReportsTo>({
       });
     }
 
-    // Only employees Knox still has: a leaver's Reports To went with the employee.
-    const keys = new Set(inScope.map((p) => p.epId));
+    // Only employees Knox still has (a leaver's Reports To went with the employee) and WORKPLACE has
+    // (one whose create failed this run has none to read; its item is skipped with that reason).
+    const notCreated = ctx.missing.get('employees');
+    const keys = new Set(inScope.map((p) => p.epId).filter((key) => !notCreated?.has(key)));
     const recorded = await ctx.recorded<ReportsTo>();
-    const current = recorded
-      ? new Map([...recorded].filter(([key]) => keys.has(key)))
-      : await readEach(keys, async (key) => {
+    const { found: current, unreadable } = recorded
+      ? { found: new Map([...recorded].filter(([key]) => keys.has(key))), unreadable: [] }
+      : await readEach('reportsTo', keys, async (key) => {
           const manager = await ctx.workplace.reportsTo.get(key, { signal: ctx.signal });
           return manager ? { reportsToExternalKey: manager } : undefined;
         }, ctx);
+    for (const { key } of unreadable) desired.delete(key);
 
-    const { items, unchanged } = delta(desired, current, { fields: ['reportsToExternalKey'] });
-    return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid: [], current };
+    const { items, unchanged } = delta(desired, current, { fields: ['reportsToExternalKey'], protect: new Set(unreadable.map((u) => u.key)) });
+    return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid: unreadable, current };
   },
 
   apply(client, op, item, signal) {

@@ -6,9 +6,9 @@
  */
 import type { SyncSettings } from '../../config/index.js';
 import type { KnoxEmployee, KnoxInvalidRecord, KnoxOrganization, KnoxTitle } from '../../knox/index.js';
-import type { WorkplaceClient } from '../../workplace/index.js';
+import { WorkplaceError, type WorkplaceClient } from '../../workplace/index.js';
 import type { ItemOutcome, Operation, StageName } from '../../workflows/definitions.js';
-import type { DraftItem, PlanItem } from '../plan.js';
+import type { DraftItem, MissingKeys, PlanItem } from '../plan.js';
 
 export type KnoxDataset = 'titles' | 'organizations' | 'employees';
 
@@ -26,6 +26,8 @@ export interface PlanContext {
   settings: SyncSettings;
   knox: KnoxSnapshot;
   workplace: WorkplaceClient;
+  /** Keys of earlier stages this run could not create (failed, skipped, unreadable in Knox): they do not exist in WORKPLACE. */
+  missing: MissingKeys;
   /** The state recorded by the last successful run, for targets WORKPLACE cannot list; undefined on a first run. */
   recorded<V>(): Promise<Map<string, V> | undefined>;
   /**
@@ -90,19 +92,31 @@ export function i18n(names: Partial<Record<'ko_KR' | 'en_US', string | undefined
   return entries.length ? Object.fromEntries(entries.map(([k, v]) => [k, v.trim()])) : undefined;
 }
 
-/** Reads every key of a non-listable target one GET at a time (first run only), with heartbeats. */
+/**
+ * Reads every key of a non-listable target one GET at a time (first run only), with heartbeats. A key
+ * WORKPLACE refuses to read (a permanent error) is that item's failure, not the stage's: it is
+ * returned in `unreadable` and the caller leaves it alone. Transient errors still fail the read, so
+ * Temporal retries it.
+ */
 export async function readEach<V>(
+  stage: StageName,
   keys: Iterable<string>,
   read: (key: string) => Promise<V | undefined>,
   ctx: Pick<PlanContext, 'heartbeat' | 'signal'>,
-): Promise<Map<string, V>> {
-  const result = new Map<string, V>();
+): Promise<{ found: Map<string, V>; unreadable: ItemOutcome[] }> {
+  const found = new Map<string, V>();
+  const unreadable: ItemOutcome[] = [];
   let n = 0;
   for (const key of keys) {
     ctx.signal.throwIfAborted();
-    const value = await read(key);
-    if (value !== undefined) result.set(key, value);
+    try {
+      const value = await read(key);
+      if (value !== undefined) found.set(key, value);
+    } catch (err) {
+      if (!(err instanceof WorkplaceError) || err.retryable) throw err;
+      unreadable.push({ stage, key, op: 'read', outcome: 'failed', code: err.code, message: `could not read WORKPLACE's current value: ${err.message}` });
+    }
     if (++n % 50 === 0) ctx.heartbeat({ read: n });
   }
-  return result;
+  return { found, unreadable };
 }
