@@ -67,7 +67,7 @@ export function mapEmployee(
 }
 
 /** The fields orgsync owns, given which reference stages are on. */
-export function employeeFields(settings: SyncSettings): readonly (keyof Desired & string)[] {
+export function employeeFields(settings: SyncSettings): readonly (typeof FIELDS)[number][] {
   return FIELDS.filter((f) => (f !== 'gradeCdExternalKey' || settings.stages.grades) && (f !== 'jobCdExternalKey' || settings.stages.jobTitles));
 }
 
