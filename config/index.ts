@@ -19,7 +19,11 @@ const secret = (what: string) =>
     .transform((value) => new Secret(value));
 
 const url = (what: string) =>
-  z.url({ protocol: /^https?$/, error: `expected an http(s) URL: ${what}` }).transform((u) => u.replace(/\/+$/, ''));
+  z
+    .string({ error: `required: ${what}` })
+    .min(1, { error: `required: ${what}` })
+    .pipe(z.url({ protocol: /^https?$/, error: `expected an http(s) URL: ${what}` }))
+    .transform((u) => u.replace(/\/+$/, ''));
 
 const rps = (what: string, fallback: number) =>
   z.coerce.number({ error: `expected a positive number: ${what}` }).positive({ error: `expected a positive number: ${what}` }).default(fallback);

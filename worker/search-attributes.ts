@@ -4,8 +4,11 @@
  * passes them on the command line instead; a self-hosted server gets them from here.
  */
 import type { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { ORGSYNC_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.js';
+
+// @temporalio/proto is CommonJS: its namespaces come through the default import under ESM.
+const { temporal } = proto;
 
 const INDEXED_TYPE = {
   TEXT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,

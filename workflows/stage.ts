@@ -12,6 +12,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   log,
+  metricMeter,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -102,6 +103,8 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     heartbeatTimeout: '1 minute',
     retry: { initialInterval: tuning.sourceRetry.initialIntervalMs, backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: tuning.sourceRetry.maximumAttempts },
   });
+  // Prometheus: orgsync_items_total{stage, outcome=written|failed|skipped, op}. Replay-safe (the SDK drops replayed increments).
+  const items = metricMeter.createCounter('orgsync_items', 'items', 'WORKPLACE items handled, by stage, outcome and operation');
   let state: StageState = input.carry ? 'running' : 'planning';
   let paused = input.paused;
   let stopping = false;
@@ -148,6 +151,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
 
   const record = (outcome: ItemOutcome) => {
     const c = carry!;
+    items.add(1, { stage: step.stage, outcome: outcome.outcome, op: outcome.op });
     if (outcome.outcome === 'failed') c.counts.failed++;
     else c.counts.skipped++;
     if (c.outcomes.length < MAX_OUTCOMES_PER_STAGE) c.outcomes.push(outcome);
@@ -317,6 +321,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     if (written.ok) {
       c.counts.done++;
       c.ops[written.op]++;
+      items.add(1, { stage: step.stage, outcome: 'written', op: written.op });
       return;
     }
     c.writeFailures++;

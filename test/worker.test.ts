@@ -1,0 +1,95 @@
+/**
+ * `npm run worker` as the real process it is: configuration errors, a sync through it, its Prometheus
+ * endpoint, its logs, and a graceful stop on SIGTERM.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { generateOrg } from '../knox/generator/index.js';
+import { startKnoxSimulator, type KnoxSimulator } from '../knox/simulator/server.js';
+import { freePort } from '../scripts/temporal-dev-server.js';
+import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE } from '../scripts/local-stack.js';
+import { startWorkplaceSimulator, type WorkplaceSimulator } from '../workplace/simulator/server.js';
+import { orgSyncWorkflow } from '../workflows/org-sync.js';
+import { eventually, unique } from './helpers/temporal.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+function startWorker(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited, output: () => ({ stdout, stderr }) };
+}
+
+describe('the worker process', () => {
+  it('exits with 2 and names every missing variable when the environment is empty', async () => {
+    const worker = startWorker({});
+    expect(await worker.exited).toBe(2);
+    const { stderr } = worker.output();
+    for (const name of ['KNOX_BASE_URL', 'KNOX_SYSTEM_ID', 'KNOX_COMPANY_CODES', 'WORKPLACE_COMPANY_ID', 'NCP_ACCESS_KEY', 'NCP_SECRET_KEY']) expect(stderr).toContain(`- ${name}:`);
+  });
+
+  describe('configured against the simulators', () => {
+    let knox: KnoxSimulator;
+    let workplace: WorkplaceSimulator;
+    let client: Client;
+    const org = generateOrg({ seed: 5, employees: 30, departments: 6 });
+    beforeAll(async () => {
+      knox = await startKnoxSimulator({ port: 0, systemId: LOCAL_KNOX_SYSTEM_ID, org });
+      workplace = await startWorkplaceSimulator({ port: 0, ...LOCAL_WORKPLACE });
+      client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
+    });
+    afterAll(async () => {
+      await Promise.all([knox?.close(), workplace?.close(), client?.connection.close()]);
+    });
+
+    it('syncs, serves Prometheus metrics with orgsync counters, never logs a secret, and stops gracefully on SIGTERM', async () => {
+      const taskQueue = unique('worker');
+      const metricsPort = await freePort();
+      const worker = startWorker({
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        ORGSYNC_TASK_QUEUE: taskQueue,
+        KNOX_BASE_URL: knox.url,
+        KNOX_SYSTEM_ID: LOCAL_KNOX_SYSTEM_ID,
+        KNOX_COMPANY_CODES: org.companyCode,
+        WORKPLACE_BASE_URL: workplace.url,
+        WORKPLACE_COMPANY_ID: LOCAL_WORKPLACE.companyId,
+        NCP_ACCESS_KEY: LOCAL_WORKPLACE.accessKey,
+        NCP_SECRET_KEY: LOCAL_WORKPLACE.secretKey,
+        WORKPLACE_RPS: '200',
+        ORGSYNC_STORE_DIR: mkdtempSync(join(tmpdir(), 'orgsync-worker-')),
+        ORGSYNC_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
+      });
+      try {
+        await eventually(() => worker.output().stdout.includes('orgsync worker ready'), { timeoutMs: 60_000, what: 'the worker to be ready' });
+        const result = await client.workflow.execute(orgSyncWorkflow, { taskQueue, workflowId: unique('via-worker'), args: [{}] });
+        expect(result.state).toBe('completed');
+        expect(Object.keys(workplace.dump().employees)).toHaveLength(org.employees.length);
+
+        const metrics = await eventually(async () => {
+          const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+          return text.includes('orgsync_items') ? text : undefined;
+        }, { what: 'orgsync counters on /metrics' });
+        const employeesWritten = metrics.split('\n').find((l) => l.startsWith('orgsync_items{') && l.includes('op="create"') && l.includes('outcome="written"') && l.includes('stage="employees"'));
+        expect(employeesWritten?.split(' ').at(-1)).toBe(String(org.employees.length));
+        expect(metrics).toContain('temporal_');
+      } finally {
+        worker.child.kill('SIGTERM');
+      }
+      expect(await worker.exited).toBe(0);
+      const { stdout, stderr } = worker.output();
+      expect(stdout).toContain('orgsync worker stopped');
+      expect(stdout + stderr).not.toContain(LOCAL_WORKPLACE.secretKey);
+      // Logs are one JSON object per line.
+      for (const line of stdout.trim().split('\n')) expect(() => JSON.parse(line) as unknown).not.toThrow();
+    });
+  });
+});
