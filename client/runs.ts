@@ -85,19 +85,29 @@ export const runHandle = (client: Client, id: string) => client.workflow.getHand
  */
 export async function readRun(client: Client, id: string, options: { queryTimeoutMs?: number } = {}): Promise<RunView> {
   const handle = runHandle(client, id);
-  const execution = await handle.describe();
+  const timeoutMs = options.queryTimeoutMs ?? 10_000;
+  let execution = await handle.describe();
   if (execution.type !== ORG_SYNC_WORKFLOW) throw new CliError(`${id} is a ${execution.type}, not an orgsync run`);
-  const view: RunView = { id, execution };
   if (execution.status.name === 'RUNNING') {
+    let progress: OrgSyncProgress;
     try {
-      view.progress = await client.connection.withDeadline(Date.now() + (options.queryTimeoutMs ?? 10_000), () => handle.query(progressQuery));
+      progress = await client.connection.withDeadline(Date.now() + timeoutMs, () => handle.query(progressQuery));
     } catch (err) {
-      view.problem = /deadline/i.test(firstLine(err))
-        ? `no worker answered within ${Math.round((options.queryTimeoutMs ?? 10_000) / 1000)}s: is a worker polling task queue ${execution.taskQueue}? (\`orgsync worker\`)`
+      const problem = /deadline/i.test(firstLine(err))
+        ? `no worker answered within ${Math.round(timeoutMs / 1000)}s: is a worker polling task queue ${execution.taskQueue}? (\`orgsync worker\`)`
         : `could not read its progress: ${firstLine(err)}`;
+      return { id, execution, problem };
     }
-    return view;
+    if (!['completed', 'failed', 'cancelled'].includes(progress.state)) return { id, execution, progress };
+    // The run has decided how it ends and is tidying up (pruning the store): its result is a moment away.
+    const closed = await client.connection.withDeadline(Date.now() + timeoutMs, () => handle.result()).then(
+      () => true,
+      (err: unknown) => runFailedResult(err) !== undefined,
+    );
+    if (!closed) return { id, execution, progress };
+    execution = await handle.describe();
   }
+  const view: RunView = { id, execution };
   try {
     view.result = await handle.result();
   } catch (err) {

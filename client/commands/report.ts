@@ -27,7 +27,7 @@ export const report = defineCommand({
     const view = await readRun(await ctx.client(), id);
     const { items, total, source, location } = await runItems(view, ctx.store().dir);
     const notes = [
-      ...(view.progress ? [`the run is still ${view.progress.state}; the list grows until it ends`] : []),
+      ...(view.progress ? ['the run has not ended yet; the list grows until it does'] : []),
       ...(items.length < total ? [`showing ${items.length} of ${total}; the full list is in the staging store at ${location}`] : []),
     ];
 

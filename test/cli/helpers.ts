@@ -31,22 +31,6 @@ export function stackEnv(stack: LocalStack, extra: NodeJS.ProcessEnv = {}): Node
   return { TEMPORAL_ADDRESS: inject('temporalAddress'), ORGSYNC_TASK_QUEUE: stack.taskQueue, ORGSYNC_STORE_DIR: stack.store.root, ...extra };
 }
 
-/** Polls `check` until it returns something other than undefined/false; for things that settle (visibility, signals). */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, { timeoutMs = 30_000, intervalMs = 200, what = 'the condition' } = {}): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
-
 export const progressOf = (client: Client, workflowId: string): Promise<OrgSyncProgress> => client.workflow.getHandle(workflowId).query(progressQuery);
 
 /** The run id `orgsync run` printed: `started <id> …`. */

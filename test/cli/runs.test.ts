@@ -14,8 +14,8 @@ import { generateOrg } from '../../knox/generator/index.js';
 import type { LocalStack } from '../../scripts/local-stack.js';
 import { resolveTemporalCli } from '../../scripts/temporal-dev-server.js';
 import { stackFor } from '../helpers/stack.js';
-import { connectTestEnv, unique } from '../helpers/temporal.js';
-import { cliWith, eventually, parseCsv, progressOf, stackEnv, startedId, type Cli } from './helpers.js';
+import { connectTestEnv, eventually, unique } from '../helpers/temporal.js';
+import { cliWith, parseCsv, progressOf, stackEnv, startedId, type Cli } from './helpers.js';
 
 const org = generateOrg({ seed: 1101, employees: 100, departments: 15 });
 let env: TestWorkflowEnvironment;
@@ -32,12 +32,14 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const stateOf = async (id: string): Promise<string> => {
-  const status = await cli('status', id, '--json');
-  if (status.code !== 0) throw new Error(status.stderr);
-  return (JSON.parse(status.stdout) as { state: string }).state;
-};
-const ended = (id: string) => eventually(async () => ['completed', 'failed', 'cancelled'].includes(await stateOf(id)) && stateOf(id), { timeoutMs: 90_000, what: `${id} to end` });
+/** How the run ended, once Temporal has closed it (`status --json`). */
+const ended = (id: string) =>
+  eventually(async () => {
+    const status = await cli('status', id, '--json');
+    if (status.code !== 0) throw new Error(status.stderr);
+    const run = JSON.parse(status.stdout) as { state: string; status: string };
+    return run.status !== 'RUNNING' && run.state;
+  }, { timeoutMs: 90_000, what: `${id} to end` });
 
 describe('orgsync run, status, list and report', () => {
   it('run --wait follows a run to its end and exits 0; status, list and report then read it', async () => {
@@ -61,7 +63,7 @@ describe('orgsync run, status, list and report', () => {
     const listed = await eventually(async () => {
       const list = await cli('list');
       return new RegExp(`^${id} +completed +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d KST +\\S+ +\\d+ +\\d+ +0 +0$`, 'm').test(list.stdout) && list;
-    }, { what: 'list to show the run' });
+    }, { intervalMs: 250, what: 'list to show the run' });
     expect(listed.code).toBe(0);
     const latest = JSON.parse((await cli('status', '--json')).stdout) as { runId: string };
     expect(latest.runId).toBe(id);
@@ -191,7 +193,7 @@ describe('pause, resume and cancel', () => {
       const approve = await cli('approve-deletions', id);
       expect(approve).toEqual({ code: 1, stdout: '', stderr: `orgsync: cannot approve deletions of run ${id}: no stage of this run is waiting for a deletion decision\n` });
 
-      await eventually(async () => (await cli('list')).stdout.includes(id), { what: 'visibility to list the run' });
+      await eventually(async () => (await cli('list')).stdout.includes(id), { intervalMs: 250, what: 'visibility to list the run' });
       const second = await cli('run');
       expect(second.code).toBe(1);
       expect(second.stderr).toMatch(new RegExp(`^orgsync: run ${id} \\(started .*\\) is still running; two runs would race on WORKPLACE`));

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateOrg } from '../../knox/generator/index.js';
 import type { LocalStack } from '../../scripts/local-stack.js';
 import { stackFor } from '../helpers/stack.js';
-import { connectTestEnv, unique } from '../helpers/temporal.js';
-import { cliWith, eventually, stackEnv, type Cli } from './helpers.js';
+import { connectTestEnv, eventually, unique } from '../helpers/temporal.js';
+import { cliWith, stackEnv, type Cli } from './helpers.js';
 
 const org = generateOrg({ seed: 1201, employees: 60, departments: 10 });
 let env: TestWorkflowEnvironment;
@@ -78,7 +78,7 @@ describe('orgsync schedule', () => {
     const listed = await eventually(async () => {
       const list = await cli('list');
       return new RegExp(`^${runId} +completed +.* +0 +0$`, 'm').test(list.stdout) && list;
-    }, { what: 'list to show the scheduled run' });
+    }, { intervalMs: 250, what: 'list to show the scheduled run' });
     expect(listed.code).toBe(0);
     expect((await schedule('describe')).stdout).toMatch(new RegExp(`^recent runs +${runId} \\(`, 'm'));
   });
