@@ -116,14 +116,22 @@ export function createActivities(deps: ActivityDeps) {
       }
     },
 
-    async planStage(input: { runId: string; stage: StageName }): Promise<PlanSummary> {
+    async planStage(input: { runId: string; stage: StageName; earlierPlans?: Partial<Record<StageName, string>> }): Promise<PlanSummary> {
       const spec = STAGE_SPECS[input.stage];
       let draft;
       try {
-        const missing = missingKeysFrom(await readRunOutcomes(store, input.runId));
+        const outcomes = await readRunOutcomes(store, input.runId);
+        const missing = missingKeysFrom(outcomes);
         draft = await keepAlive(() => spec.plan({
           stage: input.stage,
           missing,
+          createdThisRun: async (stage) => {
+            const ref = input.earlierPlans?.[stage];
+            if (!ref) return new Set<string>();
+            const meta = await readPlanMeta(store, ref);
+            const unsuccessful = new Set(outcomes.filter((o) => o.stage === stage).map((o) => o.key));
+            return new Set((await readPlanItems(store, ref, 0, meta.total)).filter((i) => i.op === 'create' && !unsuccessful.has(i.key)).map((i) => i.key));
+          },
           settings,
           knox: snapshotReader(store, input.runId),
           workplace: deps.workplace,

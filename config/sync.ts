@@ -82,7 +82,7 @@ export const SyncSettingsSchema = z
     /** A stage fails as a whole when more than this share of its attempted items fail (1 = only when all fail). */
     maxFailureShare: z.number().min(0).max(1).default(1),
     /** WORKPLACE writes in flight per stage; the global rate is WORKPLACE_RPS regardless. */
-    writeConcurrency: z.number().int().min(1).max(500).default(16),
+    writeConcurrency: z.number().int().min(1).max(500).default(32),
     additionalAttributes: z.array(AdditionalAttributeSchema).prefault(DEFAULT_ATTRIBUTES),
     /** 부재항목: Knox has none, so they come from this file. Empty = nothing to sync. */
     absenceItems: z.array(AbsenceItemSchema).default([]),

@@ -59,6 +59,9 @@ describe('a sync run', () => {
       expect(actualWorkplace(stack.workplaceSimulator.dump())).toEqual(expectedWorkplace(org));
       expect(stage(result, 'employees')?.ops.create).toBe(org.employees.length);
       expect(result.stages.every((s) => s.counts.failed === 0 && s.counts.skipped === 0)).toBe(true);
+      // Everyone was created by this run, so nobody's Reports To or attribute values needed reading first.
+      expect(stack.workplaceSimulator.counters().byRoute['GET reportsTo'] ?? 0).toBe(0);
+      expect(stack.workplaceSimulator.counters().byRoute['GET addattrdata'] ?? 0).toBe(0);
 
       const writesBefore = writeCount(stack.workplaceSimulator);
       const rerun = await stack.sync(unique('rerun'), { tuning: FAST });
@@ -121,6 +124,8 @@ describe('a sync run', () => {
       await stack.sync(unique('first-run'), { tuning: FAST });
       const writes = writesByRoute(stack.workplaceSimulator);
       expect([...writes.keys()]).toEqual(['PUT employee']);
+      // With no recorded state, what WORKPLACE cannot list is read once per key (Reports To, values).
+      expect(stack.workplaceSimulator.counters().byRoute['GET reportsTo']).toBe(org.employees.length);
       expect([...writes.get('PUT employee')!].sort()).toEqual([...stale].sort());
       expect(actualWorkplace(stack.workplaceSimulator.dump())).toEqual(expectedWorkplace(org));
     });

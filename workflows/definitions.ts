@@ -74,7 +74,7 @@ export interface StageTuning {
 }
 
 export const DEFAULT_TUNING: StageTuning = {
-  writeConcurrency: 16,
+  writeConcurrency: 32,
   maxHistoryEvents: 8_000,
   pageSize: 200,
   progressIntervalMs: 10_000,

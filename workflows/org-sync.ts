@@ -193,7 +193,7 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
   async function runStage(step: PipelineStep, policy: RunPolicy, tuning: typeof DEFAULT_TUNING, main?: { planRef: string; deletions: 'approved' | 'rejected' }): Promise<StageResult> {
     const handle = await startChild(stageWorkflow, {
       workflowId: stageWorkflowId(runId, step),
-      args: [{ runId, step, dryRun, policy, tuning, paused, ...(main ? { planRef: main.planRef, deletions: main.deletions } : {}) }],
+      args: [{ runId, step, dryRun, policy, tuning, paused, earlierPlans: Object.fromEntries([...planned].map(([stage, p]) => [stage, p.planRef])), ...(main ? { planRef: main.planRef, deletions: main.deletions } : {}) }],
       staticSummary: `${STAGE_TITLES[step.stage]}${step.pass === 'followUp' ? ' (follow-up: heads and deletions)' : ''} · run ${runId}`.slice(0, 200),
       retry: { maximumAttempts: 1 },
     });

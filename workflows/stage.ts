@@ -37,6 +37,7 @@ import {
   type PipelineStep,
   type StageCounts,
   type StageProgress,
+  type StageName,
   type StageResult,
   type StageState,
   type StageTuning,
@@ -56,6 +57,8 @@ export interface StageInput {
   paused: boolean;
   /** follow-up pass: the main pass's plan, and what the operator decided about its deletions. */
   planRef?: string;
+  /** Plans of the stages that already ran in this run, so a later stage knows what this run created. */
+  earlierPlans?: Partial<Record<StageName, string>>;
   deletions?: 'approved' | 'rejected';
   /** Set by continue-as-new: where the previous run of this stage stopped. */
   carry?: Carry;
@@ -182,7 +185,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     let summary: PlanSummary;
     try {
       for (const dataset of policy.knoxDatasets[step.stage]) await snapshotKnox({ runId, dataset });
-      summary = await planStage({ runId, stage: step.stage });
+      summary = await planStage({ runId, stage: step.stage, earlierPlans: input.earlierPlans ?? {} });
     } catch (err) {
       throw stageFailed(`could not read the source or the current state: ${failureMessage(err)}`);
     }

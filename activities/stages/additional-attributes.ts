@@ -71,8 +71,10 @@ export const additionalAttributes = defineStage<Body>({
     const recorded = await ctx.recorded<Value>();
     const wanted = new Set(keys);
     // Employees this run could not create have no values to read; their items are skipped with that reason.
+    // …and those created minutes ago by this run have none yet.
     const notCreated = ctx.missing.get('employees');
-    const readable = keys.filter((key) => !notCreated?.has(key.split('/')[0]!));
+    const justCreated = recorded ? new Set<string>() : await ctx.createdThisRun('employees');
+    const readable = keys.filter((key) => !notCreated?.has(key.split('/')[0]!) && !justCreated.has(key.split('/')[0]!));
     const { found: currentValues, unreadable } = recorded
       ? { found: new Map([...recorded].filter(([key]) => isValueKey(key) && wanted.has(key))), unreadable: [] }
       : await readEach('additionalAttributes', readable, async (key) => {

@@ -46,12 +46,14 @@ export const reportsTo = defineStage<ReportsTo>({
 
     // Only employees Knox still has (a leaver's Reports To went with the employee) and WORKPLACE has
     // (one whose create failed this run has none to read; its item is skipped with that reason).
+    // Employees created minutes ago by this run have no Reports To yet: nothing to read for them.
     const notCreated = ctx.missing.get('employees');
     const keys = new Set(inScope.map((p) => p.epId).filter((key) => !notCreated?.has(key)));
     const recorded = await ctx.recorded<ReportsTo>();
+    const justCreated = recorded ? new Set<string>() : await ctx.createdThisRun('employees');
     const { found: current, unreadable } = recorded
       ? { found: new Map([...recorded].filter(([key]) => keys.has(key))), unreadable: [] }
-      : await readEach('reportsTo', keys, async (key) => {
+      : await readEach('reportsTo', [...keys].filter((key) => !justCreated.has(key)), async (key) => {
           const manager = await ctx.workplace.reportsTo.get(key, { signal: ctx.signal });
           return manager ? { reportsToExternalKey: manager } : undefined;
         }, ctx);

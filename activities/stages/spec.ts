@@ -26,6 +26,8 @@ export interface PlanContext {
   settings: SyncSettings;
   knox: KnoxSnapshot;
   workplace: WorkplaceClient;
+  /** Keys an earlier stage of this run created: WORKPLACE has nothing else recorded for them yet (no Reports To, no values). */
+  createdThisRun(stage: StageName): Promise<Set<string>>;
   /** Keys of earlier stages this run could not create (failed, skipped, unreadable in Knox): they do not exist in WORKPLACE. */
   missing: MissingKeys;
   /** The state recorded by the last successful run, for targets WORKPLACE cannot list; undefined on a first run. */
