@@ -58,7 +58,10 @@ const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, ' ');
  */
 export function csv(header: readonly string[], rows: readonly (readonly (string | number | undefined)[])[]): string {
   const field = (value: string | number | undefined) => {
-    const text = String(value ?? '');
+    // A cell Excel would read as a formula (= + - @, tab, CR) is prefixed with ' (OWASP CSV injection):
+    // names and messages come from Knox and WORKPLACE, not from us.
+    const raw = String(value ?? '');
+    const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
   return `\uFEFF${[header, ...rows].map((row) => row.map(field).join(',')).join('\r\n')}\r\n`;

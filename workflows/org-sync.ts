@@ -169,7 +169,6 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
 
     const merged = mergeResults(results);
     const endState: OrgSyncResult['state'] = failure ? 'failed' : cancelRequested ? 'cancelled' : 'completed';
-    state = endState;
     const hasFailures = merged.some((s) => s.counts.failed + s.counts.skipped > 0);
     const result: OrgSyncResult = {
       runId,
@@ -181,10 +180,13 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
       ...(failure ? { message: `${STAGE_TITLES[failure.stage]} failed, so the run stopped before the next stage: ${failure.message}` } : {}),
       ...(endState === 'cancelled' ? { message: 'cancelled by an operator; the stages below show what was done' } : {}),
     };
+    await pruneStore({ keepRuns: KEEP_RUNS, currentRunId: runId }).catch((err: unknown) => log.warn('could not prune the staging store', { error: String(err) }));
+    // The end state is published last, in the same workflow task that completes the run, so a query
+    // never says "completed" while Temporal still lists the run as running.
+    state = endState;
     upsertSearchAttributes([{ key: OrgSyncHasFailures, value: hasFailures }]);
     upsertMemo({ summary: oneLine(result) });
     publish();
-    await pruneStore({ keepRuns: KEEP_RUNS, currentRunId: runId }).catch((err: unknown) => log.warn('could not prune the staging store', { error: String(err) }));
 
     if (failure) throw ApplicationFailure.create({ type: 'RunFailed', message: result.message!, nonRetryable: true, details: [result] });
     return result;

@@ -137,6 +137,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
   // Cancelling this workflow directly (not through the parent) stops it the same clean way.
   CancellationScope.current().cancelRequested.catch(() => (stopping = true));
 
+  const stageStartedAt = input.carry?.startedAt ?? Date.now();
   let lastReport = 0;
   const parentId = workflowInfo().parent?.workflowId;
   const report = async (force = false) => {
@@ -235,7 +236,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
       counts: { ...emptyCounts(), planned: ops.create + ops.update + ops.delete, unchanged: step.pass === 'main' ? plan.unchanged : 0 },
       ops: emptyOperationCounts(),
       outcomes: [],
-      startedAt: Date.now(),
+      startedAt: stageStartedAt,
       deletions,
       attempted: 0,
       writeFailures: 0,
