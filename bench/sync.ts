@@ -1,0 +1,188 @@
+/**
+ * Benchmark: an initial sync and a churn day on a generated org, through the real worker process
+ * (`worker/main.ts`, as deployed) against a local Temporal dev server and the simulators.
+ *
+ *   npx tsx bench/sync.ts --employees 10000 --departments 1000 --churn 0.01
+ *   npx tsx bench/sync.ts --employees 100000 --departments 10000 --rps 1000
+ *
+ * Prints, per day: wall time per stage, writes per second, Knox calls, WORKPLACE writes, history events
+ * per workflow run (largest), the largest payload in any history, and the worker's peak RSS. The
+ * simulators run in this process, the worker in its own, so the RSS is the worker's alone.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { table } from '../client/format.js';
+import { generateOrg, nextDay } from '../knox/generator/index.js';
+import { startKnoxSimulator } from '../knox/simulator/server.js';
+import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE } from '../scripts/local-stack.js';
+import { REPO_ROOT, startDevServer } from '../scripts/temporal-dev-server.js';
+import { startWorkplaceSimulator } from '../workplace/simulator/server.js';
+import { approveDeletionsUpdate, PIPELINE, progressQuery, STAGE_TITLES, stageWorkflowId, type OrgSyncResult } from '../workflows/definitions.js';
+import { orgSyncWorkflow } from '../workflows/org-sync.js';
+
+const { values: args } = parseArgs({
+  options: {
+    employees: { type: 'string', default: '10000' },
+    departments: { type: 'string', default: '1000' },
+    churn: { type: 'string', default: '0.01' },
+    seed: { type: 'string', default: '42' },
+    rps: { type: 'string', default: '1000' },
+    concurrency: { type: 'string', default: '64' },
+  },
+});
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const TASK_QUEUE = 'orgsync-bench';
+
+async function main(): Promise<void> {
+  const employees = Number(args.employees);
+  const departments = Number(args.departments);
+  let t = Date.now();
+  const day1 = generateOrg({ seed: Number(args.seed), employees, departments });
+  const { org: day2, changes } = nextDay(day1, { seed: Number(args.seed) + 1, churn: Number(args.churn) });
+  out(`orgsync benchmark: ${day1.employees.length} employees, ${day1.organizations.length} departments, ${day1.titles.length} grades; churn ${args.churn} (generated in ${Date.now() - t} ms)`);
+  out(`WORKPLACE_RPS ${args.rps}, ${args.concurrency} writes in flight, ${process.arch} ${(await import('node:os')).cpus().length} cores`);
+
+  const server = await startDevServer({});
+  const knox = await startKnoxSimulator({ port: 0, systemId: LOCAL_KNOX_SYSTEM_ID, org: day1 });
+  const workplace = await startWorkplaceSimulator({ port: 0, ...LOCAL_WORKPLACE });
+  const client = new Client({ connection: await Connection.connect({ address: server.address }) });
+
+  const dir = mkdtempSync(join(tmpdir(), 'orgsync-bench-'));
+  const configFile = join(dir, 'orgsync.yaml');
+  writeFileSync(configFile, `sync:\n  writeConcurrency: ${Number(args.concurrency)}\n`);
+  const worker = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: server.address,
+      ORGSYNC_TASK_QUEUE: TASK_QUEUE,
+      KNOX_BASE_URL: knox.url,
+      KNOX_SYSTEM_ID: LOCAL_KNOX_SYSTEM_ID,
+      KNOX_COMPANY_CODES: day1.companyCode,
+      KNOX_RPS: '1000',
+      WORKPLACE_BASE_URL: workplace.url,
+      WORKPLACE_COMPANY_ID: LOCAL_WORKPLACE.companyId,
+      NCP_ACCESS_KEY: LOCAL_WORKPLACE.accessKey,
+      NCP_SECRET_KEY: LOCAL_WORKPLACE.secretKey,
+      WORKPLACE_RPS: String(args.rps),
+      ORGSYNC_STORE_DIR: join(dir, 'store'),
+      ORGSYNC_CONFIG: configFile,
+      ORGSYNC_METRICS_ADDRESS: '',
+      ORGSYNC_LOG_LEVEL: 'INFO',
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      if (!d.toString().includes('orgsync worker ready')) return;
+      worker.stdout.off('data', onData);
+      worker.stdout.resume();
+      resolve();
+    };
+    worker.stdout.on('data', onData);
+    worker.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+  });
+
+  try {
+    for (const [day, org, label] of [
+      [1, day1, 'initial sync into an empty WORKPLACE'],
+      [2, day2, `next day: ${changes.hired.length} hired, ${changes.resigned.length} left, ${changes.transferred.length} transferred, ${changes.promoted.length} promoted, ${changes.departmentsAdded.length}+/${changes.departmentsDeleted.length}- departments`],
+    ] as const) {
+      knox.setOrg(org);
+      const knoxBefore = knox.counters().total;
+      const writesBefore = writeCount(workplace.counters().byMethod);
+      const readsBefore = workplace.counters().byMethod.GET ?? 0;
+      const runId = `bench-day${day}-${Date.now()}`;
+      t = Date.now();
+      const result = await runToEnd(client, runId);
+      const wall = Date.now() - t;
+      const writes = writeCount(workplace.counters().byMethod) - writesBefore;
+      const histories = await historyStats(client, runId);
+      out();
+      out(`Day ${day}: ${label}: ${result.state} in ${seconds(wall)}`);
+      for (const line of table(
+        [{ header: 'stage' }, { header: 'wall', align: 'right' }, { header: 'created', align: 'right' }, { header: 'updated', align: 'right' }, { header: 'deleted', align: 'right' }, { header: 'unchanged', align: 'right' }, { header: 'failed', align: 'right' }, { header: 'skipped', align: 'right' }, { header: 'writes/s', align: 'right' }],
+        result.stages.map((s) => {
+          const stageWrites = s.ops.create + s.ops.update + s.ops.delete;
+          return [STAGE_TITLES[s.stage], seconds(s.durationMs), s.ops.create, s.ops.update, s.ops.delete, s.counts.unchanged, s.counts.failed, s.counts.skipped, s.durationMs ? Math.round(stageWrites / (s.durationMs / 1000)) : 0];
+        }),
+      )) out(`  ${line}`);
+      out(`  WORKPLACE writes ${writes} (${Math.round(writes / (wall / 1000))}/s over the run), reads ${(workplace.counters().byMethod.GET ?? 0) - readsBefore}; Knox calls ${knox.counters().total - knoxBefore}`);
+      out(`  workflow runs ${histories.runs}; largest history ${histories.maxEvents} events (${histories.maxEventsWhere}); largest payload ${kb(histories.maxPayload)} (${histories.maxPayloadWhere})`);
+      out(`  worker peak RSS ${peakRssMb(worker.pid!)} MB`);
+    }
+  } finally {
+    worker.kill('SIGTERM');
+    await new Promise((r) => worker.once('exit', r));
+    await Promise.all([knox.close(), workplace.close(), client.connection.close()]);
+    await server.stop();
+  }
+}
+
+async function runToEnd(client: Client, workflowId: string): Promise<OrgSyncResult> {
+  const handle = await client.workflow.start(orgSyncWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [{}] });
+  let finished: OrgSyncResult | undefined;
+  const done = handle.result().then(
+    (r) => (finished = r),
+    (err: unknown) => {
+      if (err instanceof WorkflowFailedError && err.cause && 'details' in err.cause) return (finished = (err.cause as { details: OrgSyncResult[] }).details[0]!);
+      throw err;
+    },
+  );
+  while (!finished) {
+    const progress = await handle.query(progressQuery).catch(() => undefined);
+    if (progress?.state === 'awaiting-approval' && progress.hold) {
+      out(`  (deletion guard held in ${progress.hold.stage}: ${progress.hold.deletions} deletions, ${progress.hold.reason}; the benchmark approves)`);
+      await handle.executeUpdate(approveDeletionsUpdate, { args: ['bench'] });
+    }
+    await Promise.race([done, new Promise((r) => setTimeout(r, 1000))]);
+  }
+  return finished;
+}
+
+/** Every run of the parent and of each stage child (continue-as-new included): event counts and payload sizes. */
+async function historyStats(client: Client, runId: string) {
+  const ids = [runId, ...new Set(PIPELINE.map((step) => stageWorkflowId(runId, step)))];
+  const stats = { runs: 0, maxEvents: 0, maxEventsWhere: '', maxPayload: 0, maxPayloadWhere: '' };
+  for (const id of ids) {
+    for await (const execution of client.workflow.list({ query: `WorkflowId = '${id}'` })) {
+      const history = await client.workflow.getHandle(id, execution.runId).fetchHistory();
+      const events = history.events ?? [];
+      stats.runs++;
+      if (events.length > stats.maxEvents) Object.assign(stats, { maxEvents: events.length, maxEventsWhere: id });
+      for (const event of events) {
+        const size = largestPayload(event);
+        if (size > stats.maxPayload) Object.assign(stats, { maxPayload: size, maxPayloadWhere: `${id}, ${Object.keys(event).find((k) => k.endsWith('Attributes')) ?? 'event'}` });
+      }
+    }
+  }
+  return stats;
+}
+
+function largestPayload(value: unknown): number {
+  if (!value || typeof value !== 'object') return 0;
+  const record = value as Record<string, unknown>;
+  if (record.data instanceof Uint8Array && 'metadata' in record) return record.data.length;
+  let best = 0;
+  for (const child of Object.values(record)) best = Math.max(best, largestPayload(child));
+  return best;
+}
+
+const writeCount = (byMethod: Record<string, number>) => (byMethod.POST ?? 0) + (byMethod.PUT ?? 0) + (byMethod.DELETE ?? 0);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+/** The kernel's high-water mark of the worker's resident set (Linux). */
+const peakRssMb = (pid: number) => Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(`benchmark failed: ${err instanceof Error ? err.stack : String(err)}`);
+    process.exit(1);
+  },
+);
