@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -69,6 +69,18 @@ describe('loadConfig', () => {
     expect(config.knox.rps).toBe(5);
     expect(config.sync.leavers).toBe('keep');
     expect(config.sync.absenceItems).toEqual([{ key: 'vac', name: '휴가', halfDayYn: 'Y', sortOrder: 0 }]);
+  });
+
+  it('loads the sync: example README.md documents', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const example = /```yaml\n(sync:[\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), 'orgsync-config-'));
+    writeFileSync(join(dir, 'orgsync.yaml'), example!);
+    const config = loadConfig(['sync'], { ORGSYNC_CONFIG: join(dir, 'orgsync.yaml') });
+    expect(config.sync.additionalAttributes.map((a) => a.key)).toEqual(['busiName']);
+    expect(config.sync.absenceItems[0]).toEqual({ key: 'vacation', name: '연차', i18nNames: { en_US: 'Annual leave' }, halfDayYn: 'Y', sortOrder: 1 });
+    expect(config.sync.deletionGuard).toEqual({ maxShare: 0.05, maxCount: 20, decisionTimeout: '24h' });
   });
 
   it('refuses additional attributes without the employee stage (seed 000)', () => {
