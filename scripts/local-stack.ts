@@ -39,6 +39,8 @@ export interface LocalStackOptions {
   workplaceRps?: number;
   /** The WORKPLACE client's own per-process limit; defaults to workplaceRps (as in production). */
   clientRps?: number;
+  /** A different secret key for the client than the simulator expects (tests of refused credentials). */
+  clientSecretKey?: string;
   knoxRps?: number;
   storeDir?: string;
   workflowBundle?: WorkflowBundle;
@@ -80,7 +82,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     baseUrl: workplaceSimulator.url,
     companyId: LOCAL_WORKPLACE.companyId,
     accessKey: new Secret(LOCAL_WORKPLACE.accessKey),
-    secretKey: new Secret(LOCAL_WORKPLACE.secretKey),
+    secretKey: new Secret(options.clientSecretKey ?? LOCAL_WORKPLACE.secretKey),
     rps: options.clientRps ?? workplaceRps,
     signatureVersion: 'v2',
   });

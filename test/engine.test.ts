@@ -109,6 +109,22 @@ describe('a sync run', () => {
     });
   });
 
+  it('deletes a leaver before creating the hire who takes their freed login id the same day', async () => {
+    const day1 = generateOrg({ seed: 13, employees: 30, departments: 5 });
+    const leaver = day1.employees[12]!;
+    const hire = { ...leaver, epId: 'D199900000001C600001', fullName: '신입사원', employeeNumber: '9999001' };
+    const day2: GeneratedOrg = { ...day1, employees: [...day1.employees.filter((e) => e.epId !== leaver.epId), hire] };
+    await withStack(day1, {}, async (stack) => {
+      await stack.sync(unique('day1'), { tuning: FAST });
+      stack.knoxSimulator.setOrg(day2);
+      const result = await stack.sync(unique('day2'), { tuning: FAST });
+      expect(result.stages.flatMap((s) => s.outcomes)).toEqual([]);
+      const employees = stack.workplaceSimulator.dump().employees;
+      expect(employees[leaver.epId]).toBeUndefined();
+      expect(employees[hire.epId]).toEqual(expect.objectContaining({ loginId: leaver.emailAddress.toLowerCase(), name: '신입사원' }));
+    });
+  });
+
   it('after a manual data migration, updates only what differs and creates nothing', async () => {
     const org = generateOrg({ seed: 21, employees: 60, departments: 10 });
     let migrated: ReturnType<LocalStack['workplaceSimulator']['dump']> | undefined;
@@ -175,6 +191,32 @@ describe('a sync run', () => {
       expect(failure.message).toMatch(/^직급 grades failed, so the run stopped before the next stage: .*could not read/);
       await expect(env.client.workflow.getHandle(stageWorkflowId(runId, { stage: 'jobTitles', pass: 'main' })).describe()).rejects.toThrow(/not found/i);
       expect(writeCount(stack.workplaceSimulator)).toBe(writesBefore);
+    });
+  });
+
+  it('stops the run at once, with one clear message, when WORKPLACE refuses its credentials', async () => {
+    const org = generateOrg({ seed: 45, employees: 20, departments: 4 });
+    await withStack(org, { clientSecretKey: 'not-the-secret' }, async (stack) => {
+      const runId = unique('auth');
+      const error = await stack.sync(runId, { tuning: FAST }).catch((err: unknown) => err);
+      expect(error).toBeInstanceOf(WorkflowFailedError);
+      expect((error as WorkflowFailedError).cause!.message).toMatch(/^직급 grades failed, so the run stopped before the next stage: WORKPLACE refused orgsync's credentials, so the run stops here .*Authentication Failed.*Check NCP_ACCESS_KEY, NCP_SECRET_KEY/);
+      expect((error as WorkflowFailedError).cause!.message).not.toContain('not-the-secret');
+      // Refused credentials are not retried: one read, one 401, and the run is over.
+      expect(stack.workplaceSimulator.log().map((e) => e.status)).toEqual([401]);
+      expect(writeCount(stack.workplaceSimulator)).toBe(0);
+    });
+  });
+
+  it('rejects held deletions when nobody decides before the timeout', async () => {
+    const org = generateOrg({ seed: 47, employees: 30, departments: 5 });
+    await withStack(org, { settings: { deletionGuard: { decisionTimeout: '2s' } } }, async (stack) => {
+      await stack.sync(unique('full'), { tuning: FAST });
+      stack.knoxSimulator.faults.emptyOrg(true);
+      const result = await stack.sync(unique('unattended'), { tuning: FAST });
+      expect(result.state).toBe('completed');
+      expect(stage(result, 'employees')?.guard).toEqual({ deletions: org.employees.length, decision: 'timed-out' });
+      expect(stack.workplaceSimulator.log().filter((e) => e.method === 'DELETE')).toEqual([]);
     });
   });
 

@@ -188,6 +188,9 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
       for (const dataset of policy.knoxDatasets[step.stage]) await snapshotKnox({ runId, dataset });
       summary = await planStage({ runId, stage: step.stage, earlierPlans: input.earlierPlans ?? {} });
     } catch (err) {
+      const code = failureDetails(err).code;
+      if (code === 'WORKPLACE_AUTH') throw stageFailed(credentialsMessage('WORKPLACE', failureMessage(err), 'NCP_ACCESS_KEY, NCP_SECRET_KEY (and NCP_API_KEY) and the worker\'s clock'));
+      if (code === 'KNOX_AUTH') throw stageFailed(credentialsMessage('Knox', failureMessage(err), 'KNOX_SYSTEM_ID and KNOX_HEADERS'));
       throw stageFailed(`could not read the source or the current state: ${failureMessage(err)}`);
     }
     const c = startCarry(
@@ -339,7 +342,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
   function checkFailurePolicy(final = false): void {
     const c = carry!;
     if (authFailure) {
-      throw stageFailed(`WORKPLACE refused orgsync's credentials, so every write would fail: ${authFailure.message}. Check NCP_ACCESS_KEY, NCP_SECRET_KEY (and NCP_API_KEY) and the worker's clock.`);
+      throw stageFailed(credentialsMessage('WORKPLACE', authFailure.message, 'NCP_ACCESS_KEY, NCP_SECRET_KEY (and NCP_API_KEY) and the worker\'s clock'));
     }
     if (earlyFailure()) throw stageFailed(`the first ${c.attempted} writes all failed; the last: ${c.outcomes.at(-1)?.message ?? 'unknown'}`);
     if (!final || stopping || c.attempted === 0) return;
@@ -395,6 +398,11 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
 
 function sumOps(a: OperationCounts, b: OperationCounts): OperationCounts {
   return { create: a.create + b.create, update: a.update + b.update, delete: a.delete + b.delete };
+}
+
+/** One message for credentials refused, whichever side refused them: every further call would fail too. */
+function credentialsMessage(system: string, detail: string, check: string): string {
+  return `${system} refused orgsync's credentials, so the run stops here (every further call would fail): ${detail}. Check ${check}.`;
 }
 
 function detailsMarkdown(title: string, p: StageProgress): string {

@@ -126,7 +126,9 @@ export const employees = defineStage<EmployeeBody>({
     // Confirm each leaver with Knox itself before planning to delete them.
     const leavers = items.filter((i) => i.op === 'delete');
     const stillThere = leavers.length ? await ctx.stillInKnox(leavers.map((i) => i.key)) : new Set<string>();
+    for (const item of items) item.wave = item.op === 'delete' ? 0 : 1;
     for (const item of leavers) {
+      // Leavers go first (wave 0): a hire may take the login id a leaver frees that same day.
       item.check = 'representativeAdmin';
       if (stillThere.has(item.key)) item.skip = { code: 'KNOX_STILL_EMPLOYED', message: 'missing from the full Knox read but Knox still returns this employee by epId (moved while the read ran?): not deleted' };
     }
