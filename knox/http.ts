@@ -3,9 +3,8 @@
  * retries), a timeout, a keep-alive agent, the caller's AbortSignal honoured. Returns the parsed JSON of
  * a `result: success` answer; every other outcome becomes a named KnoxError (errors.ts).
  */
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import got, { RequestError, TimeoutError, type Got } from 'got';
+import { RequestError, TimeoutError, type Got } from 'got';
+import { baseClient } from '../lib/http-client.js';
 import type { KnoxConfig } from '../config/index.js';
 import { RateLimiter } from '../lib/rate-limiter.js';
 import { SYSTEM_ID_HEADER, type KnoxProtocol } from './assumptions.js';
@@ -37,14 +36,10 @@ export class KnoxTransport {
     this.#limiter = options.rateLimit ? new RateLimiter({ perSecond: config.rps }) : undefined;
     this.#protocol = options.protocol;
     this.#timeoutMs = options.timeoutMs;
-    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets };
-    this.#got = got.extend({
-      prefixUrl: config.baseUrl,
-      retry: { limit: 0 },
-      timeout: { request: options.timeoutMs },
-      throwHttpErrors: false,
-      responseType: 'text',
-      agent: { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) },
+    this.#got = baseClient({
+      baseUrl: config.baseUrl,
+      timeoutMs: options.timeoutMs,
+      maxSockets: options.maxSockets,
       // Secrets are revealed here and nowhere else; errors never carry headers.
       headers: { ...Object.fromEntries(Object.entries(config.headers).map(([name, value]) => [name, value.reveal()])), [SYSTEM_ID_HEADER]: config.systemId },
     });

@@ -3,9 +3,8 @@
  * got's retries off (Temporal owns retries), a timeout, a keep-alive agent, the caller's AbortSignal
  * honoured. Returns the JSON of a 2xx answer; every other outcome becomes a named WorkplaceError.
  */
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import got, { RequestError, TimeoutError, type Got } from 'got';
+import { RequestError, TimeoutError, type Got } from 'got';
+import { baseClient } from '../lib/http-client.js';
 import type { WorkplaceConfig } from '../config/index.js';
 import { RateLimiter } from '../lib/rate-limiter.js';
 import { PREFIX, RETRY_AFTER_HEADER, type ApiVersion } from './assumptions.js';
@@ -69,15 +68,10 @@ export class WorkplaceTransport {
     this.#companyId = config.companyId;
     this.#timeoutMs = options.timeoutMs;
     this.#secrets = [config.secretKey, config.accessKey, config.apiKey].flatMap((s) => (s ? [s.reveal()] : []));
-    const agentOptions = { keepAlive: true };
-    this.#got = got.extend({
-      prefixUrl: config.baseUrl,
-      retry: { limit: 0 },
-      timeout: { request: options.timeoutMs },
-      throwHttpErrors: false,
-      responseType: 'text',
+    this.#got = baseClient({
+      baseUrl: config.baseUrl,
+      timeoutMs: options.timeoutMs,
       headers: { accept: 'application/json' },
-      agent: { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentOptions) },
       hooks: {
         // Runs before every attempt, so each one carries a fresh timestamp (§1.5). Secrets are revealed here only.
         beforeRequest: [

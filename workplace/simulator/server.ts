@@ -5,8 +5,8 @@
  * workplace/assumptions.ts with the client.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { closeServer, listen } from '../../lib/http-server.js';
 import {
   ATTRIBUTE_DEFINITION_EDIT_STATUS,
   ATTRIBUTE_VALUE_PATH,
@@ -219,19 +219,13 @@ export async function startWorkplaceSimulator(options: WorkplaceSimulatorOptions
     };
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const { address, port } = server.address() as AddressInfo;
-  const host = address.includes(':') ? `[${address}]` : address;
+  const url = await listen(server, options.port, options.host);
 
   return {
-    url: `http://${host}:${port}`,
+    url,
     async close() {
       closing.abort();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeServer(server);
     },
     dump: () => structuredClone(workplace.state),
     seed,
