@@ -65,13 +65,7 @@ export interface StageInput {
 }
 
 /** What a stage keeps of its plan: where it is and how it is laid out. */
-interface PlannedStage {
-  planRef: string;
-  waves: PlanSummary['waves'];
-  ops: PlanSummary['ops'];
-  unchanged: number;
-  invalidSample: ItemOutcome[];
-}
+type PlannedStage = Pick<PlanSummary, 'planRef' | 'waves' | 'ops' | 'unchanged'>;
 
 interface Carry {
   plan: PlannedStage;
@@ -88,11 +82,14 @@ interface Carry {
   writeFailures: number;
 }
 
-const main = proxyActivities<Activities>({
+/** Bookkeeping on the plan in the staging store: pages, outcomes, the recorded state. */
+const plans = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
+/** Where to look when credentials are refused. */
+const CHECK_CREDENTIALS = { WORKPLACE: "NCP_ACCESS_KEY, NCP_SECRET_KEY (and NCP_API_KEY) and the worker's clock", Knox: 'KNOX_SYSTEM_ID and KNOX_HEADERS' } as const;
 
 /** The stage fails as a whole when this many first writes all failed: something systemic is wrong. */
 const EARLY_FAILURE_WINDOW = 50;
@@ -150,7 +147,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
 
   const flush = async () => {
     if (pending.length === 0) return;
-    await main.recordOutcomes({ runId, outcomes: pending.splice(0) });
+    await plans.recordOutcomes({ runId, outcomes: pending.splice(0) });
   };
 
   const record = (outcome: ItemOutcome) => {
@@ -166,8 +163,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     if (!carry) {
       if (step.pass === 'main') carry = await planMain();
       else {
-        const plan = await main.describePlan({ planRef: input.planRef! });
-        carry = startCarry({ ...plan, invalidSample: [] }, input.deletions ?? 'approved');
+        carry = startCarry(await plans.describePlan({ planRef: input.planRef! }), input.deletions ?? 'approved');
       }
       if (input.dryRun) return finalResult();
     }
@@ -175,7 +171,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     await report(true);
     await applyPlan();
     await flush();
-    if (!stopping && !authFailure) await main.finishStage({ runId, stage: step.stage, planRef: carry.plan.planRef, attemptedThrough: carry.cursor });
+    if (!stopping && !authFailure) await plans.finishStage({ runId, stage: step.stage, planRef: carry.plan.planRef, attemptedThrough: carry.cursor });
     return finalResult();
   });
 
@@ -189,14 +185,11 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
       summary = await planStage({ runId, stage: step.stage, earlierPlans: input.earlierPlans ?? {} });
     } catch (err) {
       const code = failureDetails(err).code;
-      if (code === 'WORKPLACE_AUTH') throw stageFailed(credentialsMessage('WORKPLACE', failureMessage(err), 'NCP_ACCESS_KEY, NCP_SECRET_KEY (and NCP_API_KEY) and the worker\'s clock'));
-      if (code === 'KNOX_AUTH') throw stageFailed(credentialsMessage('Knox', failureMessage(err), 'KNOX_SYSTEM_ID and KNOX_HEADERS'));
+      if (code === 'WORKPLACE_AUTH') throw stageFailed(credentialsMessage('WORKPLACE', failureMessage(err)));
+      if (code === 'KNOX_AUTH') throw stageFailed(credentialsMessage('Knox', failureMessage(err)));
       throw stageFailed(`could not read the source or the current state: ${failureMessage(err)}`);
     }
-    const c = startCarry(
-      { planRef: summary.planRef, waves: summary.waves, ops: summary.ops, unchanged: summary.unchanged, invalidSample: summary.invalidSample },
-      'approved',
-    );
+    const c = startCarry(summary, 'approved');
     carry = c;
     c.counts.failed += summary.invalid;
     c.outcomes.push(...summary.invalidSample);
@@ -234,7 +227,8 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
   function startCarry(plan: PlannedStage, deletions: 'approved' | 'rejected'): Carry {
     const ops = plan.ops[step.pass];
     return {
-      plan,
+      // Only the layout: the carry travels in every continue-as-new input.
+      plan: { planRef: plan.planRef, waves: plan.waves, ops: plan.ops, unchanged: plan.unchanged },
       cursor: plan.waves[step.pass][0]?.start ?? 0,
       counts: { ...emptyCounts(), planned: ops.create + ops.update + ops.delete, unchanged: step.pass === 'main' ? plan.unchanged : 0 },
       ops: emptyOperationCounts(),
@@ -256,7 +250,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
       if (c.cursor >= wave.end) continue;
       while (c.cursor < wave.end) {
         if (shouldStop()) break;
-        const page = await main.readPlanPage({ runId, planRef: c.plan.planRef, start: c.cursor, end: Math.min(wave.end, c.cursor + tuning.pageSize) });
+        const page = await plans.readPlanPage({ runId, planRef: c.plan.planRef, start: c.cursor, end: Math.min(wave.end, c.cursor + tuning.pageSize) });
         for (const item of page) {
           await condition(() => (!paused && inFlight < tuning.writeConcurrency) || shouldStop());
           if (shouldStop()) break;
@@ -342,7 +336,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
   function checkFailurePolicy(final = false): void {
     const c = carry!;
     if (authFailure) {
-      throw stageFailed(credentialsMessage('WORKPLACE', authFailure.message, 'NCP_ACCESS_KEY, NCP_SECRET_KEY (and NCP_API_KEY) and the worker\'s clock'));
+      throw stageFailed(credentialsMessage('WORKPLACE', authFailure.message));
     }
     if (earlyFailure()) throw stageFailed(`the first ${c.attempted} writes all failed; the last: ${c.outcomes.at(-1)?.message ?? 'unknown'}`);
     if (!final || stopping || c.attempted === 0) return;
@@ -401,8 +395,8 @@ function sumOps(a: OperationCounts, b: OperationCounts): OperationCounts {
 }
 
 /** One message for credentials refused, whichever side refused them: every further call would fail too. */
-function credentialsMessage(system: string, detail: string, check: string): string {
-  return `${system} refused orgsync's credentials, so the run stops here (every further call would fail): ${detail}. Check ${check}.`;
+function credentialsMessage(system: keyof typeof CHECK_CREDENTIALS, detail: string): string {
+  return `${system} refused orgsync's credentials, so the run stops here (every further call would fail): ${detail}. Check ${CHECK_CREDENTIALS[system]}.`;
 }
 
 function detailsMarkdown(title: string, p: StageProgress): string {
