@@ -239,6 +239,16 @@ describe('referential rules (§4)', () => {
     await client.employees.update('E1', employeeBody('E1', 'D1', { cellphoneNo: '010' }));
   });
 
+  test('a login id is free again once its employee is deleted or changes it, and seeded (migrated) employees count', async ({ client, simulator }) => {
+    await smallOrg(client, ['E1']);
+    await client.employees.update('E1', employeeBody('E1', 'D1', { loginId: 'renamed@example.com', emailAddress: 'renamed@example.com' }));
+    await client.employees.create('E2', employeeBody('E2', 'D1', { loginId: 'e1@example.com', emailAddress: 'e1@example.com' }));
+    await client.employees.remove('E2');
+    await client.employees.create('E3', employeeBody('E3', 'D1', { loginId: 'e1@example.com', emailAddress: 'e1@example.com' }));
+    simulator.seed({ employees: { M1: { ...employeeBody('M1', 'D1'), loginId: 'migrated@example.com', emailAddress: 'migrated@example.com' } } });
+    expect(await refusal(client.employees.create('E4', employeeBody('E4', 'D1', { loginId: 'MIGRATED@example.com' })))).toBe('loginId migrated@example.com is already used by employee M1');
+  });
+
   test('a grade or job still held cannot be deleted', async ({ client }) => {
     await client.grades.create('G1', gradeBody('Manager'));
     await client.departments.create('D1', departmentBody('D1'));

@@ -22,7 +22,7 @@ import {
   type ApiVersion,
 } from '../assumptions.js';
 import { authenticate, gatewayBody, UsagePlan, type GatewayError, type RateLimit, type Refusal } from './gateway.js';
-import { emptyState, SimulatedWorkplace, type Kind, type Outcome, type SimState } from './store.js';
+import { SimulatedWorkplace, type Kind, type Outcome, type SimState } from './store.js';
 
 export type { JsonValue, SimRecord, SimState } from './store.js';
 export type { RateLimit } from './gateway.js';
@@ -146,7 +146,7 @@ export async function startWorkplaceSimulator(options: WorkplaceSimulatorOptions
   const closing = new AbortController();
 
   const seed = (state: Partial<SimState>) => {
-    for (const collection of Object.keys(state) as (keyof SimState)[]) Object.assign(workplace.state[collection], structuredClone(state[collection]));
+    workplace.load(state, 'merge');
   };
   if (options.state) seed(options.state);
 
@@ -230,7 +230,7 @@ export async function startWorkplaceSimulator(options: WorkplaceSimulatorOptions
     dump: () => structuredClone(workplace.state),
     seed,
     reset() {
-      workplace.state = emptyState();
+      workplace.load({}, 'replace');
       workplace.representativeAdmins.clear();
     },
     setRepresentativeAdmin(employeeKey, yes) {

@@ -75,10 +75,42 @@ function uuidOf(seed: string): string {
 }
 
 export class SimulatedWorkplace {
-  state: SimState = emptyState();
+  #state: SimState = emptyState();
+  /** Employees by lower-cased login id and e-mail: the uniqueness rule without scanning 100,000 records per write. */
+  #unique: Map<string, Map<string, string>> | undefined;
   readonly representativeAdmins = new Set<string>();
 
   constructor(readonly companyId: string) {}
+
+  get state(): SimState {
+    return this.#state;
+  }
+
+  /** Replaces or merges state from outside the API (a data migration, a reset); the indexes follow. */
+  load(state: Partial<SimState>, mode: 'merge' | 'replace'): void {
+    if (mode === 'replace') this.#state = emptyState();
+    for (const collection of Object.keys(state) as (keyof SimState)[]) Object.assign(this.#state[collection], structuredClone(state[collection]));
+    this.#unique = undefined;
+  }
+
+  #uniqueIndex(): Map<string, Map<string, string>> {
+    if (!this.#unique) {
+      this.#unique = new Map(EMPLOYEE_UNIQUE_FIELDS.map((field) => [field, new Map<string, string>()]));
+      for (const [key, employee] of Object.entries(this.#state.employees)) this.#index(key, employee);
+    }
+    return this.#unique;
+  }
+
+  #index(key: string, employee: SimRecord | undefined, remove = false): void {
+    if (!employee || !this.#unique) return;
+    for (const field of EMPLOYEE_UNIQUE_FIELDS) {
+      const value = str(employee[field])?.toLowerCase();
+      if (value === undefined) continue;
+      if (remove) {
+        if (this.#unique.get(field)!.get(value) === key) this.#unique.get(field)!.delete(value);
+      } else this.#unique.get(field)!.set(value, key);
+    }
+  }
 
   // ── keyed entities ─────────────────────────────────────────────────────────────────────────────
 
@@ -101,6 +133,10 @@ export class SimulatedWorkplace {
     const record = stored(BODY_TABLES[kind], body as Record<string, unknown>, kind === 'employee' && EMPLOYEE_BODY_IS_OPEN) as SimRecord;
     const broken = this.#ruleViolation(kind, key, record);
     if (broken) return refused(broken);
+    if (kind === 'employee') {
+      this.#index(key, this.state.employees[key], true);
+      this.#index(key, record);
+    }
     this.state[KINDS[kind].collection][key] = record;
     return ok(this.#echo(kind, key), status);
   }
@@ -110,6 +146,7 @@ export class SimulatedWorkplace {
     if (!(key in this.state[collection])) return refused(MESSAGES.notFound(label, key));
     const blocked = this.#deleteBlocked(kind, key);
     if (blocked) return refused(blocked);
+    if (kind === 'employee') this.#index(key, this.state.employees[key], true);
     delete this.state[collection][key];
     this.#cascade(kind, key);
     return ok(null);
@@ -124,7 +161,7 @@ export class SimulatedWorkplace {
   /** v2 list (§1.8.4): `{ elements, totalCount }` from `offset`, at most `limit` rows, in creation order. */
   page(kind: Kind, offset: number, limit: number): Outcome {
     const keys = Object.keys(this.state[KINDS[kind].collection]);
-    return ok({ elements: keys.slice(offset, offset + limit).map((key) => this.served(kind, key)), totalCount: keys.length });
+    return ok({ elements: keys.slice(offset, offset + limit).map((key, i) => this.served(kind, key, offset + i)), totalCount: keys.length });
   }
 
   /** Unpaged full lists (seed 003 addattrs; absences by assumption). */
@@ -132,8 +169,8 @@ export class SimulatedWorkplace {
     return ok(Object.keys(this.state[KINDS[kind].collection]).map((key, order) => this.served(kind, key, order)));
   }
 
-  /** An entity as GET and the lists show it: the stored body, its key, and WORKPLACE's own fields. */
-  served(kind: Kind, key: string, order = Object.keys(this.state[KINDS[kind].collection]).indexOf(key)): Record<string, unknown> {
+  /** An entity as GET and the lists show it: the stored body, its key, and WORKPLACE's own fields. `order` (creation order) only shows in the attribute list. */
+  served(kind: Kind, key: string, order?: number): Record<string, unknown> {
     const record = this.state[KINDS[kind].collection][key]!;
     switch (kind) {
       case 'department': {
@@ -151,7 +188,7 @@ export class SimulatedWorkplace {
       case 'employee':
         return { externalKey: key, ...record, companyId: this.companyId, empId: uuidOf(`employee:${key}`), deptNo: uuidOf(`department:${str(record.deptExternalKey)}`) };
       case 'attributeDefinition':
-        return attributeListElement(key, record, order);
+        return attributeListElement(key, record, order ?? Object.keys(this.state.attributeDefinitions).indexOf(key));
       default:
         return { externalKey: key, ...record, companyId: this.companyId };
     }
@@ -203,8 +240,8 @@ export class SimulatedWorkplace {
     }
     for (const field of EMPLOYEE_UNIQUE_FIELDS) {
       const value = str(record[field])!.toLowerCase();
-      const twin = Object.entries(this.state.employees).find(([other, e]) => other !== key && str(e[field])?.toLowerCase() === value);
-      if (twin) return `${field} ${value} is already used by employee ${twin[0]}`;
+      const twin = this.#uniqueIndex().get(field)!.get(value);
+      if (twin !== undefined && twin !== key) return `${field} ${value} is already used by employee ${twin}`;
     }
     return undefined;
   }
