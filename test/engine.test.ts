@@ -162,7 +162,8 @@ describe('a sync run', () => {
 
     await withStack(org, {}, async (stack) => {
       stack.workplaceSimulator.faults.failKeys([rejected.departmentCode], 'department name is not allowed');
-      const result = await stack.sync(unique('rejects'), { tuning: FAST });
+      const runId = unique('rejects');
+      const result = await stack.sync(runId, { tuning: FAST });
       expect(result.state).toBe('completed');
       const departments = stage(result, 'departments')!;
       expect(departments.outcomes).toContainEqual(expect.objectContaining({ key: rejected.departmentCode, outcome: 'failed', op: 'create', code: 'WORKPLACE_VALIDATION', message: expect.stringContaining('department name is not allowed') as unknown }));
@@ -175,6 +176,17 @@ describe('a sync run', () => {
       const state = stack.workplaceSimulator.dump();
       expect(Object.keys(state.employees).sort()).toEqual(org.employees.map((e) => e.epId).filter((k) => !members.includes(k)).sort());
       expect(Object.keys(state.departments)).not.toContain(rejected.departmentCode);
+
+      // In the Temporal UI: the write is an activity named for the item, and its failure carries WORKPLACE's answer.
+      const history = await env.client.workflow.getHandle(stageWorkflowId(runId, { stage: 'departments', pass: 'main' })).fetchHistory();
+      const summaryOf = (e: (typeof history.events & object)[number]) => {
+        const data = e.userMetadata?.summary?.data;
+        return data ? (JSON.parse(Buffer.from(data).toString()) as string) : undefined;
+      };
+      const scheduled = history.events!.find((e) => summaryOf(e) === `create department ${rejected.departmentCode} (${rejected.departmentName})`);
+      expect(scheduled?.activityTaskScheduledEventAttributes?.activityType?.name).toBe('applyWrite');
+      const failed = history.events!.find((e) => e.activityTaskFailedEventAttributes?.scheduledEventId?.toString() === scheduled!.eventId!.toString());
+      expect(failed?.activityTaskFailedEventAttributes?.failure?.cause?.message ?? failed?.activityTaskFailedEventAttributes?.failure?.message).toContain('department name is not allowed');
     });
   });
 

@@ -19,6 +19,17 @@ export const STAGE_TITLES: Record<StageName, string> = {
   absenceItems: '부재항목 absence items',
 };
 
+/** What one item of a stage is, for activity summaries: "create employee D1001… (김삼성)". */
+export const STAGE_ENTITIES: Record<StageName, string> = {
+  grades: 'grade',
+  jobTitles: 'job title',
+  departments: 'department',
+  employees: 'employee',
+  reportsTo: 'Reports To of',
+  additionalAttributes: 'additional attribute',
+  absenceItems: 'absence item',
+};
+
 /**
  * A stage's plan is applied in two passes. `main` runs in stage order. `followUp` holds what must wait
  * for the employee stage: department heads (the head must exist first) and the deletion of grades, job

@@ -7,7 +7,7 @@ import { ActivityFailure, ApplicationFailure, isCancellation, log, proxyActiviti
 import type { ItemDescriptor } from '../activities/index.js';
 import type { FailureDetails } from '../activities/failures.js';
 import type * as acts from '../activities/index.js';
-import { writeTaskQueue, type Operation, type StageName } from './definitions.js';
+import { STAGE_ENTITIES, writeTaskQueue, type Operation, type StageName } from './definitions.js';
 
 type WriteActivities = ReturnType<typeof acts.createWriteActivities>;
 
@@ -26,7 +26,7 @@ export async function writeItem(stage: StageName, planRef: string, item: ItemDes
   let op: Operation = item.op;
   for (let switched = false; ; ) {
     try {
-      await writeActivities(summaryOf(op, item)).applyWrite({ stage, planRef, index: item.i, key: item.key, op });
+      await writeActivities(summaryOf(op, stage, item)).applyWrite({ stage, planRef, index: item.i, key: item.key, op });
       return { ok: true, op };
     } catch (err) {
       const details = failureDetails(err);
@@ -42,11 +42,11 @@ export async function writeItem(stage: StageName, planRef: string, item: ItemDes
   }
 }
 
-/** e.g. "update D1001… (김삼성): deptExternalKey, gradeCdExternalKey" — what the UI lists per activity. */
-export function summaryOf(op: Operation, item: Pick<ItemDescriptor, 'key' | 'label' | 'changes'>): string {
+/** e.g. "update employee D1001… (김삼성): deptExternalKey, gradeCdExternalKey", what the UI lists per activity. */
+export function summaryOf(op: Operation, stage: StageName, item: Pick<ItemDescriptor, 'key' | 'label' | 'changes'>): string {
   const who = item.label ? ` (${item.label})` : '';
   const what = item.changes?.length ? `: ${item.changes.join(', ')}` : '';
-  return `${op} ${item.key}${who}${what}`.slice(0, 200);
+  return `${op} ${STAGE_ENTITIES[stage]} ${item.key}${who}${what}`.slice(0, 200);
 }
 
 export function failureDetails(err: unknown): FailureDetails {

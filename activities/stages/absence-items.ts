@@ -9,7 +9,6 @@ import { defineStage, i18n, type StageDraft } from './spec.js';
 
 export const absenceItems = defineStage<AbsenceBody>({
   stage: 'absenceItems',
-  entity: 'absence item',
   knox: [],
   target: 'listed',
   upsert: true,

@@ -22,7 +22,6 @@ const isValueKey = (key: string) => key.includes('/');
 
 export const additionalAttributes = defineStage<Body>({
   stage: 'additionalAttributes',
-  entity: 'additional attribute',
   knox: ['organizations', 'employees'],
   target: 'recorded',
   upsert: true,

@@ -19,7 +19,6 @@ type Desired = Omit<DepartmentBody, 'deptLeaderExternalKey'>;
 
 export const departments = defineStage<DepartmentBody>({
   stage: 'departments',
-  entity: 'department',
   knox: ['organizations', 'employees'],
   target: 'listed',
   upsert: true,

@@ -84,7 +84,6 @@ export function employeeBody(desired: Desired, existing: Partial<EmployeeBody> |
 
 export const employees = defineStage<EmployeeBody>({
   stage: 'employees',
-  entity: 'employee',
   knox: ['organizations', 'employees'],
   target: 'listed',
   upsert: true,

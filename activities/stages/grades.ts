@@ -11,7 +11,6 @@ const FIELDS = ['name', 'i18nNames', 'itemUsed', 'sortOrder'] as const;
 
 export const grades = defineStage<GradeBody>({
   stage: 'grades',
-  entity: 'grade',
   knox: ['titles'],
   target: 'listed',
   upsert: true,

@@ -13,7 +13,6 @@ const FIELDS = ['name', 'i18nNames', 'itemUsed', 'sortOrder'] as const;
 
 export const jobTitles = defineStage<JobBody>({
   stage: 'jobTitles',
-  entity: 'job title',
   knox: ['employees'],
   target: 'listed',
   upsert: true,

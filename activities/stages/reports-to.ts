@@ -15,7 +15,6 @@ export interface ReportsTo {
 
 export const reportsTo = defineStage<ReportsTo>({
   stage: 'reportsTo',
-  entity: 'Reports To',
   knox: ['organizations', 'employees'],
   target: 'recorded',
   upsert: false,

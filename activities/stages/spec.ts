@@ -60,8 +60,6 @@ export interface StageDraft<B = unknown> {
 
 export interface StageSpec<B = unknown> {
   stage: StageName;
-  /** Singular noun for summaries: "create employee D1001… (김삼성)". */
-  entity: string;
   knox: readonly KnoxDataset[];
   /**
    * 'listed': the target is read back from WORKPLACE each run. 'recorded': WORKPLACE cannot list it,
