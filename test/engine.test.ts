@@ -15,6 +15,7 @@ import {
   progressQuery,
   rejectDeletionsUpdate,
   resumeSignal,
+  stageProgressQuery,
   stageWorkflowId,
   type OrgSyncProgress,
   type OrgSyncResult,
@@ -296,17 +297,19 @@ describe('operating a run', () => {
       const run = await startRun(stack, { stages: ['grades', 'jobTitles', 'departments', 'employees'] });
       await employeesRunning(run.workflowId);
       await run.signal(pauseSignal);
-      await eventually(async () => (await progressOf(run.workflowId)).state === 'paused', { what: 'paused' });
-      // In-flight writes finish; after that, nothing new starts.
-      const settled = await eventually(async () => {
-        const count = writeCount(stack.workplaceSimulator);
-        await new Promise((r) => setTimeout(r, 500));
-        return writeCount(stack.workplaceSimulator) === count ? count : undefined;
-      }, { what: 'in-flight writes to finish' });
+      const paused = await eventually(async () => {
+        const p = await progressOf(run.workflowId);
+        return p.state === 'paused' ? p : undefined;
+      }, { what: 'paused' });
+      // In-flight writes finish (the stage itself says when)…
+      const stage = env.client.workflow.getHandle(paused.currentChildId!);
+      await eventually(async () => (await stage.query(stageProgressQuery)).inFlight === 0, { what: 'in-flight writes to finish' });
+      // …and after that nothing new starts, however long we watch.
+      const settled = writeCount(stack.workplaceSimulator);
       await new Promise((r) => setTimeout(r, 1500));
       expect(writeCount(stack.workplaceSimulator)).toBe(settled);
-      const paused = await progressOf(run.workflowId);
-      expect(paused.stages.find((s) => s.stage === 'employees')!.counts.done).toBeLessThan(org.employees.length);
+      expect((await stage.query(stageProgressQuery)).state).toBe('paused');
+      expect((await stage.query(stageProgressQuery)).counts.done).toBeLessThan(org.employees.length);
 
       await run.signal(resumeSignal);
       const result = await run.result();

@@ -141,6 +141,8 @@ export interface StageProgress {
   state: StageState;
   counts: StageCounts;
   ops: OperationCounts;
+  /** Writes started and not yet finished (a paused stage is quiet once this is 0). */
+  inFlight?: number;
   hold?: DeletionGuardHold;
 }
 

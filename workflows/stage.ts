@@ -122,6 +122,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     state: paused && (state === 'running' || state === 'planning') ? 'paused' : state,
     counts: carry?.counts ?? emptyCounts(),
     ops: carry?.ops ?? emptyOperationCounts(),
+    inFlight,
     ...(hold ? { hold } : {}),
   });
 
