@@ -123,7 +123,9 @@ async function follow(handle: WorkflowHandle<typeof orgSyncWorkflow>): Promise<O
   );
   let finished: OrgSyncResult | undefined;
   void done.then((r) => (finished = r));
-  while (!finished) {
+  // One more query after the run ends, so the last stage's line is printed too.
+  for (let last = false; !last; ) {
+    last = finished !== undefined;
     const progress: OrgSyncProgress | undefined = await handle.query(progressQuery).catch(() => undefined);
     for (const stage of progress?.stages ?? []) {
       const key = `${stage.stage}.${stage.pass}`;
@@ -139,9 +141,9 @@ async function follow(handle: WorkflowHandle<typeof orgSyncWorkflow>): Promise<O
       out('    An operator would check and run `orgsync approve-deletions`; the demo approves.');
       await handle.executeUpdate(approveDeletionsUpdate, { args: ['demo'] });
     }
-    await Promise.race([done, new Promise((r) => setTimeout(r, 500))]);
+    if (!last) await Promise.race([done, new Promise((r) => setTimeout(r, 500))]);
   }
-  return finished;
+  return finished!;
 }
 
 function summary(result: OrgSyncResult): string[] {
