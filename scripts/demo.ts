@@ -33,6 +33,13 @@ const { values: args } = parseArgs({
 
 const TASK_QUEUE = 'orgsync';
 const DEMO_DIR = join(REPO_ROOT, '.orgsync/demo');
+/** Knox has no attendance categories, so 부재항목 come from the config file; these are what a customer would list. */
+const DEMO_ABSENCE_ITEMS = [
+  { key: 'annual-leave', name: '연차', i18nNames: { en_US: 'Annual leave' }, halfDayYn: 'Y', sortOrder: 1 },
+  { key: 'business-trip', name: '출장', i18nNames: { en_US: 'Business trip' }, sortOrder: 2 },
+  { key: 'training', name: '교육', i18nNames: { en_US: 'Training' }, sortOrder: 3 },
+  { key: 'sick-leave', name: '병가', i18nNames: { en_US: 'Sick leave' }, sortOrder: 4 },
+];
 const out = (line = '') => process.stdout.write(`${line}\n`);
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -67,7 +74,7 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: server.address });
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });
   cleanups.push(() => connection.close());
-  const stack = await startLocalStack({ connection, client, taskQueue: TASK_QUEUE, org: day1, storeDir: join(DEMO_DIR, 'store'), workplaceRps: 500 });
+  const stack = await startLocalStack({ connection, client, taskQueue: TASK_QUEUE, org: day1, storeDir: join(DEMO_DIR, 'store'), workplaceRps: 500, settings: { absenceItems: DEMO_ABSENCE_ITEMS } });
   cleanups.push(() => stack.close());
   out(`  Knox simulator       ${stack.knoxSimulator.url}   (${day1.employees.length} employees, ${day1.organizations.length} departments, ${day1.titles.length} grades)`);
   out(`  WORKPLACE simulator  ${stack.workplaceSimulator.url}`);
