@@ -72,7 +72,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
     ...ORGSYNC_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPE_NAMES[key.type]}`]),
   ];
-  if (options.uiPort) args.push('--ui-port', String(options.uiPort), '--ui-disable-news-fetch');
+  if (options.uiPort) args.push('--ui-port', String(options.uiPort));
   else args.push('--headless');
   if (options.dbFile) {
     mkdirSync(dirname(options.dbFile), { recursive: true });
