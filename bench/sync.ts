@@ -4,6 +4,7 @@
  *
  *   npx tsx bench/sync.ts --employees 10000 --departments 1000 --churn 0.01
  *   npx tsx bench/sync.ts --employees 100000 --departments 10000 --rps 1000
+ *   npx tsx bench/sync.ts --employees 100000 --departments 10000 --worker-heap-mb 1024   # does it fit?
  *
  * Prints, per day: wall time per stage, writes per second, Knox calls, WORKPLACE writes, history events
  * per workflow run (largest), the largest payload in any history, and the worker's peak RSS. The
@@ -32,6 +33,8 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '42' },
     rps: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '64' },
+    /** The worker's V8 heap limit (--max-old-space-size), to find how small a worker the org still fits. */
+    'worker-heap-mb': { type: 'string' },
   },
 });
 
@@ -45,7 +48,7 @@ async function main(): Promise<void> {
   const day1 = generateOrg({ seed: Number(args.seed), employees, departments });
   const { org: day2, changes } = nextDay(day1, { seed: Number(args.seed) + 1, churn: Number(args.churn) });
   out(`orgsync benchmark: ${day1.employees.length} employees, ${day1.organizations.length} departments, ${day1.titles.length} grades; churn ${args.churn} (generated in ${Date.now() - t} ms)`);
-  out(`WORKPLACE_RPS ${args.rps}, ${args.concurrency} writes in flight, ${process.arch} ${(await import('node:os')).cpus().length} cores`);
+  out(`WORKPLACE_RPS ${args.rps}, ${args.concurrency} writes in flight, worker heap limit ${args['worker-heap-mb'] ? `${args['worker-heap-mb']} MB` : 'default'}, ${process.arch} ${(await import('node:os')).cpus().length} cores`);
 
   const server = await startDevServer({});
   const knox = await startKnoxSimulator({ port: 0, systemId: LOCAL_KNOX_SYSTEM_ID, org: day1 });
@@ -55,7 +58,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'orgsync-bench-'));
   const configFile = join(dir, 'orgsync.yaml');
   writeFileSync(configFile, `sync:\n  writeConcurrency: ${Number(args.concurrency)}\n`);
-  const worker = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+  const heapLimit = args['worker-heap-mb'] ? [`--max-old-space-size=${Number(args['worker-heap-mb'])}`] : [];
+  const worker = spawn(process.execPath, [...heapLimit, '--import', 'tsx', 'worker/main.ts'], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
