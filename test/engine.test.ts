@@ -55,9 +55,14 @@ describe('a sync run', () => {
   it('makes WORKPLACE equal the mapped Knox org, and a rerun writes nothing', async () => {
     const org = generateOrg({ seed: 7, employees: 120, departments: 20 });
     await withStack(org, {}, async (stack) => {
-      const result = await stack.sync(unique('initial'), { tuning: FAST });
+      const initialId = unique('initial');
+      const result = await stack.sync(initialId, { tuning: FAST });
       expect(result.state).toBe('completed');
       expect(actualWorkplace(stack.workplaceSimulator.dump())).toEqual(expectedWorkplace(org));
+      // What the Temporal UI shows as the run's details: its date and the per-stage table.
+      const { currentDetails } = await env.client.workflow.getHandle(initialId).query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+      expect(currentDetails).toMatch(/^\*\*orgsync run\*\* of \d{4}-\d\d-\d\d \d\d:\d\d KST · completed\n/);
+      expect(currentDetails).toContain(`| 사원 employees | completed | ${org.employees.length} | ${org.employees.length} | 0 | 0 | 0 |`);
       expect(stage(result, 'employees')?.ops.create).toBe(org.employees.length);
       expect(result.stages.every((s) => s.counts.failed === 0 && s.counts.skipped === 0)).toBe(true);
       // Everyone was created by this run, so nobody's Reports To or attribute values needed reading first.

@@ -264,9 +264,14 @@ function mergeProgress(list: readonly StageProgress[]): StageProgress[] {
 
 function runMarkdown(p: OrgSyncProgress): string {
   const rows = p.stages.map((s) => `| ${STAGE_TITLES[s.stage]} | ${s.state} | ${s.counts.planned} | ${s.counts.done} | ${s.counts.failed} | ${s.counts.skipped} | ${s.counts.unchanged} |`);
-  const lines = [`**orgsync run** · ${p.state}${p.dryRun ? ' (dry run)' : ''}`, '', '| stage | state | planned | done | failed | skipped | unchanged |', '|---|---|---|---|---|---|---|', ...rows];
+  const lines = [`**orgsync run** of ${seoulTime(workflowInfo().startTime)} · ${p.state}${p.dryRun ? ' (dry run)' : ''}`, '', '| stage | state | planned | done | failed | skipped | unchanged |', '|---|---|---|---|---|---|---|', ...rows];
   if (p.hold) lines.push('', `⚠ ${STAGE_TITLES[p.hold.stage]} waits for an operator: ${p.hold.deletions} deletions (${p.hold.reason}). \`orgsync approve-deletions\` or \`orgsync reject-deletions\` before ${p.hold.decideBy}.`);
   return lines.join('\n');
+}
+
+/** "2026-11-25 02:00 KST": the date operators speak of (Korea has no daylight saving time). */
+function seoulTime(at: Date): string {
+  return `${new Date(at.getTime() + 9 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} KST`;
 }
 
 function oneLine(r: OrgSyncResult): string {
