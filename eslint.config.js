@@ -24,7 +24,8 @@ export default tseslint.config(
   {
     // Workflow code is replayed: it must not reach the network, the clock, the file system or Node's runtime.
     // Activities are imported as types only and called through proxyActivities.
-    files: ['workflows/**/*.ts'],
+    // lib/seoul-time.ts is the one lib/ module workflows import, so it is held to the same rules.
+    files: ['workflows/**/*.ts', 'lib/seoul-time.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -42,6 +43,12 @@ export default tseslint.config(
               group: ['**/activities/**', '**/knox/**', '**/workplace/**', '**/store/**', '**/config/**', '**/worker/**', '**/client/**'],
               allowTypeImports: true,
               message: 'Workflow code may import these as types only (`import type`); call I/O through activities.',
+            },
+            {
+              // lib/ holds the HTTP client, server and limiter: I/O. Only its pure time formatter is allowed.
+              group: ['**/lib/**', '!**/lib/seoul-time.js'],
+              allowTypeImports: true,
+              message: 'Workflow code may import only lib/seoul-time.js from lib/ (the rest does I/O).',
             },
           ],
         },

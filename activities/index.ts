@@ -32,7 +32,7 @@ import {
   writePlan,
   type PlanMeta,
 } from './plan-store.js';
-import { seoulDate } from './stages/mapping.js';
+import { seoulDate } from '../lib/seoul-time.js';
 import { planEmployee, type EmployeePlan } from './sync-employee.js';
 import { STAGE_SPECS } from './stages/index.js';
 import type { KnoxDataset } from './stages/spec.js';

@@ -4,8 +4,7 @@
  * Seoul read them.
  */
 
-/** Operators read times in Korea; the Schedule's default time zone is the same. */
-export const DISPLAY_TIME_ZONE = 'Asia/Seoul';
+import { seoulParts } from '../lib/seoul-time.js';
 
 // East Asian Wide and Fullwidth ranges (Unicode UAX #11) that occur in names and messages.
 const WIDE: readonly (readonly [number, number])[] = [
@@ -65,23 +64,6 @@ export function csv(header: readonly string[], rows: readonly (readonly (string 
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
   return `\uFEFF${[header, ...rows].map((row) => row.map(field).join(',')).join('\r\n')}\r\n`;
-}
-
-const seoul = new Intl.DateTimeFormat('en-CA', {
-  timeZone: DISPLAY_TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** Calendar fields of an instant in Seoul, zero-padded. */
-export function seoulParts(at: Date): { year: string; month: string; day: string; hour: string; minute: string; second: string } {
-  const parts = Object.fromEntries(seoul.formatToParts(at).map((p) => [p.type, p.value]));
-  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
 }
 
 /** `2026-11-25 02:00:00 KST` */

@@ -9,7 +9,7 @@ import { runFolder, StagingStore } from '../store/index.js';
 import { progressQuery, STAGES, type ItemOutcome, type OrgSyncProgress, type OrgSyncResult, type StageName } from '../workflows/definitions.js';
 import type { orgSyncWorkflow } from '../workflows/org-sync.js';
 import { OrgSyncDryRun, OrgSyncHasFailures, OrgSyncStage, OrgSyncState } from '../workflows/search-attributes.js';
-import { seoulParts } from './format.js';
+import { seoulParts } from '../lib/seoul-time.js';
 import { CliError, firstLine, type Context } from './runner.js';
 
 export const ORG_SYNC_WORKFLOW = 'orgSyncWorkflow';

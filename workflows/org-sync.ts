@@ -48,6 +48,7 @@ import {
 } from './definitions.js';
 import { OrgSyncDryRun, OrgSyncHasFailures, OrgSyncStage, OrgSyncState } from './search-attributes.js';
 import { stageWorkflow } from './stage.js';
+import { seoulParts } from '../lib/seoul-time.js';
 
 type Activities = ReturnType<typeof acts.createActivities>;
 
@@ -269,9 +270,10 @@ function runMarkdown(p: OrgSyncProgress): string {
   return lines.join('\n');
 }
 
-/** "2026-11-25 02:00 KST": the date operators speak of (Korea has no daylight saving time). */
+/** "2026-11-25 02:00 KST": the run as operators speak of it. */
 function seoulTime(at: Date): string {
-  return `${new Date(at.getTime() + 9 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} KST`;
+  const p = seoulParts(at);
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} KST`;
 }
 
 function oneLine(r: OrgSyncResult): string {

@@ -67,7 +67,3 @@ export function departmentHeads(organizations: Iterable<KnoxOrganization>, emplo
   return heads;
 }
 
-/** Asia/Seoul calendar date, yyyy-MM-dd. */
-export function seoulDate(at: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
-}
