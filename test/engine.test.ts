@@ -323,6 +323,31 @@ describe('operating a run', () => {
     });
   });
 
+  it('pauses between stages: a stage with nothing to write ends, the next waits, and resume goes on', async () => {
+    const org = generateOrg({ seed: 63, employees: 40, departments: 6 });
+    await withStack(org, {}, async (stack) => {
+      await stack.sync(unique('initial'), { tuning: FAST });
+      // A rerun: every stage has nothing to write, so each ends even while the run is paused. Slow reads
+      // keep a stage running long enough to pause it once it has started.
+      stack.workplaceSimulator.faults.latencyMs(150);
+      const run = await startRun(stack);
+      await eventually(async () => (await progressOf(run.workflowId)).currentStage, { what: 'a stage to start' });
+      await run.signal(pauseSignal);
+      const between = await eventually(async () => {
+        const p = await progressOf(run.workflowId);
+        return p.state === 'paused' && p.stages.length > 0 && p.stages.every((s) => s.state === 'completed') ? p : undefined;
+      }, { what: 'the run to wait between stages' });
+      expect(between.stages.length).toBeLessThan(7);
+      expect(between.currentStage).toBeUndefined();
+
+      // Resuming must not reach for the stage that already ended.
+      await run.signal(resumeSignal);
+      const result = await run.result();
+      expect(result.state).toBe('completed');
+      expect(result.stages.map((s) => s.stage)).toEqual(['grades', 'jobTitles', 'departments', 'employees', 'reportsTo', 'additionalAttributes', 'absenceItems']);
+    });
+  });
+
   it('cancels cleanly: in-flight writes finish, no later stage starts, and the result says what was done', async () => {
     const org = generateOrg({ seed: 71, employees: 120, departments: 12 });
     await withStack(org, { settings: { writeConcurrency: 4 } }, async (stack) => {

@@ -96,8 +96,17 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
     ]);
   };
 
+  // The stage may end between an operator's signal and its relay (one with nothing left to write ends
+  // even while paused): a relay that finds it gone has nothing to do, and must not fail the run.
   const relay = async (signal: typeof pauseSignal | typeof resumeSignal | typeof stopStageSignal) => {
-    if (current) await current.handle.signal(signal);
+    const target = current;
+    if (!target) return;
+    try {
+      await target.handle.signal(signal);
+    } catch (err) {
+      if (!(err instanceof ApplicationFailure && err.type === 'ExternalWorkflowExecutionNotFound')) throw err;
+      log.info('the stage had already ended; nothing to relay', { stage: target.step.stage, signal: signal.name });
+    }
   };
 
   setHandler(progressQuery, progress);
@@ -166,7 +175,6 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
       }
       if (result.state === 'cancelled') break;
     }
-    current = undefined;
 
     const merged = mergeResults(results);
     const endState: OrgSyncResult['state'] = failure ? 'failed' : cancelRequested ? 'cancelled' : 'completed';
@@ -208,6 +216,7 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
     publish();
     try {
       const result = await handle.result();
+      current = undefined;
       if (step.pass === 'main' && result.planRef) {
         planned.set(step.stage, {
           planRef: result.planRef,
@@ -217,6 +226,7 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
       }
       return result;
     } catch (err) {
+      current = undefined;
       if (err instanceof ChildWorkflowFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'StageFailed') {
         return err.cause.details?.[0] as StageResult;
       }
