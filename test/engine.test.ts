@@ -68,6 +68,12 @@ describe('a sync run', () => {
       // Everyone was created by this run, so nobody's Reports To or attribute values needed reading first.
       expect(stack.workplaceSimulator.counters().byRoute['GET reportsTo'] ?? 0).toBe(0);
       expect(stack.workplaceSimulator.counters().byRoute['GET addattrdata'] ?? 0).toBe(0);
+      // The parent's history grows with its stages, not with the progress reports they send it.
+      const parentEvents = (await env.client.workflow.getHandle(initialId).fetchHistory()).events!;
+      const children = parentEvents.filter((e) => e.childWorkflowExecutionStartedEventAttributes).length;
+      const reports = parentEvents.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'stageProgressReport').length;
+      expect(reports).toBeGreaterThan(children);
+      expect(parentEvents.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes).length).toBeLessThanOrEqual(2 * children + 4);
 
       const writesBefore = writeCount(stack.workplaceSimulator);
       const rerun = await stack.sync(unique('rerun'), { tuning: FAST });

@@ -87,9 +87,14 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
     };
   };
 
+  // Search attributes are written only when they change: each write is a history event, and progress
+  // reports arrive all run long.
+  let indexed = '';
   const publish = () => {
     const p = progress();
     setCurrentDetails(runMarkdown(p));
+    if (`${p.state}/${p.currentStage ?? ''}` === indexed) return;
+    indexed = `${p.state}/${p.currentStage ?? ''}`;
     upsertSearchAttributes([
       { key: OrgSyncState, value: p.state },
       ...(p.currentStage ? [{ key: OrgSyncStage, value: p.currentStage }] : []),

@@ -29,6 +29,7 @@ import {
   resumeSignal,
   STAGE_TITLES,
   stageProgressQuery,
+  progressReportDue,
   stageProgressSignal,
   stopStageSignal,
   type DeletionGuardHold,
@@ -141,7 +142,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
   const report = async (force = false) => {
     const snapshot = progress();
     setCurrentDetails(detailsMarkdown(title, snapshot));
-    if (!parentId || (!force && Date.now() - lastReport < tuning.progressIntervalMs)) return;
+    if (!parentId || (!force && !progressReportDue(Date.now(), lastReport, stageStartedAt, tuning.progressIntervalMs))) return;
     lastReport = Date.now();
     await getExternalWorkflowHandle(parentId).signal(stageProgressSignal, snapshot);
   };
