@@ -130,6 +130,17 @@ export class ConfigError extends Error {
 
 type RawConfig = Record<string, Record<string, unknown>>;
 
+/**
+ * Where a parser found the file broken, never what it found there: the file may hold secrets, and
+ * V8's JSON messages quote the text around the error. YAML's first line names only the position.
+ */
+function whereBroken(message: string): string {
+  const json = /at position \d+(?: \(line \d+ column \d+\))?/.exec(message);
+  if (json) return ` (${json[0]})`;
+  const yaml = /at line \d+, column \d+/.exec(message);
+  return yaml ? ` (${yaml[0]}): ${message.slice(0, yaml.index).trim()}` : '';
+}
+
 function readConfigFile(path: string): RawConfig {
   let text: string;
   try {
@@ -141,7 +152,7 @@ function readConfigFile(path: string): RawConfig {
   try {
     parsed = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new ConfigError([`ORGSYNC_CONFIG: ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`]);
+    throw new ConfigError([`ORGSYNC_CONFIG: ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}${whereBroken((err as Error).message)}`]);
   }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError([`ORGSYNC_CONFIG: ${path} must hold an object with sections such as knox:, workplace:, sync:`]);

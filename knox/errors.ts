@@ -18,7 +18,6 @@ interface KnoxErrorInit extends KnoxRequestInfo {
   /** Knox's errorMessage, or what went wrong. */
   detail: string;
   status?: number;
-  cause?: unknown;
 }
 
 export abstract class KnoxError extends Error {
@@ -36,7 +35,7 @@ export abstract class KnoxError extends Error {
   readonly retryAfterMs?: number;
 
   constructor(init: KnoxErrorInit) {
-    super(`Knox ${describeRequest(init)} failed: ${init.code}${init.status === undefined ? '' : ` (HTTP ${init.status})`}: ${init.detail}`, init.cause === undefined ? undefined : { cause: init.cause });
+    super(`Knox ${describeRequest(init)} failed: ${init.code}${init.status === undefined ? '' : ` (HTTP ${init.status})`}: ${init.detail}`);
     this.code = init.code;
     this.status = init.status;
     this.method = init.method;

@@ -32,10 +32,14 @@ export class KnoxTransport {
   #calls = 0;
   readonly #byPath: Record<string, number> = {};
 
+  /** The System-ID and header values: redacted from anything Knox or the network says back. */
+  readonly #secrets: string[];
+
   constructor(config: KnoxConfig, options: KnoxTransportOptions) {
     this.#limiter = options.rateLimit ? new RateLimiter({ perSecond: config.rps }) : undefined;
     this.#protocol = options.protocol;
     this.#timeoutMs = options.timeoutMs;
+    this.#secrets = [config.systemId, ...Object.values(config.headers).map((value) => value.reveal())].filter((secret) => secret !== '');
     this.#got = baseClient({
       baseUrl: config.baseUrl,
       timeoutMs: options.timeoutMs,
@@ -66,17 +70,23 @@ export class KnoxTransport {
     } catch (error) {
       signal?.throwIfAborted();
       const detail = error instanceof TimeoutError ? `no answer within ${this.#timeoutMs} ms` : error instanceof RequestError ? `${error.code}: ${error.message}` : String(error);
-      throw new KnoxNetworkError({ ...call, code: 'KNOX_NETWORK', detail, cause: error });
+      // No `cause`: got's error carries the request options, headers and all, for any logger to print.
+      throw new KnoxNetworkError({ ...call, code: 'KNOX_NETWORK', detail: this.#redact(detail) });
     }
     const body = parseJson(response.body);
     const { code: codeField, message: messageField } = this.#protocol.errorFields;
-    const knox = { code: stringField(body, codeField), message: stringField(body, messageField) };
+    const said = stringField(body, messageField);
+    const knox = { code: stringField(body, codeField), message: said === undefined ? undefined : this.#redact(said) };
     const ok = response.statusCode >= 200 && response.statusCode < 300;
     if (!ok || body?.result === 'fail') throw knoxFailure(call, response.statusCode, knox, retryAfterMs(response.headers['retry-after']));
     if (!body || body.result !== 'success') {
       throw new KnoxResponseError({ ...call, code: 'KNOX_BAD_RESPONSE', status: response.statusCode, detail: body ? `result is ${JSON.stringify(body.result)}, expected "success"` : 'the body is not a JSON object' });
     }
     return body;
+  }
+
+  #redact(text: string): string {
+    return this.#secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
   }
 }
 

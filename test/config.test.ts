@@ -60,6 +60,19 @@ describe('loadConfig', () => {
     expect(config.knox.headers.Authorization?.reveal()).toBe('Bearer knox-token-xyz');
   });
 
+  it.each([
+    ['JSON', 'orgsync.json', '{ "workplace": { "secretKey": TOPSECRET-0123 } }'],
+    ['JSON', 'orgsync.json', '{ "workplace": { "accessKey": "AK" "secretKey": "TOPSECRET-0123" } }'],
+    ['YAML', 'orgsync.yaml', 'workplace:\n  secretKey: "TOPSECRET-0123\n  accessKey: [AK'],
+  ])('says where a %s config file is broken without quoting it (it may hold secrets)', (kind, name, text) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'orgsync-config-')), name);
+    writeFileSync(file, text);
+    const [problem, ...rest] = problems({ ...complete, ORGSYNC_CONFIG: file });
+    expect(rest).toEqual([]);
+    expect(problem).toContain(`${file} is not valid ${kind}`);
+    expect(problem).not.toContain('TOPSECRET');
+  });
+
   it('merges a YAML file under the environment, which wins', () => {
     const dir = mkdtempSync(join(tmpdir(), 'orgsync-config-'));
     const file = join(dir, 'orgsync.yaml');

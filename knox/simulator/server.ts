@@ -60,6 +60,8 @@ export interface KnoxFaults {
   hangUp(on: boolean): void;
   /** 200 with an HTML page instead of JSON (a proxy's error page). */
   garbage(on: boolean): void;
+  /** 400 whose message repeats every request header, as a careless gateway's error page might. */
+  echoHeaders(on: boolean): void;
   clear(): void;
 }
 
@@ -82,9 +84,10 @@ interface FaultState {
   throttle: number | undefined;
   hangUp: boolean;
   garbage: boolean;
+  echoHeaders: boolean;
 }
 
-const cleanFaults = (): FaultState => ({ outage: false, latencyMs: 0, emptyOrg: false, broken: new Map(), shiftPaging: false, throttle: undefined, hangUp: false, garbage: false });
+const cleanFaults = (): FaultState => ({ outage: false, latencyMs: 0, emptyOrg: false, broken: new Map(), shiftPaging: false, throttle: undefined, hangUp: false, garbage: false, echoHeaders: false });
 
 interface Answer {
   status: number;
@@ -135,6 +138,7 @@ export async function startKnoxSimulator(options: KnoxSimulatorOptions): Promise
     const route = ROUTES.find((r) => r.path === path);
     if (!route) return { status: 404, body: { result: 'fail', [ERROR_FIELDS.message]: `no such path ${path}` } };
     if (req.method !== route.method) return { status: 405, body: { result: 'fail', [ERROR_FIELDS.message]: `${path} takes ${route.method}` } };
+    if (faults.echoHeaders) return { status: 400, body: { result: 'fail', [ERROR_FIELDS.message]: `bad request with headers ${JSON.stringify(req.headers)}` } };
     const systemId = req.headers[SYSTEM_ID_HEADER.toLowerCase()];
     if (typeof systemId !== 'string' || systemId === '') return { status: MISSING_SYSTEM_ID_STATUS, body: { result: 'fail', [ERROR_FIELDS.message]: `${SYSTEM_ID_HEADER} header is required` } };
     if (options.systemId !== undefined && systemId !== options.systemId) return { status: MISSING_SYSTEM_ID_STATUS, body: { result: 'fail', [ERROR_FIELDS.message]: `${SYSTEM_ID_HEADER} is not registered` } };
@@ -232,6 +236,7 @@ export async function startKnoxSimulator(options: KnoxSimulatorOptions): Promise
       throttle: (on, retryAfterSeconds = 1) => void (faults.throttle = on ? retryAfterSeconds : undefined),
       hangUp: (on) => void (faults.hangUp = on),
       garbage: (on) => void (faults.garbage = on),
+      echoHeaders: (on) => void (faults.echoHeaders = on),
       clear: () => void (faults = cleanFaults()),
     },
     log: () => entries.map((e) => ({ ...e, query: { ...e.query } })),

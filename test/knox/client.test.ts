@@ -15,7 +15,7 @@ import {
   type KnoxClient,
 } from '../../knox/index.js';
 import type { KnoxSimulator } from '../../knox/simulator/server.js';
-import { byKey, gatewayHeaders, org, perDepartmentCalls, test } from './support.js';
+import { byKey, gatewayHeaders, org, perDepartmentCalls, SYSTEM_ID, test } from './support.js';
 
 /** Largest number of timestamps inside any window of `windowMs`. */
 function maxInWindow(times: number[], windowMs: number): number {
@@ -274,6 +274,32 @@ describe('Knox client: System-ID and extra headers', () => {
     expect(refused).toMatchObject({ code: 'KNOX_AUTH', status: 403, retryable: false });
     // Header values never reach messages, logs or serialised errors.
     for (const text of [refused.message, refused.stack ?? '', inspect(refused), JSON.stringify(refused)]) expect(text).not.toContain('wrong-value');
+  });
+
+  test('keeps the System-ID and header values out of a network error, whatever inspects it', async ({ simulator, clientWith }) => {
+    simulator.faults.hangUp(true);
+    const error = (await clientWith({ headers: gatewayHeaders('gw-secret-value') })
+      .listTitles('C60')
+      .catch((e: unknown) => e)) as KnoxNetworkError;
+    expect(error).toBeInstanceOf(KnoxNetworkError);
+    expect(error.retryable).toBe(true);
+    for (const text of [error.message, inspect(error, { depth: 10 }), JSON.stringify(error)]) {
+      expect(text).not.toContain('gw-secret-value');
+      expect(text).not.toContain(SYSTEM_ID);
+    }
+  });
+
+  test('redacts the System-ID and header values from what Knox says back', async ({ simulator, clientWith }) => {
+    simulator.faults.echoHeaders(true);
+    const error = (await clientWith({ headers: gatewayHeaders('gw-secret-value') })
+      .listTitles('C60')
+      .catch((e: unknown) => e)) as KnoxRequestError;
+    expect(error).toBeInstanceOf(KnoxRequestError);
+    expect(error.message).toContain('[redacted]');
+    for (const text of [error.message, inspect(error, { depth: 10 }), JSON.stringify(error)]) {
+      expect(text).not.toContain('gw-secret-value');
+      expect(text).not.toContain(SYSTEM_ID);
+    }
   });
 
   test('refuses a System-ID Knox did not issue with KnoxAuthError 401', async ({ clientWith }) => {
