@@ -5,5 +5,7 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 COPY . .
+# The store volume starts as a copy of this directory, so the worker (user node) owns it.
+RUN mkdir -p /var/lib/orgsync/store && chown node:node /var/lib/orgsync/store
 USER node
 CMD ["npx", "tsx", "worker/main.ts"]
