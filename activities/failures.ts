@@ -18,10 +18,12 @@ export interface FailureDetails {
 /** Codes that stop the whole run at once: credentials or clock are wrong, every request will fail. */
 export const AUTH_CODES = ['WORKPLACE_AUTH', 'KNOX_AUTH'] as const;
 
-/** A 429 waits longer than other transient errors: the gateway asked us to slow down. */
-function rateLimitDelayMs(retryAfterMs: number | undefined): number {
-  const attempt = safeAttempt();
-  return Math.max(retryAfterMs ?? 0, Math.min(60_000, 5_000 * attempt));
+/**
+ * A 429 waits longer than other transient errors: the gateway asked us to slow down. Exponential
+ * (workplace.md §1.6): 5 s, 10 s, 20 s, 40 s, then a minute; never sooner than Retry-After.
+ */
+export function rateLimitDelayMs(attempt: number, retryAfterMs: number | undefined): number {
+  return Math.max(retryAfterMs ?? 0, Math.min(60_000, 5_000 * 2 ** (attempt - 1)));
 }
 
 function safeAttempt(): number {
@@ -41,7 +43,7 @@ export function toFailure(err: unknown, retryAs?: FailureDetails['retryAs']): un
       message: err.message,
       nonRetryable: !err.retryable,
       details: [details],
-      ...(rateLimited ? { nextRetryDelay: rateLimitDelayMs(err.retryAfterMs) } : {}),
+      ...(rateLimited ? { nextRetryDelay: rateLimitDelayMs(safeAttempt(), err.retryAfterMs) } : {}),
     });
   }
   return err;
