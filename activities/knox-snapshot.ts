@@ -3,6 +3,7 @@
  * needs it) and kept in the staging store, so every stage of a run sees the same Knox, a retried or
  * resumed stage does not read Knox again, and workflow history carries only the counts.
  */
+import { ApplicationFailure } from '@temporalio/activity';
 import type { SyncSettings } from '../config/index.js';
 import { departmentCodesOf, type KnoxClient, type KnoxEmployee, type KnoxInvalidRecord, type KnoxOrganization, type KnoxTitle } from '../knox/index.js';
 import { runFolder, type StagingStore } from '../store/index.js';
@@ -101,6 +102,16 @@ async function readAll<T>(
     stored.invalid.push(...listing.invalid.map((i) => ({ ...i, company })));
     stored.calls += listing.calls;
     stored.perCompany[company] = listing.rows.length;
+  }
+  // One company answering empty while others answer is a partial read, not an org: synced, it would
+  // delete that company's part of WORKPLACE below the deletion guard's threshold. (All empty is the
+  // guard's case: it holds the deletions for an operator.)
+  const empty = companies.filter((company) => stored.perCompany[company] === 0);
+  if (empty.length > 0 && stored.rows.length > 0) {
+    throw ApplicationFailure.retryable(
+      `Knox returned no ${dataset} for ${empty.join(', ')} but did for the other companies: refusing a partial read. If ${empty.join(', ')} really has none, remove it from KNOX_COMPANY_CODES`,
+      'KNOX_COMPANY_EMPTY',
+    );
   }
   return stored;
 }

@@ -1,0 +1,56 @@
+/**
+ * The run's Knox snapshot over the Knox simulator's real socket, for several companies: one company
+ * answering empty must stop the read, never become a snapshot that deletes that company's part of WORKPLACE.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SyncSettingsSchema } from '../config/sync.js';
+import { takeSnapshot } from '../activities/knox-snapshot.js';
+import { createKnoxClient } from '../knox/index.js';
+import { generateOrg } from '../knox/generator/index.js';
+import { startKnoxSimulator, type KnoxSimulator } from '../knox/simulator/server.js';
+import { StagingStore } from '../store/index.js';
+
+const SYSTEM_ID = 'C60REST0001';
+const SNAPSHOT_KEY = (dataset: string) => `runs/run-1/knox/${dataset}.json`;
+const c60 = generateOrg({ seed: 5, employees: 80, departments: 8, companyCode: 'C60' });
+const c10 = generateOrg({ seed: 6, employees: 60, departments: 6, companyCode: 'C10' });
+
+let simulator: KnoxSimulator | undefined;
+afterEach(async () => {
+  await simulator?.close();
+});
+
+async function snapshotOf(companyCodes: string[], dataset: 'titles' | 'organizations' | 'employees') {
+  const knox = createKnoxClient({ baseUrl: simulator!.url, systemId: SYSTEM_ID, companyCodes, rps: 1000, headers: {} });
+  const store = new StagingStore(mkdtempSync(join(tmpdir(), 'orgsync-snapshot-')));
+  const deps = { knox, store, settings: SyncSettingsSchema.parse({}), companyCodes };
+  const summary = await takeSnapshot(deps, 'run-1', dataset).catch((err: unknown) => err as Error);
+  return { summary, store };
+}
+
+describe('the Knox snapshot of several companies', () => {
+  it('holds every company’s rows, counted per company', async () => {
+    simulator = await startKnoxSimulator({ org: [c60, c10], systemId: SYSTEM_ID });
+    const { summary, store } = await snapshotOf(['C60', 'C10'], 'employees');
+    expect(summary).toMatchObject({ rows: c60.employees.length + c10.employees.length, perCompany: { C60: c60.employees.length, C10: c10.employees.length } });
+    expect(await store.readJson(SNAPSHOT_KEY('employees'))).toMatchObject({ perCompany: { C10: c10.employees.length } });
+  });
+
+  // C10 as Knox might answer it on a bad night: without the dataset (and what hangs off it).
+  const without = {
+    titles: { ...c10, titles: [] },
+    organizations: { ...c10, organizations: [], employees: [] },
+    employees: { ...c10, employees: [] },
+  };
+
+  it.each(['titles', 'organizations', 'employees'] as const)('refuses %s when one company answers empty while another answers, and stores nothing', async (dataset) => {
+    simulator = await startKnoxSimulator({ org: [c60, without[dataset]], systemId: SYSTEM_ID });
+    const { summary, store } = await snapshotOf(['C60', 'C10'], dataset);
+    expect(summary).toBeInstanceOf(Error);
+    expect((summary as Error).message).toMatch(new RegExp(`no ${dataset} for C10 .*KNOX_COMPANY_CODES`));
+    expect(await store.readJson(SNAPSHOT_KEY(dataset))).toBeUndefined();
+  });
+});
