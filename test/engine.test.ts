@@ -4,7 +4,7 @@
  * (test/helpers/stack.ts), from the generator's change log, or from the simulator's request log.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, type ApplicationFailure } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GeneratedOrg } from '../knox/generator/index.js';
 import { generateOrg, nextDay } from '../knox/generator/index.js';
@@ -21,6 +21,7 @@ import {
   type OrgSyncResult,
 } from '../workflows/definitions.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
+import { OrgSyncState } from '../workflows/search-attributes.js';
 import { syncEmployeeWorkflow } from '../workflows/sync-employee.js';
 import { actualWorkplace, expectedWorkplace, FAST, stackFor, writeCount, writesByRoute } from './helpers/stack.js';
 import { connectTestEnv, eventually, unique } from './helpers/temporal.js';
@@ -368,6 +369,25 @@ describe('operating a run', () => {
       expect(employees.counts.done).toBe(Object.keys(stack.workplaceSimulator.dump().employees).length);
       expect(employees.counts.done).toBeLessThan(org.employees.length);
       expect(result.stages.map((s) => s.stage)).toEqual(['grades', 'jobTitles', 'departments', 'employees']);
+    });
+  });
+
+  it('fails with its summary when a stage ends abnormally (terminated), and starts no later stage', async () => {
+    const org = generateOrg({ seed: 73, employees: 120, departments: 12 });
+    await withStack(org, { settings: { writeConcurrency: 4 } }, async (stack) => {
+      slowly(stack);
+      const run = await startRun(stack);
+      const running = await employeesRunning(run.workflowId);
+      await env.client.workflow.getHandle(running.currentChildId!).terminate('operator pulled the plug');
+      const error = await run.result().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WorkflowFailedError);
+      const failure = (error as WorkflowFailedError).cause as ApplicationFailure;
+      expect(failure.message).toMatch(/^사원 employees failed, so the run stopped before the next stage: the stage workflow \S+\/employees ended abnormally: .*terminated/i);
+      const result = failure.details?.[0] as OrgSyncResult;
+      expect(result.stages.map((s) => [s.stage, s.state])).toEqual([['grades', 'completed'], ['jobTitles', 'completed'], ['departments', 'completed'], ['employees', 'failed']]);
+      const described = await run.describe();
+      expect(described.typedSearchAttributes.get(OrgSyncState)).toBe('failed');
+      expect(described.memo?.summary).toMatch(/^failed in \d+s: grades/);
     });
   });
 

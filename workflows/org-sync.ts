@@ -213,6 +213,7 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
       staticSummary: `${STAGE_TITLES[step.stage]}${step.pass === 'followUp' ? ' (follow-up: heads and deletions)' : ''} · run ${runId}`.slice(0, 200),
       retry: { maximumAttempts: 1 },
     });
+    const stageStartedAt = Date.now();
     current = { step, handle };
     live.set(stepKey(step), { stage: step.stage, pass: step.pass, state: 'planning', counts: emptyCounts(), ops: emptyOperationCounts() });
     // A pause or stop that arrived while the child was starting must reach it too.
@@ -235,7 +236,21 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
       if (err instanceof ChildWorkflowFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'StageFailed') {
         return err.cause.details?.[0] as StageResult;
       }
-      throw err;
+      // Any other end (terminated, timed out, a bookkeeping activity out of retries) fails the stage
+      // too, so the run still ends with its summary, memo and search attributes: the last counts heard.
+      const last = live.get(stepKey(step));
+      const reason = err instanceof ChildWorkflowFailure && err.cause ? err.cause.message : err instanceof Error ? err.message : String(err);
+      return {
+        stage: step.stage,
+        pass: step.pass,
+        state: 'failed',
+        counts: last?.counts ?? emptyCounts(),
+        ops: last?.ops ?? emptyOperationCounts(),
+        plannedOps: emptyOperationCounts(),
+        durationMs: Date.now() - stageStartedAt,
+        outcomes: [],
+        message: `the stage workflow ${handle.workflowId} ended abnormally: ${reason}`,
+      };
     }
   }
 }
