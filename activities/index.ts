@@ -11,6 +11,7 @@ import type { KnoxClient } from '../knox/index.js';
 import { runFolder, type StagingStore } from '../store/index.js';
 import { WorkplaceAlreadyExistsError, WorkplaceNotFoundError, type WorkplaceClient } from '../workplace/index.js';
 import {
+  DEFAULT_TUNING,
   MAX_OUTCOMES_PER_STAGE,
   STAGES,
   type ItemOutcome,
@@ -116,7 +117,7 @@ export function createActivities(deps: ActivityDeps) {
       }
     },
 
-    async planStage(input: { runId: string; stage: StageName; earlierPlans?: Partial<Record<StageName, string>> }): Promise<PlanSummary> {
+    async planStage(input: { runId: string; stage: StageName; earlierPlans?: Partial<Record<StageName, string>>; readCheckpointEvery?: number }): Promise<PlanSummary> {
       const spec = STAGE_SPECS[input.stage];
       let draft;
       try {
@@ -151,6 +152,15 @@ export function createActivities(deps: ActivityDeps) {
           today: seoulDate(now()),
           signal: cancellationSignal(),
           heartbeat: (detail) => heartbeat(detail),
+          readCheckpointEvery: input.readCheckpointEvery ?? DEFAULT_TUNING.readCheckpointEvery,
+          checkpoint: async <T>(name: string, compute: () => Promise<T>) => {
+            const key = `${runFolder(input.runId)}/checkpoints/${input.stage}/${name}.json`;
+            const kept = await store.readJson<T>(key);
+            if (kept !== undefined) return kept;
+            const value = await compute();
+            await store.writeJson(key, value);
+            return value;
+          },
         }));
       } catch (err) {
         throw toFailure(err);

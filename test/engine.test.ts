@@ -160,6 +160,30 @@ describe('a sync run', () => {
     });
   });
 
+  it('after a migration, a per-key read cut off midway resumes from its last checkpoint on retry', async () => {
+    const org = generateOrg({ seed: 23, employees: 60, departments: 8 });
+    let migrated: ReturnType<LocalStack['workplaceSimulator']['dump']> | undefined;
+    await withStack(org, { settings: { stages: { additionalAttributes: false, absenceItems: false } } }, async (source) => {
+      await source.sync(unique('source'), { tuning: FAST });
+      migrated = source.workplaceSimulator.dump();
+    });
+    await withStack(org, { settings: { stages: { additionalAttributes: false, absenceItems: false } } }, async (stack) => {
+      stack.workplaceSimulator.seed(migrated!);
+      const every = 10;
+      const before = 25; // two checkpoints kept, five reads into the third, then WORKPLACE fails once
+      stack.workplaceSimulator.faults.interruptAfter('GET reportsTo', before);
+      const result = await stack.sync(unique('first-run'), { tuning: { ...FAST, readCheckpointEvery: every } });
+      expect(result.state).toBe('completed');
+      const reads = stack.workplaceSimulator.log().filter((e) => e.route === 'GET reportsTo');
+      expect(reads.filter((e) => e.status === 503)).toHaveLength(1);
+      // The retry read only what no checkpoint held: the cut-off chunk again and everything after it.
+      const kept = Math.floor(before / every) * every;
+      expect(reads.filter((e) => e.status === 200)).toHaveLength(before + org.employees.length - kept);
+      expect(writesByRoute(stack.workplaceSimulator).size).toBe(0);
+      expect(actualWorkplace(stack.workplaceSimulator.dump())).toEqual(expectedWorkplace(org));
+    });
+  });
+
   it('records keys WORKPLACE rejects, carries on, and skips what depends on them with the reason', async () => {
     const org = generateOrg({ seed: 31, employees: 100, departments: 16 });
     const byCode = new Map(org.organizations.map((o) => [o.departmentCode, o]));

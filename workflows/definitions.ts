@@ -80,6 +80,8 @@ export interface StageTuning {
   pageSize: number;
   /** At most this often (ms) a stage reports progress to the parent; see progressReportDue. */
   progressIntervalMs: number;
+  /** Per-key reads of what WORKPLACE cannot list are kept in the store every this many keys, so a retried plan resumes. */
+  readCheckpointEvery: number;
   /** Reading Knox and WORKPLACE's current state: first retry after this long, then doubling, this many attempts. */
   sourceRetry: { initialIntervalMs: number; maximumAttempts: number };
 }
@@ -89,6 +91,7 @@ export const DEFAULT_TUNING: StageTuning = {
   maxHistoryEvents: 8_000,
   pageSize: 200,
   progressIntervalMs: 10_000,
+  readCheckpointEvery: 2_000,
   sourceRetry: { initialIntervalMs: 5_000, maximumAttempts: 5 },
 };
 

@@ -98,9 +98,13 @@ const EARLY_FAILURE_WINDOW = 50;
 export async function stageWorkflow(input: StageInput): Promise<StageResult> {
   const { runId, step, tuning, policy } = input;
   const title = `${STAGE_TITLES[step.stage]}${step.pass === 'followUp' ? ' (follow-up)' : ''}`;
-  /** Knox reads and planning may take long (100,000 employees); heartbeats prove the worker is alive. */
+  /**
+   * Knox reads and planning may take long: a first run after a migration reads 100,000 employees'
+   * Reports To and attribute values one by one (hours at WORKPLACE_RPS), checkpointed in the store.
+   * Heartbeats, not this bound, notice a dead worker.
+   */
   const { snapshotKnox, planStage } = proxyActivities<Activities>({
-    startToCloseTimeout: '3 hours',
+    startToCloseTimeout: '12 hours',
     heartbeatTimeout: '1 minute',
     retry: { initialInterval: tuning.sourceRetry.initialIntervalMs, backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: tuning.sourceRetry.maximumAttempts },
   });
@@ -184,7 +188,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     let summary: PlanSummary;
     try {
       for (const dataset of policy.knoxDatasets[step.stage]) await snapshotKnox({ runId, dataset });
-      summary = await planStage({ runId, stage: step.stage, earlierPlans: input.earlierPlans ?? {} });
+      summary = await planStage({ runId, stage: step.stage, earlierPlans: input.earlierPlans ?? {}, readCheckpointEvery: tuning.readCheckpointEvery });
     } catch (err) {
       const code = failureDetails(err).code;
       if (code === 'WORKPLACE_AUTH') throw stageFailed(credentialsMessage('WORKPLACE', failureMessage(err)));

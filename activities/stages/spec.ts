@@ -43,6 +43,13 @@ export interface PlanContext {
   signal: AbortSignal;
   /** Keeps a long target read alive (activity heartbeat). */
   heartbeat(detail?: unknown): void;
+  /** Per-key reads are kept every this many keys (see readEach). */
+  readCheckpointEvery: number;
+  /**
+   * A piece of planning work kept in this run's store under `name`: a plan retried after a lost worker
+   * or a timeout loads it instead of doing it again. `compute` must give the same answer on a retry.
+   */
+  checkpoint<T>(name: string, compute: () => Promise<T>): Promise<T>;
 }
 
 export interface StageDraft<B = unknown> {
@@ -93,30 +100,46 @@ export function i18n(names: Partial<Record<'ko_KR' | 'en_US', string | undefined
 }
 
 /**
- * Reads every key of a non-listable target one GET at a time (first run only), with heartbeats. A key
- * WORKPLACE refuses to read (a permanent error) is that item's failure, not the stage's: it is
- * returned in `unreadable` and the caller leaves it alone. Transient errors still fail the read, so
- * Temporal retries it.
+ * Reads every key of a non-listable target one GET at a time (a run with no recorded state, such as the
+ * first after a migration), with heartbeats. Every `readCheckpointEvery` keys the answers are kept in
+ * the store, so a retry resumes where the last attempt got to: at 100,000 employees this is hours of
+ * reads. A key WORKPLACE refuses to read (a permanent error) is that item's failure, not the stage's:
+ * it is returned in `unreadable` and the caller leaves it alone. Transient errors still fail the read,
+ * so Temporal retries it.
  */
 export async function readEach<V>(
   stage: StageName,
   keys: Iterable<string>,
   read: (key: string) => Promise<V | undefined>,
-  ctx: Pick<PlanContext, 'heartbeat' | 'signal'>,
+  ctx: Pick<PlanContext, 'heartbeat' | 'signal' | 'checkpoint' | 'readCheckpointEvery'>,
 ): Promise<{ found: Map<string, V>; unreadable: ItemOutcome[] }> {
+  const all = [...keys];
   const found = new Map<string, V>();
   const unreadable: ItemOutcome[] = [];
-  let n = 0;
-  for (const key of keys) {
-    ctx.signal.throwIfAborted();
-    try {
-      const value = await read(key);
-      if (value !== undefined) found.set(key, value);
-    } catch (err) {
-      if (!(err instanceof WorkplaceError) || err.retryable) throw err;
-      unreadable.push({ stage, key, op: 'read', outcome: 'failed', code: err.code, message: `could not read WORKPLACE's current value: ${err.message}` });
+  for (let start = 0; start < all.length; start += ctx.readCheckpointEvery) {
+    const chunk = all.slice(start, start + ctx.readCheckpointEvery);
+    // The chunk's keys are part of its name's content: a checkpoint of other keys is never reused.
+    const answers = await ctx.checkpoint(`read-${start}-${chunk.length}`, async () => {
+      const chunkFound: [string, V][] = [];
+      const chunkUnreadable: ItemOutcome[] = [];
+      for (const key of chunk) {
+        ctx.signal.throwIfAborted();
+        try {
+          const value = await read(key);
+          if (value !== undefined) chunkFound.push([key, value]);
+        } catch (err) {
+          if (!(err instanceof WorkplaceError) || err.retryable) throw err;
+          chunkUnreadable.push({ stage, key, op: 'read', outcome: 'failed', code: err.code, message: `could not read WORKPLACE's current value: ${err.message}` });
+        }
+        ctx.heartbeat({ read: start + chunkFound.length + chunkUnreadable.length, of: all.length });
+      }
+      return { keys: chunk, found: chunkFound, unreadable: chunkUnreadable };
+    });
+    if (answers.keys.length !== chunk.length || answers.keys.some((key, i) => key !== chunk[i])) {
+      throw new Error(`checkpoint read-${start} of ${stage} holds other keys than this plan reads; the plan is not deterministic`);
     }
-    if (++n % 50 === 0) ctx.heartbeat({ read: n });
+    for (const [key, value] of answers.found) found.set(key, value);
+    unreadable.push(...answers.unreadable);
   }
   return { found, unreadable };
 }

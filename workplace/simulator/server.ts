@@ -79,6 +79,8 @@ export interface WorkplaceFaults {
   latencyMs(ms: number): void;
   /** The gateway cannot reach WORKPLACE: 503 / code 500 on everything authentic. */
   outage(on: boolean): void;
+  /** After `after` requests of this route (e.g. 'GET reportsTo'), the next one fails once with 503 / code 500. */
+  interruptAfter(route: string, after: number): void;
   clear(): void;
 }
 
@@ -105,6 +107,7 @@ interface FaultState {
   serverErrorRatio: number;
   latencyMs: number;
   outage: boolean;
+  interruption?: { route: string; remaining: number };
 }
 
 const cleanFaults = (): FaultState => ({ failing: new Map(), serverErrorRatio: 0, latencyMs: 0, outage: false });
@@ -184,6 +187,11 @@ export async function startWorkplaceSimulator(options: WorkplaceSimulatorOptions
     if (refusal) return gatewayReply(refusal);
     if (match.companyId !== companyId) return gatewayReply({ error: OTHER_COMPANY, details: 'the access key has no permission for this company' });
     if (faults.outage) return gatewayReply({ error: GATEWAY_ERRORS.endpointError, details: 'WORKPLACE is unreachable (outage)' });
+    const interruption = faults.interruption;
+    if (interruption?.route === `${method} ${match.route.label}` && interruption.remaining-- === 0) {
+      faults.interruption = undefined;
+      return gatewayReply({ error: GATEWAY_ERRORS.endpointError, details: 'injected interruption' });
+    }
     if (faults.serverErrorRatio > 0 && random() < faults.serverErrorRatio) {
       const fault = SERVER_FAULTS[serverFaults++ % SERVER_FAULTS.length]!;
       return fault === 'workplace' ? { status: 500, body: envelope(500, path, undefined, 'Internal Server Error (injected)') } : gatewayReply({ error: fault, details: 'injected' });
@@ -247,6 +255,7 @@ export async function startWorkplaceSimulator(options: WorkplaceSimulatorOptions
       },
       latencyMs: (ms) => void (faults.latencyMs = ms),
       outage: (on) => void (faults.outage = on),
+      interruptAfter: (route, after) => void (faults.interruption = { route, remaining: after }),
       clear: () => void (faults = cleanFaults()),
     },
     setRateLimit(limit) {
