@@ -12,7 +12,7 @@ import { runFolder, type StagingStore } from '../store/index.js';
 import { WorkplaceAlreadyExistsError, WorkplaceNotFoundError, type WorkplaceClient } from '../workplace/index.js';
 import {
   DEFAULT_TUNING,
-  MAX_OUTCOMES_PER_STAGE,
+  keepOutcomes,
   STAGES,
   type ItemOutcome,
   type Operation,
@@ -177,6 +177,8 @@ export function createActivities(deps: ActivityDeps) {
       );
       await appendOutcomes(store, input.runId, draft.invalid);
       log.info('planned stage', { stage: input.stage, planRef: meta.ref, ...ops, unchanged: draft.unchanged, invalid: draft.invalid.length, guard });
+      const invalidSample: ItemOutcome[] = [];
+      keepOutcomes(invalidSample, 0, draft.invalid);
       return {
         planRef: meta.ref,
         ops,
@@ -184,7 +186,7 @@ export function createActivities(deps: ActivityDeps) {
         sourceCount: draft.sourceCount,
         targetCount: draft.targetCount,
         invalid: draft.invalid.length,
-        invalidSample: draft.invalid.slice(0, MAX_OUTCOMES_PER_STAGE),
+        invalidSample,
         waves: ordered.waves,
         guard,
         preview: ordered.items.slice(0, PREVIEW).map(describe),

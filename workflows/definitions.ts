@@ -162,6 +162,37 @@ export interface StageProgress {
 
 /** Bounded lists keep results and memos small at 100,000 employees; the full list is in the store. */
 export const MAX_OUTCOMES_PER_STAGE = 100;
+/**
+ * …and at most this many bytes of them (JSON, UTF-8: a Korean message is three bytes a character), so the
+ * run's result, seven stages of them, stays well under Temporal's 256 KB payload warning on the worst day.
+ */
+export const MAX_OUTCOME_BYTES_PER_STAGE = 24_000;
+
+/** UTF-8 size of an outcome as JSON: what it adds to a result payload. */
+export function outcomeBytes(outcome: ItemOutcome): number {
+  let bytes = 0;
+  for (const ch of JSON.stringify(outcome)) {
+    const code = ch.codePointAt(0)!;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes + 1;
+}
+
+/**
+ * Adds to a stage's kept outcomes what fits both bounds, and returns the bytes now kept. `keptBytes` is
+ * the caller's running total, so a stage with 100,000 failures never measures its list again.
+ */
+export function keepOutcomes(kept: ItemOutcome[], keptBytes: number, more: readonly ItemOutcome[]): number {
+  let bytes = keptBytes;
+  for (const outcome of more) {
+    if (kept.length >= MAX_OUTCOMES_PER_STAGE) break;
+    const size = outcomeBytes(outcome);
+    if (bytes + size > MAX_OUTCOME_BYTES_PER_STAGE) break;
+    kept.push(outcome);
+    bytes += size;
+  }
+  return bytes;
+}
 
 export interface StageResult {
   stage: StageName;

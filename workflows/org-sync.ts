@@ -27,7 +27,8 @@ import {
   deletionDecisionSignal,
   emptyCounts,
   emptyOperationCounts,
-  MAX_OUTCOMES_PER_STAGE,
+  keepOutcomes,
+  outcomeBytes,
   pauseSignal,
   PIPELINE,
   progressQuery,
@@ -270,7 +271,7 @@ function mergeResults(results: readonly StageResult[]): StageResult[] {
     prior.ops = { create: prior.ops.create + r.ops.create, update: prior.ops.update + r.ops.update, delete: prior.ops.delete + r.ops.delete };
     prior.plannedOps = { create: prior.plannedOps.create + r.plannedOps.create, update: prior.plannedOps.update + r.plannedOps.update, delete: prior.plannedOps.delete + r.plannedOps.delete };
     prior.durationMs += r.durationMs;
-    prior.outcomes.push(...r.outcomes.slice(0, Math.max(0, MAX_OUTCOMES_PER_STAGE - prior.outcomes.length)));
+    keepOutcomes(prior.outcomes, prior.outcomes.reduce((bytes, o) => bytes + outcomeBytes(o), 0), r.outcomes);
     if (r.state !== 'completed') prior.state = r.state;
     if (r.message) prior.message = r.message;
   }

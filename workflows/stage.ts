@@ -24,7 +24,7 @@ import {
   deletionDecisionSignal,
   emptyCounts,
   emptyOperationCounts,
-  MAX_OUTCOMES_PER_STAGE,
+  keepOutcomes,
   pauseSignal,
   resumeSignal,
   STAGE_TITLES,
@@ -75,6 +75,8 @@ interface Carry {
   counts: StageCounts;
   ops: OperationCounts;
   outcomes: ItemOutcome[];
+  /** Bytes of `outcomes` as JSON (see keepOutcomes). */
+  outcomeBytes: number;
   startedAt: number;
   deletions: 'approved' | 'rejected';
   guard?: StageResult['guard'];
@@ -161,7 +163,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     items.add(1, { stage: step.stage, outcome: outcome.outcome, op: outcome.op });
     if (outcome.outcome === 'failed') c.counts.failed++;
     else c.counts.skipped++;
-    if (c.outcomes.length < MAX_OUTCOMES_PER_STAGE) c.outcomes.push(outcome);
+    c.outcomeBytes = keepOutcomes(c.outcomes, c.outcomeBytes, [outcome]);
     pending.push(outcome);
   };
 
@@ -198,7 +200,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     const c = startCarry(summary, 'approved');
     carry = c;
     c.counts.failed += summary.invalid;
-    c.outcomes.push(...summary.invalidSample);
+    c.outcomeBytes = keepOutcomes(c.outcomes, c.outcomeBytes, summary.invalidSample);
     if (input.dryRun) {
       preview = summary.preview.map(({ op, key, label, changes }) => ({ op, key, ...(label ? { label } : {}), ...(changes ? { changes } : {}) }));
       if (summary.guard.holds) c.guard = { deletions: summary.guard.deletions, decision: 'dry-run' };
@@ -239,6 +241,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
       counts: { ...emptyCounts(), planned: ops.create + ops.update + ops.delete, unchanged: step.pass === 'main' ? plan.unchanged : 0 },
       ops: emptyOperationCounts(),
       outcomes: [],
+      outcomeBytes: 0,
       startedAt: stageStartedAt,
       deletions,
       attempted: 0,
