@@ -441,9 +441,13 @@ describe('operating a run', () => {
       const result = await run.result();
       expect(result.state).toBe('completed');
       expect(writeCount(stack.workplaceSimulator)).toBeGreaterThan(doneWhileStopped);
-      const created = stack.workplaceSimulator.log().filter((e) => e.method === 'POST' && e.status === 201).map((e) => e.path);
-      expect(created.length).toBe(new Set(created).size);
-      expect(actualWorkplace(stack.workplaceSimulator.dump())).toEqual(expectedWorkplace(org));
+      // Each object was created exactly once: never created, deleted and created again, never left twice.
+      const created = (route: string) => stack.workplaceSimulator.log().filter((e) => e.route === route && e.status === 201).length;
+      const after = stack.workplaceSimulator.dump();
+      expect(created('POST employee')).toBe(Object.keys(after.employees).length);
+      expect(created('POST department')).toBe(Object.keys(after.departments).length);
+      expect(stack.workplaceSimulator.log().filter((e) => e.method === 'DELETE')).toEqual([]);
+      expect(actualWorkplace(after)).toEqual(expectedWorkplace(org));
     });
   });
 

@@ -39,6 +39,8 @@ export function writeCount(sim: { log(): { method: string }[] }): number {
   return sim.log().filter((e) => e.method !== 'GET').length;
 }
 
+const blankless = (value: string | undefined | null) => (value?.trim() ? value.trim() : undefined);
+
 /** What WORKPLACE should hold after a full sync of `org` with default settings. */
 export function expectedWorkplace(org: GeneratedOrg) {
   const epIdByUserId = new Map(org.employees.map((e) => [e.userId, e.epId]));
@@ -57,8 +59,30 @@ export function expectedWorkplace(org: GeneratedOrg) {
       org.organizations.map((o) => [o.departmentCode, { name: o.departmentName, parent: o.uprDepartmentCode || '#', head: head(o.departmentCode) }]),
     ),
     employees: Object.fromEntries(
-      org.employees.map((e) => [e.epId, { name: e.fullName, loginId: e.emailAddress.toLowerCase(), department: e.departmentCode, grade: e.titleCode }]),
+      org.employees.map((e) => [
+        e.epId,
+        {
+          name: e.fullName,
+          enName: blankless(e.enFullName),
+          loginId: e.emailAddress.toLowerCase(),
+          department: e.departmentCode,
+          grade: e.titleCode,
+          // 직책 is 직위 (gradeName), by name: WORKPLACE refuses two job titles of one name.
+          jobTitle: blankless(e.gradeName),
+          phone: blankless(e.officeTelNumber),
+          mobile: blankless(e.mobile),
+        },
+      ]),
     ),
+    // The default additional attributes (README): employeeType as SELECT item keys, executiveYn Y/N, busiName as is.
+    attributeValues: Object.fromEntries(org.employees.flatMap((e) => {
+      const values = Object.fromEntries(Object.entries({
+        employeeType: blankless(e.employeeType) && `employeeType-${e.employeeType!.trim()}`,
+        executiveYn: blankless(e.executiveYn),
+        busiName: blankless(e.busiName),
+      }).filter(([, v]) => v !== undefined));
+      return Object.keys(values).length ? [[e.epId, values]] : [];
+    })),
     reportsTo: Object.fromEntries(org.employees.flatMap((e) => {
       const m = manager(e.epId, e.departmentCode);
       return m ? [[e.epId, m]] : [];
@@ -75,7 +99,24 @@ export function actualWorkplace(state: SimState) {
       Object.entries(state.departments).map(([k, d]) => [k, { name: text(d.name), parent: text(d.parentDeptExternalKey), head: text(d.deptLeaderExternalKey) }]),
     ),
     employees: Object.fromEntries(
-      Object.entries(state.employees).map(([k, e]) => [k, { name: text(e.name), loginId: text(e.loginId), department: text(e.deptExternalKey), grade: text(e.gradeCdExternalKey) }]),
+      Object.entries(state.employees).map(([k, e]) => [
+        k,
+        {
+          name: text(e.name),
+          enName: text((e.i18nNames as Record<string, unknown> | undefined)?.en_US),
+          loginId: text(e.loginId),
+          department: text(e.deptExternalKey),
+          grade: text(e.gradeCdExternalKey),
+          jobTitle: text(state.jobs[text(e.jobCdExternalKey) ?? '']?.name),
+          phone: text(e.telephoneNo),
+          mobile: text(e.cellphoneNo),
+        },
+      ]),
+    ),
+    attributeValues: Object.fromEntries(
+      Object.entries(state.attributeValues)
+        .map(([k, values]) => [k, Object.fromEntries(Object.entries(values).filter(([, v]) => v !== null && v !== undefined))] as const)
+        .filter(([, values]) => Object.keys(values).length > 0),
     ),
     reportsTo: { ...state.reportsTo },
   };
