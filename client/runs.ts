@@ -4,6 +4,7 @@
  */
 import { WorkflowFailedError, type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import proto from '@temporalio/proto';
 import { readRunOutcomes } from '../activities/plan-store.js';
 import { runFolder, StagingStore } from '../store/index.js';
 import { progressQuery, STAGES, type ItemOutcome, type OrgSyncProgress, type OrgSyncResult, type StageName } from '../workflows/definitions.js';
@@ -197,3 +198,19 @@ export async function runItems(view: RunView, storeDir: string): Promise<RunItem
 
 const stageIndex = (stage: StageName) => STAGES.indexOf(stage);
 const inPipelineOrder = (items: ItemOutcome[]) => items.map((item, i) => ({ item, i })).sort((a, b) => stageIndex(a.item.stage) - stageIndex(b.item.stage) || a.i - b.i).map(({ item }) => item);
+
+/**
+ * Whether any worker polls the task queue for workflow tasks (Temporal remembers pollers for a few
+ * minutes). Without one a run waits, silently, until one starts; an operator should hear that at once.
+ */
+export async function workerPolls(client: Client, namespace: string, taskQueue: string): Promise<boolean> {
+  const { pollers } = await client.workflowService.describeTaskQueue({
+    namespace,
+    taskQueue: { name: taskQueue },
+    taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+  });
+  return (pollers?.length ?? 0) > 0;
+}
+
+export const noWorkerMessage = (namespace: string, taskQueue: string) =>
+  `no worker polls task queue ${taskQueue} (namespace ${namespace}); start one with \`orgsync worker\` (or check ORGSYNC_TASK_QUEUE)`;

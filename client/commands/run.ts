@@ -6,7 +6,7 @@ import { OrgSyncDryRun } from '../../workflows/search-attributes.js';
 import { seoulParts } from '../../lib/seoul-time.js';
 import { displayWidth, formatTime } from '../format.js';
 import { CliError, defineCommand, JSON_OPTION, type Context } from '../runner.js';
-import { newRunId, ORG_SYNC_WORKFLOW, readRun, recentRuns, runFailedResult, runHandle, runSummary } from '../runs.js';
+import { newRunId, noWorkerMessage, ORG_SYNC_WORKFLOW, readRun, recentRuns, runFailedResult, runHandle, runSummary, workerPolls } from '../runs.js';
 import { holdLines, runLines } from '../views.js';
 
 const POLL_MS = 1_000;
@@ -56,6 +56,7 @@ export const run = defineCommand({
       // A run id names one run: its folder in the staging store and its report.
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     });
+    if (!(await workerPolls(client, namespace, taskQueue))) ctx.note(`warning: ${noWorkerMessage(namespace, taskQueue)}: the run waits until one does`);
     if (!ctx.flags.wait) {
       if (ctx.flags.json) ctx.json({ runId: id, taskQueue, namespace });
       else ctx.print(`started ${id}${dryRun ? ' (dry run)' : ''} on task queue ${taskQueue} (namespace ${namespace})\nfollow it: orgsync status ${id}`);

@@ -1,5 +1,6 @@
 import { syncEmployeeWorkflowId, type EmployeeChange, type SyncEmployeeInput, type SyncEmployeeResult } from '../../workflows/definitions.js';
 import { CliError, defineCommand, JSON_OPTION } from '../runner.js';
+import { noWorkerMessage, workerPolls } from '../runs.js';
 
 /** syncEmployeeWorkflow (workflows/), called by name: the same Knox read, mapping and write activities as a run. */
 type SyncEmployeeWorkflow = (input: SyncEmployeeInput) => Promise<SyncEmployeeResult>;
@@ -15,10 +16,13 @@ export const syncEmployee = defineCommand({
     const epId = ctx.args[0]!;
     const dryRun = ctx.flags['dry-run'] ?? false;
     const client = await ctx.client();
+    const { namespace, taskQueue } = ctx.temporal();
+    // Someone waits at the terminal: without a worker this would sit out its 30-minute timeout.
+    if (!(await workerPolls(client, namespace, taskQueue))) throw new CliError(noWorkerMessage(namespace, taskQueue));
     const workflowId = syncEmployeeWorkflowId(epId, new Date());
     if (!ctx.flags.json) ctx.note(`syncing ${epId}${dryRun ? ' (dry run)' : ''} as ${workflowId}…`);
     const result = await client.workflow.execute<SyncEmployeeWorkflow>('syncEmployeeWorkflow', {
-      taskQueue: ctx.temporal().taskQueue,
+      taskQueue,
       workflowId,
       args: [{ epId, ...(dryRun ? { dryRun } : {}) }],
       staticSummary: `orgsync sync-employee ${epId}${dryRun ? ' (dry run)' : ''}`,

@@ -42,6 +42,20 @@ const ended = (id: string) =>
   }, { timeoutMs: 90_000, what: `${id} to end` });
 
 describe('orgsync run, status, list and report', () => {
+  it('run warns at once when no worker polls its task queue, and still starts the run for one to pick up', async () => {
+    const lonely = unique('no-worker');
+    const run = await cliWith(stackEnv(stack, { ORGSYNC_TASK_QUEUE: lonely }))('run', '--id', unique('unserved'));
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`warning: no worker polls task queue ${lonely} (namespace default); start one with \`orgsync worker\``);
+    const id = startedId(run);
+    expect((await env.client.workflow.getHandle(id).describe()).taskQueue).toBe(lonely);
+    await env.client.workflow.getHandle(id).terminate('test: nobody will run it');
+    // With a worker on the queue, no warning.
+    const served = await cli('run', '--dry-run', '--wait', '--id', unique('served'));
+    expect(served.code, served.stderr).toBe(0);
+    expect(served.stderr).not.toContain('no worker');
+  });
+
   it('run --wait follows a run to its end and exits 0; status, list and report then read it', async () => {
     const run = await cli('run', '--wait');
     expect(run.code).toBe(0);

@@ -28,6 +28,13 @@ afterAll(async () => {
 });
 
 describe('orgsync sync-employee', () => {
+  it('refuses at once, exit 1, when no worker polls its task queue (it would wait out its 30-minute timeout)', async () => {
+    const lonely = unique('no-worker');
+    const result = await cliWith(stackEnv(stack, { ORGSYNC_TASK_QUEUE: lonely }))('sync-employee', org.employees[0]!.epId);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`^orgsync: no worker polls task queue ${lonely} \\(namespace default\\)`, 'm'));
+  });
+
   it("updates exactly that employee's WORKPLACE record and prints the change; --dry-run writes nothing", async () => {
     const [asked, other] = [org.employees[5]!, org.employees[6]!];
     const renamed = new Map([asked, other].map((e) => [e.epId, { ...e, fullName: `${e.fullName}변경` }]));
