@@ -55,12 +55,24 @@ export const TemporalConfigSchema = z.object({
   taskQueue: z.string().min(1).default('orgsync'),
 });
 
+const knoxPath = z.string().regex(/^\/\S*$/, { error: 'expected a path starting with /' });
+
+/** knox.md's protocol assumptions, overridable from the config file (knox: protocol:) once the real API is known. */
+export const KnoxProtocolSchema = z
+  .object({
+    paths: z.object({ titles: knoxPath, organizations: knoxPath, employees: knoxPath }).partial().strict().optional(),
+    employeesMethod: z.enum(['POST', 'GET'], { error: 'expected POST or GET' }).optional(),
+    errorFields: z.object({ code: z.string().min(1), message: z.string().min(1) }).partial().strict().optional(),
+  })
+  .strict();
+
 export const KnoxConfigSchema = z.object({
   baseUrl: url('base URL of the Knox Portal API, e.g. https://knox.example.com/api'),
   systemId: z.string({ error: 'required: the System-ID (연계 아이디) Knox issued to orgsync' }).min(1, { error: 'required: the System-ID (연계 아이디) Knox issued to orgsync' }),
   companyCodes: commaList('comma-separated Knox company codes, e.g. C60,C10'),
   rps: rps('Knox requests per second', 10),
   headers: headerMap.default({}),
+  protocol: KnoxProtocolSchema.optional(),
 });
 
 export const WorkplaceConfigSchema = z.object({

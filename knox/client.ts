@@ -68,7 +68,14 @@ export function departmentCodesOf(organizations: KnoxListing<KnoxOrganization>):
 }
 
 export function createKnoxClient(config: KnoxConfig, options: KnoxClientOptions = {}): KnoxClient {
-  const protocol: KnoxProtocol = { ...DEFAULT_PROTOCOL, ...options.protocol, paths: { ...DEFAULT_PROTOCOL.paths, ...options.protocol?.paths } };
+  // Defaults (knox/assumptions.ts), then the config file's knox.protocol, then the caller's.
+  const fromConfig = config.protocol ?? {};
+  const given = options.protocol ?? {};
+  const protocol: KnoxProtocol = {
+    employeesMethod: given.employeesMethod ?? fromConfig.employeesMethod ?? DEFAULT_PROTOCOL.employeesMethod,
+    paths: { ...DEFAULT_PROTOCOL.paths, ...fromConfig.paths, ...given.paths },
+    errorFields: { ...DEFAULT_PROTOCOL.errorFields, ...fromConfig.errorFields, ...given.errorFields },
+  };
   const concurrency = Math.max(1, options.concurrency ?? 4);
   const transport = new KnoxTransport(config, { timeoutMs: options.timeoutMs ?? 30_000, rateLimit: options.rateLimit ?? true, maxSockets: concurrency, protocol });
   const { paths } = protocol;

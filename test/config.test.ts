@@ -73,6 +73,16 @@ describe('loadConfig', () => {
     expect(problem).not.toContain('TOPSECRET');
   });
 
+  it('reads the Knox protocol assumptions from the file, and refuses a path without its slash by name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orgsync-config-'));
+    const file = join(dir, 'orgsync.yaml');
+    writeFileSync(file, 'knox:\n  protocol:\n    paths: { employees: /v2/employees }\n    employeesMethod: GET\n    errorFields: { code: code }\n');
+    const config = loadConfig(['knox'], { ...complete, ORGSYNC_CONFIG: file });
+    expect(config.knox.protocol).toEqual({ paths: { employees: '/v2/employees' }, employeesMethod: 'GET', errorFields: { code: 'code' } });
+    writeFileSync(file, 'knox:\n  protocol:\n    paths: { titles: titles }\n');
+    expect(problems({ ...complete, ORGSYNC_CONFIG: file })).toEqual([expect.stringMatching(/^knox\.protocol\.paths\.titles.*expected a path starting with \//)]);
+  });
+
   it('merges a YAML file under the environment, which wins', () => {
     const dir = mkdtempSync(join(tmpdir(), 'orgsync-config-'));
     const file = join(dir, 'orgsync.yaml');

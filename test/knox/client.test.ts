@@ -253,6 +253,16 @@ describe('Knox client: failures', () => {
     await expect(client.listTitles('C60')).rejects.toMatchObject({ name: 'KnoxNetworkError', code: 'KNOX_NETWORK', retryable: true });
   });
 
+  test('takes the protocol from the config file too (knox: protocol:), and the caller’s options over it', async ({ simulator, clientWith }) => {
+    const configured = clientWith({ protocol: { paths: { titles: '/v2/titles' } } });
+    await expect(configured.listTitles('C60')).rejects.toMatchObject({ code: 'KNOX_HTTP_404', path: '/v2/titles' });
+    // Only the named path moved: the others keep knox.md's defaults.
+    expect((await configured.listOrganizations('C60')).rows.length).toBeGreaterThan(0);
+    const overridden = clientWith({ protocol: { paths: { titles: '/v2/titles' } } }, { protocol: { paths: { titles: '/titles', organizations: '/organizations', employees: '/employees' } } });
+    expect((await overridden.listTitles('C60')).rows.length).toBeGreaterThan(0);
+    expect(simulator.log().map((e) => e.path)).toEqual(['/v2/titles', '/organizations', '/titles']);
+  });
+
   test('uses the protocol overrides, and calls an unknown path a permanent request error', async ({ clientWith }) => {
     const error = await clientWith({}, { protocol: { paths: { titles: '/v2/titles', organizations: '/organizations', employees: '/employees' } } })
       .listTitles('C60')
