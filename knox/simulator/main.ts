@@ -1,6 +1,6 @@
 /**
  * The Knox simulator on the command line, serving a generated org:
- *   npx tsx knox/simulator/main.ts --port 8082 --employees 3000 --departments 300 --seed 1
+ *   npx tsx knox/simulator/main.ts [--port 8082] --employees 3000 --departments 300 --seed 1   (default port 0: a free one, printed)
  * Prints its URL; Ctrl-C stops it.
  */
 import { parseArgs } from 'node:util';
@@ -9,7 +9,7 @@ import { startKnoxSimulator } from './server.js';
 
 const { values } = parseArgs({
   options: {
-    port: { type: 'string', default: '8082' },
+    port: { type: 'string', default: '0' },
     host: { type: 'string', default: '127.0.0.1' },
     employees: { type: 'string', default: '3000' },
     departments: { type: 'string', default: '300' },

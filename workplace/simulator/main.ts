@@ -1,6 +1,6 @@
 /**
  * The WORKPLACE simulator on the command line:
- *   npx tsx workplace/simulator/main.ts --port 8081 --company-id … --access-key … --secret-key …
+ *   npx tsx workplace/simulator/main.ts [--port 8081] --company-id … --access-key … --secret-key …   (default port 0: a free one, printed)
  * Credentials fall back to WORKPLACE_COMPANY_ID, NCP_ACCESS_KEY, NCP_SECRET_KEY and NCP_API_KEY, then
  * to made-up local ones. Prints its URL; Ctrl-C stops it (and writes the state to --dump, if given).
  */
@@ -10,7 +10,7 @@ import { DEFAULT_SIMULATOR_CREDENTIALS, startWorkplaceSimulator, type SimState }
 
 const { values } = parseArgs({
   options: {
-    port: { type: 'string', default: '8081' },
+    port: { type: 'string', default: '0' },
     host: { type: 'string', default: '127.0.0.1' },
     'company-id': { type: 'string', default: process.env.WORKPLACE_COMPANY_ID ?? DEFAULT_SIMULATOR_CREDENTIALS.companyId },
     'access-key': { type: 'string', default: process.env.NCP_ACCESS_KEY ?? DEFAULT_SIMULATOR_CREDENTIALS.accessKey },
@@ -43,7 +43,7 @@ function number(name: keyof typeof values, o: { integer?: boolean } = {}): numbe
 
 const rps = number('rps');
 const simulator = await startWorkplaceSimulator({
-  port: number('port', { integer: true }) ?? 8081,
+  port: number('port', { integer: true }) ?? 0,
   host: values.host,
   companyId: values['company-id'],
   accessKey: values['access-key'],
