@@ -227,6 +227,34 @@ describe('a sync run', () => {
     });
   });
 
+  it('stops the run when a whole stage fails (every department refused): no employee is written (seed 000)', async () => {
+    const org = generateOrg({ seed: 33, employees: 40, departments: 8 });
+    await withStack(org, {}, async (stack) => {
+      stack.workplaceSimulator.faults.failKeys(org.organizations.map((o) => o.departmentCode), '부서명이 올바르지 않습니다');
+      const runId = unique('all-fail');
+      const error = await stack.sync(runId, { tuning: FAST }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WorkflowFailedError);
+      expect((error as WorkflowFailedError).cause!.message).toMatch(/^부서 departments failed, so the run stopped before the next stage: all \d+ attempted writes failed; the last: .*부서명이 올바르지 않습니다/);
+      await expect(env.client.workflow.getHandle(stageWorkflowId(runId, { stage: 'employees', pass: 'main' })).describe()).rejects.toThrow(/not found/i);
+      expect(stack.workplaceSimulator.log().filter((e) => e.route.includes('employee') && e.method !== 'GET')).toEqual([]);
+    });
+  });
+
+  it('fails a stage when more of its writes fail than maxFailureShare allows, and only then', async () => {
+    const org = generateOrg({ seed: 35, employees: 40, departments: 6 });
+    const refused = org.employees.slice(0, 12).map((e) => e.epId); // 30% of the employees
+    for (const [maxFailureShare, state] of [[0.2, 'failed'], [0.5, 'completed']] as const) {
+      await withStack(org, { settings: { maxFailureShare } }, async (stack) => {
+        stack.workplaceSimulator.faults.failKeys(refused, '사원 정보가 올바르지 않습니다');
+        const outcome = await stack.sync(unique('share'), { tuning: FAST }).then((r) => r, (e: unknown) => ((e as WorkflowFailedError).cause as ApplicationFailure).details?.[0] as OrgSyncResult);
+        expect(outcome.state).toBe(state);
+        expect(stage(outcome, 'employees')?.counts.failed).toBe(refused.length);
+        if (state === 'failed') expect(outcome.message).toMatch(/사원 employees failed.*12 of 40 writes failed, more than the allowed 20%/);
+        else expect(outcome.stages.map((s) => s.stage)).toContain('reportsTo');
+      });
+    }
+  });
+
   it('fails in the stage whose Knox source cannot be read, runs no later stage, and deletes nothing', async () => {
     const org = generateOrg({ seed: 41, employees: 40, departments: 8 });
     await withStack(org, {}, async (stack) => {

@@ -119,6 +119,8 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
   let hold: DeletionGuardHold | undefined;
   let carry: Carry | undefined = input.carry;
   let authFailure: ItemOutcome | undefined;
+  /** WORKPLACE's answer to the latest failed write, for the message of a stage that fails as a whole. */
+  let lastFailure: string | undefined;
   let preview: StageResult['preview'];
   let inFlight = 0;
   const pending: ItemOutcome[] = [];
@@ -336,6 +338,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     }
     c.writeFailures++;
     const outcome: ItemOutcome = { ...base, op: written.op, outcome: 'failed', code: written.code, message: written.message };
+    lastFailure = written.message;
     if (written.code === 'WORKPLACE_AUTH') authFailure ??= outcome;
     record(outcome);
   }
@@ -347,9 +350,9 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     if (authFailure) {
       throw stageFailed(credentialsMessage('WORKPLACE', authFailure.message));
     }
-    if (earlyFailure()) throw stageFailed(`the first ${c.attempted} writes all failed; the last: ${c.outcomes.at(-1)?.message ?? 'unknown'}`);
+    if (earlyFailure()) throw stageFailed(`the first ${c.attempted} writes all failed; the last: ${lastFailure ?? 'unknown'}`);
     if (!final || stopping || c.attempted === 0) return;
-    if (c.writeFailures === c.attempted) throw stageFailed(`all ${c.attempted} attempted writes failed; e.g. ${c.outcomes.find((o) => o.outcome === 'failed' && o.op !== 'read')?.message ?? ''}`);
+    if (c.writeFailures === c.attempted) throw stageFailed(`all ${c.attempted} attempted writes failed; the last: ${lastFailure ?? 'unknown'}`);
     if (policy.maxFailureShare < 1 && c.writeFailures / c.attempted > policy.maxFailureShare) {
       throw stageFailed(`${c.writeFailures} of ${c.attempted} writes failed, more than the allowed ${Math.round(policy.maxFailureShare * 100)}%`);
     }
