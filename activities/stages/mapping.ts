@@ -16,12 +16,21 @@ import type { KnoxEmployee, KnoxOrganization } from '../../knox/index.js';
 export function jobTitleOf(employee: KnoxEmployee, source: SyncSettings['jobTitleSource']): { key: string; name: string; enName?: string } | undefined {
   if (source === 'gradeName') {
     const name = employee.gradeName?.trim();
-    return name ? { key: `pos-${shortHash(name)}`, name, enName: employee.enGradeName?.trim() || undefined } : undefined;
+    return name ? { key: jobTitleKey(source, name), name, enName: employee.enGradeName?.trim() || undefined } : undefined;
   }
   const code = employee.jobCode?.trim() ?? '';
   const name = employee.jobName?.trim() ?? '';
   if (!code && !name) return undefined;
-  return { key: `job-${shortHash(code || name)}`, name: name || code, enName: undefined };
+  return { key: jobTitleKey(source, code || name), name: name || code, enName: undefined };
+}
+
+/**
+ * A 직책's external key: Knox has none, so it is derived from the 직위 name (or the 직무 code, else its
+ * name), stable across runs and ≤ 36 characters for WORKPLACE's path. `orgsync job-title-keys` prints
+ * them for the data-migration Excel.
+ */
+export function jobTitleKey(source: SyncSettings['jobTitleSource'], nameOrCode: string): string {
+  return `${source === 'gradeName' ? 'pos' : 'job'}-${shortHash(nameOrCode.trim())}`;
 }
 
 export function shortHash(value: string): string {

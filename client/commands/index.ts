@@ -1,6 +1,7 @@
 /** The command table: the one list `orgsync --help`, dispatch and the tests read. */
 import type { Command } from '../runner.js';
 import { approveDeletions, cancel, pause, rejectDeletions, resume } from './control.js';
+import { jobTitleKeys } from './job-title-keys.js';
 import { list } from './list.js';
 import { report } from './report.js';
 import { run } from './run.js';
@@ -9,4 +10,4 @@ import { status } from './status.js';
 import { syncEmployee } from './sync-employee.js';
 import { worker } from './worker.js';
 
-export const COMMANDS: readonly Command[] = [run, status, pause, resume, cancel, approveDeletions, rejectDeletions, report, list, schedule, syncEmployee, worker];
+export const COMMANDS: readonly Command[] = [run, status, pause, resume, cancel, approveDeletions, rejectDeletions, report, list, schedule, syncEmployee, jobTitleKeys, worker];

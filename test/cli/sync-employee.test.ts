@@ -71,3 +71,17 @@ describe('orgsync sync-employee', () => {
     expect(stack.workplaceSimulator.dump()).toEqual(before);
   });
 });
+
+describe('orgsync job-title-keys', () => {
+  it('prints the keys a run gave WORKPLACE’s 직책, so a migration can map them beforehand', async () => {
+    const jobs = stack.workplaceSimulator.dump().jobs;
+    const names = [...new Set(org.employees.map((e) => e.gradeName.trim()))];
+    const result = await cli('job-title-keys', names.join(','), '--json');
+    expect(result.code, result.stderr).toBe(0);
+    const keys = JSON.parse(result.stdout) as { name: string; key: string }[];
+    expect(keys.map((k) => k.name)).toEqual(names);
+    for (const { name, key } of keys) expect(jobs[key]?.name).toBe(name);
+    const text = await cli('job-title-keys', names[0]!);
+    expect(text.stdout).toBe(`${names[0]}\t${keys[0]!.key}\n`);
+  });
+});

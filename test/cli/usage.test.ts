@@ -48,6 +48,9 @@ describe('usage', () => {
     [['schedule', 'delete', '--force'], 'unknown option --force'],
     [['sync-employee'], 'missing <epId>'],
     [['sync-employee', 'E1', 'E2'], "unexpected argument 'E2'"],
+    [['job-title-keys'], 'missing <names>'],
+    [['job-title-keys', ','], '<names> lists no name'],
+    [['job-title-keys', '--source', 'title', '책임'], '--source is gradeName or job, not title'],
     [['worker', 'extra'], "unexpected argument 'extra'"],
   ])('orgsync %j prints usage and exits 2: %s', async (argv, message) => {
     const { code, stdout, stderr } = await cli(...argv);
