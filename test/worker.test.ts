@@ -3,11 +3,11 @@
  * endpoint, its logs, and a graceful stop on SIGTERM.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { generateOrg } from '../knox/generator/index.js';
 import { startKnoxSimulator, type KnoxSimulator } from '../knox/simulator/server.js';
@@ -51,6 +51,67 @@ describe('the worker process', () => {
       await Promise.all([knox?.close(), workplace?.close(), client?.connection.close()]);
     });
 
+    const configured = (taskQueue: string, metricsPort: number) => ({
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      ORGSYNC_TASK_QUEUE: taskQueue,
+      KNOX_BASE_URL: knox.url,
+      KNOX_SYSTEM_ID: LOCAL_KNOX_SYSTEM_ID,
+      KNOX_COMPANY_CODES: org.companyCode,
+      WORKPLACE_BASE_URL: workplace.url,
+      WORKPLACE_COMPANY_ID: LOCAL_WORKPLACE.companyId,
+      NCP_ACCESS_KEY: LOCAL_WORKPLACE.accessKey,
+      NCP_SECRET_KEY: LOCAL_WORKPLACE.secretKey,
+      WORKPLACE_RPS: '200',
+      ORGSYNC_STORE_DIR: store,
+      ORGSYNC_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
+    });
+    const ready = (worker: ReturnType<typeof startWorker>) =>
+      eventually(() => worker.output().stdout.includes('orgsync worker ready'), { timeoutMs: 60_000, what: 'the worker to be ready' });
+    let store: string;
+    beforeAll(() => {
+      store = mkdtempSync(join(tmpdir(), 'orgsync-worker-'));
+    });
+    // Each test syncs the same org into an empty WORKPLACE.
+    beforeEach(() => {
+      workplace.reset();
+      workplace.faults.clear();
+    });
+
+    it('stops on SIGTERM mid-run after its in-flight writes are answered, and another worker finishes the run creating nothing twice', async () => {
+      workplace.faults.latencyMs(100);
+      // Two writes in flight, so SIGTERM finds the employee stage with most of its work still ahead.
+      const settings = join(store, 'two-in-flight.yaml');
+      writeFileSync(settings, 'sync:\n  writeConcurrency: 2\n');
+      const taskQueue = unique('worker-stop');
+      const first = startWorker({ ...configured(taskQueue, await freePort()), ORGSYNC_CONFIG: settings });
+      let run;
+      try {
+        await ready(first);
+        run = await client.workflow.start(orgSyncWorkflow, { taskQueue, workflowId: unique('stopped'), args: [{}] });
+        await eventually(() => Object.keys(workplace.dump().employees).length >= 5, { timeoutMs: 60_000, what: 'employees being written' });
+      } finally {
+        first.child.kill('SIGTERM');
+      }
+      expect(await first.exited).toBe(0);
+      expect(first.output().stdout).toContain('orgsync worker stopped');
+      // Nothing was left half-sent: every request WORKPLACE received got its answer before the process ended.
+      expect(workplace.log().filter((e) => e.status === 0)).toEqual([]);
+      expect(Object.keys(workplace.dump().employees).length).toBeLessThan(org.employees.length);
+
+      workplace.faults.latencyMs(0);
+      const second = startWorker({ ...configured(taskQueue, await freePort()), ORGSYNC_CONFIG: settings });
+      try {
+        await ready(second);
+        expect((await run.result()).state).toBe('completed');
+      } finally {
+        second.child.kill('SIGTERM');
+      }
+      expect(await second.exited).toBe(0);
+      const created = workplace.log().filter((e) => e.route === 'POST employee' && e.status === 201).length;
+      expect(created).toBe(org.employees.length);
+      expect(Object.keys(workplace.dump().employees)).toHaveLength(org.employees.length);
+    });
+
     it('syncs, serves Prometheus metrics with orgsync counters, never logs a secret, and stops gracefully on SIGTERM', async () => {
       const taskQueue = unique('worker');
       const metricsPort = await freePort();
@@ -87,7 +148,7 @@ describe('the worker process', () => {
       expect(await worker.exited).toBe(0);
       const { stdout, stderr } = worker.output();
       expect(stdout).toContain('orgsync worker stopped');
-      expect(stdout + stderr).not.toContain(LOCAL_WORKPLACE.secretKey);
+      for (const secret of [LOCAL_WORKPLACE.secretKey, LOCAL_WORKPLACE.accessKey, LOCAL_KNOX_SYSTEM_ID]) expect(stdout + stderr).not.toContain(secret);
       // Logs are one JSON object per line.
       for (const line of stdout.trim().split('\n')) expect(() => JSON.parse(line) as unknown).not.toThrow();
     });
