@@ -21,6 +21,7 @@ export const report = defineCommand({
   },
   examples: ['orgsync report', 'orgsync report orgsync-20261125-020000 --format csv > report.csv'],
   async run(ctx) {
+    if (ctx.flags.json && ctx.flags.format && ctx.flags.format !== 'json') throw ctx.usage(`--json and --format ${ctx.flags.format} disagree; give one`);
     const format = ctx.flags.json ? 'json' : (ctx.flags.format ?? 'table');
     if (!(FORMATS as readonly string[]).includes(format)) throw ctx.usage(`--format is one of ${FORMATS.join(', ')}, not '${format}'`);
     const id = await resolveRunId(ctx, ctx.args[0]);

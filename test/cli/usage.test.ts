@@ -32,6 +32,7 @@ describe('usage', () => {
     [['approve-deletions', '--by'], '--by needs a value'],
     [['reject-deletions', 'a', 'b'], "unexpected argument 'b'"],
     [['report', '--format', 'xml'], '--format is one of table, json, csv'],
+    [['report', '--json', '--format', 'csv'], '--json and --format csv disagree'],
     [['list', '--limit', '0'], '--limit is a whole number'],
     [['list', '--limit', 'many'], '--limit is a whole number'],
     [['schedule'], 'missing subcommand'],
