@@ -3,6 +3,7 @@
  * default, so a deployment with no file runs the documented default mapping (README, "Mapping").
  */
 import { z } from 'zod';
+import { STAGES, type StageName } from '../workflows/definitions.js';
 
 const Locales = z.partialRecord(z.enum(['ko_KR', 'en_US', 'ja_JP', 'zh_CN', 'zh_TW']), z.string());
 
@@ -58,12 +59,10 @@ const DEFAULT_ATTRIBUTES: z.input<typeof AdditionalAttributeSchema>[] = [
   { key: 'busiName', source: 'busiName', fieldType: 'INPUT', name: '사업장', i18nNames: { ko_KR: '사업장', en_US: 'Business site' } },
 ];
 
-export const STAGE_SWITCHES = ['grades', 'jobTitles', 'departments', 'employees', 'reportsTo', 'additionalAttributes', 'absenceItems'] as const;
-
 export const SyncSettingsSchema = z
   .object({
     /** Per-stage ON/OFF, as WORKPLACE's Developers > 조직연동 switches. */
-    stages: z.object(Object.fromEntries(STAGE_SWITCHES.map((s) => [s, z.boolean().default(true)])) as Record<(typeof STAGE_SWITCHES)[number], z.ZodDefault<z.ZodBoolean>>).prefault({}),
+    stages: z.object(Object.fromEntries(STAGES.map((s) => [s, z.boolean().default(true)])) as Record<StageName, z.ZodDefault<z.ZodBoolean>>).prefault({}),
     /** What happens to an employee Knox no longer returns (workplace.md "leavers"). Always behind the deletion guard. */
     leavers: z.enum(['delete', 'keep']).default('delete'),
     /** Knox departments with hiddenDepartmentYn=T: synced like any other, or left out (with their members). */
