@@ -51,7 +51,8 @@ describe('the worker process', () => {
       await Promise.all([knox?.close(), workplace?.close(), client?.connection.close()]);
     });
 
-    const configured = (taskQueue: string, metricsPort: number) => ({
+    const newStore = () => mkdtempSync(join(tmpdir(), 'orgsync-worker-'));
+    const configured = (taskQueue: string, metricsPort: number, store: string) => ({
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       ORGSYNC_TASK_QUEUE: taskQueue,
       KNOX_BASE_URL: knox.url,
@@ -67,10 +68,6 @@ describe('the worker process', () => {
     });
     const ready = (worker: ReturnType<typeof startWorker>) =>
       eventually(() => worker.output().stdout.includes('orgsync worker ready'), { timeoutMs: 60_000, what: 'the worker to be ready' });
-    let store: string;
-    beforeAll(() => {
-      store = mkdtempSync(join(tmpdir(), 'orgsync-worker-'));
-    });
     // Each test syncs the same org into an empty WORKPLACE.
     beforeEach(() => {
       workplace.reset();
@@ -80,10 +77,11 @@ describe('the worker process', () => {
     it('stops on SIGTERM mid-run after its in-flight writes are answered, and another worker finishes the run creating nothing twice', async () => {
       workplace.faults.latencyMs(100);
       // Two writes in flight, so SIGTERM finds the employee stage with most of its work still ahead.
+      const store = newStore();
       const settings = join(store, 'two-in-flight.yaml');
       writeFileSync(settings, 'sync:\n  writeConcurrency: 2\n');
       const taskQueue = unique('worker-stop');
-      const first = startWorker({ ...configured(taskQueue, await freePort()), ORGSYNC_CONFIG: settings });
+      const first = startWorker({ ...configured(taskQueue, await freePort(), store), ORGSYNC_CONFIG: settings });
       let run;
       try {
         await ready(first);
@@ -99,7 +97,7 @@ describe('the worker process', () => {
       expect(Object.keys(workplace.dump().employees).length).toBeLessThan(org.employees.length);
 
       workplace.faults.latencyMs(0);
-      const second = startWorker({ ...configured(taskQueue, await freePort()), ORGSYNC_CONFIG: settings });
+      const second = startWorker({ ...configured(taskQueue, await freePort(), store), ORGSYNC_CONFIG: settings });
       try {
         await ready(second);
         expect((await run.result()).state).toBe('completed');
@@ -115,22 +113,9 @@ describe('the worker process', () => {
     it('syncs, serves Prometheus metrics with orgsync counters, never logs a secret, and stops gracefully on SIGTERM', async () => {
       const taskQueue = unique('worker');
       const metricsPort = await freePort();
-      const worker = startWorker({
-        TEMPORAL_ADDRESS: inject('temporalAddress'),
-        ORGSYNC_TASK_QUEUE: taskQueue,
-        KNOX_BASE_URL: knox.url,
-        KNOX_SYSTEM_ID: LOCAL_KNOX_SYSTEM_ID,
-        KNOX_COMPANY_CODES: org.companyCode,
-        WORKPLACE_BASE_URL: workplace.url,
-        WORKPLACE_COMPANY_ID: LOCAL_WORKPLACE.companyId,
-        NCP_ACCESS_KEY: LOCAL_WORKPLACE.accessKey,
-        NCP_SECRET_KEY: LOCAL_WORKPLACE.secretKey,
-        WORKPLACE_RPS: '200',
-        ORGSYNC_STORE_DIR: mkdtempSync(join(tmpdir(), 'orgsync-worker-')),
-        ORGSYNC_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
-      });
+      const worker = startWorker(configured(taskQueue, metricsPort, newStore()));
       try {
-        await eventually(() => worker.output().stdout.includes('orgsync worker ready'), { timeoutMs: 60_000, what: 'the worker to be ready' });
+        await ready(worker);
         const result = await client.workflow.execute(orgSyncWorkflow, { taskQueue, workflowId: unique('via-worker'), args: [{}] });
         expect(result.state).toBe('completed');
         expect(Object.keys(workplace.dump().employees)).toHaveLength(org.employees.length);
