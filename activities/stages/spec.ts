@@ -9,6 +9,7 @@ import type { KnoxEmployee, KnoxInvalidRecord, KnoxOrganization, KnoxTitle } fro
 import { WorkplaceError, type WorkplaceClient } from '../../workplace/index.js';
 import type { ItemOutcome, Operation, StageName } from '../../workflows/definitions.js';
 import type { DraftItem, MissingKeys, PlanItem } from '../plan.js';
+import { shortHash } from './mapping.js';
 
 export type KnoxDataset = 'titles' | 'organizations' | 'employees';
 
@@ -118,8 +119,8 @@ export async function readEach<V>(
   const unreadable: ItemOutcome[] = [];
   for (let start = 0; start < all.length; start += ctx.readCheckpointEvery) {
     const chunk = all.slice(start, start + ctx.readCheckpointEvery);
-    // The chunk's keys are part of its name's content: a checkpoint of other keys is never reused.
-    const answers = await ctx.checkpoint(`read-${start}-${chunk.length}`, async () => {
+    // Named by its keys: should a retried plan read other keys, it finds no checkpoint, never a wrong one.
+    const answers = await ctx.checkpoint(`read-${start}-${shortHash(chunk.join('\n'))}`, async () => {
       const chunkFound: [string, V][] = [];
       const chunkUnreadable: ItemOutcome[] = [];
       for (const key of chunk) {
@@ -133,11 +134,8 @@ export async function readEach<V>(
         }
         ctx.heartbeat({ read: start + chunkFound.length + chunkUnreadable.length, of: all.length });
       }
-      return { keys: chunk, found: chunkFound, unreadable: chunkUnreadable };
+      return { found: chunkFound, unreadable: chunkUnreadable };
     });
-    if (answers.keys.length !== chunk.length || answers.keys.some((key, i) => key !== chunk[i])) {
-      throw new Error(`checkpoint read-${start} of ${stage} holds other keys than this plan reads; the plan is not deterministic`);
-    }
     for (const [key, value] of answers.found) found.set(key, value);
     unreadable.push(...answers.unreadable);
   }
