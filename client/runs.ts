@@ -202,14 +202,19 @@ const inPipelineOrder = (items: ItemOutcome[]) => items.map((item, i) => ({ item
 /**
  * Whether any worker polls the task queue for workflow tasks (Temporal remembers pollers for a few
  * minutes). Without one a run waits, silently, until one starts; an operator should hear that at once.
+ * A server that will not say (permissions) counts as yes: the check only ever warns, never blocks.
  */
 export async function workerPolls(client: Client, namespace: string, taskQueue: string): Promise<boolean> {
-  const { pollers } = await client.workflowService.describeTaskQueue({
-    namespace,
-    taskQueue: { name: taskQueue },
-    taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-  });
-  return (pollers?.length ?? 0) > 0;
+  try {
+    const { pollers } = await client.workflowService.describeTaskQueue({
+      namespace,
+      taskQueue: { name: taskQueue },
+      taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    });
+    return (pollers?.length ?? 0) > 0;
+  } catch {
+    return true;
+  }
 }
 
 export const noWorkerMessage = (namespace: string, taskQueue: string) =>
