@@ -56,6 +56,28 @@ async function probe(simulator: WorkplaceSimulator, p: Probe): Promise<Answer> {
 
 const gatewayError = (errorCode: string, message: string) => ({ error: { errorCode, message, details: expect.any(String) as unknown } });
 
+describe('the gateway, checked against the reference vectors alone (no client code signs these)', () => {
+  // workplace.md §1.3: the vectors' credentials, company and timestamp, with the gateway's clock at that instant.
+  const vector = { companyId: 'c1798784-9a47-4751-ab9f-b9629825ab93', accessKey: 'D78BB444D6D3C84CA38D', secretKey: 'TEST_SECRET_KEY_0123456789abcdefghijklmn', timestamp: '1505290625682' };
+  test.override({ simulatorOptions: { ...vector, now: () => Number(vector.timestamp) } });
+
+  test.for([
+    ['GET', 'department?offset=0&limit=10', '2w60z+vwWre2J7Dv5SDDaK6vpphHfSW3X3WJPp7Af2s=', 200],
+    ['POST', 'grade/gradeTest1', 'EsbWz1cL7NP2cbLSGjeGhScwre9M67x+drcqb6Wthyo=', 201],
+  ] as const)('accepts %s %s with the reference signature', async ([method, path, signature, status], { simulator }) => {
+    const headers = { 'x-ncp-apigw-timestamp': vector.timestamp, 'x-ncp-iam-access-key': vector.accessKey, 'content-type': 'application/json' };
+    const send = (sig: string) =>
+      fetch(`${simulator.url}/organization/apigw/v2/company/${vector.companyId}/${path}`, {
+        method,
+        headers: { ...headers, 'x-ncp-apigw-signature-v2': sig },
+        ...(method === 'POST' ? { body: JSON.stringify(gradeBody('사원')) } : {}),
+      });
+    expect((await send(signature)).status).toBe(status);
+    // One character off is refused.
+    expect((await send(`${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`)).status).toBe(401);
+  });
+});
+
 describe('the gateway', () => {
   test('refuses an unsigned request with 401 and the gateway error body', async ({ simulator }) => {
     const answer = await probe(simulator, { method: 'GET', path: 'grade', signing: 'none' });
