@@ -272,6 +272,39 @@ describe('a sync run', () => {
     });
   });
 
+  it('fails where Knox goes down mid-run (the employee read), and deletes nothing it had planned to', async () => {
+    const org = generateOrg({ seed: 43, employees: 120, departments: 30 });
+    // No guard: only the failed read may stop these deletions.
+    await withStack(org, { settings: NO_GUARD }, async (stack) => {
+      await stack.sync(unique('before-outage'), { tuning: FAST });
+      // Overnight two leaf departments close with their people: the next run would delete them all.
+      const parents = new Set(org.organizations.map((o) => o.uprDepartmentCode));
+      const closed = new Set(org.organizations.filter((o) => !parents.has(o.departmentCode)).slice(0, 2).map((o) => o.departmentCode));
+      const leavers = org.employees.filter((e) => closed.has(e.departmentCode));
+      expect(leavers.length).toBeGreaterThan(0);
+      stack.knoxSimulator.setOrg({ ...org, organizations: org.organizations.filter((o) => !closed.has(o.departmentCode)), employees: org.employees.filter((e) => !closed.has(e.departmentCode)) });
+      stack.knoxSimulator.faults.latencyMs(150); // one call per department: the employee read takes seconds
+
+      const run = await startRun(stack);
+      await eventually(async () => (await progressOf(run.workflowId)).currentStage === 'employees', { timeoutMs: 60_000, what: 'the employee stage' });
+      stack.knoxSimulator.faults.outage(true);
+      const error = await run.result().catch((err: unknown) => err);
+      expect(error).toBeInstanceOf(WorkflowFailedError);
+      expect((error as WorkflowFailedError).cause!.message).toMatch(/^사원 employees failed, so the run stopped before the next stage: .*could not read/);
+      expect(stack.workplaceSimulator.log().filter((e) => e.method === 'DELETE')).toEqual([]);
+      const after = stack.workplaceSimulator.dump();
+      for (const code of closed) expect(after.departments[code]).toBeDefined();
+      for (const leaver of leavers) expect(after.employees[leaver.epId]).toBeDefined();
+
+      // Once Knox answers again, the next run applies what this one could not.
+      stack.knoxSimulator.faults.clear();
+      expect((await stack.sync(unique('after-outage'), { tuning: FAST })).state).toBe('completed');
+      const recovered = stack.workplaceSimulator.dump();
+      for (const code of closed) expect(recovered.departments[code]).toBeUndefined();
+      for (const leaver of leavers) expect(recovered.employees[leaver.epId]).toBeUndefined();
+    });
+  });
+
   it('stops the run at once, with one clear message, when WORKPLACE refuses its credentials', async () => {
     const org = generateOrg({ seed: 45, employees: 20, departments: 4 });
     await withStack(org, { clientSecretKey: 'not-the-secret' }, async (stack) => {
