@@ -103,9 +103,10 @@ export async function runCommands(table: readonly Command[], argv: readonly stri
     io.stderr(globalHelp(table));
     return 2;
   }
+  // `orgsync help <command>` is `orgsync <command> --help`, an unknown command included.
+  if ((first === '-h' || first === '--help' || first === 'help') && rest[0] !== undefined) return runCommands(table, [rest[0], '--help'], io);
   if (first === '-h' || first === '--help' || first === 'help') {
-    const named = rest[0] && table.find((c) => c.name === rest[0]);
-    io.stdout(named ? commandHelp(named, `orgsync ${named.name}`) : globalHelp(table));
+    io.stdout(globalHelp(table));
     return 0;
   }
 

@@ -18,6 +18,7 @@ describe('usage', () => {
   it.each([
     [[], 'Usage: orgsync <command>'],
     [['bogus'], "unknown command 'bogus'"],
+    [['help', 'stauts'], 'did you mean status'],
     [['stauts'], 'did you mean status'],
     [['run', 'now'], "unexpected argument 'now'"],
     [['run', '--stages', 'grades,bogus'], 'unknown stage bogus'],
