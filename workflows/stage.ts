@@ -26,10 +26,10 @@ import {
   emptyOperationCounts,
   keepOutcomes,
   pauseSignal,
+  progressReportDue,
   resumeSignal,
   STAGE_TITLES,
   stageProgressQuery,
-  progressReportDue,
   stageProgressSignal,
   stopStageSignal,
   type DeletionGuardHold,
@@ -119,8 +119,10 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
   let hold: DeletionGuardHold | undefined;
   let carry: Carry | undefined = input.carry;
   let authFailure: ItemOutcome | undefined;
-  /** WORKPLACE's answer to the latest failed write, for the message of a stage that fails as a whole. */
+  /** WORKPLACE's answer to the latest failed write in this run of the stage, for the message of a stage that fails as a whole. */
   let lastFailure: string | undefined;
+  /** …or, right after a continue-as-new, the latest one the carry kept. */
+  const latestFailure = () => lastFailure ?? carry?.outcomes.findLast((o) => o.outcome === 'failed')?.message ?? 'unknown';
   let preview: StageResult['preview'];
   let inFlight = 0;
   const pending: ItemOutcome[] = [];
@@ -350,9 +352,9 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     if (authFailure) {
       throw stageFailed(credentialsMessage('WORKPLACE', authFailure.message));
     }
-    if (earlyFailure()) throw stageFailed(`the first ${c.attempted} writes all failed; the last: ${lastFailure ?? 'unknown'}`);
+    if (earlyFailure()) throw stageFailed(`the first ${c.attempted} writes all failed; the last: ${latestFailure()}`);
     if (!final || stopping || c.attempted === 0) return;
-    if (c.writeFailures === c.attempted) throw stageFailed(`all ${c.attempted} attempted writes failed; the last: ${lastFailure ?? 'unknown'}`);
+    if (c.writeFailures === c.attempted) throw stageFailed(`all ${c.attempted} attempted writes failed; the last: ${latestFailure()}`);
     if (policy.maxFailureShare < 1 && c.writeFailures / c.attempted > policy.maxFailureShare) {
       throw stageFailed(`${c.writeFailures} of ${c.attempted} writes failed, more than the allowed ${Math.round(policy.maxFailureShare * 100)}%`);
     }
