@@ -109,59 +109,78 @@ export function createActivities(deps: ActivityDeps) {
 
     async snapshotKnox(input: { runId: string; dataset: KnoxDataset }): Promise<SnapshotSummary> {
       try {
-        const summary = await keepAlive(() => takeSnapshot(deps, input.runId, input.dataset, { signal: cancellationSignal(), onProgress: (p) => heartbeat(p) }));
-        log.info('Knox snapshot', { ...summary, attributes: input.dataset === 'employees' ? employeeAttributes(settings).length : undefined });
+        const summary = await keepAlive(() =>
+          takeSnapshot(deps, input.runId, input.dataset, { signal: cancellationSignal(), onProgress: (p) => heartbeat(p) }),
+        );
+        log.info('Knox snapshot', {
+          ...summary,
+          attributes: input.dataset === 'employees' ? employeeAttributes(settings).length : undefined,
+        });
         return summary;
       } catch (err) {
         throw toFailure(err);
       }
     },
 
-    async planStage(input: { runId: string; stage: StageName; earlierPlans?: Partial<Record<StageName, string>>; readCheckpointEvery?: number }): Promise<PlanSummary> {
+    async planStage(input: {
+      runId: string;
+      stage: StageName;
+      earlierPlans?: Partial<Record<StageName, string>>;
+      readCheckpointEvery?: number;
+    }): Promise<PlanSummary> {
       const spec = STAGE_SPECS[input.stage];
       let draft;
       try {
         const outcomes = await readRunOutcomes(store, input.runId);
         const missing = missingKeysFrom(outcomes);
-        draft = await keepAlive(() => spec.plan({
-          stage: input.stage,
-          missing,
-          createdThisRun: async (stage) => {
-            const ref = input.earlierPlans?.[stage];
-            if (!ref) return new Set<string>();
-            const meta = await readPlanMeta(store, ref);
-            const unsuccessful = new Set(outcomes.filter((o) => o.stage === stage).map((o) => o.key));
-            return new Set((await readPlanItems(store, ref, 0, meta.total)).filter((i) => i.op === 'create' && !unsuccessful.has(i.key)).map((i) => i.key));
-          },
-          settings,
-          knox: snapshotReader(store, input.runId),
-          workplace: deps.workplace,
-          recorded: async <V>() => {
-            const saved = await store.readJson<Record<string, V>>(recordedStateKey(input.stage));
-            return saved ? new Map(Object.entries(saved)) : undefined;
-          },
-          stillInKnox: async (epIds) => {
-            const found = new Set<string>();
-            for (let i = 0; i < epIds.length; i += 100) {
-              const listing = await deps.knox.getEmployees({ epIds: epIds.slice(i, i + 100) }, { attributes: ['epId'], signal: cancellationSignal() });
-              for (const row of listing.rows) found.add(row.epId);
-              for (const bad of listing.invalid) if (bad.key) found.add(bad.key);
-            }
-            return found;
-          },
-          today: seoulDate(now()),
-          signal: cancellationSignal(),
-          heartbeat: (detail) => heartbeat(detail),
-          readCheckpointEvery: input.readCheckpointEvery ?? DEFAULT_TUNING.readCheckpointEvery,
-          checkpoint: async <T>(name: string, compute: () => Promise<T>) => {
-            const key = `${runFolder(input.runId)}/checkpoints/${input.stage}/${name}.json`;
-            const kept = await store.readJson<T>(key);
-            if (kept !== undefined) return kept;
-            const value = await compute();
-            await store.writeJson(key, value);
-            return value;
-          },
-        }));
+        draft = await keepAlive(() =>
+          spec.plan({
+            stage: input.stage,
+            missing,
+            createdThisRun: async (stage) => {
+              const ref = input.earlierPlans?.[stage];
+              if (!ref) return new Set<string>();
+              const meta = await readPlanMeta(store, ref);
+              const unsuccessful = new Set(outcomes.filter((o) => o.stage === stage).map((o) => o.key));
+              return new Set(
+                (await readPlanItems(store, ref, 0, meta.total))
+                  .filter((i) => i.op === 'create' && !unsuccessful.has(i.key))
+                  .map((i) => i.key),
+              );
+            },
+            settings,
+            knox: snapshotReader(store, input.runId),
+            workplace: deps.workplace,
+            recorded: async <V>() => {
+              const saved = await store.readJson<Record<string, V>>(recordedStateKey(input.stage));
+              return saved ? new Map(Object.entries(saved)) : undefined;
+            },
+            stillInKnox: async (epIds) => {
+              const found = new Set<string>();
+              for (let i = 0; i < epIds.length; i += 100) {
+                const listing = await deps.knox.getEmployees(
+                  { epIds: epIds.slice(i, i + 100) },
+                  { attributes: ['epId'], signal: cancellationSignal() },
+                );
+                for (const row of listing.rows) found.add(row.epId);
+                for (const bad of listing.invalid) if (bad.key) found.add(bad.key);
+              }
+              return found;
+            },
+            today: seoulDate(now()),
+            signal: cancellationSignal(),
+            heartbeat: (detail) => heartbeat(detail),
+            readCheckpointEvery: input.readCheckpointEvery ?? DEFAULT_TUNING.readCheckpointEvery,
+            checkpoint: async <T>(name: string, compute: () => Promise<T>) => {
+              const key = `${runFolder(input.runId)}/checkpoints/${input.stage}/${name}.json`;
+              const kept = await store.readJson<T>(key);
+              if (kept !== undefined) return kept;
+              const value = await compute();
+              await store.writeJson(key, value);
+              return value;
+            },
+          }),
+        );
       } catch (err) {
         throw toFailure(err);
       }
@@ -171,12 +190,29 @@ export function createActivities(deps: ActivityDeps) {
       const guard = deletionGuard(deletions, draft.targetCount, draft.sourceCount, settings.deletionGuard);
       const meta = await writePlan(
         store,
-        { runId: input.runId, stage: input.stage, waves: ordered.waves, ops, unchanged: draft.unchanged, sourceCount: draft.sourceCount, targetCount: draft.targetCount, invalid: draft.invalid.length, guard },
+        {
+          runId: input.runId,
+          stage: input.stage,
+          waves: ordered.waves,
+          ops,
+          unchanged: draft.unchanged,
+          sourceCount: draft.sourceCount,
+          targetCount: draft.targetCount,
+          invalid: draft.invalid.length,
+          guard,
+        },
         ordered,
         spec.target === 'recorded' ? (draft.current ?? new Map()) : undefined,
       );
       await appendOutcomes(store, input.runId, draft.invalid);
-      log.info('planned stage', { stage: input.stage, planRef: meta.ref, ...ops, unchanged: draft.unchanged, invalid: draft.invalid.length, guard });
+      log.info('planned stage', {
+        stage: input.stage,
+        planRef: meta.ref,
+        ...ops,
+        unchanged: draft.unchanged,
+        invalid: draft.invalid.length,
+        guard,
+      });
       const invalidSample: ItemOutcome[] = [];
       keepOutcomes(invalidSample, 0, draft.invalid);
       return {
@@ -199,7 +235,10 @@ export function createActivities(deps: ActivityDeps) {
      * with that reason instead of failing at WORKPLACE.
      */
     async readPlanPage(input: { runId: string; planRef: string; start: number; end: number }): Promise<ItemDescriptor[]> {
-      const [items, outcomes] = await Promise.all([readPlanItems(store, input.planRef, input.start, input.end), readRunOutcomes(store, input.runId)]);
+      const [items, outcomes] = await Promise.all([
+        readPlanItems(store, input.planRef, input.start, input.end),
+        readRunOutcomes(store, input.runId),
+      ]);
       const missing = missingKeysFrom(outcomes);
       return items.map((item) => {
         const skip = item.skip ?? brokenDependency(item, missing);

@@ -5,7 +5,14 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { SyncSettings } from '../config/index.js';
-import { departmentCodesOf, type KnoxClient, type KnoxEmployee, type KnoxInvalidRecord, type KnoxOrganization, type KnoxTitle } from '../knox/index.js';
+import {
+  departmentCodesOf,
+  type KnoxClient,
+  type KnoxEmployee,
+  type KnoxInvalidRecord,
+  type KnoxOrganization,
+  type KnoxTitle,
+} from '../knox/index.js';
 import { runFolder, type StagingStore } from '../store/index.js';
 import type { KnoxDataset, KnoxSnapshot } from './stages/spec.js';
 
@@ -33,9 +40,26 @@ export interface SnapshotSummary {
 
 /** The employee attributes orgsync maps (README "Mapping"); Knox is asked for these only (resultType optional). */
 const MAPPED_ATTRIBUTES = [
-  'epId', 'userId', 'employeeNumber', 'emailAddress', 'fullName', 'enFullName', 'companyCode', 'departmentCode',
-  'titleCode', 'titleName', 'enTitleName', 'titleSortOrder', 'gradeName', 'enGradeName', 'jobCode', 'jobName',
-  'employeeStatus', 'mobile', 'officeTelNumber', 'nickName',
+  'epId',
+  'userId',
+  'employeeNumber',
+  'emailAddress',
+  'fullName',
+  'enFullName',
+  'companyCode',
+  'departmentCode',
+  'titleCode',
+  'titleName',
+  'enTitleName',
+  'titleSortOrder',
+  'gradeName',
+  'enGradeName',
+  'jobCode',
+  'jobName',
+  'employeeStatus',
+  'mobile',
+  'officeTelNumber',
+  'nickName',
 ] as const;
 
 export function employeeAttributes(settings: SyncSettings): string[] {
@@ -117,7 +141,14 @@ async function readAll<T>(
 }
 
 function summarize(stored: StoredDataset<unknown>, reused: boolean): SnapshotSummary {
-  return { dataset: stored.dataset, rows: stored.rows.length, invalid: stored.invalid.length, calls: stored.calls, perCompany: stored.perCompany, reused };
+  return {
+    dataset: stored.dataset,
+    rows: stored.rows.length,
+    invalid: stored.invalid.length,
+    calls: stored.calls,
+    perCompany: stored.perCompany,
+    reused,
+  };
 }
 
 /** Per-process cache: a run's snapshot never changes, and five stages read the employees one. */

@@ -169,12 +169,18 @@ export function missingKeysFrom(outcomes: readonly ItemOutcome[]): Map<StageName
 }
 
 /** Why a create or update cannot run because something it needs does not exist, or undefined. */
-export function brokenDependency(item: Pick<PlanItem, 'op' | 'dependsOn'>, missing: MissingKeys): { code: string; message: string } | undefined {
+export function brokenDependency(
+  item: Pick<PlanItem, 'op' | 'dependsOn'>,
+  missing: MissingKeys,
+): { code: string; message: string } | undefined {
   if (item.op === 'delete') return undefined;
   for (const dependency of item.dependsOn ?? []) {
     const cause = missing.get(dependency.stage)?.get(dependency.key);
     if (!cause) continue;
-    return { code: 'DEPENDENCY_FAILED', message: `${dependency.role} ${dependency.key} ${cause.outcome === 'failed' ? 'failed' : 'was skipped'}: ${cause.message}` };
+    return {
+      code: 'DEPENDENCY_FAILED',
+      message: `${dependency.role} ${dependency.key} ${cause.outcome === 'failed' ? 'failed' : 'was skipped'}: ${cause.message}`,
+    };
   }
   return undefined;
 }
@@ -202,7 +208,11 @@ export function deletionGuard(deletions: number, existing: number, sourceCount: 
   if (sourceCount === 0) return { ...base, holds: true, reason: `Knox returned nothing, which would delete all ${existing}` };
   if (deletions > settings.maxCount) return { ...base, holds: true, reason: `${deletions} deletions is more than ${settings.maxCount}` };
   if (deletions > settings.maxShare * existing) {
-    return { ...base, holds: true, reason: `${deletions} of ${existing} (${percent(deletions / existing)}) is more than ${percent(settings.maxShare)}` };
+    return {
+      ...base,
+      holds: true,
+      reason: `${deletions} of ${existing} (${percent(deletions / existing)}) is more than ${percent(settings.maxShare)}`,
+    };
   }
   return { ...base, holds: false, reason: 'within limits' };
 }

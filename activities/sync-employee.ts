@@ -44,7 +44,11 @@ export async function planEmployee(deps: Deps, runId: string, epId: string): Pro
     const bad = found.invalid[0];
     return bad
       ? { knox: 'invalid', message: `Knox returned a record that fails validation: ${bad.issues.join('; ')}`, items: [] }
-      : { knox: 'notInKnox', message: 'Knox does not return this employee; on-demand sync never deletes (the nightly run handles leavers)', items: [] };
+      : {
+          knox: 'notInKnox',
+          message: 'Knox does not return this employee; on-demand sync never deletes (the nightly run handles leavers)',
+          items: [],
+        };
   }
 
   const organizations = (await knox.listOrganizations(person.companyCode, { signal })).rows;
@@ -57,7 +61,16 @@ export async function planEmployee(deps: Deps, runId: string, epId: string): Pro
   const desired = mapped.entry.value;
   const changes = current ? changedFields(desired, current, employeeFields(settings)) : [];
   if (!current || changes.length) {
-    drafts.push({ stage: 'employees', what: 'employee', key: epId, label: person.fullName, op: current ? 'update' : 'create', body: employeeBody(desired, current, settings, deps.today), ...(current ? { changes } : {}), wave: 0 });
+    drafts.push({
+      stage: 'employees',
+      what: 'employee',
+      key: epId,
+      label: person.fullName,
+      op: current ? 'update' : 'create',
+      body: employeeBody(desired, current, settings, deps.today),
+      ...(current ? { changes } : {}),
+      wave: 0,
+    });
   }
 
   if (settings.stages.reportsTo) {
@@ -66,7 +79,9 @@ export async function planEmployee(deps: Deps, runId: string, epId: string): Pro
     const managerIds = [...new Set(organizations.map((o) => o.managerId?.trim()).filter((id): id is string => !!id))];
     const heads = new Map<string, string>();
     for (let i = 0; i < managerIds.length; i += 100) {
-      for (const head of (await knox.getEmployees({ userIds: managerIds.slice(i, i + 100) }, { attributes: ['epId', 'userId'], signal })).rows) heads.set(head.userId, head.epId);
+      for (const head of (await knox.getEmployees({ userIds: managerIds.slice(i, i + 100) }, { attributes: ['epId', 'userId'], signal }))
+        .rows)
+        heads.set(head.userId, head.epId);
     }
     const headOf = (code: string) => heads.get(chain.get(code)?.managerId?.trim() ?? '');
     const manager = managerOf(epId, person.departmentCode, chain, headOf);
@@ -74,7 +89,16 @@ export async function planEmployee(deps: Deps, runId: string, epId: string): Pro
     if (manager !== existing) {
       drafts.push(
         manager
-          ? { stage: 'reportsTo', what: 'Reports To', key: epId, label: person.fullName, op: existing ? 'update' : 'create', body: { reportsToExternalKey: manager }, changes: ['reportsToExternalKey'], wave: 1 }
+          ? {
+              stage: 'reportsTo',
+              what: 'Reports To',
+              key: epId,
+              label: person.fullName,
+              op: existing ? 'update' : 'create',
+              body: { reportsToExternalKey: manager },
+              changes: ['reportsToExternalKey'],
+              wave: 1,
+            }
           : { stage: 'reportsTo', what: 'Reports To', key: epId, label: person.fullName, op: 'delete', wave: 1 },
       );
     }
@@ -90,7 +114,16 @@ export async function planEmployee(deps: Deps, runId: string, epId: string): Pro
       drafts.push(
         wanted === undefined
           ? { stage: 'additionalAttributes', what, key, label: `${person.fullName} · ${attribute.name}`, op: 'delete', wave: 1 }
-          : { stage: 'additionalAttributes', what, key, label: `${person.fullName} · ${attribute.name}`, op: existing ? 'update' : 'create', body: { fieldData: wanted }, changes: ['fieldData'], wave: 1 },
+          : {
+              stage: 'additionalAttributes',
+              what,
+              key,
+              label: `${person.fullName} · ${attribute.name}`,
+              op: existing ? 'update' : 'create',
+              body: { fieldData: wanted },
+              changes: ['fieldData'],
+              wave: 1,
+            },
       );
     }
   }
@@ -99,7 +132,17 @@ export async function planEmployee(deps: Deps, runId: string, epId: string): Pro
   const ordered = order<unknown, (typeof drafts)[number]>(drafts);
   const meta = await writePlan(
     deps.store,
-    { runId, stage: 'employees', waves: ordered.waves, ops: { main: { create: 0, update: 0, delete: 0 }, followUp: { create: 0, update: 0, delete: 0 } }, unchanged: 0, sourceCount: 1, targetCount: current ? 1 : 0, invalid: 0, guard: { holds: false, deletions: 0, existing: 0, reason: 'on demand' } },
+    {
+      runId,
+      stage: 'employees',
+      waves: ordered.waves,
+      ops: { main: { create: 0, update: 0, delete: 0 }, followUp: { create: 0, update: 0, delete: 0 } },
+      unchanged: 0,
+      sourceCount: 1,
+      targetCount: current ? 1 : 0,
+      invalid: 0,
+      guard: { holds: false, deletions: 0, existing: 0, reason: 'on demand' },
+    },
     ordered,
     undefined,
   );
@@ -107,6 +150,14 @@ export async function planEmployee(deps: Deps, runId: string, epId: string): Pro
     knox: 'found',
     label: person.fullName,
     planRef: meta.ref,
-    items: ordered.items.map(({ i, stage, what, op, key, label, changes }) => ({ i, stage, what, op, key, ...(label ? { label } : {}), ...(changes ? { changes } : {}) })),
+    items: ordered.items.map(({ i, stage, what, op, key, label, changes }) => ({
+      i,
+      stage,
+      what,
+      op,
+      key,
+      ...(label ? { label } : {}),
+      ...(changes ? { changes } : {}),
+    })),
   };
 }

@@ -39,20 +39,40 @@ const count = (key: 'departmentCode' | 'titleCode', seeds: Iterable<string>) => 
   for (const e of org.employees) sizes.set(e[key], (sizes.get(e[key]) ?? 0) + 1);
   return sizes;
 };
-const perDepartment = ceilPages(count('departmentCode', org.organizations.map((d) => d.departmentCode)).values());
-const perTitle = ceilPages(count('titleCode', org.titles.map((t) => t.titleCode)).values());
+const perDepartment = ceilPages(
+  count(
+    'departmentCode',
+    org.organizations.map((d) => d.departmentCode),
+  ).values(),
+);
+const perTitle = ceilPages(
+  count(
+    'titleCode',
+    org.titles.map((t) => t.titleCode),
+  ).values(),
+);
 
 const simulator = await startKnoxSimulator({ org });
 try {
-  const client = createKnoxClient({ baseUrl: simulator.url, systemId: 'BENCH', companyCodes: [org.companyCode], rps: 1000, headers: {} }, { rateLimit: false, concurrency: Number(values.concurrency) });
+  const client = createKnoxClient(
+    { baseUrl: simulator.url, systemId: 'BENCH', companyCodes: [org.companyCode], rps: 1000, headers: {} },
+    { rateLimit: false, concurrency: Number(values.concurrency) },
+  );
   const titles = await client.listTitles(org.companyCode);
   const organizations = await client.listOrganizations(org.companyCode);
-  const employees = await timed('listEmployees over the simulator (no rate limit)', () => client.listEmployees(org.companyCode, { departmentCodes: departmentCodesOf(organizations) }));
-  if (employees.rows.length !== org.employees.length || employees.invalid.length) throw new Error(`read ${employees.rows.length} rows and ${employees.invalid.length} invalid, expected ${org.employees.length}`);
+  const employees = await timed('listEmployees over the simulator (no rate limit)', () =>
+    client.listEmployees(org.companyCode, { departmentCodes: departmentCodesOf(organizations) }),
+  );
+  if (employees.rows.length !== org.employees.length || employees.invalid.length)
+    throw new Error(`read ${employees.rows.length} rows and ${employees.invalid.length} invalid, expected ${org.employees.length}`);
   const total = titles.calls + organizations.calls + employees.calls;
-  console.log(`calls: titles ${titles.calls}, organizations ${organizations.calls}, employees ${employees.calls} (predicted ${perDepartment}), total ${total}`);
+  console.log(
+    `calls: titles ${titles.calls}, organizations ${organizations.calls}, employees ${employees.calls} (predicted ${perDepartment}), total ${total}`,
+  );
   console.log(`at KNOX_RPS=10: ${(total / 10 / 60).toFixed(1)} min`);
-  console.log(`per title instead: ${perTitle} employee calls over ${org.titles.length} titles (complete only if every titleCode is listed; no count to check it against)`);
+  console.log(
+    `per title instead: ${perTitle} employee calls over ${org.titles.length} titles (complete only if every titleCode is listed; no count to check it against)`,
+  );
 } finally {
   await simulator.close();
 }

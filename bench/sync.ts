@@ -22,7 +22,14 @@ import { startKnoxSimulator } from '../knox/simulator/server.js';
 import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE } from '../scripts/local-stack.js';
 import { REPO_ROOT, startDevServer } from '../scripts/temporal-dev-server.js';
 import { startWorkplaceSimulator } from '../workplace/simulator/server.js';
-import { approveDeletionsUpdate, PIPELINE, progressQuery, STAGE_TITLES, stageWorkflowId, type OrgSyncResult } from '../workflows/definitions.js';
+import {
+  approveDeletionsUpdate,
+  PIPELINE,
+  progressQuery,
+  STAGE_TITLES,
+  stageWorkflowId,
+  type OrgSyncResult,
+} from '../workflows/definitions.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
 
 const { values: args } = parseArgs({
@@ -47,8 +54,12 @@ async function main(): Promise<void> {
   let t = Date.now();
   const day1 = generateOrg({ seed: Number(args.seed), employees, departments });
   const { org: day2, changes } = nextDay(day1, { seed: Number(args.seed) + 1, churn: Number(args.churn) });
-  out(`orgsync benchmark: ${day1.employees.length} employees, ${day1.organizations.length} departments, ${day1.titles.length} grades; churn ${args.churn} (generated in ${Date.now() - t} ms)`);
-  out(`WORKPLACE_RPS ${args.rps}, ${args.concurrency} writes in flight, worker heap limit ${args['worker-heap-mb'] ? `${args['worker-heap-mb']} MB` : 'default'}, ${process.arch} ${(await import('node:os')).cpus().length} cores`);
+  out(
+    `orgsync benchmark: ${day1.employees.length} employees, ${day1.organizations.length} departments, ${day1.titles.length} grades; churn ${args.churn} (generated in ${Date.now() - t} ms)`,
+  );
+  out(
+    `WORKPLACE_RPS ${args.rps}, ${args.concurrency} writes in flight, worker heap limit ${args['worker-heap-mb'] ? `${args['worker-heap-mb']} MB` : 'default'}, ${process.arch} ${(await import('node:os')).cpus().length} cores`,
+  );
 
   const server = await startDevServer({});
   const knox = await startKnoxSimulator({ port: 0, systemId: LOCAL_KNOX_SYSTEM_ID, org: day1 });
@@ -95,7 +106,11 @@ async function main(): Promise<void> {
   try {
     for (const [day, org, label] of [
       [1, day1, 'initial sync into an empty WORKPLACE'],
-      [2, day2, `next day: ${changes.hired.length} hired, ${changes.resigned.length} left, ${changes.transferred.length} transferred, ${changes.promoted.length} promoted, ${changes.departmentsAdded.length}+/${changes.departmentsDeleted.length}- departments`],
+      [
+        2,
+        day2,
+        `next day: ${changes.hired.length} hired, ${changes.resigned.length} left, ${changes.transferred.length} transferred, ${changes.promoted.length} promoted, ${changes.departmentsAdded.length}+/${changes.departmentsDeleted.length}- departments`,
+      ],
     ] as const) {
       knox.setOrg(org);
       const knoxBefore = knox.counters().total;
@@ -110,14 +125,39 @@ async function main(): Promise<void> {
       out();
       out(`Day ${day}: ${label}: ${result.state} in ${seconds(wall)}`);
       for (const line of table(
-        [{ header: 'stage' }, { header: 'wall', align: 'right' }, { header: 'created', align: 'right' }, { header: 'updated', align: 'right' }, { header: 'deleted', align: 'right' }, { header: 'unchanged', align: 'right' }, { header: 'failed', align: 'right' }, { header: 'skipped', align: 'right' }, { header: 'writes/s', align: 'right' }],
+        [
+          { header: 'stage' },
+          { header: 'wall', align: 'right' },
+          { header: 'created', align: 'right' },
+          { header: 'updated', align: 'right' },
+          { header: 'deleted', align: 'right' },
+          { header: 'unchanged', align: 'right' },
+          { header: 'failed', align: 'right' },
+          { header: 'skipped', align: 'right' },
+          { header: 'writes/s', align: 'right' },
+        ],
         result.stages.map((s) => {
           const stageWrites = s.ops.create + s.ops.update + s.ops.delete;
-          return [STAGE_TITLES[s.stage], seconds(s.durationMs), s.ops.create, s.ops.update, s.ops.delete, s.counts.unchanged, s.counts.failed, s.counts.skipped, s.durationMs ? Math.round(stageWrites / (s.durationMs / 1000)) : 0];
+          return [
+            STAGE_TITLES[s.stage],
+            seconds(s.durationMs),
+            s.ops.create,
+            s.ops.update,
+            s.ops.delete,
+            s.counts.unchanged,
+            s.counts.failed,
+            s.counts.skipped,
+            s.durationMs ? Math.round(stageWrites / (s.durationMs / 1000)) : 0,
+          ];
         }),
-      )) out(`  ${line}`);
-      out(`  WORKPLACE writes ${writes} (${Math.round(writes / (wall / 1000))}/s over the run), reads ${(workplace.counters().byMethod.GET ?? 0) - readsBefore}; Knox calls ${knox.counters().total - knoxBefore}`);
-      out(`  workflow runs ${histories.runs}; largest history ${histories.maxEvents} events (${histories.maxEventsWhere}); largest payload ${kb(histories.maxPayload)} (${histories.maxPayloadWhere})`);
+      ))
+        out(`  ${line}`);
+      out(
+        `  WORKPLACE writes ${writes} (${Math.round(writes / (wall / 1000))}/s over the run), reads ${(workplace.counters().byMethod.GET ?? 0) - readsBefore}; Knox calls ${knox.counters().total - knoxBefore}`,
+      );
+      out(
+        `  workflow runs ${histories.runs}; largest history ${histories.maxEvents} events (${histories.maxEventsWhere}); largest payload ${kb(histories.maxPayload)} (${histories.maxPayloadWhere})`,
+      );
       out(`  worker peak RSS ${peakRssMb(worker.pid!)} MB`);
     }
   } finally {
@@ -134,14 +174,17 @@ async function runToEnd(client: Client, workflowId: string): Promise<OrgSyncResu
   const done = handle.result().then(
     (r) => (finished = r),
     (err: unknown) => {
-      if (err instanceof WorkflowFailedError && err.cause && 'details' in err.cause) return (finished = (err.cause as { details: OrgSyncResult[] }).details[0]!);
+      if (err instanceof WorkflowFailedError && err.cause && 'details' in err.cause)
+        return (finished = (err.cause as { details: OrgSyncResult[] }).details[0]!);
       throw err;
     },
   );
   while (!finished) {
     const progress = await handle.query(progressQuery).catch(() => undefined);
     if (progress?.state === 'awaiting-approval' && progress.hold) {
-      out(`  (deletion guard held in ${progress.hold.stage}: ${progress.hold.deletions} deletions, ${progress.hold.reason}; the benchmark approves)`);
+      out(
+        `  (deletion guard held in ${progress.hold.stage}: ${progress.hold.deletions} deletions, ${progress.hold.reason}; the benchmark approves)`,
+      );
       await handle.executeUpdate(approveDeletionsUpdate, { args: ['bench'] });
     }
     await Promise.race([done, new Promise((r) => setTimeout(r, 1000))]);
@@ -161,7 +204,11 @@ async function historyStats(client: Client, runId: string) {
       if (events.length > stats.maxEvents) Object.assign(stats, { maxEvents: events.length, maxEventsWhere: id });
       for (const event of events) {
         const size = largestPayload(event);
-        if (size > stats.maxPayload) Object.assign(stats, { maxPayload: size, maxPayloadWhere: `${id}, ${Object.keys(event).find((k) => k.endsWith('Attributes')) ?? 'event'}` });
+        if (size > stats.maxPayload)
+          Object.assign(stats, {
+            maxPayload: size,
+            maxPayloadWhere: `${id}, ${Object.keys(event).find((k) => k.endsWith('Attributes')) ?? 'event'}`,
+          });
       }
     }
   }
@@ -181,7 +228,8 @@ const writeCount = (byMethod: Record<string, number>) => (byMethod.POST ?? 0) + 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 /** The kernel's high-water mark of the worker's resident set (Linux). */
-const peakRssMb = (pid: number) => Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+const peakRssMb = (pid: number) =>
+  Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
 
 main().then(
   () => process.exit(0),

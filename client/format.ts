@@ -8,13 +8,33 @@ import { seoulParts } from '../lib/seoul-time.js';
 
 // East Asian Wide and Fullwidth ranges (Unicode UAX #11) that occur in names and messages.
 const WIDE: readonly (readonly [number, number])[] = [
-  [0x1100, 0x115f], [0x2e80, 0x303e], [0x3041, 0x33ff], [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xa000, 0xa4cf],
-  [0xa960, 0xa97f], [0xac00, 0xd7a3], [0xf900, 0xfaff], [0xfe30, 0xfe4f], [0xff00, 0xff60], [0xffe0, 0xffe6],
-  [0x1f300, 0x1f64f], [0x1f900, 0x1f9ff], [0x20000, 0x3fffd],
+  [0x1100, 0x115f],
+  [0x2e80, 0x303e],
+  [0x3041, 0x33ff],
+  [0x3400, 0x4dbf],
+  [0x4e00, 0x9fff],
+  [0xa000, 0xa4cf],
+  [0xa960, 0xa97f],
+  [0xac00, 0xd7a3],
+  [0xf900, 0xfaff],
+  [0xfe30, 0xfe4f],
+  [0xff00, 0xff60],
+  [0xffe0, 0xffe6],
+  [0x1f300, 0x1f64f],
+  [0x1f900, 0x1f9ff],
+  [0x20000, 0x3fffd],
 ];
 // Combining marks, conjoining Hangul vowels/finals and zero-width characters take no cell of their own.
 const ZERO: readonly (readonly [number, number])[] = [
-  [0x0300, 0x036f], [0x1160, 0x11ff], [0x1ab0, 0x1aff], [0x1dc0, 0x1dff], [0x200b, 0x200f], [0x20d0, 0x20ff], [0xd7b0, 0xd7ff], [0xfe00, 0xfe0f], [0xfe20, 0xfe2f],
+  [0x0300, 0x036f],
+  [0x1160, 0x11ff],
+  [0x1ab0, 0x1aff],
+  [0x1dc0, 0x1dff],
+  [0x200b, 0x200f],
+  [0x20d0, 0x20ff],
+  [0xd7b0, 0xd7ff],
+  [0xfe00, 0xfe0f],
+  [0xfe20, 0xfe2f],
 ];
 const within = (ranges: typeof WIDE, cp: number) => ranges.some(([from, to]) => cp >= from && cp <= to);
 
@@ -79,7 +99,8 @@ export function formatDuration(ms: number | undefined): string {
   if (ms < 1_000) return `${Math.round(ms)}ms`;
   const s = Math.round(ms / 1_000);
   if (s < 60) return `${s}s`;
-  const join = (big: number, bigUnit: string, small: number, smallUnit: string) => `${big}${bigUnit}${small ? ` ${small}${smallUnit}` : ''}`;
+  const join = (big: number, bigUnit: string, small: number, smallUnit: string) =>
+    `${big}${bigUnit}${small ? ` ${small}${smallUnit}` : ''}`;
   if (s < 3_600) return join(Math.floor(s / 60), 'm', s % 60, 's');
   return join(Math.floor(s / 3_600), 'h', Math.floor((s % 3_600) / 60), 'm');
 }

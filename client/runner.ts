@@ -73,7 +73,11 @@ export interface Context<O extends Options = Options> {
 /** Bad arguments: exit 2, with the command's usage. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
-  constructor(message: string, readonly command?: Command, readonly path?: string) {
+  constructor(
+    message: string,
+    readonly command?: Command,
+    readonly path?: string,
+  ) {
     super(message);
   }
 }
@@ -81,7 +85,10 @@ export class UsageError extends Error {
 /** A failure the command explains itself: exit `exitCode` (1 unless said otherwise) with this one line. */
 export class CliError extends Error {
   override readonly name = 'CliError';
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
   }
 }
@@ -97,14 +104,18 @@ export const JSON_OPTION = { json: { type: 'boolean', description: 'print JSON i
 export const EXIT_CODES = 'Exit codes: 0 done · 1 the run failed, or the command could not do it · 2 bad usage or configuration';
 
 export async function runCommands(table: readonly Command[], argv: readonly string[], io: Io): Promise<number> {
-  const out = (stream: 'stdout' | 'stderr') => (text = '') => io[stream](`${text}\n`);
+  const out =
+    (stream: 'stdout' | 'stderr') =>
+    (text = '') =>
+      io[stream](`${text}\n`);
   const [first, ...rest] = argv;
   if (first === undefined) {
     io.stderr(globalHelp(table));
     return 2;
   }
   // `orgsync help <command>` is `orgsync <command> --help`, an unknown command included.
-  if ((first === '-h' || first === '--help' || first === 'help') && rest[0] !== undefined) return runCommands(table, [rest[0], '--help'], io);
+  if ((first === '-h' || first === '--help' || first === 'help') && rest[0] !== undefined)
+    return runCommands(table, [rest[0], '--help'], io);
   if (first === '-h' || first === '--help' || first === 'help') {
     io.stdout(globalHelp(table));
     return 0;
@@ -124,7 +135,14 @@ export async function runCommands(table: readonly Command[], argv: readonly stri
         return 0;
       }
       const next: Command | undefined = sub === undefined ? undefined : command.subcommands.find((c) => c.name === sub);
-      if (!next) throw new UsageError(sub === undefined ? `missing subcommand: one of ${command.subcommands.map((c) => c.name).join(', ')}` : `unknown subcommand '${sub}'${suggest(sub, command.subcommands)}`, command, path);
+      if (!next)
+        throw new UsageError(
+          sub === undefined
+            ? `missing subcommand: one of ${command.subcommands.map((c) => c.name).join(', ')}`
+            : `unknown subcommand '${sub}'${suggest(sub, command.subcommands)}`,
+          command,
+          path,
+        );
       command = next;
       path = `${path} ${next.name}`;
       args = after;
@@ -135,7 +153,9 @@ export async function runCommands(table: readonly Command[], argv: readonly stri
     try {
       parsed = parseArgs({
         args: [...args],
-        options: Object.fromEntries(Object.entries(options).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}) }])),
+        options: Object.fromEntries(
+          Object.entries(options).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}) }]),
+        ),
         allowPositionals: true,
         strict: true,
       });
@@ -151,7 +171,8 @@ export async function runCommands(table: readonly Command[], argv: readonly stri
     const declared = current.args ?? [];
     const required = declared.filter((a) => !a.optional).length;
     if (parsed.positionals.length < required) throw new UsageError(`missing <${declared[parsed.positionals.length]!.name}>`, current, path);
-    if (parsed.positionals.length > declared.length) throw new UsageError(`unexpected argument '${parsed.positionals[declared.length]}'`, current, path);
+    if (parsed.positionals.length > declared.length)
+      throw new UsageError(`unexpected argument '${parsed.positionals[declared.length]}'`, current, path);
     for (const [name, value] of Object.entries(flags)) {
       if (options[name]?.type === 'string' && value === '') throw new UsageError(`--${name} needs a value`, current, path);
     }
@@ -186,7 +207,10 @@ export async function runCommands(table: readonly Command[], argv: readonly stri
   } catch (err) {
     const { message, exitCode, usage } = explain(err);
     io.stderr(`orgsync: ${message}\n`);
-    if (usage) io.stderr(`usage: ${usage.command ? usageLine(usage.command, usage.path) : `${usage.path} <command> [arguments] [options]`}\n(${usage.path} --help ${usage.command ? 'shows options and an example' : 'lists the commands'})\n`);
+    if (usage)
+      io.stderr(
+        `usage: ${usage.command ? usageLine(usage.command, usage.path) : `${usage.path} <command> [arguments] [options]`}\n(${usage.path} --help ${usage.command ? 'shows options and an example' : 'lists the commands'})\n`,
+      );
     if (verbose && err instanceof Error && err.stack) io.stderr(`${stackWithCauses(err)}\n`);
     return exitCode;
   } finally {
@@ -202,8 +226,10 @@ function explain(err: unknown): { message: string; exitCode: number; usage?: { c
   if (err instanceof ConfigError) return { message: `configuration: ${err.problems.join('; ')}`, exitCode: 2 };
   if (err instanceof CliError) return { message: err.message, exitCode: err.exitCode };
   if (err instanceof WorkflowNotFoundError) return { message: `no run ${err.workflowId} in this namespace`, exitCode: 1 };
-  if (err instanceof WorkflowExecutionAlreadyStartedError) return { message: `a run with id ${err.workflowId} already exists; pick another --id`, exitCode: 1 };
-  if (err instanceof ScheduleNotFoundError) return { message: `no schedule ${err.scheduleId}; create it with \`orgsync schedule create\``, exitCode: 1 };
+  if (err instanceof WorkflowExecutionAlreadyStartedError)
+    return { message: `a run with id ${err.workflowId} already exists; pick another --id`, exitCode: 1 };
+  if (err instanceof ScheduleNotFoundError)
+    return { message: `no schedule ${err.scheduleId}; create it with \`orgsync schedule create\``, exitCode: 1 };
   if (err instanceof WorkflowUpdateFailedError) return { message: firstLine(err.cause ?? err), exitCode: 1 };
   return { message: firstLine(err), exitCode: 1 };
 }
@@ -236,7 +262,8 @@ function parseArgsMessage(err: unknown): string {
   const code = (err as { code?: string }).code;
   const option = /'(-[^'\s]+)/.exec(message)?.[1];
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option ${option}`;
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) return /argument missing/.test(message) ? `${option} needs a value` : `${option} takes no value`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option)
+    return /argument missing/.test(message) ? `${option} needs a value` : `${option} takes no value`;
   return message.split('.')[0]!;
 }
 
@@ -248,7 +275,9 @@ function suggest(word: string, commands: readonly Command[]): string {
 function usageLine(command: Command, path: string): string {
   if (command.subcommands) return `${path} <${command.subcommands.map((c) => c.name).join('|')}> [options]`;
   const args = (command.args ?? []).map((a) => (a.optional ? `[${a.name}]` : `<${a.name}>`));
-  const options = Object.entries(command.options ?? {}).map(([name, o]) => (o.type === 'boolean' ? `[--${name}]` : `[--${name} ${o.value ?? `<${name}>`}]`));
+  const options = Object.entries(command.options ?? {}).map(([name, o]) =>
+    o.type === 'boolean' ? `[--${name}]` : `[--${name} ${o.value ?? `<${name}>`}]`,
+  );
   return [path, ...args, ...options].join(' ');
 }
 
@@ -260,7 +289,9 @@ function commandHelp(command: Command, path: string): string {
     lines.push('', 'Commands:', ...command.subcommands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`));
   } else {
     const options: [string, OptionSpec][] = [...Object.entries(command.options ?? {}), ...Object.entries(GLOBAL_OPTIONS)];
-    const names = options.map(([name, o]) => `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.value ?? `<${name}>`}` : ''}`);
+    const names = options.map(
+      ([name, o]) => `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.value ?? `<${name}>`}` : ''}`,
+    );
     const width = Math.max(...names.map((n) => n.length));
     lines.push('', 'Options:', ...options.map(([, o], i) => `  ${names[i]!.padEnd(width)}  ${o.description}`));
   }
@@ -272,7 +303,7 @@ function commandHelp(command: Command, path: string): string {
 function globalHelp(table: readonly Command[]): string {
   const width = Math.max(...table.map((c) => c.name.length));
   return [
-    'orgsync: keeps WORKPLACE\'s org chart in step with Knox Portal, on Temporal.',
+    "orgsync: keeps WORKPLACE's org chart in step with Knox Portal, on Temporal.",
     '',
     'Usage: orgsync <command> [arguments] [options]',
     '',
@@ -284,7 +315,7 @@ function globalHelp(table: readonly Command[]): string {
     '  orgsync status',
     '  orgsync report --format csv > report.csv',
     '',
-    'orgsync <command> --help shows a command\'s options and an example. Read commands take --json.',
+    "orgsync <command> --help shows a command's options and an example. Read commands take --json.",
     'Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, ORGSYNC_TASK_QUEUE (or ORGSYNC_CONFIG); see README "Configuration".',
     EXIT_CODES,
     '',

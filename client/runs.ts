@@ -7,7 +7,14 @@ import { ApplicationFailure } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { readRunOutcomes } from '../activities/plan-store.js';
 import { runFolder, StagingStore } from '../store/index.js';
-import { progressQuery, STAGES, type ItemOutcome, type OrgSyncProgress, type OrgSyncResult, type StageName } from '../workflows/definitions.js';
+import {
+  progressQuery,
+  STAGES,
+  type ItemOutcome,
+  type OrgSyncProgress,
+  type OrgSyncResult,
+  type StageName,
+} from '../workflows/definitions.js';
 import type { orgSyncWorkflow } from '../workflows/org-sync.js';
 import { OrgSyncDryRun, OrgSyncHasFailures, OrgSyncStage, OrgSyncState } from '../workflows/search-attributes.js';
 import { seoulParts } from '../lib/seoul-time.js';
@@ -38,8 +45,14 @@ export const runsQuery = (taskQueue: string, extra = ''): string =>
  * The newest runs by start time. The dev server's SQL visibility cannot ORDER BY, and lists running
  * runs first, then closed ones by close time; so read a bounded window and sort it here.
  */
-export async function recentRuns(client: Client, taskQueue: string, options: { limit: number; running?: boolean; query?: string }): Promise<WorkflowExecutionInfo[]> {
-  const extra = [options.running ? "ExecutionStatus = 'Running'" : '', options.query ? `(${options.query})` : ''].filter(Boolean).join(' AND ');
+export async function recentRuns(
+  client: Client,
+  taskQueue: string,
+  options: { limit: number; running?: boolean; query?: string },
+): Promise<WorkflowExecutionInfo[]> {
+  const extra = [options.running ? "ExecutionStatus = 'Running'" : '', options.query ? `(${options.query})` : '']
+    .filter(Boolean)
+    .join(' AND ');
   const runs: WorkflowExecutionInfo[] = [];
   for await (const run of client.workflow.list({ query: runsQuery(taskQueue, extra), pageSize: 100 })) {
     runs.push(run);
@@ -101,10 +114,12 @@ export async function readRun(client: Client, id: string, options: { queryTimeou
     }
     if (!['completed', 'failed', 'cancelled'].includes(progress.state)) return { id, execution, progress };
     // The run has decided how it ends and is tidying up (pruning the store): its result is a moment away.
-    const closed = await client.connection.withDeadline(Date.now() + timeoutMs, () => handle.result()).then(
-      () => true,
-      (err: unknown) => runFailedResult(err) !== undefined,
-    );
+    const closed = await client.connection
+      .withDeadline(Date.now() + timeoutMs, () => handle.result())
+      .then(
+        () => true,
+        (err: unknown) => runFailedResult(err) !== undefined,
+      );
     if (!closed) return { id, execution, progress };
     execution = await handle.describe();
   }
@@ -114,12 +129,18 @@ export async function readRun(client: Client, id: string, options: { queryTimeou
   } catch (err) {
     const result = runFailedResult(err);
     if (result) view.result = result;
-    else view.problem = `the run ${ENDED[execution.status.name] ?? `ended ${execution.status.name.toLowerCase()}`}: ${firstLine(err instanceof WorkflowFailedError && err.cause ? err.cause : err)}`;
+    else
+      view.problem = `the run ${ENDED[execution.status.name] ?? `ended ${execution.status.name.toLowerCase()}`}: ${firstLine(err instanceof WorkflowFailedError && err.cause ? err.cause : err)}`;
   }
   return view;
 }
 
-const ENDED: Partial<Record<string, string>> = { TERMINATED: 'was terminated', TIMED_OUT: 'timed out', CANCELLED: 'was cancelled', FAILED: 'failed' };
+const ENDED: Partial<Record<string, string>> = {
+  TERMINATED: 'was terminated',
+  TIMED_OUT: 'timed out',
+  CANCELLED: 'was cancelled',
+  FAILED: 'failed',
+};
 
 /** A failed run's result travels in its RunFailed failure (org-sync.ts). */
 export function runFailedResult(err: unknown): OrgSyncResult | undefined {
@@ -197,7 +218,11 @@ export async function runItems(view: RunView, storeDir: string): Promise<RunItem
 }
 
 const stageIndex = (stage: StageName) => STAGES.indexOf(stage);
-const inPipelineOrder = (items: ItemOutcome[]) => items.map((item, i) => ({ item, i })).sort((a, b) => stageIndex(a.item.stage) - stageIndex(b.item.stage) || a.i - b.i).map(({ item }) => item);
+const inPipelineOrder = (items: ItemOutcome[]) =>
+  items
+    .map((item, i) => ({ item, i }))
+    .sort((a, b) => stageIndex(a.item.stage) - stageIndex(b.item.stage) || a.i - b.i)
+    .map(({ item }) => item);
 
 /**
  * Whether any worker polls the task queue for workflow tasks (Temporal remembers pollers for a few

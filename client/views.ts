@@ -18,7 +18,13 @@ export interface StageRow {
 export function stageRows(view: RunView): StageRow[] {
   if (view.result) {
     const dry = view.result.dryRun;
-    return view.result.stages.map((s) => ({ stage: s.stage, state: s.state, counts: s.counts, changes: dry ? s.plannedOps : s.ops, durationMs: s.durationMs }));
+    return view.result.stages.map((s) => ({
+      stage: s.stage,
+      state: s.state,
+      counts: s.counts,
+      changes: dry ? s.plannedOps : s.ops,
+      durationMs: s.durationMs,
+    }));
   }
   return (view.progress?.stages ?? []).map((s) => ({ stage: s.stage, state: s.state, counts: s.counts, changes: s.ops }));
 }
@@ -40,7 +46,17 @@ export const changes = (c: OperationCounts) => `+${c.create} ~${c.update} -${c.d
 export function stageTable(rows: readonly StageRow[]): string[] {
   return table(
     STAGE_COLUMNS,
-    rows.map((r) => [STAGE_TITLES[r.stage], r.state, r.counts.planned, r.counts.done, r.counts.failed, r.counts.skipped, r.counts.unchanged, changes(r.changes), r.durationMs === undefined ? '' : formatDuration(r.durationMs)]),
+    rows.map((r) => [
+      STAGE_TITLES[r.stage],
+      r.state,
+      r.counts.planned,
+      r.counts.done,
+      r.counts.failed,
+      r.counts.skipped,
+      r.counts.unchanged,
+      changes(r.changes),
+      r.durationMs === undefined ? '' : formatDuration(r.durationMs),
+    ]),
   );
 }
 

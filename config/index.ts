@@ -26,11 +26,20 @@ const url = (what: string) =>
     .transform((u) => u.replace(/\/+$/, ''));
 
 const rps = (what: string, fallback: number) =>
-  z.coerce.number({ error: `expected a positive number: ${what}` }).positive({ error: `expected a positive number: ${what}` }).default(fallback);
+  z.coerce
+    .number({ error: `expected a positive number: ${what}` })
+    .positive({ error: `expected a positive number: ${what}` })
+    .default(fallback);
 
 const commaList = (what: string) =>
   z.preprocess(
-    (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v,
     z.array(z.string().min(1), { error: `required: ${what}` }).min(1, { error: `required: ${what}` }),
   );
 
@@ -44,9 +53,9 @@ const headerMap = z.preprocess(
       return Symbol('invalid');
     }
   },
-  z.record(z.string(), z.string(), { error: 'expected a JSON object of header name to value' }).transform((headers) =>
-    Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, new Secret(value)])),
-  ),
+  z
+    .record(z.string(), z.string(), { error: 'expected a JSON object of header name to value' })
+    .transform((headers) => Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, new Secret(value)]))),
 );
 
 export const TemporalConfigSchema = z.object({
@@ -62,13 +71,19 @@ export const KnoxProtocolSchema = z
   .object({
     paths: z.object({ titles: knoxPath, organizations: knoxPath, employees: knoxPath }).partial().strict().optional(),
     employeesMethod: z.enum(['POST', 'GET'], { error: 'expected POST or GET' }).optional(),
-    errorFields: z.object({ code: z.string().min(1), message: z.string().min(1) }).partial().strict().optional(),
+    errorFields: z
+      .object({ code: z.string().min(1), message: z.string().min(1) })
+      .partial()
+      .strict()
+      .optional(),
   })
   .strict();
 
 export const KnoxConfigSchema = z.object({
   baseUrl: url('base URL of the Knox Portal API, e.g. https://knox.example.com/api'),
-  systemId: z.string({ error: 'required: the System-ID (연계 아이디) Knox issued to orgsync' }).min(1, { error: 'required: the System-ID (연계 아이디) Knox issued to orgsync' }),
+  systemId: z
+    .string({ error: 'required: the System-ID (연계 아이디) Knox issued to orgsync' })
+    .min(1, { error: 'required: the System-ID (연계 아이디) Knox issued to orgsync' }),
   companyCodes: commaList('comma-separated Knox company codes, e.g. C60,C10'),
   rps: rps('Knox requests per second', 10),
   headers: headerMap.default({}),
@@ -77,7 +92,9 @@ export const KnoxConfigSchema = z.object({
 
 export const WorkplaceConfigSchema = z.object({
   baseUrl: url('WORKPLACE API gateway URL').default('https://workplace.apigw.ntruss.com'),
-  companyId: z.string({ error: 'required: the WORKPLACE company id (연동키) from Developers > Basic settings' }).min(1, { error: 'required: the WORKPLACE company id (연동키) from Developers > Basic settings' }),
+  companyId: z
+    .string({ error: 'required: the WORKPLACE company id (연동키) from Developers > Basic settings' })
+    .min(1, { error: 'required: the WORKPLACE company id (연동키) from Developers > Basic settings' }),
   accessKey: secret('the NCP access key id'),
   secretKey: secret('the NCP secret key'),
   apiKey: secret('the API Gateway API key').optional(),
@@ -164,10 +181,13 @@ function readConfigFile(path: string): RawConfig {
   try {
     parsed = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new ConfigError([`ORGSYNC_CONFIG: ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}${whereBroken((err as Error).message)}`]);
+    throw new ConfigError([
+      `ORGSYNC_CONFIG: ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}${whereBroken((err as Error).message)}`,
+    ]);
   }
   if (parsed === null || parsed === undefined) return {};
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError([`ORGSYNC_CONFIG: ${path} must hold an object with sections such as knox:, workplace:, sync:`]);
+  if (typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new ConfigError([`ORGSYNC_CONFIG: ${path} must hold an object with sections such as knox:, workplace:, sync:`]);
   return parsed as RawConfig;
 }
 
@@ -183,10 +203,7 @@ function describePath(path: readonly PropertyKey[]): string {
  * Builds the config from `env` (process.env by default) over the optional ORGSYNC_CONFIG file.
  * `sections` lists what the caller needs: a CLI that only talks to Temporal asks for ['temporal'].
  */
-export function loadConfig<S extends Section>(
-  sections: readonly S[],
-  env: NodeJS.ProcessEnv = process.env,
-): Pick<Config, S> {
+export function loadConfig<S extends Section>(sections: readonly S[], env: NodeJS.ProcessEnv = process.env): Pick<Config, S> {
   const raw: RawConfig = env.ORGSYNC_CONFIG ? readConfigFile(env.ORGSYNC_CONFIG) : {};
   for (const [name, [section, key]] of Object.entries(ENV_VARS)) {
     const value = env[name];

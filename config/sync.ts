@@ -55,14 +55,22 @@ const DEFAULT_ATTRIBUTES: z.input<typeof AdditionalAttributeSchema>[] = [
       { value: 'Z', key: 'employeeType-Z', name: '임시직(@samsung.com)', i18nNames: { en_US: 'Temporary (@samsung.com)' } },
     ],
   },
-  { key: 'executiveYn', source: 'executiveYn', fieldType: 'YESNO', name: '임원 여부', i18nNames: { ko_KR: '임원 여부', en_US: 'Executive' } },
+  {
+    key: 'executiveYn',
+    source: 'executiveYn',
+    fieldType: 'YESNO',
+    name: '임원 여부',
+    i18nNames: { ko_KR: '임원 여부', en_US: 'Executive' },
+  },
   { key: 'busiName', source: 'busiName', fieldType: 'INPUT', name: '사업장', i18nNames: { ko_KR: '사업장', en_US: 'Business site' } },
 ];
 
 export const SyncSettingsSchema = z
   .object({
     /** Per-stage ON/OFF, as WORKPLACE's Developers > 조직연동 switches. */
-    stages: z.object(Object.fromEntries(STAGES.map((s) => [s, z.boolean().default(true)])) as Record<StageName, z.ZodDefault<z.ZodBoolean>>).prefault({}),
+    stages: z
+      .object(Object.fromEntries(STAGES.map((s) => [s, z.boolean().default(true)])) as Record<StageName, z.ZodDefault<z.ZodBoolean>>)
+      .prefault({}),
     /** What happens to an employee Knox no longer returns (workplace.md "leavers"). Always behind the deletion guard. */
     leavers: z.enum(['delete', 'keep']).default('delete'),
     /** Knox departments with hiddenDepartmentYn=T: synced like any other, or left out (with their members). */

@@ -78,7 +78,16 @@ export const DEPARTMENT_NAME_MATCH = 'partial' as const;
 export const FULL_RESULT_BODY = { resultType: 'basic' } as const;
 
 /** FACT: the employee search keys, of which exactly one may be used (EM0016), besides companyCode. */
-export const EMPLOYEE_SEARCH_KEYS = ['fullName', 'departmentCode', 'employeeNumber', 'name', 'epIds', 'userIds', 'emailAddresses', 'titleCode'] as const;
+export const EMPLOYEE_SEARCH_KEYS = [
+  'fullName',
+  'departmentCode',
+  'employeeNumber',
+  'name',
+  'epIds',
+  'userIds',
+  'emailAddresses',
+  'titleCode',
+] as const;
 
 /** FACT: the list-valued employee search keys (EM0001). */
 export const EMPLOYEE_LIST_KEYS = ['epIds', 'userIds', 'emailAddresses'] as const;

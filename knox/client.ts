@@ -8,7 +8,14 @@ import { KnoxResponseError } from './errors.js';
 import { KnoxTransport } from './http.js';
 import { parseRecords, readListing, readRows, type KnoxInvalidRecord, type KnoxListing } from './listing.js';
 import { forEachConcurrently } from './pool.js';
-import { employeeSchemaFor, KnoxOrganizationSchema, KnoxTitleSchema, type KnoxEmployee, type KnoxOrganization, type KnoxTitle } from './schemas.js';
+import {
+  employeeSchemaFor,
+  KnoxOrganizationSchema,
+  KnoxTitleSchema,
+  type KnoxEmployee,
+  type KnoxOrganization,
+  type KnoxTitle,
+} from './schemas.js';
 
 export interface KnoxClientOptions {
   /** Per request; default 30 s. */
@@ -44,7 +51,10 @@ export interface KnoxClient {
   /** Every employee of a company, department by department (see ENUMERATION below). */
   listEmployees(companyCode: string, o?: ListEmployeesOptions): Promise<KnoxListing<KnoxEmployee>>;
   /** On-demand lookup; splits lists at 100 (EM0001). Unknown ids are simply absent from the result. */
-  getEmployees(by: { epIds: string[] } | { userIds: string[] }, o?: { attributes?: readonly string[]; signal?: AbortSignal }): Promise<KnoxListing<KnoxEmployee>>;
+  getEmployees(
+    by: { epIds: string[] } | { userIds: string[] },
+    o?: { attributes?: readonly string[]; signal?: AbortSignal },
+  ): Promise<KnoxListing<KnoxEmployee>>;
   /** Calls made by this client since it was created. */
   stats(): { calls: number; byPath: Record<string, number> };
 }
@@ -77,7 +87,12 @@ export function createKnoxClient(config: KnoxConfig, options: KnoxClientOptions 
     errorFields: { ...DEFAULT_PROTOCOL.errorFields, ...fromConfig.errorFields, ...given.errorFields },
   };
   const concurrency = Math.max(1, options.concurrency ?? 4);
-  const transport = new KnoxTransport(config, { timeoutMs: options.timeoutMs ?? 30_000, rateLimit: options.rateLimit ?? true, maxSockets: concurrency, protocol });
+  const transport = new KnoxTransport(config, {
+    timeoutMs: options.timeoutMs ?? 30_000,
+    rateLimit: options.rateLimit ?? true,
+    maxSockets: concurrency,
+    protocol,
+  });
   const { paths } = protocol;
   const employeesMethod = protocol.employeesMethod;
   /** What to send for employees and how to check what comes back: narrowed reads always ask for epId, the key. */
@@ -151,15 +166,28 @@ export function createKnoxClient(config: KnoxConfig, options: KnoxClientOptions 
     return { ...mergeDepartments(units, perUnit), calls };
   }
 
-  async function getEmployees(by: { epIds: string[] } | { userIds: string[] }, o: { attributes?: readonly string[]; signal?: AbortSignal } = {}): Promise<KnoxListing<KnoxEmployee>> {
+  async function getEmployees(
+    by: { epIds: string[] } | { userIds: string[] },
+    o: { attributes?: readonly string[]; signal?: AbortSignal } = {},
+  ): Promise<KnoxListing<KnoxEmployee>> {
     const [param, ids] = 'epIds' in by ? (['epIds', by.epIds] as const) : (['userIds', by.userIds] as const);
     const unique = [...new Set(ids.map((id) => id.trim()).filter(Boolean))];
     const { body, schema } = employeeRead(o.attributes);
     const result: KnoxListing<KnoxEmployee> = { rows: [], invalid: [], calls: 0 };
     // EM0001: at most 100 ids per call. ≤ 100 rows never reach the unpaged 2,000 cap, and lists cannot page (EM0017).
     for (let i = 0; i < unique.length; i += LIST_LIMIT) {
-      const request = { method: employeesMethod, path: paths.employees, query: { [param]: unique.slice(i, i + LIST_LIMIT).join(LIST_SEPARATOR) } };
-      const { rows, calls } = await readListing({ kind: 'employee', rowsField: 'employees', request, paged: false, fetch: () => transport.call({ ...request, body, signal: o.signal }) });
+      const request = {
+        method: employeesMethod,
+        path: paths.employees,
+        query: { [param]: unique.slice(i, i + LIST_LIMIT).join(LIST_SEPARATOR) },
+      };
+      const { rows, calls } = await readListing({
+        kind: 'employee',
+        rowsField: 'employees',
+        request,
+        paged: false,
+        fetch: () => transport.call({ ...request, body, signal: o.signal }),
+      });
       const parsed = parseRecords('employee', schema, rows);
       result.rows.push(...parsed.rows);
       result.invalid.push(...parsed.invalid);
@@ -187,7 +215,10 @@ export function createKnoxClient(config: KnoxConfig, options: KnoxClientOptions 
  * (moved while the read ran, or a search that includes sub-departments) is kept once: the record whose
  * departmentCode is the department that returned it, else the first.
  */
-function mergeDepartments(units: readonly string[], perUnit: readonly KnoxListing<KnoxEmployee>[]): Omit<KnoxListing<KnoxEmployee>, 'calls'> {
+function mergeDepartments(
+  units: readonly string[],
+  perUnit: readonly KnoxListing<KnoxEmployee>[],
+): Omit<KnoxListing<KnoxEmployee>, 'calls'> {
   const byEpId = new Map<string, { row: KnoxEmployee; home: boolean }>();
   const invalid: KnoxInvalidRecord[] = [];
   for (const [index, listing] of perUnit.entries()) {

@@ -108,13 +108,25 @@ export function describeRequest({ method, path, query = {} }: KnoxRequestInfo): 
  * The error for an answer Knox gave: by status first (401/403, 429), then by Knox code (the seed fixes
  * each code's status, so a code is trusted even under an unexpected status), then by status class.
  */
-export function knoxFailure(request: KnoxRequestInfo, status: number, knox: { code?: string; message?: string }, retryAfterMs?: number): KnoxError {
+export function knoxFailure(
+  request: KnoxRequestInfo,
+  status: number,
+  knox: { code?: string; message?: string },
+  retryAfterMs?: number,
+): KnoxError {
   const detail = knox.message || `HTTP ${status} without a Knox error message`;
   const init = { ...request, status, detail };
   if (status === 401 || status === 403) return new KnoxAuthError({ ...init, code: 'KNOX_AUTH' });
   if (status === 429) return new KnoxRateLimitError({ ...init, code: 'KNOX_HTTP_429' }, retryAfterMs);
-  if (knox.code) return TRANSIENT_CODES.has(knox.code) ? new KnoxServerError({ ...init, code: knox.code }) : new KnoxRequestError({ ...init, code: knox.code });
+  if (knox.code)
+    return TRANSIENT_CODES.has(knox.code)
+      ? new KnoxServerError({ ...init, code: knox.code })
+      : new KnoxRequestError({ ...init, code: knox.code });
   if (status >= 500) return new KnoxServerError({ ...init, code: `KNOX_HTTP_${status}` });
   if (status >= 400) return new KnoxRequestError({ ...init, code: `KNOX_HTTP_${status}` });
-  return new KnoxResponseError({ ...init, code: 'KNOX_BAD_RESPONSE', detail: `result is "fail" without an error code${knox.message ? `: ${knox.message}` : ''}` });
+  return new KnoxResponseError({
+    ...init,
+    code: 'KNOX_BAD_RESPONSE',
+    detail: `result is "fail" without an error code${knox.message ? `: ${knox.message}` : ''}`,
+  });
 }

@@ -45,7 +45,10 @@ export class KnoxTransport {
       timeoutMs: options.timeoutMs,
       maxSockets: options.maxSockets,
       // Secrets are revealed here and nowhere else; errors never carry headers.
-      headers: { ...Object.fromEntries(Object.entries(config.headers).map(([name, value]) => [name, value.reveal()])), [SYSTEM_ID_HEADER]: config.systemId },
+      headers: {
+        ...Object.fromEntries(Object.entries(config.headers).map(([name, value]) => [name, value.reveal()])),
+        [SYSTEM_ID_HEADER]: config.systemId,
+      },
     });
   }
 
@@ -69,7 +72,12 @@ export class KnoxTransport {
       });
     } catch (error) {
       signal?.throwIfAborted();
-      const detail = error instanceof TimeoutError ? `no answer within ${this.#timeoutMs} ms` : error instanceof RequestError ? `${error.code}: ${error.message}` : String(error);
+      const detail =
+        error instanceof TimeoutError
+          ? `no answer within ${this.#timeoutMs} ms`
+          : error instanceof RequestError
+            ? `${error.code}: ${error.message}`
+            : String(error);
       // No `cause`: got's error carries the request options, headers and all, for any logger to print.
       throw new KnoxNetworkError({ ...call, code: 'KNOX_NETWORK', detail: this.#redact(detail) });
     }
@@ -80,7 +88,12 @@ export class KnoxTransport {
     const ok = response.statusCode >= 200 && response.statusCode < 300;
     if (!ok || body?.result === 'fail') throw knoxFailure(call, response.statusCode, knox, retryAfterMs(response.headers['retry-after']));
     if (!body || body.result !== 'success') {
-      throw new KnoxResponseError({ ...call, code: 'KNOX_BAD_RESPONSE', status: response.statusCode, detail: body ? `result is ${JSON.stringify(body.result)}, expected "success"` : 'the body is not a JSON object' });
+      throw new KnoxResponseError({
+        ...call,
+        code: 'KNOX_BAD_RESPONSE',
+        status: response.statusCode,
+        detail: body ? `result is ${JSON.stringify(body.result)}, expected "success"` : 'the body is not a JSON object',
+      });
     }
     return body;
   }

@@ -47,11 +47,19 @@ export function readRows(body: Record<string, unknown>, rowsField: string, reque
 function parseEnvelope<T>(schema: z.ZodType<T>, body: Record<string, unknown>, request: KnoxRequestInfo): T {
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
-  throw new KnoxResponseError({ ...request, code: 'KNOX_BAD_RESPONSE', detail: `malformed envelope: ${formatIssues(parsed.error).join('; ')}` });
+  throw new KnoxResponseError({
+    ...request,
+    code: 'KNOX_BAD_RESPONSE',
+    detail: `malformed envelope: ${formatIssues(parsed.error).join('; ')}`,
+  });
 }
 
 /** Splits rows into valid records and per-record reports. */
-export function parseRecords<T>(kind: KnoxRecordKind, schema: z.ZodType<T>, rows: readonly unknown[]): { rows: T[]; invalid: KnoxInvalidRecord[] } {
+export function parseRecords<T>(
+  kind: KnoxRecordKind,
+  schema: z.ZodType<T>,
+  rows: readonly unknown[],
+): { rows: T[]; invalid: KnoxInvalidRecord[] } {
   const valid: T[] = [];
   const invalid: KnoxInvalidRecord[] = [];
   for (const row of rows) {
@@ -102,11 +110,15 @@ export async function readListing(read: ListingRead): Promise<{ rows: unknown[];
     const inconsistent = (detail: string) => new KnoxInconsistentReadError({ ...request, code: 'KNOX_INCONSISTENT_PAGING', detail });
     if (!first) {
       first = envelope;
-      if (envelope.totalCount > 0 && envelope.totalPage < 1) throw new KnoxResponseError({ ...request, code: 'KNOX_BAD_RESPONSE', detail: `totalCount ${envelope.totalCount} in totalPage 0` });
+      if (envelope.totalCount > 0 && envelope.totalPage < 1)
+        throw new KnoxResponseError({ ...request, code: 'KNOX_BAD_RESPONSE', detail: `totalCount ${envelope.totalCount} in totalPage 0` });
     } else if (envelope.totalCount !== first.totalCount || envelope.totalPage !== first.totalPage) {
-      throw inconsistent(`the listing changed while it was read: page 1 said ${first.totalCount} rows in ${first.totalPage} pages, page ${page} says ${envelope.totalCount} in ${envelope.totalPage}`);
+      throw inconsistent(
+        `the listing changed while it was read: page 1 said ${first.totalCount} rows in ${first.totalPage} pages, page ${page} says ${envelope.totalCount} in ${envelope.totalPage}`,
+      );
     }
-    if (read.paged && envelope.rows.length > 0 && envelope.currentPage !== page) throw inconsistent(`asked for page ${page}, got currentPage ${envelope.currentPage}`);
+    if (read.paged && envelope.rows.length > 0 && envelope.currentPage !== page)
+      throw inconsistent(`asked for page ${page}, got currentPage ${envelope.currentPage}`);
     for (const row of envelope.rows) {
       const key = recordKey(read.kind, row);
       if (key !== undefined) {
@@ -118,7 +130,11 @@ export async function readListing(read: ListingRead): Promise<{ rows: unknown[];
     read.onAnswer?.(envelope.rows.length, !read.paged || page >= FIRST_PAGE + first.totalPage - 1);
   }
   if (rows.length !== first!.totalCount) {
-    throw new KnoxInconsistentReadError({ ...read.request, code: 'KNOX_INCONSISTENT_PAGING', detail: `read ${rows.length} rows in ${calls} ${read.paged ? 'pages' : 'call'}, but Knox counted ${first!.totalCount}` });
+    throw new KnoxInconsistentReadError({
+      ...read.request,
+      code: 'KNOX_INCONSISTENT_PAGING',
+      detail: `read ${rows.length} rows in ${calls} ${read.paged ? 'pages' : 'call'}, but Knox counted ${first!.totalCount}`,
+    });
   }
   return { rows, calls };
 }

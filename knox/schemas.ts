@@ -14,10 +14,15 @@ const key = required.min(1, { error: 'must not be empty' });
 const optional = z.preprocess((v) => (v === null ? undefined : v), z.string({ error: 'expected a string' }).optional());
 
 function code<const V extends readonly [string, ...string[]]>(values: V) {
-  return z.enum(values, { error: (issue) => (issue.input === undefined || issue.input === null ? 'required' : `expected one of ${values.join('/')}`) });
+  return z.enum(values, {
+    error: (issue) => (issue.input === undefined || issue.input === null ? 'required' : `expected one of ${values.join('/')}`),
+  });
 }
 function optionalCode<const V extends readonly [string, ...string[]]>(values: V) {
-  return z.preprocess((v) => (v === null ? undefined : v), z.enum([...values, ''], { error: `expected one of ${values.join('/')} or empty` }).optional());
+  return z.preprocess(
+    (v) => (v === null ? undefined : v),
+    z.enum([...values, ''], { error: `expected one of ${values.join('/')} or empty` }).optional(),
+  );
 }
 
 const SECURITY_LEVELS = ['1', '2', '3', '4', '5', '9'] as const;
@@ -145,7 +150,13 @@ export const KnoxEmployeeSchema = z.looseObject({
   userId: key, // ★
   voipNumber: optional,
   withdrawDate: optional,
-  epIdExpiryDate: z.preprocess((v) => (v === null ? undefined : v), z.string().regex(/^(\d{8})?$/, { error: 'expected yyyyMMdd' }).optional()),
+  epIdExpiryDate: z.preprocess(
+    (v) => (v === null ? undefined : v),
+    z
+      .string()
+      .regex(/^(\d{8})?$/, { error: 'expected yyyyMMdd' })
+      .optional(),
+  ),
   timeZone: optional, // absent in name searches
 });
 

@@ -8,7 +8,9 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import got, { type ExtendOptions, type Got } from 'got';
 
-export function baseClient(options: { baseUrl: string; timeoutMs: number; maxSockets?: number } & Pick<ExtendOptions, 'headers' | 'hooks'>): Got {
+export function baseClient(
+  options: { baseUrl: string; timeoutMs: number; maxSockets?: number } & Pick<ExtendOptions, 'headers' | 'hooks'>,
+): Got {
   const agentOptions = { keepAlive: true, ...(options.maxSockets ? { maxSockets: options.maxSockets } : {}) };
   return got.extend({
     prefixUrl: options.baseUrl,

@@ -74,9 +74,19 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: server.address });
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });
   cleanups.push(() => connection.close());
-  const stack = await startLocalStack({ connection, client, taskQueue: TASK_QUEUE, org: day1, storeDir: join(DEMO_DIR, 'store'), workplaceRps: 500, settings: { absenceItems: DEMO_ABSENCE_ITEMS } });
+  const stack = await startLocalStack({
+    connection,
+    client,
+    taskQueue: TASK_QUEUE,
+    org: day1,
+    storeDir: join(DEMO_DIR, 'store'),
+    workplaceRps: 500,
+    settings: { absenceItems: DEMO_ABSENCE_ITEMS },
+  });
   cleanups.push(() => stack.close());
-  out(`  Knox simulator       ${stack.knoxSimulator.url}   (${day1.employees.length} employees, ${day1.organizations.length} departments, ${day1.titles.length} grades)`);
+  out(
+    `  Knox simulator       ${stack.knoxSimulator.url}   (${day1.employees.length} employees, ${day1.organizations.length} departments, ${day1.titles.length} grades)`,
+  );
   out(`  WORKPLACE simulator  ${stack.workplaceSimulator.url}`);
   out(`  Temporal             ${server.address}   Web UI: ${server.uiUrl}`);
 
@@ -86,13 +96,19 @@ async function main(): Promise<void> {
 
   const first = await runDay(client, 'orgsync-demo-day1', 'Day 1: the first full sync into an empty WORKPLACE');
   out();
-  out(`Overnight, Knox changed (churn ${Math.round(Number(args.churn) * 100)}%): ${changes.hired.length} hired, ${changes.resigned.length} left, ${changes.transferred.length} transferred, ${changes.promoted.length} promoted, ${changes.renamed.length} renamed, ${changes.departmentsAdded.length} departments added, ${changes.departmentsDeleted.length} deleted, ${changes.departmentsMoved.length} moved, ${changes.departmentsRenamed.length} renamed`);
+  out(
+    `Overnight, Knox changed (churn ${Math.round(Number(args.churn) * 100)}%): ${changes.hired.length} hired, ${changes.resigned.length} left, ${changes.transferred.length} transferred, ${changes.promoted.length} promoted, ${changes.renamed.length} renamed, ${changes.departmentsAdded.length} departments added, ${changes.departmentsDeleted.length} deleted, ${changes.departmentsMoved.length} moved, ${changes.departmentsRenamed.length} renamed`,
+  );
   stack.knoxSimulator.setOrg(day2);
   const second = await runDay(client, 'orgsync-demo-day2', 'Day 2: only what changed is written');
 
   out();
-  out(`Done in ${seconds(Date.now() - started)}. WORKPLACE now holds ${Object.keys(stack.workplaceSimulator.dump().employees).length} employees; ${stack.workplaceSimulator.counters().total} requests reached it.`);
-  out(`Both runs are in the Temporal UI: ${server.uiUrl}/namespaces/default/workflows (each stage a child workflow, each write an activity).`);
+  out(
+    `Done in ${seconds(Date.now() - started)}. WORKPLACE now holds ${Object.keys(stack.workplaceSimulator.dump().employees).length} employees; ${stack.workplaceSimulator.counters().total} requests reached it.`,
+  );
+  out(
+    `Both runs are in the Temporal UI: ${server.uiUrl}/namespaces/default/workflows (each stage a child workflow, each write an activity).`,
+  );
   if (!args.keep) {
     out('Run with `npm run demo -- --keep` to keep it running and explore.');
     await stopAll(first.state === 'completed' && second.state === 'completed' ? 0 : 1);
@@ -108,7 +124,12 @@ async function main(): Promise<void> {
 async function runDay(client: Client, workflowId: string, title: string): Promise<OrgSyncResult> {
   out();
   out(title);
-  const handle = await client.workflow.start(orgSyncWorkflow, { taskQueue: TASK_QUEUE, workflowId, args: [{}], staticSummary: `orgsync demo: ${title}` });
+  const handle = await client.workflow.start(orgSyncWorkflow, {
+    taskQueue: TASK_QUEUE,
+    workflowId,
+    args: [{}],
+    staticSummary: `orgsync demo: ${title}`,
+  });
   const result = await follow(handle);
   out();
   for (const line of summary(result)) out(`  ${line}`);
@@ -124,14 +145,15 @@ async function follow(handle: WorkflowHandle<typeof orgSyncWorkflow>): Promise<O
   const done = handle.result().then(
     (r) => r,
     (err: unknown) => {
-      if (err instanceof WorkflowFailedError && err.cause && 'details' in err.cause) return (err.cause as { details: OrgSyncResult[] }).details[0]!;
+      if (err instanceof WorkflowFailedError && err.cause && 'details' in err.cause)
+        return (err.cause as { details: OrgSyncResult[] }).details[0]!;
       throw err;
     },
   );
   let finished: OrgSyncResult | undefined;
   void done.then((r) => (finished = r));
   // One more query after the run ends, so the last stage's line is printed too.
-  for (let last = false; !last; ) {
+  for (let last = false; !last;) {
     last = finished !== undefined;
     const progress: OrgSyncProgress | undefined = await handle.query(progressQuery).catch(() => undefined);
     for (const stage of progress?.stages ?? []) {
@@ -155,8 +177,26 @@ async function follow(handle: WorkflowHandle<typeof orgSyncWorkflow>): Promise<O
 
 function summary(result: OrgSyncResult): string[] {
   return table(
-    [{ header: 'stage' }, { header: 'created', align: 'right' }, { header: 'updated', align: 'right' }, { header: 'deleted', align: 'right' }, { header: 'unchanged', align: 'right' }, { header: 'failed', align: 'right' }, { header: 'skipped', align: 'right' }, { header: 'time', align: 'right' }],
-    result.stages.map((s) => [STAGE_TITLES[s.stage], s.ops.create, s.ops.update, s.ops.delete, s.counts.unchanged, s.counts.failed, s.counts.skipped, seconds(s.durationMs)]),
+    [
+      { header: 'stage' },
+      { header: 'created', align: 'right' },
+      { header: 'updated', align: 'right' },
+      { header: 'deleted', align: 'right' },
+      { header: 'unchanged', align: 'right' },
+      { header: 'failed', align: 'right' },
+      { header: 'skipped', align: 'right' },
+      { header: 'time', align: 'right' },
+    ],
+    result.stages.map((s) => [
+      STAGE_TITLES[s.stage],
+      s.ops.create,
+      s.ops.update,
+      s.ops.delete,
+      s.counts.unchanged,
+      s.counts.failed,
+      s.counts.skipped,
+      seconds(s.durationMs),
+    ]),
   );
 }
 

@@ -117,7 +117,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     taskQueue: options.taskQueue,
     startWorkers,
     stopWorkers,
-    sync: (workflowId, input = {}) => options.client.workflow.execute(orgSyncWorkflow, { taskQueue: options.taskQueue, workflowId, args: [input] }),
+    sync: (workflowId, input = {}) =>
+      options.client.workflow.execute(orgSyncWorkflow, { taskQueue: options.taskQueue, workflowId, args: [input] }),
     async close() {
       await stopWorkers();
       await Promise.all([knoxSimulator.close(), workplaceSimulator.close()]);

@@ -43,7 +43,13 @@ describe('loadConfig', () => {
   });
 
   it('reports a bad value by variable name without echoing the value', () => {
-    const found = problems({ ...complete, KNOX_RPS: 'fast', WORKPLACE_SIGNATURE: 'v3', KNOX_HEADERS: '{not json', NCP_SECRET_KEY: 'hunter2-secret' });
+    const found = problems({
+      ...complete,
+      KNOX_RPS: 'fast',
+      WORKPLACE_SIGNATURE: 'v3',
+      KNOX_HEADERS: '{not json',
+      NCP_SECRET_KEY: 'hunter2-secret',
+    });
     expect(found).toHaveLength(3);
     expect(found.join('\n')).toMatch(/^KNOX_RPS: .*\nKNOX_HEADERS: .*\nWORKPLACE_SIGNATURE: expected v2 or v1$/);
     expect(found.join('\n')).not.toContain('fast');
@@ -76,17 +82,33 @@ describe('loadConfig', () => {
   it('reads the Knox protocol assumptions from the file, and refuses a path without its slash by name', () => {
     const dir = mkdtempSync(join(tmpdir(), 'orgsync-config-'));
     const file = join(dir, 'orgsync.yaml');
-    writeFileSync(file, 'knox:\n  protocol:\n    paths: { employees: /v2/employees }\n    employeesMethod: GET\n    errorFields: { code: code }\n');
+    writeFileSync(
+      file,
+      'knox:\n  protocol:\n    paths: { employees: /v2/employees }\n    employeesMethod: GET\n    errorFields: { code: code }\n',
+    );
     const config = loadConfig(['knox'], { ...complete, ORGSYNC_CONFIG: file });
     expect(config.knox.protocol).toEqual({ paths: { employees: '/v2/employees' }, employeesMethod: 'GET', errorFields: { code: 'code' } });
     writeFileSync(file, 'knox:\n  protocol:\n    paths: { titles: titles }\n');
-    expect(problems({ ...complete, ORGSYNC_CONFIG: file })).toEqual([expect.stringMatching(/^knox\.protocol\.paths\.titles.*expected a path starting with \//)]);
+    expect(problems({ ...complete, ORGSYNC_CONFIG: file })).toEqual([
+      expect.stringMatching(/^knox\.protocol\.paths\.titles.*expected a path starting with \//),
+    ]);
   });
 
   it('merges a YAML file under the environment, which wins', () => {
     const dir = mkdtempSync(join(tmpdir(), 'orgsync-config-'));
     const file = join(dir, 'orgsync.yaml');
-    writeFileSync(file, ['knox:', '  systemId: FROM-FILE', '  rps: 3', 'sync:', '  leavers: keep', '  absenceItems:', '    - { key: vac, name: 휴가, halfDayYn: Y }'].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'knox:',
+        '  systemId: FROM-FILE',
+        '  rps: 3',
+        'sync:',
+        '  leavers: keep',
+        '  absenceItems:',
+        '    - { key: vac, name: 휴가, halfDayYn: Y }',
+      ].join('\n'),
+    );
     const config = loadConfig(['knox', 'workplace', 'sync'], { ...complete, KNOX_SYSTEM_ID: '', ORGSYNC_CONFIG: file, KNOX_RPS: '5' });
     expect(config.knox.systemId).toBe('FROM-FILE');
     expect(config.knox.rps).toBe(5);
@@ -102,7 +124,13 @@ describe('loadConfig', () => {
     writeFileSync(join(dir, 'orgsync.yaml'), example!);
     const config = loadConfig(['sync'], { ORGSYNC_CONFIG: join(dir, 'orgsync.yaml') });
     expect(config.sync.additionalAttributes.map((a) => a.key)).toEqual(['busiName']);
-    expect(config.sync.absenceItems[0]).toEqual({ key: 'vacation', name: '연차', i18nNames: { en_US: 'Annual leave' }, halfDayYn: 'Y', sortOrder: 1 });
+    expect(config.sync.absenceItems[0]).toEqual({
+      key: 'vacation',
+      name: '연차',
+      i18nNames: { en_US: 'Annual leave' },
+      halfDayYn: 'Y',
+      sortOrder: 1,
+    });
     expect(config.sync.deletionGuard).toEqual({ maxShare: 0.05, maxCount: 20, decisionTimeout: '24h' });
   });
 

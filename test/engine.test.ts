@@ -61,7 +61,9 @@ describe('a sync run', () => {
       expect(result.state).toBe('completed');
       expect(actualWorkplace(stack.workplaceSimulator.dump())).toEqual(expectedWorkplace(org));
       // What the Temporal UI shows as the run's details: its date and the per-stage table.
-      const { currentDetails } = await env.client.workflow.getHandle(initialId).query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+      const { currentDetails } = await env.client.workflow
+        .getHandle(initialId)
+        .query<{ currentDetails?: string }>('__temporal_workflow_metadata');
       expect(currentDetails).toMatch(/^\*\*orgsync run\*\* of \d{4}-\d\d-\d\d \d\d:\d\d KST · completed\n/);
       expect(currentDetails).toContain(`| 사원 employees | completed | ${org.employees.length} | ${org.employees.length} | 0 | 0 | 0 |`);
       expect(stage(result, 'employees')?.ops.create).toBe(org.employees.length);
@@ -79,7 +81,12 @@ describe('a sync run', () => {
       const writesBefore = writeCount(stack.workplaceSimulator);
       const rerun = await stack.sync(unique('rerun'), { tuning: FAST });
       expect(rerun.state).toBe('completed');
-      expect(stack.workplaceSimulator.log().filter((e) => WRITES.includes(e.method)).slice(writesBefore)).toEqual([]);
+      expect(
+        stack.workplaceSimulator
+          .log()
+          .filter((e) => WRITES.includes(e.method))
+          .slice(writesBefore),
+      ).toEqual([]);
       expect(rerun.stages.every((s) => s.counts.planned === 0)).toBe(true);
     });
   });
@@ -102,11 +109,30 @@ describe('a sync run', () => {
       expect(keys('DELETE department')).toEqual([...changes.departmentsDeleted].sort());
 
       // Updates: exactly the people and departments whose mapped Knox attributes changed…
-      expect(keys('PUT employee')).toEqual(changedKeys(day1.employees, day2.employees, 'epId', ['fullName', 'enFullName', 'emailAddress', 'departmentCode', 'titleCode', 'gradeName', 'officeTelNumber', 'mobile']));
+      expect(keys('PUT employee')).toEqual(
+        changedKeys(day1.employees, day2.employees, 'epId', [
+          'fullName',
+          'enFullName',
+          'emailAddress',
+          'departmentCode',
+          'titleCode',
+          'gradeName',
+          'officeTelNumber',
+          'mobile',
+        ]),
+      );
       // (A department created today gets its head in the follow-up pass, once the head exists: one more PUT.)
       const headed = new Set(day2.employees.map((e) => e.userId));
-      const newWithHead = day2.organizations.filter((o) => changes.departmentsAdded.includes(o.departmentCode) && headed.has(o.managerId ?? '')).map((o) => o.departmentCode);
-      const deptChanges = changedKeys(day1.organizations, day2.organizations, 'departmentCode', ['departmentName', 'enDepartmentName', 'uprDepartmentCode', 'departmentOrder', 'managerId']);
+      const newWithHead = day2.organizations
+        .filter((o) => changes.departmentsAdded.includes(o.departmentCode) && headed.has(o.managerId ?? ''))
+        .map((o) => o.departmentCode);
+      const deptChanges = changedKeys(day1.organizations, day2.organizations, 'departmentCode', [
+        'departmentName',
+        'enDepartmentName',
+        'uprDepartmentCode',
+        'departmentOrder',
+        'managerId',
+      ]);
       expect(keys('PUT department')).toEqual([...new Set([...deptChanges, ...newWithHead])].sort());
       // …which covers every transfer, promotion, rename and move the generator made.
       for (const epId of [...changes.transferred, ...changes.promoted, ...changes.renamed]) expect(keys('PUT employee')).toContain(epId);
@@ -115,8 +141,16 @@ describe('a sync run', () => {
       const before = expectedWorkplace(day1).reportsTo;
       const after = expectedWorkplace(day2).reportsTo;
       const stillEmployed = new Set(day2.employees.map((e) => e.epId));
-      expect(keys('PUT reportsTo')).toEqual(Object.keys(after).filter((k) => after[k] !== before[k]).sort());
-      expect(keys('DELETE reportsTo')).toEqual(Object.keys(before).filter((k) => !(k in after) && stillEmployed.has(k)).sort());
+      expect(keys('PUT reportsTo')).toEqual(
+        Object.keys(after)
+          .filter((k) => after[k] !== before[k])
+          .sort(),
+      );
+      expect(keys('DELETE reportsTo')).toEqual(
+        Object.keys(before)
+          .filter((k) => !(k in after) && stillEmployed.has(k))
+          .sort(),
+      );
 
       expect(actualWorkplace(stack.workplaceSimulator.dump())).toEqual(expectedWorkplace(day2));
     });
@@ -190,11 +224,15 @@ describe('a sync run', () => {
     const byCode = new Map(org.organizations.map((o) => [o.departmentCode, o]));
     const depth = (code: string): number => (byCode.get(code)?.uprDepartmentCode ? 1 + depth(byCode.get(code)!.uprDepartmentCode!) : 0);
     // A department with children and members, below the top.
-    const rejected = org.organizations.find((o) => depth(o.departmentCode) === 1 && org.organizations.some((c) => c.uprDepartmentCode === o.departmentCode))!;
+    const rejected = org.organizations.find(
+      (o) => depth(o.departmentCode) === 1 && org.organizations.some((c) => c.uprDepartmentCode === o.departmentCode),
+    )!;
     const below = new Set<string>([rejected.departmentCode]);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
-      for (const o of org.organizations) if (o.uprDepartmentCode && below.has(o.uprDepartmentCode) && !below.has(o.departmentCode)) grew = below.add(o.departmentCode) !== undefined;
+      for (const o of org.organizations)
+        if (o.uprDepartmentCode && below.has(o.uprDepartmentCode) && !below.has(o.departmentCode))
+          grew = below.add(o.departmentCode) !== undefined;
     }
     const members = org.employees.filter((e) => below.has(e.departmentCode)).map((e) => e.epId);
 
@@ -204,15 +242,32 @@ describe('a sync run', () => {
       const result = await stack.sync(runId, { tuning: FAST });
       expect(result.state).toBe('completed');
       const departments = stage(result, 'departments')!;
-      expect(departments.outcomes).toContainEqual(expect.objectContaining({ key: rejected.departmentCode, outcome: 'failed', op: 'create', code: 'WORKPLACE_VALIDATION', message: expect.stringContaining('department name is not allowed') as unknown }));
+      expect(departments.outcomes).toContainEqual(
+        expect.objectContaining({
+          key: rejected.departmentCode,
+          outcome: 'failed',
+          op: 'create',
+          code: 'WORKPLACE_VALIDATION',
+          message: expect.stringContaining('department name is not allowed') as unknown,
+        }),
+      );
       const skippedDepartments = departments.outcomes.filter((o) => o.outcome === 'skipped' && o.op === 'create').map((o) => o.key);
       expect(skippedDepartments.sort()).toEqual([...below].filter((c) => c !== rejected.departmentCode).sort());
       const employees = stage(result, 'employees')!;
       expect(employees.counts.skipped).toBe(members.length);
-      expect(employees.outcomes.filter((o) => o.outcome === 'skipped').every((o) => o.code === 'DEPENDENCY_FAILED' && /^department \S+ (failed|was skipped)/.test(o.message))).toBe(true);
+      expect(
+        employees.outcomes
+          .filter((o) => o.outcome === 'skipped')
+          .every((o) => o.code === 'DEPENDENCY_FAILED' && /^department \S+ (failed|was skipped)/.test(o.message)),
+      ).toBe(true);
 
       const state = stack.workplaceSimulator.dump();
-      expect(Object.keys(state.employees).sort()).toEqual(org.employees.map((e) => e.epId).filter((k) => !members.includes(k)).sort());
+      expect(Object.keys(state.employees).sort()).toEqual(
+        org.employees
+          .map((e) => e.epId)
+          .filter((k) => !members.includes(k))
+          .sort(),
+      );
       expect(Object.keys(state.departments)).not.toContain(rejected.departmentCode);
 
       // In the Temporal UI: the write is an activity named for the item, and its failure carries WORKPLACE's answer.
@@ -221,22 +276,35 @@ describe('a sync run', () => {
         const data = e.userMetadata?.summary?.data;
         return data ? (JSON.parse(Buffer.from(data).toString()) as string) : undefined;
       };
-      const scheduled = history.events!.find((e) => summaryOf(e) === `create department ${rejected.departmentCode} (${rejected.departmentName})`);
+      const scheduled = history.events!.find(
+        (e) => summaryOf(e) === `create department ${rejected.departmentCode} (${rejected.departmentName})`,
+      );
       expect(scheduled?.activityTaskScheduledEventAttributes?.activityType?.name).toBe('applyWrite');
-      const failed = history.events!.find((e) => e.activityTaskFailedEventAttributes?.scheduledEventId?.toString() === scheduled!.eventId!.toString());
-      expect(failed?.activityTaskFailedEventAttributes?.failure?.cause?.message ?? failed?.activityTaskFailedEventAttributes?.failure?.message).toContain('department name is not allowed');
+      const failed = history.events!.find(
+        (e) => e.activityTaskFailedEventAttributes?.scheduledEventId?.toString() === scheduled!.eventId!.toString(),
+      );
+      expect(
+        failed?.activityTaskFailedEventAttributes?.failure?.cause?.message ?? failed?.activityTaskFailedEventAttributes?.failure?.message,
+      ).toContain('department name is not allowed');
     });
   });
 
   it('stops the run when a whole stage fails (every department refused): no employee is written (seed 000)', async () => {
     const org = generateOrg({ seed: 33, employees: 40, departments: 8 });
     await withStack(org, {}, async (stack) => {
-      stack.workplaceSimulator.faults.failKeys(org.organizations.map((o) => o.departmentCode), '부서명이 올바르지 않습니다');
+      stack.workplaceSimulator.faults.failKeys(
+        org.organizations.map((o) => o.departmentCode),
+        '부서명이 올바르지 않습니다',
+      );
       const runId = unique('all-fail');
       const error = await stack.sync(runId, { tuning: FAST }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WorkflowFailedError);
-      expect((error as WorkflowFailedError).cause!.message).toMatch(/^부서 departments failed, so the run stopped before the next stage: all \d+ attempted writes failed; the last: .*부서명이 올바르지 않습니다/);
-      await expect(env.client.workflow.getHandle(stageWorkflowId(runId, { stage: 'employees', pass: 'main' })).describe()).rejects.toThrow(/not found/i);
+      expect((error as WorkflowFailedError).cause!.message).toMatch(
+        /^부서 departments failed, so the run stopped before the next stage: all \d+ attempted writes failed; the last: .*부서명이 올바르지 않습니다/,
+      );
+      await expect(env.client.workflow.getHandle(stageWorkflowId(runId, { stage: 'employees', pass: 'main' })).describe()).rejects.toThrow(
+        /not found/i,
+      );
       expect(stack.workplaceSimulator.log().filter((e) => e.route.includes('employee') && e.method !== 'GET')).toEqual([]);
     });
   });
@@ -244,10 +312,16 @@ describe('a sync run', () => {
   it('fails a stage when more of its writes fail than maxFailureShare allows, and only then', async () => {
     const org = generateOrg({ seed: 35, employees: 40, departments: 6 });
     const refused = org.employees.slice(0, 12).map((e) => e.epId); // 30% of the employees
-    for (const [maxFailureShare, state] of [[0.2, 'failed'], [0.5, 'completed']] as const) {
+    for (const [maxFailureShare, state] of [
+      [0.2, 'failed'],
+      [0.5, 'completed'],
+    ] as const) {
       await withStack(org, { settings: { maxFailureShare } }, async (stack) => {
         stack.workplaceSimulator.faults.failKeys(refused, '사원 정보가 올바르지 않습니다');
-        const outcome = await stack.sync(unique('share'), { tuning: FAST }).then((r) => r, (e: unknown) => ((e as WorkflowFailedError).cause as ApplicationFailure).details?.[0] as OrgSyncResult);
+        const outcome = await stack.sync(unique('share'), { tuning: FAST }).then(
+          (r) => r,
+          (e: unknown) => ((e as WorkflowFailedError).cause as ApplicationFailure).details?.[0] as OrgSyncResult,
+        );
         expect(outcome.state).toBe(state);
         expect(stage(outcome, 'employees')?.counts.failed).toBe(refused.length);
         if (state === 'failed') expect(outcome.message).toMatch(/사원 employees failed.*12 of 40 writes failed, more than the allowed 20%/);
@@ -267,7 +341,9 @@ describe('a sync run', () => {
       expect(error).toBeInstanceOf(WorkflowFailedError);
       const failure = (error as WorkflowFailedError).cause!;
       expect(failure.message).toMatch(/^직급 grades failed, so the run stopped before the next stage: .*could not read/);
-      await expect(env.client.workflow.getHandle(stageWorkflowId(runId, { stage: 'jobTitles', pass: 'main' })).describe()).rejects.toThrow(/not found/i);
+      await expect(env.client.workflow.getHandle(stageWorkflowId(runId, { stage: 'jobTitles', pass: 'main' })).describe()).rejects.toThrow(
+        /not found/i,
+      );
       expect(writeCount(stack.workplaceSimulator)).toBe(writesBefore);
     });
   });
@@ -279,18 +355,32 @@ describe('a sync run', () => {
       await stack.sync(unique('before-outage'), { tuning: FAST });
       // Overnight two leaf departments close with their people: the next run would delete them all.
       const parents = new Set(org.organizations.map((o) => o.uprDepartmentCode));
-      const closed = new Set(org.organizations.filter((o) => !parents.has(o.departmentCode)).slice(0, 2).map((o) => o.departmentCode));
+      const closed = new Set(
+        org.organizations
+          .filter((o) => !parents.has(o.departmentCode))
+          .slice(0, 2)
+          .map((o) => o.departmentCode),
+      );
       const leavers = org.employees.filter((e) => closed.has(e.departmentCode));
       expect(leavers.length).toBeGreaterThan(0);
-      stack.knoxSimulator.setOrg({ ...org, organizations: org.organizations.filter((o) => !closed.has(o.departmentCode)), employees: org.employees.filter((e) => !closed.has(e.departmentCode)) });
+      stack.knoxSimulator.setOrg({
+        ...org,
+        organizations: org.organizations.filter((o) => !closed.has(o.departmentCode)),
+        employees: org.employees.filter((e) => !closed.has(e.departmentCode)),
+      });
       stack.knoxSimulator.faults.latencyMs(150); // one call per department: the employee read takes seconds
 
       const run = await startRun(stack);
-      await eventually(async () => (await progressOf(run.workflowId)).currentStage === 'employees', { timeoutMs: 60_000, what: 'the employee stage' });
+      await eventually(async () => (await progressOf(run.workflowId)).currentStage === 'employees', {
+        timeoutMs: 60_000,
+        what: 'the employee stage',
+      });
       stack.knoxSimulator.faults.outage(true);
       const error = await run.result().catch((err: unknown) => err);
       expect(error).toBeInstanceOf(WorkflowFailedError);
-      expect((error as WorkflowFailedError).cause!.message).toMatch(/^사원 employees failed, so the run stopped before the next stage: .*could not read/);
+      expect((error as WorkflowFailedError).cause!.message).toMatch(
+        /^사원 employees failed, so the run stopped before the next stage: .*could not read/,
+      );
       expect(stack.workplaceSimulator.log().filter((e) => e.method === 'DELETE')).toEqual([]);
       const after = stack.workplaceSimulator.dump();
       for (const code of closed) expect(after.departments[code]).toBeDefined();
@@ -311,7 +401,9 @@ describe('a sync run', () => {
       const runId = unique('auth');
       const error = await stack.sync(runId, { tuning: FAST }).catch((err: unknown) => err);
       expect(error).toBeInstanceOf(WorkflowFailedError);
-      expect((error as WorkflowFailedError).cause!.message).toMatch(/^직급 grades failed, so the run stopped before the next stage: WORKPLACE refused orgsync's credentials, so the run stops here .*Authentication Failed.*Check NCP_ACCESS_KEY, NCP_SECRET_KEY/);
+      expect((error as WorkflowFailedError).cause!.message).toMatch(
+        /^직급 grades failed, so the run stopped before the next stage: WORKPLACE refused orgsync's credentials, so the run stops here .*Authentication Failed.*Check NCP_ACCESS_KEY, NCP_SECRET_KEY/,
+      );
       expect((error as WorkflowFailedError).cause!.message).not.toContain('not-the-secret');
       // Refused credentials are not retried: one read, one 401, and the run is over.
       expect(stack.workplaceSimulator.log().map((e) => e.status)).toEqual([401]);
@@ -344,10 +436,13 @@ describe('a sync run', () => {
         const handle = env.client.workflow.getHandle(workflowId);
         const held: string[] = [];
         for (;;) {
-          const p = await eventually<OrgSyncProgress>(async () => {
-            const now = await progressOf(workflowId);
-            return now.state === 'awaiting-approval' || ['completed', 'failed', 'cancelled'].includes(now.state) ? now : undefined;
-          }, { what: 'a held guard or the end' });
+          const p = await eventually<OrgSyncProgress>(
+            async () => {
+              const now = await progressOf(workflowId);
+              return now.state === 'awaiting-approval' || ['completed', 'failed', 'cancelled'].includes(now.state) ? now : undefined;
+            },
+            { what: 'a held guard or the end' },
+          );
           if (p.state !== 'awaiting-approval') return held;
           held.push(p.hold!.stage);
           await handle.executeUpdate(decide, { args: ['test'] });
@@ -362,14 +457,18 @@ describe('a sync run', () => {
       expect(stage(rejected, 'employees')?.counts.skipped).toBe(org.employees.length);
       expect(stack.workplaceSimulator.log().filter((e) => e.method === 'DELETE')).toEqual([]);
       expect(stack.workplaceSimulator.dump()).toEqual(before);
-      await expect(env.client.workflow.getHandle(rejectRun.workflowId).executeUpdate(approveDeletionsUpdate, { args: ['test'] })).rejects.toThrow();
+      await expect(
+        env.client.workflow.getHandle(rejectRun.workflowId).executeUpdate(approveDeletionsUpdate, { args: ['test'] }),
+      ).rejects.toThrow();
 
       const approveRun = await startRun(stack);
       await decideAll(approveRun.workflowId, approveDeletionsUpdate);
       const approved = await approveRun.result();
       const after = stack.workplaceSimulator.dump();
       expect(Object.keys(after.employees)).toEqual([admin]);
-      expect(stage(approved, 'employees')?.outcomes).toContainEqual(expect.objectContaining({ key: admin, code: 'REPRESENTATIVE_ADMIN', outcome: 'skipped' }));
+      expect(stage(approved, 'employees')?.outcomes).toContainEqual(
+        expect.objectContaining({ key: admin, code: 'REPRESENTATIVE_ADMIN', outcome: 'skipped' }),
+      );
       // The admin's department (and its ancestors) keep a member, so WORKPLACE refuses to delete them.
       const kept = Object.keys(after.departments);
       expect(kept).toContain(org.employees[0]!.departmentCode);
@@ -382,11 +481,14 @@ describe('operating a run', () => {
   /** A run slow enough to act on mid-stage: every WORKPLACE answer waits. */
   const slowly = (stack: LocalStack) => stack.workplaceSimulator.faults.latencyMs(40);
   const employeesRunning = (workflowId: string, minimumDone = 5) =>
-    eventually(async () => {
-      const p = await progressOf(workflowId);
-      const employees = p.stages.find((s) => s.stage === 'employees');
-      return p.currentStage === 'employees' && employees && employees.counts.done >= minimumDone ? p : undefined;
-    }, { timeoutMs: 60_000, what: 'the employee stage to be writing' });
+    eventually(
+      async () => {
+        const p = await progressOf(workflowId);
+        const employees = p.stages.find((s) => s.stage === 'employees');
+        return p.currentStage === 'employees' && employees && employees.counts.done >= minimumDone ? p : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the employee stage to be writing' },
+    );
 
   it('pauses between items: no new writes start while paused, and resume finishes the run', async () => {
     const org = generateOrg({ seed: 61, employees: 120, departments: 12 });
@@ -395,10 +497,13 @@ describe('operating a run', () => {
       const run = await startRun(stack, { stages: ['grades', 'jobTitles', 'departments', 'employees'] });
       await employeesRunning(run.workflowId);
       await run.signal(pauseSignal);
-      const paused = await eventually(async () => {
-        const p = await progressOf(run.workflowId);
-        return p.state === 'paused' ? p : undefined;
-      }, { what: 'paused' });
+      const paused = await eventually(
+        async () => {
+          const p = await progressOf(run.workflowId);
+          return p.state === 'paused' ? p : undefined;
+        },
+        { what: 'paused' },
+      );
       // In-flight writes finish (the stage itself says when)…
       const stage = env.client.workflow.getHandle(paused.currentChildId!);
       await eventually(async () => (await stage.query(stageProgressQuery)).inFlight === 0, { what: 'in-flight writes to finish' });
@@ -426,10 +531,13 @@ describe('operating a run', () => {
       const run = await startRun(stack);
       await eventually(async () => (await progressOf(run.workflowId)).currentStage, { what: 'a stage to start' });
       await run.signal(pauseSignal);
-      const between = await eventually(async () => {
-        const p = await progressOf(run.workflowId);
-        return p.state === 'paused' && p.stages.length > 0 && p.stages.every((s) => s.state === 'completed') ? p : undefined;
-      }, { what: 'the run to wait between stages' });
+      const between = await eventually(
+        async () => {
+          const p = await progressOf(run.workflowId);
+          return p.state === 'paused' && p.stages.length > 0 && p.stages.every((s) => s.state === 'completed') ? p : undefined;
+        },
+        { what: 'the run to wait between stages' },
+      );
       expect(between.stages.length).toBeLessThan(7);
       expect(between.currentStage).toBeUndefined();
 
@@ -437,7 +545,15 @@ describe('operating a run', () => {
       await run.signal(resumeSignal);
       const result = await run.result();
       expect(result.state).toBe('completed');
-      expect(result.stages.map((s) => s.stage)).toEqual(['grades', 'jobTitles', 'departments', 'employees', 'reportsTo', 'additionalAttributes', 'absenceItems']);
+      expect(result.stages.map((s) => s.stage)).toEqual([
+        'grades',
+        'jobTitles',
+        'departments',
+        'employees',
+        'reportsTo',
+        'additionalAttributes',
+        'absenceItems',
+      ]);
     });
   });
 
@@ -468,9 +584,16 @@ describe('operating a run', () => {
       const error = await run.result().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WorkflowFailedError);
       const failure = (error as WorkflowFailedError).cause as ApplicationFailure;
-      expect(failure.message).toMatch(/^사원 employees failed, so the run stopped before the next stage: the stage workflow \S+\/employees ended abnormally: .*terminated/i);
+      expect(failure.message).toMatch(
+        /^사원 employees failed, so the run stopped before the next stage: the stage workflow \S+\/employees ended abnormally: .*terminated/i,
+      );
       const result = failure.details?.[0] as OrgSyncResult;
-      expect(result.stages.map((s) => [s.stage, s.state])).toEqual([['grades', 'completed'], ['jobTitles', 'completed'], ['departments', 'completed'], ['employees', 'failed']]);
+      expect(result.stages.map((s) => [s.stage, s.state])).toEqual([
+        ['grades', 'completed'],
+        ['jobTitles', 'completed'],
+        ['departments', 'completed'],
+        ['employees', 'failed'],
+      ]);
       const described = await run.describe();
       expect(described.typedSearchAttributes.get(OrgSyncState)).toBe('failed');
       expect(described.memo?.summary).toMatch(/^failed in \d+s: grades/);
@@ -484,9 +607,21 @@ describe('operating a run', () => {
       expect(result.dryRun).toBe(true);
       expect(writeCount(stack.workplaceSimulator)).toBe(0);
       expect(stage(result, 'employees')?.plannedOps.create).toBe(org.employees.length);
-      expect(stage(result, 'departments')?.plannedOps).toEqual({ create: org.organizations.length, update: org.organizations.filter((o) => o.managerId).length, delete: 0 });
+      expect(stage(result, 'departments')?.plannedOps).toEqual({
+        create: org.organizations.length,
+        update: org.organizations.filter((o) => o.managerId).length,
+        delete: 0,
+      });
       expect(stage(result, 'employees')?.preview?.length).toBeGreaterThan(0);
-      expect(result.stages.map((s) => s.stage)).toEqual(['grades', 'jobTitles', 'departments', 'employees', 'reportsTo', 'additionalAttributes', 'absenceItems']);
+      expect(result.stages.map((s) => s.stage)).toEqual([
+        'grades',
+        'jobTitles',
+        'departments',
+        'employees',
+        'reportsTo',
+        'additionalAttributes',
+        'absenceItems',
+      ]);
     });
   });
 
@@ -552,20 +687,38 @@ describe('operating a run', () => {
       await stack.sync(unique('full'), { tuning: FAST });
       const person = org.employees[5]!;
       const other = org.organizations.find((o) => o.departmentCode !== person.departmentCode)!;
-      const changed: GeneratedOrg = { ...org, employees: org.employees.map((e) => (e.epId === person.epId ? { ...e, fullName: '홍길동', departmentCode: other.departmentCode } : e)) };
+      const changed: GeneratedOrg = {
+        ...org,
+        employees: org.employees.map((e) =>
+          e.epId === person.epId ? { ...e, fullName: '홍길동', departmentCode: other.departmentCode } : e,
+        ),
+      };
       stack.knoxSimulator.setOrg(changed);
       const before = stack.workplaceSimulator.dump();
       stack.workplaceSimulator.clearLog();
 
-      const result = await env.client.workflow.execute(syncEmployeeWorkflow, { taskQueue: stack.taskQueue, workflowId: unique('one'), args: [{ epId: person.epId }] });
+      const result = await env.client.workflow.execute(syncEmployeeWorkflow, {
+        taskQueue: stack.taskQueue,
+        workflowId: unique('one'),
+        args: [{ epId: person.epId }],
+      });
       expect(result.knox).toBe('found');
-      expect(result.changes[0]).toEqual(expect.objectContaining({ what: 'employee', op: 'update', outcome: 'done', changes: ['name', 'i18nNames', 'deptExternalKey'] }));
+      expect(result.changes[0]).toEqual(
+        expect.objectContaining({ what: 'employee', op: 'update', outcome: 'done', changes: ['name', 'i18nNames', 'deptExternalKey'] }),
+      );
       const after = stack.workplaceSimulator.dump();
       expect(after.employees[person.epId]).toEqual(expect.objectContaining({ name: '홍길동', deptExternalKey: other.departmentCode }));
       const { [person.epId]: _a, ...othersAfter } = after.employees;
       const { [person.epId]: _b, ...othersBefore } = before.employees;
       expect(othersAfter).toEqual(othersBefore);
-      expect(new Set(stack.workplaceSimulator.log().filter((e) => WRITES.includes(e.method)).map((e) => e.externalKey))).toEqual(new Set([person.epId]));
+      expect(
+        new Set(
+          stack.workplaceSimulator
+            .log()
+            .filter((e) => WRITES.includes(e.method))
+            .map((e) => e.externalKey),
+        ),
+      ).toEqual(new Set([person.epId]));
     });
   });
 });

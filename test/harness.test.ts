@@ -23,9 +23,7 @@ describe('the test harness', () => {
       activities,
     });
     const workflowId = unique('harness-wf');
-    const result = await worker.runUntil(
-      env.client.workflow.execute(harnessWorkflow, { taskQueue, workflowId, args: ['orgsync'] }),
-    );
+    const result = await worker.runUntil(env.client.workflow.execute(harnessWorkflow, { taskQueue, workflowId, args: ['orgsync'] }));
     expect(result).toBe(`orgsync ran on ${taskQueue} (attempt 1, activity describeServer)`);
 
     // The server recorded the activity: a mock or an in-process shortcut would leave no such history.

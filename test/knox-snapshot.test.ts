@@ -35,7 +35,10 @@ describe('the Knox snapshot of several companies', () => {
   it('holds every company’s rows, counted per company', async () => {
     simulator = await startKnoxSimulator({ org: [c60, c10], systemId: SYSTEM_ID });
     const { summary, store } = await snapshotOf(['C60', 'C10'], 'employees');
-    expect(summary).toMatchObject({ rows: c60.employees.length + c10.employees.length, perCompany: { C60: c60.employees.length, C10: c10.employees.length } });
+    expect(summary).toMatchObject({
+      rows: c60.employees.length + c10.employees.length,
+      perCompany: { C60: c60.employees.length, C10: c10.employees.length },
+    });
     expect(await store.readJson(SNAPSHOT_KEY('employees'))).toMatchObject({ perCompany: { C10: c10.employees.length } });
   });
 
@@ -46,11 +49,14 @@ describe('the Knox snapshot of several companies', () => {
     employees: { ...c10, employees: [] },
   };
 
-  it.each(['titles', 'organizations', 'employees'] as const)('refuses %s when one company answers empty while another answers, and stores nothing', async (dataset) => {
-    simulator = await startKnoxSimulator({ org: [c60, without[dataset]], systemId: SYSTEM_ID });
-    const { summary, store } = await snapshotOf(['C60', 'C10'], dataset);
-    expect(summary).toBeInstanceOf(Error);
-    expect((summary as Error).message).toMatch(new RegExp(`no ${dataset} for C10 .*KNOX_COMPANY_CODES`));
-    expect(await store.readJson(SNAPSHOT_KEY(dataset))).toBeUndefined();
-  });
+  it.each(['titles', 'organizations', 'employees'] as const)(
+    'refuses %s when one company answers empty while another answers, and stores nothing',
+    async (dataset) => {
+      simulator = await startKnoxSimulator({ org: [c60, without[dataset]], systemId: SYSTEM_ID });
+      const { summary, store } = await snapshotOf(['C60', 'C10'], dataset);
+      expect(summary).toBeInstanceOf(Error);
+      expect((summary as Error).message).toMatch(new RegExp(`no ${dataset} for C10 .*KNOX_COMPANY_CODES`));
+      expect(await store.readJson(SNAPSHOT_KEY(dataset))).toBeUndefined();
+    },
+  );
 });

@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { keepOutcomes, MAX_OUTCOME_BYTES_PER_STAGE, MAX_OUTCOMES_PER_STAGE, outcomeBytes, STAGES, type ItemOutcome } from '../workflows/definitions.js';
+import {
+  keepOutcomes,
+  MAX_OUTCOME_BYTES_PER_STAGE,
+  MAX_OUTCOMES_PER_STAGE,
+  outcomeBytes,
+  STAGES,
+  type ItemOutcome,
+} from '../workflows/definitions.js';
 
-const outcome = (i: number, message: string): ItemOutcome => ({ stage: 'employees', key: `D${String(i).padStart(19, '0')}`, label: '김삼성', op: 'update', outcome: 'failed', code: 'WORKPLACE_VALIDATION', message });
+const outcome = (i: number, message: string): ItemOutcome => ({
+  stage: 'employees',
+  key: `D${String(i).padStart(19, '0')}`,
+  label: '김삼성',
+  op: 'update',
+  outcome: 'failed',
+  code: 'WORKPLACE_VALIDATION',
+  message,
+});
 const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value), 'utf8');
 
 describe('the failed and skipped items a result keeps', () => {
@@ -13,7 +28,11 @@ describe('the failed and skipped items a result keeps', () => {
 
   it('stop at the count bound when the items are short', () => {
     const kept: ItemOutcome[] = [];
-    keepOutcomes(kept, 0, Array.from({ length: MAX_OUTCOMES_PER_STAGE + 50 }, (_, i) => outcome(i, 'no')));
+    keepOutcomes(
+      kept,
+      0,
+      Array.from({ length: MAX_OUTCOMES_PER_STAGE + 50 }, (_, i) => outcome(i, 'no')),
+    );
     expect(kept).toHaveLength(MAX_OUTCOMES_PER_STAGE);
   });
 
@@ -32,7 +51,11 @@ describe('the failed and skipped items a result keeps', () => {
     const long = '사원 정보가 올바르지 않습니다 '.repeat(40).slice(0, 500);
     const stages = STAGES.map((stage) => {
       const kept: ItemOutcome[] = [];
-      keepOutcomes(kept, 0, Array.from({ length: 500 }, (_, i) => ({ ...outcome(i, long), stage, label: '가'.repeat(200) })));
+      keepOutcomes(
+        kept,
+        0,
+        Array.from({ length: 500 }, (_, i) => ({ ...outcome(i, long), stage, label: '가'.repeat(200) })),
+      );
       return { stage, outcomes: kept };
     });
     expect(bytes(stages)).toBeLessThan(256 * 1024);

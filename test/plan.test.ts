@@ -17,7 +17,8 @@ interface Dept {
   parent: string;
 }
 
-const want = (entries: Record<string, Dept>) => new Map(Object.entries(entries).map(([k, value]): [string, DesiredEntry<Dept>] => [k, { value, label: value.name }]));
+const want = (entries: Record<string, Dept>) =>
+  new Map(Object.entries(entries).map(([k, value]): [string, DesiredEntry<Dept>] => [k, { value, label: value.name }]));
 const have = (entries: Record<string, Dept & { extra?: string }>) => new Map(Object.entries(entries));
 
 describe('delta', () => {
@@ -70,7 +71,16 @@ describe('changedFields', () => {
 
 describe('treeDepths', () => {
   it('gives roots depth 0 and children their distance from the root; a cycle gets -1', () => {
-    const depths = treeDepths(new Map([['A', '#'], ['B', 'A'], ['C', 'B'], ['X', 'Y'], ['Y', 'X'], ['O', 'not-in-tree']]));
+    const depths = treeDepths(
+      new Map([
+        ['A', '#'],
+        ['B', 'A'],
+        ['C', 'B'],
+        ['X', 'Y'],
+        ['Y', 'X'],
+        ['O', 'not-in-tree'],
+      ]),
+    );
     expect(Object.fromEntries(depths)).toEqual({ A: 0, B: 1, C: 2, X: -1, Y: -1, O: 0 });
   });
 });
@@ -87,7 +97,16 @@ describe('order', () => {
     const { items, waves } = order(drafts);
     expect(items.map((i) => i.key)).toEqual(['another-root', 'root', 'child', 'old-child', 'old-parent']);
     expect(items.map((i) => i.i)).toEqual([0, 1, 2, 3, 4]);
-    expect(waves).toEqual({ main: [{ start: 0, end: 2 }, { start: 2, end: 3 }], followUp: [{ start: 3, end: 4 }, { start: 4, end: 5 }] });
+    expect(waves).toEqual({
+      main: [
+        { start: 0, end: 2 },
+        { start: 2, end: 3 },
+      ],
+      followUp: [
+        { start: 3, end: 4 },
+        { start: 4, end: 5 },
+      ],
+    });
   });
 
   it('is deterministic, so a rerun plans the same order', () => {
@@ -97,7 +116,12 @@ describe('order', () => {
 });
 
 describe('dependencies', () => {
-  const failed = (stage: ItemOutcome['stage'], key: string, op: ItemOutcome['op'], outcome: ItemOutcome['outcome'] = 'failed'): ItemOutcome => ({ stage, key, op, outcome, code: 'WORKPLACE_VALIDATION', message: 'name already used' });
+  const failed = (
+    stage: ItemOutcome['stage'],
+    key: string,
+    op: ItemOutcome['op'],
+    outcome: ItemOutcome['outcome'] = 'failed',
+  ): ItemOutcome => ({ stage, key, op, outcome, code: 'WORKPLACE_VALIDATION', message: 'name already used' });
 
   it('skips a write whose department failed to be created, naming the department and the reason', () => {
     const missing = missingKeysFrom([failed('departments', 'D1', 'create')]);
@@ -107,14 +131,22 @@ describe('dependencies', () => {
 
   it('does not skip for a dependency whose update failed (it still exists) or for deletions', () => {
     const missing = missingKeysFrom([failed('departments', 'D1', 'update'), failed('departments', 'D2', 'create')]);
-    expect(brokenDependency({ op: 'update', dependsOn: [{ stage: 'departments', key: 'D1', role: 'department' }] }, missing)).toBeUndefined();
-    expect(brokenDependency({ op: 'delete', dependsOn: [{ stage: 'departments', key: 'D2', role: 'department' }] }, missing)).toBeUndefined();
+    expect(
+      brokenDependency({ op: 'update', dependsOn: [{ stage: 'departments', key: 'D1', role: 'department' }] }, missing),
+    ).toBeUndefined();
+    expect(
+      brokenDependency({ op: 'delete', dependsOn: [{ stage: 'departments', key: 'D2', role: 'department' }] }, missing),
+    ).toBeUndefined();
   });
 
   it('treats a Knox record that could not be read as missing, and a skipped create as missing too', () => {
     const missing = missingKeysFrom([failed('departments', 'D9', 'read'), failed('employees', 'E1', 'create', 'skipped')]);
-    expect(brokenDependency({ op: 'update', dependsOn: [{ stage: 'departments', key: 'D9', role: 'department' }] }, missing)?.message).toMatch(/^department D9 failed/);
-    expect(brokenDependency({ op: 'create', dependsOn: [{ stage: 'employees', key: 'E1', role: 'manager' }] }, missing)?.message).toMatch(/^manager E1 was skipped/);
+    expect(
+      brokenDependency({ op: 'update', dependsOn: [{ stage: 'departments', key: 'D9', role: 'department' }] }, missing)?.message,
+    ).toMatch(/^department D9 failed/);
+    expect(brokenDependency({ op: 'create', dependsOn: [{ stage: 'employees', key: 'E1', role: 'manager' }] }, missing)?.message).toMatch(
+      /^manager E1 was skipped/,
+    );
   });
 });
 

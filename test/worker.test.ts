@@ -20,7 +20,10 @@ import { eventually, unique } from './helpers/temporal.js';
 const ROOT = new URL('..', import.meta.url).pathname;
 
 function startWorker(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env } });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -34,7 +37,15 @@ describe('the worker process', () => {
     const worker = startWorker({});
     expect(await worker.exited).toBe(2);
     const { stderr } = worker.output();
-    for (const name of ['KNOX_BASE_URL', 'KNOX_SYSTEM_ID', 'KNOX_COMPANY_CODES', 'WORKPLACE_COMPANY_ID', 'NCP_ACCESS_KEY', 'NCP_SECRET_KEY']) expect(stderr).toContain(`- ${name}:`);
+    for (const name of [
+      'KNOX_BASE_URL',
+      'KNOX_SYSTEM_ID',
+      'KNOX_COMPANY_CODES',
+      'WORKPLACE_COMPANY_ID',
+      'NCP_ACCESS_KEY',
+      'NCP_SECRET_KEY',
+    ])
+      expect(stderr).toContain(`- ${name}:`);
   });
 
   describe('configured against the simulators', () => {
@@ -120,11 +131,22 @@ describe('the worker process', () => {
         expect(result.state).toBe('completed');
         expect(Object.keys(workplace.dump().employees)).toHaveLength(org.employees.length);
 
-        const metrics = await eventually(async () => {
-          const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-          return text.includes('orgsync_items') ? text : undefined;
-        }, { what: 'orgsync counters on /metrics' });
-        const employeesWritten = metrics.split('\n').find((l) => l.startsWith('orgsync_items{') && l.includes('op="create"') && l.includes('outcome="written"') && l.includes('stage="employees"'));
+        const metrics = await eventually(
+          async () => {
+            const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+            return text.includes('orgsync_items') ? text : undefined;
+          },
+          { what: 'orgsync counters on /metrics' },
+        );
+        const employeesWritten = metrics
+          .split('\n')
+          .find(
+            (l) =>
+              l.startsWith('orgsync_items{') &&
+              l.includes('op="create"') &&
+              l.includes('outcome="written"') &&
+              l.includes('stage="employees"'),
+          );
         expect(employeesWritten?.split(' ').at(-1)).toBe(String(org.employees.length));
         expect(metrics).toContain('temporal_');
       } finally {
@@ -133,7 +155,8 @@ describe('the worker process', () => {
       expect(await worker.exited).toBe(0);
       const { stdout, stderr } = worker.output();
       expect(stdout).toContain('orgsync worker stopped');
-      for (const secret of [LOCAL_WORKPLACE.secretKey, LOCAL_WORKPLACE.accessKey, LOCAL_KNOX_SYSTEM_ID]) expect(stdout + stderr).not.toContain(secret);
+      for (const secret of [LOCAL_WORKPLACE.secretKey, LOCAL_WORKPLACE.accessKey, LOCAL_KNOX_SYSTEM_ID])
+        expect(stdout + stderr).not.toContain(secret);
       // Logs are one JSON object per line.
       for (const line of stdout.trim().split('\n')) expect(() => JSON.parse(line) as unknown).not.toThrow();
     });

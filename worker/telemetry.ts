@@ -9,7 +9,9 @@ import type { Config } from '../config/index.js';
 export function installRuntime(telemetry: Config['telemetry']): Logger {
   const logger = new DefaultLogger(telemetry.logLevel, (entry) => {
     const { level, message, meta, timestampNanos } = entry;
-    process.stdout.write(`${JSON.stringify({ time: new Date(Number(timestampNanos / 1_000_000n)).toISOString(), level, message, ...meta })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ time: new Date(Number(timestampNanos / 1_000_000n)).toISOString(), level, message, ...meta })}\n`,
+    );
   });
   Runtime.install({
     logger,

@@ -137,7 +137,8 @@ export interface ItemOutcome {
   message: string;
 }
 
-export type StageState = 'pending' | 'planning' | 'running' | 'paused' | 'awaiting-approval' | 'completed' | 'failed' | 'cancelled' | 'skipped';
+export type StageState =
+  'pending' | 'planning' | 'running' | 'paused' | 'awaiting-approval' | 'completed' | 'failed' | 'cancelled' | 'skipped';
 
 /** Why a deletion guard holds, for the operator deciding. */
 export interface DeletionGuardHold {
@@ -298,4 +299,5 @@ export interface SyncEmployeeResult {
   changes: EmployeeChange[];
 }
 
-export const syncEmployeeWorkflowId = (epId: string, at: Date): string => `orgsync-employee-${epId}-${at.toISOString().replace(/[-:.]/g, '').slice(0, 15)}`;
+export const syncEmployeeWorkflowId = (epId: string, at: Date): string =>
+  `orgsync-employee-${epId}-${at.toISOString().replace(/[-:.]/g, '').slice(0, 15)}`;

@@ -150,7 +150,9 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
   // The relay runs in a non-cancellable scope: sent from the cancelled root scope it would never leave.
   CancellationScope.current().cancelRequested.catch(() => {
     cancelRequested = true;
-    void CancellationScope.nonCancellable(() => relay(stopStageSignal)).catch((err: unknown) => log.warn('could not stop the running stage', { error: String(err) }));
+    void CancellationScope.nonCancellable(() => relay(stopStageSignal)).catch((err: unknown) =>
+      log.warn('could not stop the running stage', { error: String(err) }),
+    );
   });
 
   upsertSearchAttributes([
@@ -192,10 +194,14 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
       startedAt: startedAt.toISOString(),
       durationMs: Date.now() - startedAt.getTime(),
       stages: merged,
-      ...(failure ? { message: `${STAGE_TITLES[failure.stage]} failed, so the run stopped before the next stage: ${failure.message}` } : {}),
+      ...(failure
+        ? { message: `${STAGE_TITLES[failure.stage]} failed, so the run stopped before the next stage: ${failure.message}` }
+        : {}),
       ...(endState === 'cancelled' ? { message: 'cancelled by an operator; the stages below show what was done' } : {}),
     };
-    await pruneStore({ keepRuns: KEEP_RUNS, currentRunId: runId }).catch((err: unknown) => log.warn('could not prune the staging store', { error: String(err) }));
+    await pruneStore({ keepRuns: KEEP_RUNS, currentRunId: runId }).catch((err: unknown) =>
+      log.warn('could not prune the staging store', { error: String(err) }),
+    );
     // The end state is published last, in the same workflow task that completes the run, so a query
     // never says "completed" while Temporal still lists the run as running.
     state = endState;
@@ -207,11 +213,28 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
     return result;
   });
 
-  async function runStage(step: PipelineStep, policy: RunPolicy, tuning: typeof DEFAULT_TUNING, main?: { planRef: string; deletions: 'approved' | 'rejected' }): Promise<StageResult> {
+  async function runStage(
+    step: PipelineStep,
+    policy: RunPolicy,
+    tuning: typeof DEFAULT_TUNING,
+    main?: { planRef: string; deletions: 'approved' | 'rejected' },
+  ): Promise<StageResult> {
     const handle = await startChild(stageWorkflow, {
       workflowId: stageWorkflowId(runId, step),
-      args: [{ runId, step, dryRun, policy, tuning, paused, earlierPlans: Object.fromEntries([...planned].map(([stage, p]) => [stage, p.planRef])), ...(main ? { planRef: main.planRef, deletions: main.deletions } : {}) }],
-      staticSummary: `${STAGE_TITLES[step.stage]}${step.pass === 'followUp' ? ' (follow-up: heads and deletions)' : ''} · run ${runId}`.slice(0, 200),
+      args: [
+        {
+          runId,
+          step,
+          dryRun,
+          policy,
+          tuning,
+          paused,
+          earlierPlans: Object.fromEntries([...planned].map(([stage, p]) => [stage, p.planRef])),
+          ...(main ? { planRef: main.planRef, deletions: main.deletions } : {}),
+        },
+      ],
+      staticSummary:
+        `${STAGE_TITLES[step.stage]}${step.pass === 'followUp' ? ' (follow-up: heads and deletions)' : ''} · run ${runId}`.slice(0, 200),
       retry: { maximumAttempts: 1 },
     });
     const stageStartedAt = Date.now();
@@ -240,7 +263,8 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
       // Any other end (terminated, timed out, a bookkeeping activity out of retries) fails the stage
       // too, so the run still ends with its summary, memo and search attributes: the last counts heard.
       const last = live.get(stepKey(step));
-      const reason = err instanceof ChildWorkflowFailure && err.cause ? err.cause.message : err instanceof Error ? err.message : String(err);
+      const reason =
+        err instanceof ChildWorkflowFailure && err.cause ? err.cause.message : err instanceof Error ? err.message : String(err);
       return {
         stage: step.stage,
         pass: step.pass,
@@ -267,11 +291,29 @@ function mergeResults(results: readonly StageResult[]): StageResult[] {
       merged.set(r.stage, { ...r, outcomes: [...r.outcomes] });
       continue;
     }
-    prior.counts = { ...prior.counts, done: prior.counts.done + r.counts.done, failed: prior.counts.failed + r.counts.failed, skipped: prior.counts.skipped + r.counts.skipped, planned: prior.counts.planned + r.counts.planned };
-    prior.ops = { create: prior.ops.create + r.ops.create, update: prior.ops.update + r.ops.update, delete: prior.ops.delete + r.ops.delete };
-    prior.plannedOps = { create: prior.plannedOps.create + r.plannedOps.create, update: prior.plannedOps.update + r.plannedOps.update, delete: prior.plannedOps.delete + r.plannedOps.delete };
+    prior.counts = {
+      ...prior.counts,
+      done: prior.counts.done + r.counts.done,
+      failed: prior.counts.failed + r.counts.failed,
+      skipped: prior.counts.skipped + r.counts.skipped,
+      planned: prior.counts.planned + r.counts.planned,
+    };
+    prior.ops = {
+      create: prior.ops.create + r.ops.create,
+      update: prior.ops.update + r.ops.update,
+      delete: prior.ops.delete + r.ops.delete,
+    };
+    prior.plannedOps = {
+      create: prior.plannedOps.create + r.plannedOps.create,
+      update: prior.plannedOps.update + r.plannedOps.update,
+      delete: prior.plannedOps.delete + r.plannedOps.delete,
+    };
     prior.durationMs += r.durationMs;
-    keepOutcomes(prior.outcomes, prior.outcomes.reduce((bytes, o) => bytes + outcomeBytes(o), 0), r.outcomes);
+    keepOutcomes(
+      prior.outcomes,
+      prior.outcomes.reduce((bytes, o) => bytes + outcomeBytes(o), 0),
+      r.outcomes,
+    );
     if (r.state !== 'completed') prior.state = r.state;
     if (r.message) prior.message = r.message;
   }
@@ -285,7 +327,13 @@ function mergeProgress(list: readonly StageProgress[]): StageProgress[] {
     if (!prior) merged.set(p.stage, { ...p, counts: { ...p.counts } });
     else {
       const c = prior.counts;
-      prior.counts = { planned: c.planned + p.counts.planned, done: c.done + p.counts.done, failed: c.failed + p.counts.failed, skipped: c.skipped + p.counts.skipped, unchanged: c.unchanged };
+      prior.counts = {
+        planned: c.planned + p.counts.planned,
+        done: c.done + p.counts.done,
+        failed: c.failed + p.counts.failed,
+        skipped: c.skipped + p.counts.skipped,
+        unchanged: c.unchanged,
+      };
       prior.state = p.state;
       prior.pass = p.pass;
       if (p.hold) prior.hold = p.hold;
@@ -295,9 +343,22 @@ function mergeProgress(list: readonly StageProgress[]): StageProgress[] {
 }
 
 function runMarkdown(p: OrgSyncProgress): string {
-  const rows = p.stages.map((s) => `| ${STAGE_TITLES[s.stage]} | ${s.state} | ${s.counts.planned} | ${s.counts.done} | ${s.counts.failed} | ${s.counts.skipped} | ${s.counts.unchanged} |`);
-  const lines = [`**orgsync run** of ${seoulTime(workflowInfo().startTime)} · ${p.state}${p.dryRun ? ' (dry run)' : ''}`, '', '| stage | state | planned | done | failed | skipped | unchanged |', '|---|---|---|---|---|---|---|', ...rows];
-  if (p.hold) lines.push('', `⚠ ${STAGE_TITLES[p.hold.stage]} waits for an operator: ${p.hold.deletions} deletions (${p.hold.reason}). \`orgsync approve-deletions\` or \`orgsync reject-deletions\` before ${p.hold.decideBy}.`);
+  const rows = p.stages.map(
+    (s) =>
+      `| ${STAGE_TITLES[s.stage]} | ${s.state} | ${s.counts.planned} | ${s.counts.done} | ${s.counts.failed} | ${s.counts.skipped} | ${s.counts.unchanged} |`,
+  );
+  const lines = [
+    `**orgsync run** of ${seoulTime(workflowInfo().startTime)} · ${p.state}${p.dryRun ? ' (dry run)' : ''}`,
+    '',
+    '| stage | state | planned | done | failed | skipped | unchanged |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ];
+  if (p.hold)
+    lines.push(
+      '',
+      `⚠ ${STAGE_TITLES[p.hold.stage]} waits for an operator: ${p.hold.deletions} deletions (${p.hold.reason}). \`orgsync approve-deletions\` or \`orgsync reject-deletions\` before ${p.hold.decideBy}.`,
+    );
   return lines.join('\n');
 }
 
@@ -308,6 +369,9 @@ function seoulTime(at: Date): string {
 }
 
 function oneLine(r: OrgSyncResult): string {
-  const parts = r.stages.map((s) => `${s.stage} ${s.ops.create}+/${s.ops.update}~/${s.ops.delete}-${s.counts.failed ? ` ${s.counts.failed} failed` : ''}${s.counts.skipped ? ` ${s.counts.skipped} skipped` : ''}`);
+  const parts = r.stages.map(
+    (s) =>
+      `${s.stage} ${s.ops.create}+/${s.ops.update}~/${s.ops.delete}-${s.counts.failed ? ` ${s.counts.failed} failed` : ''}${s.counts.skipped ? ` ${s.counts.skipped} skipped` : ''}`,
+  );
   return `${r.state}${r.dryRun ? ' (dry run)' : ''} in ${Math.round(r.durationMs / 1000)}s: ${parts.join('; ')}`.slice(0, 1_500);
 }

@@ -92,7 +92,10 @@ const plans = proxyActivities<Activities>({
 });
 
 /** Where to look when credentials are refused. */
-const CHECK_CREDENTIALS = { WORKPLACE: "NCP_ACCESS_KEY, NCP_SECRET_KEY (and NCP_API_KEY) and the worker's clock", Knox: 'KNOX_SYSTEM_ID and KNOX_HEADERS' } as const;
+const CHECK_CREDENTIALS = {
+  WORKPLACE: "NCP_ACCESS_KEY, NCP_SECRET_KEY (and NCP_API_KEY) and the worker's clock",
+  Knox: 'KNOX_SYSTEM_ID and KNOX_HEADERS',
+} as const;
 
 /** The stage fails as a whole when this many first writes all failed: something systemic is wrong. */
 const EARLY_FAILURE_WINDOW = 50;
@@ -108,7 +111,12 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
   const { snapshotKnox, planStage } = proxyActivities<Activities>({
     startToCloseTimeout: '12 hours',
     heartbeatTimeout: '1 minute',
-    retry: { initialInterval: tuning.sourceRetry.initialIntervalMs, backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: tuning.sourceRetry.maximumAttempts },
+    retry: {
+      initialInterval: tuning.sourceRetry.initialIntervalMs,
+      backoffCoefficient: 2,
+      maximumInterval: '2 minutes',
+      maximumAttempts: tuning.sourceRetry.maximumAttempts,
+    },
   });
   // Prometheus: orgsync_items_total{stage, outcome=written|failed|skipped, op}. Replay-safe (the SDK drops replayed increments).
   const items = metricMeter.createCounter('orgsync_items', 'items', 'WORKPLACE items handled, by stage, outcome and operation');
@@ -183,7 +191,8 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     await report(true);
     await applyPlan();
     await flush();
-    if (!stopping && !authFailure) await plans.finishStage({ runId, stage: step.stage, planRef: carry.plan.planRef, attemptedThrough: carry.cursor });
+    if (!stopping && !authFailure)
+      await plans.finishStage({ runId, stage: step.stage, planRef: carry.plan.planRef, attemptedThrough: carry.cursor });
     return finalResult();
   });
 
@@ -194,7 +203,12 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     let summary: PlanSummary;
     try {
       for (const dataset of policy.knoxDatasets[step.stage]) await snapshotKnox({ runId, dataset });
-      summary = await planStage({ runId, stage: step.stage, earlierPlans: input.earlierPlans ?? {}, readCheckpointEvery: tuning.readCheckpointEvery });
+      summary = await planStage({
+        runId,
+        stage: step.stage,
+        earlierPlans: input.earlierPlans ?? {},
+        readCheckpointEvery: tuning.readCheckpointEvery,
+      });
     } catch (err) {
       const code = failureDetails(err).code;
       if (code === 'WORKPLACE_AUTH') throw stageFailed(credentialsMessage('WORKPLACE', failureMessage(err)));
@@ -206,7 +220,12 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     c.counts.failed += summary.invalid;
     c.outcomeBytes = keepOutcomes(c.outcomes, c.outcomeBytes, summary.invalidSample);
     if (input.dryRun) {
-      preview = summary.preview.map(({ op, key, label, changes }) => ({ op, key, ...(label ? { label } : {}), ...(changes ? { changes } : {}) }));
+      preview = summary.preview.map(({ op, key, label, changes }) => ({
+        op,
+        key,
+        ...(label ? { label } : {}),
+        ...(changes ? { changes } : {}),
+      }));
       if (summary.guard.holds) c.guard = { deletions: summary.guard.deletions, decision: 'dry-run' };
       state = 'completed';
       return c;
@@ -231,7 +250,10 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     hold = undefined;
     if (decision?.approved) c.deletions = 'approved';
     else c.deletions = 'rejected';
-    c.guard = { deletions: summary.guard.deletions, decision: decision ? (decision.approved ? 'approved' : 'rejected') : decided ? 'rejected' : 'timed-out' };
+    c.guard = {
+      deletions: summary.guard.deletions,
+      decision: decision ? (decision.approved ? 'approved' : 'rejected') : decided ? 'rejected' : 'timed-out',
+    };
     log.warn('deletion guard decided', { stage: step.stage, decision: c.guard.decision, by: decision?.by });
     state = 'running';
   }
@@ -263,7 +285,12 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
       if (c.cursor >= wave.end) continue;
       while (c.cursor < wave.end) {
         if (shouldStop()) break;
-        const page = await plans.readPlanPage({ runId, planRef: c.plan.planRef, start: c.cursor, end: Math.min(wave.end, c.cursor + tuning.pageSize) });
+        const page = await plans.readPlanPage({
+          runId,
+          planRef: c.plan.planRef,
+          start: c.cursor,
+          end: Math.min(wave.end, c.cursor + tuning.pageSize),
+        });
         for (const item of page) {
           await condition(() => (!paused && inFlight < tuning.writeConcurrency) || shouldStop());
           if (shouldStop()) break;
@@ -317,17 +344,32 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     const base = { stage: step.stage, key: item.key, ...(item.label ? { label: item.label } : {}), op: item.op };
     if (item.skip) return record({ ...base, outcome: 'skipped', ...item.skip });
     if (item.op === 'delete' && c.deletions === 'rejected') {
-      return record({ ...base, outcome: 'skipped', code: 'DELETION_REJECTED', message: `not deleted: the deletion guard held and the deletions were ${c.guard?.decision ?? 'rejected'}` });
+      return record({
+        ...base,
+        outcome: 'skipped',
+        code: 'DELETION_REJECTED',
+        message: `not deleted: the deletion guard held and the deletions were ${c.guard?.decision ?? 'rejected'}`,
+      });
     }
     if (item.check === 'representativeAdmin') {
       try {
         if (await writeActivities(`check representative admin ${item.key}`).isRepresentativeAdmin({ key: item.key })) {
-          return record({ ...base, outcome: 'skipped', code: 'REPRESENTATIVE_ADMIN', message: 'the representative administrator is never deleted' });
+          return record({
+            ...base,
+            outcome: 'skipped',
+            code: 'REPRESENTATIVE_ADMIN',
+            message: 'the representative administrator is never deleted',
+          });
         }
       } catch (err) {
         c.attempted++;
         c.writeFailures++;
-        return record({ ...base, outcome: 'failed', code: failureDetails(err).code, message: `not deleted: could not check whether this is the representative administrator: ${failureMessage(err)}` });
+        return record({
+          ...base,
+          outcome: 'failed',
+          code: failureDetails(err).code,
+          message: `not deleted: could not check whether this is the representative administrator: ${failureMessage(err)}`,
+        });
       }
     }
     const written = await writeItem(step.stage, c.plan.planRef, item);
@@ -356,7 +398,9 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     if (!final || stopping || c.attempted === 0) return;
     if (c.writeFailures === c.attempted) throw stageFailed(`all ${c.attempted} attempted writes failed; the last: ${latestFailure()}`);
     if (policy.maxFailureShare < 1 && c.writeFailures / c.attempted > policy.maxFailureShare) {
-      throw stageFailed(`${c.writeFailures} of ${c.attempted} writes failed, more than the allowed ${Math.round(policy.maxFailureShare * 100)}%`);
+      throw stageFailed(
+        `${c.writeFailures} of ${c.attempted} writes failed, more than the allowed ${Math.round(policy.maxFailureShare * 100)}%`,
+      );
     }
   }
 
@@ -378,8 +422,14 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
       outcomes: c?.outcomes ?? [],
       ...(c ? { planRef: c.plan.planRef } : {}),
       ...(c?.guard ? { guard: c.guard } : {}),
-      ...(c && step.pass === 'main' && !input.dryRun ? { followUpItems: c.plan.ops.followUp.create + c.plan.ops.followUp.update + c.plan.ops.followUp.delete } : {}),
-      ...(stopping ? { message: `stopped on request after ${c?.counts.done ?? 0} writes; ${Math.max(0, (c?.counts.planned ?? 0) - (c?.counts.done ?? 0) - (c?.counts.failed ?? 0) - (c?.counts.skipped ?? 0))} not attempted` } : {}),
+      ...(c && step.pass === 'main' && !input.dryRun
+        ? { followUpItems: c.plan.ops.followUp.create + c.plan.ops.followUp.update + c.plan.ops.followUp.delete }
+        : {}),
+      ...(stopping
+        ? {
+            message: `stopped on request after ${c?.counts.done ?? 0} writes; ${Math.max(0, (c?.counts.planned ?? 0) - (c?.counts.done ?? 0) - (c?.counts.failed ?? 0) - (c?.counts.skipped ?? 0))} not attempted`,
+          }
+        : {}),
     };
     setCurrentDetails(detailsMarkdown(title, { ...progress(), state: result.state }));
     return result;
@@ -415,7 +465,17 @@ function credentialsMessage(system: keyof typeof CHECK_CREDENTIALS, detail: stri
 
 function detailsMarkdown(title: string, p: StageProgress): string {
   const c = p.counts;
-  const lines = [`**${title}** · ${p.state}`, '', '| planned | done | failed | skipped | unchanged |', '|---|---|---|---|---|', `| ${c.planned} | ${c.done} | ${c.failed} | ${c.skipped} | ${c.unchanged} |`];
-  if (p.hold) lines.push('', `⚠ waiting for an operator: ${p.hold.deletions} deletions (${p.hold.reason}). Approve or reject before ${p.hold.decideBy}.`);
+  const lines = [
+    `**${title}** · ${p.state}`,
+    '',
+    '| planned | done | failed | skipped | unchanged |',
+    '|---|---|---|---|---|',
+    `| ${c.planned} | ${c.done} | ${c.failed} | ${c.skipped} | ${c.unchanged} |`,
+  ];
+  if (p.hold)
+    lines.push(
+      '',
+      `⚠ waiting for an operator: ${p.hold.deletions} deletions (${p.hold.reason}). Approve or reject before ${p.hold.decideBy}.`,
+    );
   return lines.join('\n');
 }

@@ -17,10 +17,22 @@ const { planEmployee } = proxyActivities<Activities>({
 
 export async function syncEmployeeWorkflow(input: SyncEmployeeInput): Promise<SyncEmployeeResult> {
   const plan = await planEmployee({ runId: workflowInfo().workflowId, epId: input.epId });
-  const result: SyncEmployeeResult = { epId: input.epId, knox: plan.knox, changes: [], ...(plan.label ? { label: plan.label } : {}), ...(plan.message ? { message: plan.message } : {}) };
+  const result: SyncEmployeeResult = {
+    epId: input.epId,
+    knox: plan.knox,
+    changes: [],
+    ...(plan.label ? { label: plan.label } : {}),
+    ...(plan.message ? { message: plan.message } : {}),
+  };
   let employeeFailed: string | undefined;
   for (const item of plan.items) {
-    const change: EmployeeChange = { what: item.what, key: item.key, op: item.op, ...(item.changes ? { changes: item.changes } : {}), outcome: 'planned' };
+    const change: EmployeeChange = {
+      what: item.what,
+      key: item.key,
+      op: item.op,
+      ...(item.changes ? { changes: item.changes } : {}),
+      outcome: 'planned',
+    };
     result.changes.push(change);
     if (input.dryRun) continue;
     if (employeeFailed && item.stage !== 'employees') {

@@ -24,7 +24,7 @@ export type WriteOutcome = { ok: true; op: Operation } | { ok: false; op: Operat
 
 export async function writeItem(stage: StageName, planRef: string, item: ItemDescriptor): Promise<WriteOutcome> {
   let op: Operation = item.op;
-  for (let switched = false; ; ) {
+  for (let switched = false; ;) {
     try {
       await writeActivities(summaryOf(op, stage, item)).applyWrite({ stage, planRef, index: item.i, key: item.key, op });
       return { ok: true, op };

@@ -141,7 +141,11 @@ interface KeyedSpec<Body, T> {
 }
 
 export function createWorkplaceClient(config: WorkplaceConfig, options: WorkplaceClientOptions = {}): WorkplaceClient {
-  const transport = new WorkplaceTransport(config, { timeoutMs: options.timeoutMs ?? 30_000, now: options.now ?? Date.now, rateLimit: options.rateLimit ?? true });
+  const transport = new WorkplaceTransport(config, {
+    timeoutMs: options.timeoutMs ?? 30_000,
+    now: options.now ?? Date.now,
+    rateLimit: options.rateLimit ?? true,
+  });
   const target = (call: Omit<WorkplaceCall, 'version' | 'segments'> & { route: Route; keys?: readonly string[] }) =>
     ({ ...call, version: call.route.version, segments: [call.route.segment, ...(call.keys ?? [])] }) satisfies WorkplaceCall;
   const describe = (call: WorkplaceCall) => requestTarget(config.companyId, call).info;
@@ -150,14 +154,23 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
    * A call on a keyed path, refused before sending if a key cannot be carried (§1.1: ≤ 36 characters).
    * `keys` names each key for the error; the first one is the call's externalKey.
    */
-  function keyedCall(method: Method, route: Route, keys: Readonly<Record<string, string>>, path: readonly string[], o: CallOptions): WorkplaceCall {
+  function keyedCall(
+    method: Method,
+    route: Route,
+    keys: Readonly<Record<string, string>>,
+    path: readonly string[],
+    o: CallOptions,
+  ): WorkplaceCall {
     const call = target({ method, route, keys: path, externalKey: Object.values(keys)[0], signal: o.signal });
     for (const [field, key] of Object.entries(keys)) {
       const problem =
-        typeof key !== 'string' || key === '' ? 'required'
-        : key.length > PATH_KEY_MAX ? `at most ${PATH_KEY_MAX} characters, got ${key.length}`
-        : (UNSENDABLE_KEYS as readonly string[]).includes(key) ? 'cannot be "." or ".." (URLs drop them)'
-        : undefined;
+        typeof key !== 'string' || key === ''
+          ? 'required'
+          : key.length > PATH_KEY_MAX
+            ? `at most ${PATH_KEY_MAX} characters, got ${key.length}`
+            : (UNSENDABLE_KEYS as readonly string[]).includes(key)
+              ? 'cannot be "." or ".." (URLs drop them)'
+              : undefined;
       if (problem) throw new WorkplaceRequestError({ ...describe(call), field, detail: `not sent: ${problem}` });
     }
     return call;
@@ -170,7 +183,11 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
     const issue = parsed.error.issues[0]!;
     const unknownKeys = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : undefined;
     const field = fieldPath(unknownKeys ? [...issue.path, unknownKeys] : issue.path);
-    throw new WorkplaceRequestError({ ...describe(call), field, detail: `not sent: ${unknownKeys ? 'not a documented field' : issue.message}` });
+    throw new WorkplaceRequestError({
+      ...describe(call),
+      field,
+      detail: `not sent: ${unknownKeys ? 'not a documented field' : issue.message}`,
+    });
   }
 
   /** The payload of a 2xx answer, envelope or not (§1.8). */
@@ -182,12 +199,18 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
     const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0]!;
-    throw new WorkplaceResponseError({ ...describe(call), field: fieldPath([...at, ...issue.path]), detail: `unexpected response: ${issue.message}` });
+    throw new WorkplaceResponseError({
+      ...describe(call),
+      field: fieldPath([...at, ...issue.path]),
+      detail: `unexpected response: ${issue.message}`,
+    });
   }
 
   /** A single entity's answer. An echo without its key (seed 002) gets the key of the path. */
   function withPathKey(payload: unknown, key: string): unknown {
-    return typeof payload === 'object' && payload !== null && !Array.isArray(payload) && !('externalKey' in payload) ? { externalKey: key, ...payload } : payload;
+    return typeof payload === 'object' && payload !== null && !Array.isArray(payload) && !('externalKey' in payload)
+      ? { externalKey: key, ...payload }
+      : payload;
   }
 
   /** A read whose "not found" means "nothing there" rather than an error. */
@@ -236,7 +259,8 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
       async get(key, o = {}) {
         const call = byKey('GET', spec.route, key, o);
         return readOptional(call, (payload) => {
-          if (payload === undefined || payload === null) throw new WorkplaceResponseError({ ...describe(call), detail: 'unexpected response: no body' });
+          if (payload === undefined || payload === null)
+            throw new WorkplaceResponseError({ ...describe(call), detail: 'unexpected response: no body' });
           return parse(call, spec.result, withPathKey(payload, key));
         });
       },
@@ -244,8 +268,13 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
         const limit = Math.max(1, Math.trunc(o.pageSize ?? PAGE_SIZE));
         const rows: T[] = [];
         // §2: offset is the first row; advance by the rows received, since WORKPLACE may cap the limit.
-        for (let offset = 0; ; ) {
-          const call = target({ method: 'GET', route: spec.route, query: { [PAGING_PARAMS.offset]: String(offset), [PAGING_PARAMS.limit]: String(limit) }, signal: o.signal });
+        for (let offset = 0; ;) {
+          const call = target({
+            method: 'GET',
+            route: spec.route,
+            query: { [PAGING_PARAMS.offset]: String(offset), [PAGING_PARAMS.limit]: String(limit) },
+            signal: o.signal,
+          });
           const payload = await send(call);
           const page = Array.isArray(payload) ? { elements: payload, totalCount: undefined } : parse(call, ListPageSchema, payload);
           rows.push(...page.elements.map((row, i) => parse(call, spec.result, row, ['elements', i])));
@@ -253,7 +282,11 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
           const total = page.totalCount;
           if (total === undefined ? page.elements.length < limit : offset >= total) return rows;
           if (page.elements.length === 0) {
-            throw new WorkplaceResponseError({ ...describe(call), field: 'elements', detail: `unexpected response: empty page at offset ${offset} of totalCount ${total}` });
+            throw new WorkplaceResponseError({
+              ...describe(call),
+              field: 'elements',
+              detail: `unexpected response: empty page at offset ${offset} of totalCount ${total}`,
+            });
           }
         }
       },
@@ -262,7 +295,13 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
 
   /** §2.8: `addattrdata/employee/{externalKey}/attrkey/{attrExternalKey}`. */
   const attributeValueCall = (method: Method, employeeKey: string, attrKey: string, o: CallOptions) =>
-    keyedCall(method, SEGMENTS.attributeValue, { externalKey: employeeKey, attrExternalKey: attrKey }, [ATTRIBUTE_VALUE_PATH.employee, employeeKey, ATTRIBUTE_VALUE_PATH.attribute, attrKey], o);
+    keyedCall(
+      method,
+      SEGMENTS.attributeValue,
+      { externalKey: employeeKey, attrExternalKey: attrKey },
+      [ATTRIBUTE_VALUE_PATH.employee, employeeKey, ATTRIBUTE_VALUE_PATH.attribute, attrKey],
+      o,
+    );
   async function writeValue(method: Method, employeeKey: string, attrKey: string, body: AttributeValueBody, o: CallOptions): Promise<void> {
     const call = attributeValueCall(method, employeeKey, attrKey, o);
     await transport.call({ ...call, body: checkBody(call, AttributeValueBodySchema, body) });
@@ -276,18 +315,25 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
       body: DepartmentBodySchema,
       result: DepartmentSchema,
       check: (key, body) =>
-        DEPARTMENT_BODY_KEY_MUST_MATCH_PATH && body.deptExternalKey !== key ? { field: 'deptExternalKey', message: `must equal the path key ${key}` }
-        : body.parentDeptExternalKey === key ? { field: 'parentDeptExternalKey', message: 'a department cannot be its own parent' }
-        : undefined,
+        DEPARTMENT_BODY_KEY_MUST_MATCH_PATH && body.deptExternalKey !== key
+          ? { field: 'deptExternalKey', message: `must equal the path key ${key}` }
+          : body.parentDeptExternalKey === key
+            ? { field: 'parentDeptExternalKey', message: 'a department cannot be its own parent' }
+            : undefined,
     }),
-    employees: entity({ route: SEGMENTS.employee, body: EMPLOYEE_BODY_IS_OPEN ? EmployeeBodySchema.loose() : EmployeeBodySchema.strict(), result: EmployeeSchema }),
+    employees: entity({
+      route: SEGMENTS.employee,
+      body: EMPLOYEE_BODY_IS_OPEN ? EmployeeBodySchema.loose() : EmployeeBodySchema.strict(),
+      result: EmployeeSchema,
+    }),
     attributeDefinitions: listed(
       {
         route: SEGMENTS.attributeDefinition,
         body: AttributeDefinitionBodySchema,
         result: AttributeDefinitionSchema,
         // Seed 003: the edit body has no fieldUsedType.
-        forUpdate: (body) => Object.fromEntries(Object.entries(body).filter(([field]) => !(ATTRIBUTE_ADD_ONLY_FIELDS as readonly string[]).includes(field))),
+        forUpdate: (body) =>
+          Object.fromEntries(Object.entries(body).filter(([field]) => !(ATTRIBUTE_ADD_ONLY_FIELDS as readonly string[]).includes(field))),
       },
       SEGMENTS.attributeDefinitionList,
     ),
@@ -309,7 +355,9 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
       },
       async get(employeeKey, o = {}) {
         const call = byKey('GET', SEGMENTS.reportsTo, employeeKey, o);
-        return readOptional(call, (payload) => parse(call, ReportsToSchema, payload)[REPORTS_TO_FIELD]).then((manager) => manager || undefined);
+        return readOptional(call, (payload) => parse(call, ReportsToSchema, payload)[REPORTS_TO_FIELD]).then(
+          (manager) => manager || undefined,
+        );
       },
       clear: async (employeeKey, o = {}) => {
         await transport.call(byKey('DELETE', SEGMENTS.reportsTo, employeeKey, o));

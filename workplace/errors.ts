@@ -91,7 +91,10 @@ export class WorkplaceAuthError extends WorkplaceError {
 /** 400 (and other 4xx): WORKPLACE refused the request; sending it again gives the same answer. */
 export class WorkplaceValidationError extends WorkplaceError {
   override readonly name: string = 'WorkplaceValidationError';
-  constructor(init: WorkplaceErrorInit, code: 'WORKPLACE_VALIDATION' | 'WORKPLACE_ALREADY_EXISTS' | 'WORKPLACE_NOT_FOUND' = 'WORKPLACE_VALIDATION') {
+  constructor(
+    init: WorkplaceErrorInit,
+    code: 'WORKPLACE_VALIDATION' | 'WORKPLACE_ALREADY_EXISTS' | 'WORKPLACE_NOT_FOUND' = 'WORKPLACE_VALIDATION',
+  ) {
     super(code, false, init);
   }
 }

@@ -39,7 +39,10 @@ export interface WorkplaceAnswer {
 }
 
 /** Where a request goes and how it is named in errors (the companyId is left out of messages). */
-export function requestTarget(companyId: string, call: Pick<WorkplaceCall, 'method' | 'version' | 'segments' | 'query' | 'externalKey'>): { uri: string; info: WorkplaceRequestInfo } {
+export function requestTarget(
+  companyId: string,
+  call: Pick<WorkplaceCall, 'method' | 'version' | 'segments' | 'query' | 'externalKey'>,
+): { uri: string; info: WorkplaceRequestInfo } {
   const rest = call.segments.map(encodeURIComponent).join('/');
   const search = call.query && Object.keys(call.query).length ? `?${new URLSearchParams(call.query).toString()}` : '';
   return {
@@ -109,17 +112,30 @@ export class WorkplaceTransport {
     this.#byMethod[call.method] = (this.#byMethod[call.method] ?? 0) + 1;
     let response;
     try {
-      response = await this.#got(uri.slice(1), { method: call.method, ...(call.body === undefined ? {} : { json: call.body }), ...(signal ? { signal } : {}) });
+      response = await this.#got(uri.slice(1), {
+        method: call.method,
+        ...(call.body === undefined ? {} : { json: call.body }),
+        ...(signal ? { signal } : {}),
+      });
     } catch (error) {
       // An abort is the caller's decision, not a WORKPLACE failure: rethrow its reason as it is.
       signal?.throwIfAborted();
-      const detail = error instanceof TimeoutError ? `no answer within ${this.#timeoutMs} ms` : error instanceof RequestError ? `${error.code}: ${error.message}` : String(error);
+      const detail =
+        error instanceof TimeoutError
+          ? `no answer within ${this.#timeoutMs} ms`
+          : error instanceof RequestError
+            ? `${error.code}: ${error.message}`
+            : String(error);
       throw new WorkplaceNetworkError({ ...info, detail: this.#redact(detail) });
     }
     const json = parseJson(response.body);
     const ok = response.statusCode >= 200 && response.statusCode < 300;
     if (ok && json === NOT_JSON) {
-      throw new WorkplaceResponseError({ ...info, status: response.statusCode, detail: `the body is not JSON (${String(response.headers['content-type'] ?? 'no content-type')})` });
+      throw new WorkplaceResponseError({
+        ...info,
+        status: response.statusCode,
+        detail: `the body is not JSON (${String(response.headers['content-type'] ?? 'no content-type')})`,
+      });
     }
     if (!ok) {
       const said = errorMessage(json === NOT_JSON ? undefined : json);

@@ -1,6 +1,15 @@
 /** The WORKPLACE client: what the sync engine imports. The simulator has its own entry point (simulator/server.ts). */
 export { createWorkplaceClient } from './client.js';
-export type { AttributeValueApi, CallOptions, EntityApi, ListedApi, ListOptions, ReportsToApi, WorkplaceClient, WorkplaceClientOptions } from './client.js';
+export type {
+  AttributeValueApi,
+  CallOptions,
+  EntityApi,
+  ListedApi,
+  ListOptions,
+  ReportsToApi,
+  WorkplaceClient,
+  WorkplaceClientOptions,
+} from './client.js';
 export {
   AbsenceBodySchema,
   AbsenceSchema,

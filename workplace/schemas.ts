@@ -72,7 +72,9 @@ export const EmployeeBodySchema = z.object({
   cellphoneNo: text(100).optional(),
   birthYmd: date.optional(),
   genderCd: z.enum(['MALE', 'FEMALE']).optional(),
-  empNick: text(100).regex(nicknameChars, { error: `only letters, digits, spaces and ${NICKNAME_SPECIALS}` }).optional(),
+  empNick: text(100)
+    .regex(nicknameChars, { error: `only letters, digits, spaces and ${NICKNAME_SPECIALS}` })
+    .optional(),
   localeTypeCd: z.string().optional(),
   tmznTypeCd: z.string().optional(),
   zipCode: text(10).optional(),

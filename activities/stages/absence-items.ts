@@ -17,10 +17,19 @@ export const absenceItems = defineStage<AbsenceBody>({
     const configured = ctx.settings.absenceItems;
     if (configured.length === 0) return { items: [], unchanged: 0, sourceCount: 0, targetCount: 0, invalid: [] };
     const desired = new Map<string, DesiredEntry<AbsenceBody>>(
-      configured.map((a) => [a.key, { label: a.name, value: { name: a.name, i18nNames: a.i18nNames ?? i18n({ ko_KR: a.name }), halfDayYn: a.halfDayYn, sortOrder: a.sortOrder } }]),
+      configured.map((a) => [
+        a.key,
+        {
+          label: a.name,
+          value: { name: a.name, i18nNames: a.i18nNames ?? i18n({ ko_KR: a.name }), halfDayYn: a.halfDayYn, sortOrder: a.sortOrder },
+        },
+      ]),
     );
     const current = new Map((await ctx.workplace.absences.list({ signal: ctx.signal })).map((a) => [a.externalKey, a]));
-    const { items, unchanged } = delta(desired, current, { fields: ['name', 'i18nNames', 'halfDayYn', 'sortOrder'], deleteLabel: (_key, a) => a.name });
+    const { items, unchanged } = delta(desired, current, {
+      fields: ['name', 'i18nNames', 'halfDayYn', 'sortOrder'],
+      deleteLabel: (_key, a) => a.name,
+    });
     return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid: [] };
   },
 

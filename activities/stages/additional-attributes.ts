@@ -32,16 +32,24 @@ export const additionalAttributes = defineStage<Body>({
     // Definitions: listed by WORKPLACE. Its list may omit externalKey (seed 003 example), so fall back to the name.
     const byName = new Map(attributes.map((a) => [a.name, a.key]));
     const listed = await ctx.workplace.attributeDefinitions.list({ signal: ctx.signal });
-    const currentDefinitions = new Map(listed.flatMap((d) => {
-      const key = d.externalKey ?? byName.get(d.name);
-      return key ? [[key, comparable(d)] as const] : [];
-    }));
+    const currentDefinitions = new Map(
+      listed.flatMap((d) => {
+        const key = d.externalKey ?? byName.get(d.name);
+        return key ? [[key, comparable(d)] as const] : [];
+      }),
+    );
     // Compared as WORKPLACE lists them; written in full (item keys included).
     const bodies = new Map(attributes.map((a) => [a.key, definitionBody(a)]));
-    const desiredDefinitions = new Map([...bodies].map(([key, body]): [string, DesiredEntry<ReturnType<typeof comparable>>] => [key, { label: body.name, value: comparable(body) }]));
+    const desiredDefinitions = new Map(
+      [...bodies].map(([key, body]): [string, DesiredEntry<ReturnType<typeof comparable>>] => [
+        key,
+        { label: body.name, value: comparable(body) },
+      ]),
+    );
     const definitions = delta(desiredDefinitions, currentDefinitions, {
       fields: ['fieldType', 'name', 'i18nNames', 'searchDispYn', 'attrItemList'],
-      body: (key, _value, existing): AttributeDefinitionBody => (existing ? bodies.get(key)! : { ...bodies.get(key)!, fieldUsedType: 'MEM' }),
+      body: (key, _value, existing): AttributeDefinitionBody =>
+        existing ? bodies.get(key)! : { ...bodies.get(key)!, fieldUsedType: 'MEM' },
       deleteLabel: (_key, d) => d.name,
     });
 
@@ -76,11 +84,16 @@ export const additionalAttributes = defineStage<Body>({
     const readable = keys.filter((key) => !notCreated?.has(key.split('/')[0]!) && !justCreated.has(key.split('/')[0]!));
     const { found: currentValues, unreadable } = recorded
       ? { found: new Map([...recorded].filter(([key]) => isValueKey(key) && wanted.has(key))), unreadable: [] }
-      : await readEach('additionalAttributes', readable, async (key) => {
-          const [employeeKey, attributeKey] = key.split('/') as [string, string];
-          const found = await ctx.workplace.attributeValues.get(employeeKey, attributeKey, { signal: ctx.signal });
-          return found?.fieldData ? { fieldData: found.fieldData } : undefined;
-        }, ctx);
+      : await readEach(
+          'additionalAttributes',
+          readable,
+          async (key) => {
+            const [employeeKey, attributeKey] = key.split('/') as [string, string];
+            const found = await ctx.workplace.attributeValues.get(employeeKey, attributeKey, { signal: ctx.signal });
+            return found?.fieldData ? { fieldData: found.fieldData } : undefined;
+          },
+          ctx,
+        );
     for (const { key } of unreadable) desiredValues.delete(key);
     const values = delta(desiredValues, currentValues, { fields: ['fieldData'], protect: new Set(unreadable.map((u) => u.key)) });
 
@@ -118,19 +131,36 @@ function definitionBody(a: AdditionalAttribute): AttributeDefinitionBody {
     userDispYn: a.userDispYn,
     userMod: a.userMod,
     ...(a.fieldType === 'SELECT'
-      ? { attrItemList: a.items.map((item, order) => ({ externalKey: item.key, itemName: item.name, i18nItemNames: item.i18nNames, fieldTypeItemOrd: order })) }
+      ? {
+          attrItemList: a.items.map((item, order) => ({
+            externalKey: item.key,
+            itemName: item.name,
+            i18nItemNames: item.i18nNames,
+            fieldTypeItemOrd: order,
+          })),
+        }
       : {}),
   };
 }
 
 /** The fields WORKPLACE's list returns faithfully (it shows `userModYn`, not `userMod`, and may omit item keys). */
-function comparable(d: { name: string; fieldType?: string; i18nNames?: unknown; searchDispYn?: string; attrItemList?: readonly { itemName?: string; i18nItemNames?: unknown; fieldTypeItemOrd?: number }[] }) {
+function comparable(d: {
+  name: string;
+  fieldType?: string;
+  i18nNames?: unknown;
+  searchDispYn?: string;
+  attrItemList?: readonly { itemName?: string; i18nItemNames?: unknown; fieldTypeItemOrd?: number }[];
+}) {
   return {
     name: d.name,
     fieldType: d.fieldType,
     i18nNames: d.i18nNames,
     searchDispYn: d.searchDispYn,
-    attrItemList: d.attrItemList?.map((i) => ({ itemName: i.itemName, i18nItemNames: i.i18nItemNames, fieldTypeItemOrd: i.fieldTypeItemOrd })),
+    attrItemList: d.attrItemList?.map((i) => ({
+      itemName: i.itemName,
+      i18nItemNames: i.i18nItemNames,
+      fieldTypeItemOrd: i.fieldTypeItemOrd,
+    })),
   };
 }
 
@@ -152,4 +182,3 @@ export function valueOf(person: KnoxEmployee, attribute: AdditionalAttribute): s
       return attribute.items.find((item) => item.value === text)?.key;
   }
 }
-

@@ -32,7 +32,15 @@ export const departments = defineStage<DepartmentBody>({
       const parent = org.uprDepartmentCode?.trim() || ROOT;
       if (parent !== ROOT && !included.has(parent)) {
         // Not an excluded hidden parent (departmentScope excludes the whole subtree): Knox names a parent it does not list.
-        invalid.push({ stage: 'departments', key: org.departmentCode, label: org.departmentName, op: 'read', outcome: 'failed', code: 'KNOX_UNKNOWN_PARENT', message: `parent department ${parent} is not in Knox's organization list` });
+        invalid.push({
+          stage: 'departments',
+          key: org.departmentCode,
+          label: org.departmentName,
+          op: 'read',
+          outcome: 'failed',
+          code: 'KNOX_UNKNOWN_PARENT',
+          message: `parent department ${parent} is not in Knox's organization list`,
+        });
         continue;
       }
       desired.set(org.departmentCode, {
@@ -48,13 +56,21 @@ export const departments = defineStage<DepartmentBody>({
       });
     }
     // A child whose parent is invalid cannot be created either: drop it, and report why.
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const [code, entry] of desired) {
         const parent = entry.value.parentDeptExternalKey;
         if (parent !== ROOT && !desired.has(parent)) {
           desired.delete(code);
-          invalid.push({ stage: 'departments', key: code, label: entry.label, op: 'read', outcome: 'failed', code: 'KNOX_UNKNOWN_PARENT', message: `parent department ${parent} cannot be synced` });
+          invalid.push({
+            stage: 'departments',
+            key: code,
+            label: entry.label,
+            op: 'read',
+            outcome: 'failed',
+            code: 'KNOX_UNKNOWN_PARENT',
+            message: `parent department ${parent} cannot be synced`,
+          });
           changed = true;
         }
       }
@@ -64,7 +80,10 @@ export const departments = defineStage<DepartmentBody>({
     const { items, unchanged } = delta(desired, current, {
       fields: FIELDS,
       // Keep the head WORKPLACE has: the follow-up pass sets the new one once it exists.
-      body: (_key, value, existing): DepartmentBody => ({ ...value, ...(existing?.deptLeaderExternalKey ? { deptLeaderExternalKey: existing.deptLeaderExternalKey } : {}) }),
+      body: (_key, value, existing): DepartmentBody => ({
+        ...value,
+        ...(existing?.deptLeaderExternalKey ? { deptLeaderExternalKey: existing.deptLeaderExternalKey } : {}),
+      }),
       protect: new Set(invalid.map((i) => i.key)),
       // A department record without a readable code could be any of WORKPLACE's: delete none this run.
       deletes: !unreadable.some((r) => !r.key),
@@ -116,7 +135,10 @@ function headUpdates(
       wave: 0,
       body: { ...entry.value, ...(wanted ? { deptLeaderExternalKey: wanted } : {}) },
       changes: ['deptLeaderExternalKey'],
-      dependsOn: [{ stage: 'departments', key: code, role: 'department' }, ...(wanted ? [{ stage: 'employees' as const, key: wanted, role: 'head' }] : [])],
+      dependsOn: [
+        { stage: 'departments', key: code, role: 'department' },
+        ...(wanted ? [{ stage: 'employees' as const, key: wanted, role: 'head' }] : []),
+      ],
     });
   }
   return items;

@@ -14,7 +14,18 @@ import { defineStage, i18n, invalidOutcomes, type StageDraft } from './spec.js';
 
 export type Desired = Omit<EmployeeBody, 'employYmd'>;
 
-const FIELDS = ['loginId', 'emailAddress', 'name', 'i18nNames', 'deptExternalKey', 'gradeCdExternalKey', 'jobCdExternalKey', 'telephoneNo', 'cellphoneNo', 'empNick'] as const;
+const FIELDS = [
+  'loginId',
+  'emailAddress',
+  'name',
+  'i18nNames',
+  'deptExternalKey',
+  'gradeCdExternalKey',
+  'jobCdExternalKey',
+  'telephoneNo',
+  'cellphoneNo',
+  'empNick',
+] as const;
 
 /** employee v1 `empNick` rule (workplace.md §2.5): letters, digits, spaces and ! @ & ( ) - _ + [ ] { } , . only. */
 const NICKNAME = /^[\p{L}\p{N} !@&()\-_+[\]{},.]{1,100}$/u;
@@ -30,9 +41,18 @@ export function mapEmployee(
 ): { entry: DesiredEntry<Desired> } | { outcome: ItemOutcome } {
   const dept = person.departmentCode;
   const outcome = (failed: boolean, code: string, message: string) => ({
-    outcome: { stage: 'employees' as const, key: person.epId, label: person.fullName, op: 'read' as const, outcome: failed ? ('failed' as const) : ('skipped' as const), code, message },
+    outcome: {
+      stage: 'employees' as const,
+      key: person.epId,
+      label: person.fullName,
+      op: 'read' as const,
+      outcome: failed ? ('failed' as const) : ('skipped' as const),
+      code,
+      message,
+    },
   });
-  if (scope.excluded.has(dept)) return outcome(false, 'DEPARTMENT_EXCLUDED', `department ${dept} is not synced: ${scope.excluded.get(dept)}`);
+  if (scope.excluded.has(dept))
+    return outcome(false, 'DEPARTMENT_EXCLUDED', `department ${dept} is not synced: ${scope.excluded.get(dept)}`);
   if (!scope.included.has(dept)) return outcome(true, 'KNOX_UNKNOWN_DEPARTMENT', `department ${dept} is not in Knox's organization list`);
 
   const email = person.emailAddress.toLowerCase();
@@ -68,11 +88,18 @@ export function mapEmployee(
 
 /** The fields orgsync owns, given which reference stages are on. */
 export function employeeFields(settings: SyncSettings): readonly (typeof FIELDS)[number][] {
-  return FIELDS.filter((f) => (f !== 'gradeCdExternalKey' || settings.stages.grades) && (f !== 'jobCdExternalKey' || settings.stages.jobTitles));
+  return FIELDS.filter(
+    (f) => (f !== 'gradeCdExternalKey' || settings.stages.grades) && (f !== 'jobCdExternalKey' || settings.stages.jobTitles),
+  );
 }
 
 /** The write payload: what orgsync owns, plus WORKPLACE's own values for what it does not (hire date, hand-kept references). */
-export function employeeBody(desired: Desired, existing: Partial<EmployeeBody> | undefined, settings: SyncSettings, today: string): EmployeeBody {
+export function employeeBody(
+  desired: Desired,
+  existing: Partial<EmployeeBody> | undefined,
+  settings: SyncSettings,
+  today: string,
+): EmployeeBody {
   return {
     ...desired,
     // Knox has no hire date: the day orgsync first creates the employee, kept on every later update.
@@ -89,7 +116,11 @@ export const employees = defineStage<EmployeeBody>({
   upsert: true,
 
   async plan(ctx): Promise<StageDraft<EmployeeBody>> {
-    const [organizations, people, unreadable] = await Promise.all([ctx.knox.organizations(), ctx.knox.employees(), ctx.knox.invalid('employees')]);
+    const [organizations, people, unreadable] = await Promise.all([
+      ctx.knox.organizations(),
+      ctx.knox.employees(),
+      ctx.knox.invalid('employees'),
+    ]);
     const { included, excluded } = departmentScope(organizations, ctx.settings);
     const invalid = invalidOutcomes('employees', unreadable);
     const skipped: ItemOutcome[] = [];
@@ -105,7 +136,15 @@ export const employees = defineStage<EmployeeBody>({
       const email = mapped.entry.value.emailAddress;
       const owner = emailOwner.get(email);
       if (owner) {
-        invalid.push({ stage: 'employees', key: person.epId, label: person.fullName, op: 'read', outcome: 'failed', code: 'KNOX_DUPLICATE_EMAIL', message: `e-mail ${email} is also ${owner}'s; WORKPLACE login ids are unique` });
+        invalid.push({
+          stage: 'employees',
+          key: person.epId,
+          label: person.fullName,
+          op: 'read',
+          outcome: 'failed',
+          code: 'KNOX_DUPLICATE_EMAIL',
+          message: `e-mail ${email} is also ${owner}'s; WORKPLACE login ids are unique`,
+        });
         continue;
       }
       emailOwner.set(email, person.epId);
@@ -129,7 +168,11 @@ export const employees = defineStage<EmployeeBody>({
     for (const item of leavers) {
       // Leavers go first (wave 0): a hire may take the login id a leaver frees that same day.
       item.check = 'representativeAdmin';
-      if (stillThere.has(item.key)) item.skip = { code: 'KNOX_STILL_EMPLOYED', message: 'missing from the full Knox read but Knox still returns this employee by epId (moved while the read ran?): not deleted' };
+      if (stillThere.has(item.key))
+        item.skip = {
+          code: 'KNOX_STILL_EMPLOYED',
+          message: 'missing from the full Knox read but Knox still returns this employee by epId (moved while the read ran?): not deleted',
+        };
     }
     return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid: [...invalid, ...skipped] };
   },

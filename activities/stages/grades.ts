@@ -28,7 +28,15 @@ export const grades = defineStage<GradeBody>({
       };
       const seen = desired.get(title.titleCode);
       if (seen && seen.value.name !== value.name) {
-        invalid.push({ stage: 'grades', key: title.titleCode, label: value.name, op: 'read', outcome: 'failed', code: 'KNOX_CONFLICT', message: `titleCode ${title.titleCode} is "${seen.value.name}" in one company and "${value.name}" in ${title.companyCode}` });
+        invalid.push({
+          stage: 'grades',
+          key: title.titleCode,
+          label: value.name,
+          op: 'read',
+          outcome: 'failed',
+          code: 'KNOX_CONFLICT',
+          message: `titleCode ${title.titleCode} is "${seen.value.name}" in one company and "${value.name}" in ${title.companyCode}`,
+        });
         continue;
       }
       desired.set(title.titleCode, { value, label: value.name });

@@ -13,7 +13,10 @@ import type { KnoxEmployee, KnoxOrganization } from '../../knox/index.js';
  * are ≤ 36 ASCII characters in a URL path, so the key is a short hash of the source value: stable
  * across runs, the same in every company, and independent of renames of other titles.
  */
-export function jobTitleOf(employee: KnoxEmployee, source: SyncSettings['jobTitleSource']): { key: string; name: string; enName?: string } | undefined {
+export function jobTitleOf(
+  employee: KnoxEmployee,
+  source: SyncSettings['jobTitleSource'],
+): { key: string; name: string; enName?: string } | undefined {
   if (source === 'gradeName') {
     const name = employee.gradeName?.trim();
     return name ? { key: jobTitleKey(source, name), name, enName: employee.enGradeName?.trim() || undefined } : undefined;
@@ -41,7 +44,10 @@ export function shortHash(value: string): string {
  * The departments orgsync syncs: all of Knox's, less hidden ones (and everything under them) when
  * `hiddenDepartments: exclude`. Returns the included codes and, for the excluded, why.
  */
-export function departmentScope(organizations: readonly KnoxOrganization[], settings: SyncSettings): { included: Map<string, KnoxOrganization>; excluded: Map<string, string> } {
+export function departmentScope(
+  organizations: readonly KnoxOrganization[],
+  settings: SyncSettings,
+): { included: Map<string, KnoxOrganization>; excluded: Map<string, string> } {
   const byCode = new Map(organizations.map((o) => [o.departmentCode, o]));
   const excluded = new Map<string, string>();
   if (settings.hiddenDepartments === 'exclude') {
@@ -54,7 +60,11 @@ export function departmentScope(organizations: readonly KnoxOrganization[], sett
     };
     for (const org of organizations) {
       const hidden = hiddenAncestor(org.departmentCode);
-      if (hidden) excluded.set(org.departmentCode, hidden === org.departmentCode ? 'hidden department (hiddenDepartmentYn=T)' : `under hidden department ${hidden}`);
+      if (hidden)
+        excluded.set(
+          org.departmentCode,
+          hidden === org.departmentCode ? 'hidden department (hiddenDepartmentYn=T)' : `under hidden department ${hidden}`,
+        );
     }
   }
   const included = new Map([...byCode].filter(([code]) => !excluded.has(code)));
@@ -62,7 +72,10 @@ export function departmentScope(organizations: readonly KnoxOrganization[], sett
 }
 
 /** epId of each department's head: Knox names the head by userId (managerId), WORKPLACE by employee key. */
-export function departmentHeads(organizations: Iterable<KnoxOrganization>, employees: readonly KnoxEmployee[]): Map<string, { epId: string } | { unresolved: string } | undefined> {
+export function departmentHeads(
+  organizations: Iterable<KnoxOrganization>,
+  employees: readonly KnoxEmployee[],
+): Map<string, { epId: string } | { unresolved: string } | undefined> {
   const epIdByUserId = new Map(employees.map((e) => [e.userId, e.epId]));
   const heads = new Map<string, { epId: string } | { unresolved: string } | undefined>();
   for (const org of organizations) {
@@ -75,4 +88,3 @@ export function departmentHeads(organizations: Iterable<KnoxOrganization>, emplo
   }
   return heads;
 }
-

@@ -52,13 +52,21 @@ export const reportsTo = defineStage<ReportsTo>({
     const justCreated = recorded ? new Set<string>() : await ctx.createdThisRun('employees');
     const { found: current, unreadable } = recorded
       ? { found: new Map([...recorded].filter(([key]) => keys.has(key))), unreadable: [] }
-      : await readEach('reportsTo', [...keys].filter((key) => !justCreated.has(key)), async (key) => {
-          const manager = await ctx.workplace.reportsTo.get(key, { signal: ctx.signal });
-          return manager ? { reportsToExternalKey: manager } : undefined;
-        }, ctx);
+      : await readEach(
+          'reportsTo',
+          [...keys].filter((key) => !justCreated.has(key)),
+          async (key) => {
+            const manager = await ctx.workplace.reportsTo.get(key, { signal: ctx.signal });
+            return manager ? { reportsToExternalKey: manager } : undefined;
+          },
+          ctx,
+        );
     for (const { key } of unreadable) desired.delete(key);
 
-    const { items, unchanged } = delta(desired, current, { fields: ['reportsToExternalKey'], protect: new Set(unreadable.map((u) => u.key)) });
+    const { items, unchanged } = delta(desired, current, {
+      fields: ['reportsToExternalKey'],
+      protect: new Set(unreadable.map((u) => u.key)),
+    });
     return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid: unreadable, current };
   },
 
@@ -75,7 +83,11 @@ export function managerOf(
   headOf: (code: string) => string | undefined,
 ): string | undefined {
   const seen = new Set<string>();
-  for (let code: string | undefined = departmentCode; code && !seen.has(code); code = departments.get(code)?.uprDepartmentCode || undefined) {
+  for (
+    let code: string | undefined = departmentCode;
+    code && !seen.has(code);
+    code = departments.get(code)?.uprDepartmentCode || undefined
+  ) {
     seen.add(code);
     const head = headOf(code);
     if (head && head !== epId) return head;

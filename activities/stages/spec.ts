@@ -86,7 +86,14 @@ export interface StageSpec<B = unknown> {
 
 /** Knox records that failed validation, as failed items of `stage`. A record without a key is "(unidentified)". */
 export function invalidOutcomes(stage: StageName, records: readonly KnoxInvalidRecord[]): ItemOutcome[] {
-  return records.map((r) => ({ stage, key: r.key ?? UNIDENTIFIED, op: 'read', outcome: 'failed', code: 'KNOX_INVALID_RECORD', message: `Knox record rejected: ${r.issues.join('; ')}` }));
+  return records.map((r) => ({
+    stage,
+    key: r.key ?? UNIDENTIFIED,
+    op: 'read',
+    outcome: 'failed',
+    code: 'KNOX_INVALID_RECORD',
+    message: `Knox record rejected: ${r.issues.join('; ')}`,
+  }));
 }
 
 export const UNIDENTIFIED = '(unidentified)';
@@ -130,7 +137,14 @@ export async function readEach<V>(
           if (value !== undefined) chunkFound.push([key, value]);
         } catch (err) {
           if (!(err instanceof WorkplaceError) || err.retryable) throw err;
-          chunkUnreadable.push({ stage, key, op: 'read', outcome: 'failed', code: err.code, message: `could not read WORKPLACE's current value: ${err.message}` });
+          chunkUnreadable.push({
+            stage,
+            key,
+            op: 'read',
+            outcome: 'failed',
+            code: err.code,
+            message: `could not read WORKPLACE's current value: ${err.message}`,
+          });
         }
         ctx.heartbeat({ read: start + chunkFound.length + chunkUnreadable.length, of: all.length });
       }

@@ -26,7 +26,13 @@ async function onRunningRun(ctx: Context, verb: string, act: (handle: RunHandle)
 
 const RUN_ID = [{ name: 'id', optional: true }] as const;
 
-const signal = (name: string, summary: string, verb: string, send: (h: RunHandle) => Promise<void>, done: (id: string) => string): Command =>
+const signal = (
+  name: string,
+  summary: string,
+  verb: string,
+  send: (h: RunHandle) => Promise<void>,
+  done: (id: string) => string,
+): Command =>
   defineCommand({
     name,
     summary,
@@ -39,15 +45,35 @@ const signal = (name: string, summary: string, verb: string, send: (h: RunHandle
       }),
   });
 
-export const pause = signal('pause', 'pause a run: no new writes start, writes in flight finish', 'pause', (h) => h.signal(pauseSignal), (id) => `pausing ${id}: no new writes start; writes in flight finish. Continue with: orgsync resume ${id}`);
-export const resume = signal('resume', 'resume a paused run', 'resume', (h) => h.signal(resumeSignal), (id) => `resuming ${id}. Follow it with: orgsync status ${id}`);
-export const cancel = signal('cancel', 'stop a run: the running stage finishes its writes in flight, then the run ends as cancelled', 'cancel', async (h) => void (await h.cancel()), (id) => `cancelling ${id}: the running stage finishes its writes in flight, then the run ends as cancelled with what was done. See: orgsync status ${id}`);
+export const pause = signal(
+  'pause',
+  'pause a run: no new writes start, writes in flight finish',
+  'pause',
+  (h) => h.signal(pauseSignal),
+  (id) => `pausing ${id}: no new writes start; writes in flight finish. Continue with: orgsync resume ${id}`,
+);
+export const resume = signal(
+  'resume',
+  'resume a paused run',
+  'resume',
+  (h) => h.signal(resumeSignal),
+  (id) => `resuming ${id}. Follow it with: orgsync status ${id}`,
+);
+export const cancel = signal(
+  'cancel',
+  'stop a run: the running stage finishes its writes in flight, then the run ends as cancelled',
+  'cancel',
+  async (h) => void (await h.cancel()),
+  (id) =>
+    `cancelling ${id}: the running stage finishes its writes in flight, then the run ends as cancelled with what was done. See: orgsync status ${id}`,
+);
 
 const decide = (name: string, decision: 'approve' | 'reject', update: typeof approveDeletionsUpdate): Command =>
   defineCommand({
     name,
     summary: `${decision} the deletions a run's deletion guard holds`,
-    description: 'A stage that plans more deletions than the guard allows (sync.deletionGuard) waits for this decision; `orgsync status` shows what it holds.',
+    description:
+      'A stage that plans more deletions than the guard allows (sync.deletionGuard) waits for this decision; `orgsync status` shows what it holds.',
     args: RUN_ID,
     options: { by: { type: 'string', value: '<name>', description: 'who decides, for the record (default: your user name)' } },
     examples: [`orgsync ${name}`, `orgsync ${name} orgsync-20261125-020000 --by kim.samsung`],
@@ -58,7 +84,8 @@ const decide = (name: string, decision: 'approve' | 'reject', update: typeof app
           // By name: the SDK's overloads do not accept the definition's optional argument (`[by?: string]`).
           return `${handle.workflowId}: ${await handle.executeUpdate<string, [string]>(update.name, { args: [by] })}`;
         } catch (err) {
-          if (err instanceof WorkflowUpdateFailedError) throw new CliError(`cannot ${decision} deletions of run ${handle.workflowId}: ${firstLine(err.cause ?? err)}`);
+          if (err instanceof WorkflowUpdateFailedError)
+            throw new CliError(`cannot ${decision} deletions of run ${handle.workflowId}: ${firstLine(err.cause ?? err)}`);
           throw err;
         }
       }),

@@ -10,4 +10,18 @@ import { status } from './status.js';
 import { syncEmployee } from './sync-employee.js';
 import { worker } from './worker.js';
 
-export const COMMANDS: readonly Command[] = [run, status, pause, resume, cancel, approveDeletions, rejectDeletions, report, list, schedule, syncEmployee, jobTitleKeys, worker];
+export const COMMANDS: readonly Command[] = [
+  run,
+  status,
+  pause,
+  resume,
+  cancel,
+  approveDeletions,
+  rejectDeletions,
+  report,
+  list,
+  schedule,
+  syncEmployee,
+  jobTitleKeys,
+  worker,
+];

@@ -14,14 +14,20 @@ export const jobTitleKeys = defineCommand({
   ].join('\n'),
   args: [{ name: 'names' }],
   options: {
-    source: { type: 'string', value: '<gradeName|job>', description: 'what the keys derive from, as sync.jobTitleSource (default gradeName)' },
+    source: {
+      type: 'string',
+      value: '<gradeName|job>',
+      description: 'what the keys derive from, as sync.jobTitleSource (default gradeName)',
+    },
     ...JSON_OPTION,
   },
   examples: ['orgsync job-title-keys 사원,선임,책임,수석', 'orgsync job-title-keys --source job SW01,HW02 --json'],
   async run(ctx) {
     const source = ctx.flags.source ?? 'gradeName';
     if (!(SOURCES as readonly string[]).includes(source)) throw ctx.usage(`--source is gradeName or job, not ${source}`);
-    const names = ctx.args[0]!.split(',').map((n) => n.trim()).filter(Boolean);
+    const names = ctx.args[0]!.split(',')
+      .map((n) => n.trim())
+      .filter(Boolean);
     if (names.length === 0) throw ctx.usage('<names> lists no name');
     const keys = names.map((name) => ({ name, key: jobTitleKey(source as (typeof SOURCES)[number], name) }));
     if (ctx.flags.json) ctx.json(keys);

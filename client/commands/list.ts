@@ -15,7 +15,8 @@ export const list = defineCommand({
   examples: ['orgsync list', 'orgsync list --failures --limit 5 --json'],
   async run(ctx) {
     const limit = Number(ctx.flags.limit ?? 20);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw ctx.usage(`--limit is a whole number from 1 to 200, not '${ctx.flags.limit}'`);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+      throw ctx.usage(`--limit is a whole number from 1 to 200, not '${ctx.flags.limit}'`);
     const client = await ctx.client();
     const { taskQueue } = ctx.temporal();
     const runs = await recentRuns(client, taskQueue, { limit, ...(ctx.flags.failures ? { query: 'OrgSyncHasFailures = true' } : {}) });
@@ -24,7 +25,8 @@ export const list = defineCommand({
         // Counts: a closed run's result (one small read), a running run's progress query (if a worker answers soon).
         const view = await readRun(client, run.workflowId, { queryTimeoutMs: 3_000 }).catch(() => undefined);
         const stages = view ? stageRows(view) : [];
-        const sum = (k: 'planned' | 'done' | 'failed' | 'skipped') => (view && (view.result || view.progress) ? stages.reduce((n, s) => n + s.counts[k], 0) : undefined);
+        const sum = (k: 'planned' | 'done' | 'failed' | 'skipped') =>
+          view && (view.result || view.progress) ? stages.reduce((n, s) => n + s.counts[k], 0) : undefined;
         const end = run.closeTime;
         return {
           runId: run.workflowId,
@@ -41,8 +43,26 @@ export const list = defineCommand({
     if (rows.length === 0) return ctx.print(`no orgsync runs on task queue ${taskQueue}${ctx.flags.failures ? ' with failures' : ''} yet`);
     ctx.print(
       table(
-        [{ header: 'RUN' }, { header: 'STATE' }, { header: 'STARTED' }, { header: 'TOOK', align: 'right' }, { header: 'PLANNED', align: 'right' }, { header: 'DONE', align: 'right' }, { header: 'FAILED', align: 'right' }, { header: 'SKIPPED', align: 'right' }],
-        rows.map((r) => [r.runId, `${r.state}${r.dryRun ? ' (dry run)' : ''}`, formatTime(r.startedAt), r.durationMs === undefined ? '' : formatDuration(r.durationMs), r.counts.planned, r.counts.done, r.counts.failed, r.counts.skipped]),
+        [
+          { header: 'RUN' },
+          { header: 'STATE' },
+          { header: 'STARTED' },
+          { header: 'TOOK', align: 'right' },
+          { header: 'PLANNED', align: 'right' },
+          { header: 'DONE', align: 'right' },
+          { header: 'FAILED', align: 'right' },
+          { header: 'SKIPPED', align: 'right' },
+        ],
+        rows.map((r) => [
+          r.runId,
+          `${r.state}${r.dryRun ? ' (dry run)' : ''}`,
+          formatTime(r.startedAt),
+          r.durationMs === undefined ? '' : formatDuration(r.durationMs),
+          r.counts.planned,
+          r.counts.done,
+          r.counts.failed,
+          r.counts.skipped,
+        ]),
       ).join('\n'),
     );
   },

@@ -21,7 +21,8 @@ export const report = defineCommand({
   },
   examples: ['orgsync report', 'orgsync report orgsync-20261125-020000 --format csv > report.csv'],
   async run(ctx) {
-    if (ctx.flags.json && ctx.flags.format && ctx.flags.format !== 'json') throw ctx.usage(`--json and --format ${ctx.flags.format} disagree; give one`);
+    if (ctx.flags.json && ctx.flags.format && ctx.flags.format !== 'json')
+      throw ctx.usage(`--json and --format ${ctx.flags.format} disagree; give one`);
     const format = ctx.flags.json ? 'json' : (ctx.flags.format ?? 'table');
     if (!(FORMATS as readonly string[]).includes(format)) throw ctx.usage(`--format is one of ${FORMATS.join(', ')}, not '${format}'`);
     const id = await resolveRunId(ctx, ctx.args[0]);
@@ -34,11 +35,26 @@ export const report = defineCommand({
 
     if (format === 'json') {
       const stages = view.result?.stages.map(({ outcomes: _outcomes, ...stage }) => stage) ?? view.progress?.stages ?? [];
-      ctx.json({ runId: id, state: runState(view), dryRun: view.result?.dryRun ?? view.progress?.dryRun, message: view.result?.message ?? view.problem, stages, totalItems: total, itemsFrom: source, notes, items });
+      ctx.json({
+        runId: id,
+        state: runState(view),
+        dryRun: view.result?.dryRun ?? view.progress?.dryRun,
+        message: view.result?.message ?? view.problem,
+        stages,
+        totalItems: total,
+        itemsFrom: source,
+        notes,
+        items,
+      });
       return;
     }
     if (format === 'csv') {
-      ctx.write(csv(CSV_COLUMNS, items.map((o) => [o.stage, o.key, o.label, o.op, o.outcome, o.code, o.message])));
+      ctx.write(
+        csv(
+          CSV_COLUMNS,
+          items.map((o) => [o.stage, o.key, o.label, o.op, o.outcome, o.code, o.message]),
+        ),
+      );
       for (const note of notes) ctx.note(note);
       return;
     }

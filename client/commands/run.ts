@@ -1,12 +1,29 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
-import { progressQuery, STAGE_TITLES, STAGES, type OrgSyncProgress, type OrgSyncResult, type StageName } from '../../workflows/definitions.js';
+import {
+  progressQuery,
+  STAGE_TITLES,
+  STAGES,
+  type OrgSyncProgress,
+  type OrgSyncResult,
+  type StageName,
+} from '../../workflows/definitions.js';
 import type { orgSyncWorkflow } from '../../workflows/org-sync.js';
 import { OrgSyncDryRun } from '../../workflows/search-attributes.js';
 import { seoulParts } from '../../lib/seoul-time.js';
 import { displayWidth, formatTime } from '../format.js';
 import { CliError, defineCommand, JSON_OPTION, type Context } from '../runner.js';
-import { newRunId, noWorkerMessage, ORG_SYNC_WORKFLOW, readRun, recentRuns, runFailedResult, runHandle, runSummary, workerPolls } from '../runs.js';
+import {
+  newRunId,
+  noWorkerMessage,
+  ORG_SYNC_WORKFLOW,
+  readRun,
+  recentRuns,
+  runFailedResult,
+  runHandle,
+  runSummary,
+  workerPolls,
+} from '../runs.js';
 import { holdLines, runLines } from '../views.js';
 
 const POLL_MS = 1_000;
@@ -29,7 +46,10 @@ export const run = defineCommand({
   },
   examples: ['orgsync run --wait', 'orgsync run --dry-run --stages grades,departments --wait'],
   async run(ctx) {
-    const stages = ctx.flags.stages?.split(',').map((s) => s.trim()).filter(Boolean);
+    const stages = ctx.flags.stages
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const unknown = stages?.filter((s) => !(STAGES as readonly string[]).includes(s));
     if (unknown?.length) throw ctx.usage(`unknown stage ${unknown.join(', ')}; stages are ${STAGES.join(', ')}`);
     if (stages?.length === 0) throw ctx.usage('--stages lists no stage');
@@ -42,7 +62,9 @@ export const run = defineCommand({
         // A dry run writes nothing. Visibility lags; the run's own description is current.
         if (other.typedSearchAttributes.get(OrgSyncDryRun) === true) continue;
         if ((await runHandle(client, other.workflowId).describe()).status.name !== 'RUNNING') continue;
-        throw new CliError(`run ${other.workflowId} (started ${formatTime(other.startTime)}) is still running; two runs would race on WORKPLACE. Wait for it, \`orgsync cancel ${other.workflowId}\`, or pass --allow-overlap`);
+        throw new CliError(
+          `run ${other.workflowId} (started ${formatTime(other.startTime)}) is still running; two runs would race on WORKPLACE. Wait for it, \`orgsync cancel ${other.workflowId}\`, or pass --allow-overlap`,
+        );
       }
     }
 
@@ -56,13 +78,20 @@ export const run = defineCommand({
       // A run id names one run: its folder in the staging store and its report.
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     });
-    if (!(await workerPolls(client, namespace, taskQueue))) ctx.note(`warning: ${noWorkerMessage(namespace, taskQueue)}: the run waits until one does`);
+    if (!(await workerPolls(client, namespace, taskQueue)))
+      ctx.note(`warning: ${noWorkerMessage(namespace, taskQueue)}: the run waits until one does`);
     if (!ctx.flags.wait) {
       if (ctx.flags.json) ctx.json({ runId: id, taskQueue, namespace });
-      else ctx.print(`started ${id}${dryRun ? ' (dry run)' : ''} on task queue ${taskQueue} (namespace ${namespace})\nfollow it: orgsync status ${id}`);
+      else
+        ctx.print(
+          `started ${id}${dryRun ? ' (dry run)' : ''} on task queue ${taskQueue} (namespace ${namespace})\nfollow it: orgsync status ${id}`,
+        );
       return;
     }
-    if (!ctx.flags.json) ctx.print(`started ${id}${dryRun ? ' (dry run)' : ''} on task queue ${taskQueue}; following it (Ctrl-C stops following, not the run)`);
+    if (!ctx.flags.json)
+      ctx.print(
+        `started ${id}${dryRun ? ' (dry run)' : ''} on task queue ${taskQueue}; following it (Ctrl-C stops following, not the run)`,
+      );
 
     const outcome = handle.result().then(
       (result): OrgSyncResult | Error => result,
@@ -72,7 +101,8 @@ export const run = defineCommand({
     let ended: OrgSyncResult | Error | undefined;
     while (!ended) {
       // Bounded: with no worker polling, a query waits for the server's timeout.
-      if (!ctx.flags.json) await client.connection.withDeadline(Date.now() + 5 * POLL_MS, () => handle.query(progressQuery)).then(printer, () => undefined);
+      if (!ctx.flags.json)
+        await client.connection.withDeadline(Date.now() + 5 * POLL_MS, () => handle.query(progressQuery)).then(printer, () => undefined);
       ended = await Promise.race([outcome, delay(POLL_MS).then(() => undefined)]);
     }
     if (ended instanceof Error) throw ended;

@@ -4,13 +4,27 @@
  * catch-up window (the SDK's documented default contradicts itself).
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { DAYS_OF_WEEK, MONTHS, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type CalendarSpecDescription, type ScheduleDescription, type ScheduleHandle } from '@temporalio/client';
+import {
+  DAYS_OF_WEEK,
+  MONTHS,
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  type CalendarSpecDescription,
+  type ScheduleDescription,
+  type ScheduleHandle,
+} from '@temporalio/client';
 import { formatDuration, formatTime, parseDuration } from '../format.js';
 import { CliError, defineCommand, JSON_OPTION, operatorName, type Context, type Options } from '../runner.js';
 import { ORG_SYNC_WORKFLOW } from '../runs.js';
 import { fields } from '../views.js';
 
-export const DEFAULT_SCHEDULE = { id: 'orgsync-daily', cron: '0 2 * * *', timezone: 'Asia/Seoul', catchupWindow: '1 hour', overlap: 'skip' } as const;
+export const DEFAULT_SCHEDULE = {
+  id: 'orgsync-daily',
+  cron: '0 2 * * *',
+  timezone: 'Asia/Seoul',
+  catchupWindow: '1 hour',
+  overlap: 'skip',
+} as const;
 
 const OVERLAP = {
   skip: ScheduleOverlapPolicy.SKIP,
@@ -20,15 +34,28 @@ const OVERLAP = {
   'terminate-other': ScheduleOverlapPolicy.TERMINATE_OTHER,
   'allow-all': ScheduleOverlapPolicy.ALLOW_ALL,
 } as const;
-const overlapName = (policy: string | undefined) => Object.entries(OVERLAP).find(([, p]) => p === policy)?.[0] ?? String(policy).toLowerCase();
+const overlapName = (policy: string | undefined) =>
+  Object.entries(OVERLAP).find(([, p]) => p === policy)?.[0] ?? String(policy).toLowerCase();
 
-const SCHEDULE_ID = { 'schedule-id': { type: 'string', value: '<id>', description: `the schedule (default ${DEFAULT_SCHEDULE.id})` } } as const satisfies Options;
-const NOTE = { note: { type: 'string', value: '<text>', description: 'a note on the schedule, e.g. why it is paused' } } as const satisfies Options;
+const SCHEDULE_ID = {
+  'schedule-id': { type: 'string', value: '<id>', description: `the schedule (default ${DEFAULT_SCHEDULE.id})` },
+} as const satisfies Options;
+const NOTE = {
+  note: { type: 'string', value: '<text>', description: 'a note on the schedule, e.g. why it is paused' },
+} as const satisfies Options;
 const SETTINGS = {
   cron: { type: 'string', value: '<cron>', description: `when runs start (default '${DEFAULT_SCHEDULE.cron}': 02:00 daily)` },
   timezone: { type: 'string', value: '<zone>', description: `IANA time zone of the cron (default ${DEFAULT_SCHEDULE.timezone})` },
-  'catchup-window': { type: 'string', value: '<duration>', description: `after a Temporal outage, start a missed run only this late (default '${DEFAULT_SCHEDULE.catchupWindow}')` },
-  overlap: { type: 'string', value: '<policy>', description: `a run still going when the next is due: ${Object.keys(OVERLAP).join(', ')} (default ${DEFAULT_SCHEDULE.overlap})` },
+  'catchup-window': {
+    type: 'string',
+    value: '<duration>',
+    description: `after a Temporal outage, start a missed run only this late (default '${DEFAULT_SCHEDULE.catchupWindow}')`,
+  },
+  overlap: {
+    type: 'string',
+    value: '<policy>',
+    description: `a run still going when the next is due: ${Object.keys(OVERLAP).join(', ')} (default ${DEFAULT_SCHEDULE.overlap})`,
+  },
 } as const satisfies Options;
 
 type Flags = { 'schedule-id'?: string; cron?: string; timezone?: string; 'catchup-window'?: string; overlap?: string };
@@ -43,12 +70,15 @@ function settings(ctx: Context, flags: Flags) {
       throw ctx.usage(`unknown time zone '${timezone}' (an IANA name such as Asia/Seoul or UTC)`);
     }
   }
-  if (cron !== undefined && cron.trim().split(/\s+/).length < 5 && !cron.trim().startsWith('@')) throw ctx.usage(`--cron '${cron}' is not a cron expression (minute hour day-of-month month day-of-week)`);
+  if (cron !== undefined && cron.trim().split(/\s+/).length < 5 && !cron.trim().startsWith('@'))
+    throw ctx.usage(`--cron '${cron}' is not a cron expression (minute hour day-of-month month day-of-week)`);
   const window = flags['catchup-window'];
   const catchupWindow = window === undefined ? undefined : parseDuration(window);
-  if (window !== undefined && (catchupWindow === undefined || catchupWindow < 10_000)) throw ctx.usage(`--catchup-window '${window}' is not a duration of at least 10s (e.g. 30m, 1h, '1 hour')`);
+  if (window !== undefined && (catchupWindow === undefined || catchupWindow < 10_000))
+    throw ctx.usage(`--catchup-window '${window}' is not a duration of at least 10s (e.g. 30m, 1h, '1 hour')`);
   const overlapFlag = flags.overlap;
-  if (overlapFlag !== undefined && !(overlapFlag in OVERLAP)) throw ctx.usage(`--overlap is one of ${Object.keys(OVERLAP).join(', ')}, not '${overlapFlag}'`);
+  if (overlapFlag !== undefined && !(overlapFlag in OVERLAP))
+    throw ctx.usage(`--overlap is one of ${Object.keys(OVERLAP).join(', ')}, not '${overlapFlag}'`);
   return { cron, timezone, catchupWindow, overlap: overlapFlag === undefined ? undefined : OVERLAP[overlapFlag as keyof typeof OVERLAP] };
 }
 
@@ -68,7 +98,10 @@ const create = defineCommand({
   name: 'create',
   summary: 'create the daily schedule',
   options: { ...SCHEDULE_ID, ...SETTINGS, paused: { type: 'boolean', description: 'create it paused' }, ...NOTE },
-  examples: ['orgsync schedule create', "orgsync schedule create --cron '30 1 * * 1-5' --catchup-window 2h --paused --note 'starts after go-live'"],
+  examples: [
+    'orgsync schedule create',
+    "orgsync schedule create --cron '30 1 * * 1-5' --catchup-window 2h --paused --note 'starts after go-live'",
+  ],
   async run(ctx) {
     const s = settings(ctx, ctx.flags);
     const client = await ctx.client();
@@ -90,11 +123,18 @@ const create = defineCommand({
             workflowId: id,
             staticSummary: `orgsync daily run (schedule ${id})`,
           },
-          policies: { overlap: s.overlap ?? OVERLAP[DEFAULT_SCHEDULE.overlap], catchupWindow: s.catchupWindow ?? DEFAULT_SCHEDULE.catchupWindow, pauseOnFailure: false },
+          policies: {
+            overlap: s.overlap ?? OVERLAP[DEFAULT_SCHEDULE.overlap],
+            catchupWindow: s.catchupWindow ?? DEFAULT_SCHEDULE.catchupWindow,
+            pauseOnFailure: false,
+          },
           state: { paused: ctx.flags.paused ?? false, ...(ctx.flags.note ? { note: ctx.flags.note } : {}) },
         })
         .catch((err: unknown) => {
-          if (err instanceof ScheduleAlreadyRunning) throw new CliError(`schedule ${id} already exists; change it with \`orgsync schedule update\` (see it with \`orgsync schedule describe\`)`);
+          if (err instanceof ScheduleAlreadyRunning)
+            throw new CliError(
+              `schedule ${id} already exists; change it with \`orgsync schedule update\` (see it with \`orgsync schedule describe\`)`,
+            );
           throw err;
         }),
     );
@@ -110,15 +150,28 @@ const update = defineCommand({
   async run(ctx) {
     const s = settings(ctx, ctx.flags);
     const note = ctx.flags.note;
-    if (s.cron === undefined && s.timezone === undefined && s.catchupWindow === undefined && s.overlap === undefined && note === undefined) {
+    if (
+      s.cron === undefined &&
+      s.timezone === undefined &&
+      s.catchupWindow === undefined &&
+      s.overlap === undefined &&
+      note === undefined
+    ) {
       throw ctx.usage('nothing to change: give --cron, --timezone, --catchup-window, --overlap or --note');
     }
     const handle = await handleFor(ctx, ctx.flags);
     await asUsage(ctx, () =>
       handle.update((prev) => ({
         ...prev,
-        spec: s.cron !== undefined ? { ...prev.spec, calendars: [], cronExpressions: [s.cron], timezone: s.timezone ?? prev.spec.timezone } : { ...prev.spec, ...(s.timezone !== undefined ? { timezone: s.timezone } : {}) },
-        policies: { ...prev.policies, ...(s.overlap !== undefined ? { overlap: s.overlap } : {}), ...(s.catchupWindow !== undefined ? { catchupWindow: s.catchupWindow } : {}) },
+        spec:
+          s.cron !== undefined
+            ? { ...prev.spec, calendars: [], cronExpressions: [s.cron], timezone: s.timezone ?? prev.spec.timezone }
+            : { ...prev.spec, ...(s.timezone !== undefined ? { timezone: s.timezone } : {}) },
+        policies: {
+          ...prev.policies,
+          ...(s.overlap !== undefined ? { overlap: s.overlap } : {}),
+          ...(s.catchupWindow !== undefined ? { catchupWindow: s.catchupWindow } : {}),
+        },
         state: { ...prev.state, ...(note !== undefined ? { note } : {}) },
       })),
     );
@@ -142,7 +195,10 @@ const describe = defineCommand({
     ctx.print(
       fields([
         ['schedule', d.scheduleId],
-        ['state', d.state.paused ? `paused${d.state.note ? ` (${d.state.note})` : ''}` : `active${d.state.note ? ` (${d.state.note})` : ''}`],
+        [
+          'state',
+          d.state.paused ? `paused${d.state.note ? ` (${d.state.note})` : ''}` : `active${d.state.note ? ` (${d.state.note})` : ''}`,
+        ],
         ['cron', `${cron.join(' | ') || '(none)'} in ${d.spec.timezone ?? 'UTC'}`],
         ['overlap', overlapName(d.policies.overlap)],
         ['catch-up window', formatDuration(d.policies.catchupWindow)],
@@ -151,7 +207,10 @@ const describe = defineCommand({
         ['next runs', d.state.paused ? '(paused)' : d.info.nextActionTimes.slice(0, 3).map(formatTime).join(', ')],
         ['running now', d.info.runningActions.map((a) => a.workflow.workflowId).join(', ') || 'none'],
         ['recent runs', recent.map((a) => `${a.action.workflow.workflowId} (${formatTime(a.takenAt)})`).join('\n') || 'none'],
-        ['actions taken', `${d.info.numActionsTaken}; skipped for overlap ${d.info.numActionsSkippedOverlap}; missed the catch-up window ${d.info.numActionsMissedCatchupWindow}`],
+        [
+          'actions taken',
+          `${d.info.numActionsTaken}; skipped for overlap ${d.info.numActionsSkippedOverlap}; missed the catch-up window ${d.info.numActionsMissedCatchupWindow}`,
+        ],
       ]).join('\n'),
     );
   },
@@ -194,7 +253,10 @@ const trigger = defineCommand({
     await handle.trigger();
     const started = await startedRun(handle, before);
     if (started) ctx.print(`triggered schedule ${handle.scheduleId}: started ${started}\nfollow it: orgsync status ${started}`);
-    else ctx.print(`triggered schedule ${handle.scheduleId}; no run has started yet (with overlap skip, none starts while one is going): see \`orgsync schedule describe\``);
+    else
+      ctx.print(
+        `triggered schedule ${handle.scheduleId}; no run has started yet (with overlap skip, none starts while one is going): see \`orgsync schedule describe\``,
+      );
   },
 });
 
@@ -255,4 +317,3 @@ export function calendarToCron(c: CalendarSpecDescription): string {
   const second = field(c.second, 0, 59);
   return `${second === '0' ? '' : `${second} `}${parts.join(' ')}${c.year.length ? ` (years ${field(c.year, 0, 9999)})` : ''}${c.comment ? ` # ${c.comment}` : ''}`;
 }
-

@@ -14,7 +14,17 @@ export const status = defineCommand({
     const view = await readRun(await ctx.client(), id);
     if (ctx.flags.json) {
       const { id: runId, execution, progress, result, problem } = view;
-      ctx.json({ runId, state: runState(view), status: execution.status.name, startedAt: execution.startTime, closedAt: execution.closeTime, taskQueue: execution.taskQueue, progress, result, problem });
+      ctx.json({
+        runId,
+        state: runState(view),
+        status: execution.status.name,
+        startedAt: execution.startTime,
+        closedAt: execution.closeTime,
+        taskQueue: execution.taskQueue,
+        progress,
+        result,
+        problem,
+      });
       return;
     }
     ctx.print(runLines(view).join('\n'));

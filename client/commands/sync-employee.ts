@@ -1,4 +1,9 @@
-import { syncEmployeeWorkflowId, type EmployeeChange, type SyncEmployeeInput, type SyncEmployeeResult } from '../../workflows/definitions.js';
+import {
+  syncEmployeeWorkflowId,
+  type EmployeeChange,
+  type SyncEmployeeInput,
+  type SyncEmployeeResult,
+} from '../../workflows/definitions.js';
 import { CliError, defineCommand, JSON_OPTION } from '../runner.js';
 import { noWorkerMessage, workerPolls } from '../runs.js';
 
@@ -32,7 +37,12 @@ export const syncEmployee = defineCommand({
     const failed = result.changes.filter((c) => c.outcome === 'failed');
     if (ctx.flags.json) ctx.json(result);
     else ctx.print(describe(result).join('\n'));
-    if (result.knox !== 'found') throw new CliError(result.knox === 'notInKnox' ? `Knox does not return ${epId}; nothing was changed (the daily run handles leavers)` : `Knox's record of ${epId} is invalid: ${result.message ?? 'see above'}`);
+    if (result.knox !== 'found')
+      throw new CliError(
+        result.knox === 'notInKnox'
+          ? `Knox does not return ${epId}; nothing was changed (the daily run handles leavers)`
+          : `Knox's record of ${epId} is invalid: ${result.message ?? 'see above'}`,
+      );
     if (failed.length) throw new CliError(`${failed.length} of ${result.changes.length} changes to ${epId} failed`);
   },
 });
@@ -43,4 +53,5 @@ function describe(result: SyncEmployeeResult): string[] {
   return [`${who}:`, ...result.changes.map(changeLine), ...(result.message ? [result.message] : [])];
 }
 
-const changeLine = (c: EmployeeChange) => `  ${c.outcome.padEnd(7)} ${c.op} ${c.what} ${c.key}${c.changes?.length ? `: ${c.changes.join(', ')}` : ''}${c.message ? ` (${c.message})` : ''}`;
+const changeLine = (c: EmployeeChange) =>
+  `  ${c.outcome.padEnd(7)} ${c.op} ${c.what} ${c.key}${c.changes?.length ? `: ${c.changes.join(', ')}` : ''}${c.message ? ` (${c.message})` : ''}`;

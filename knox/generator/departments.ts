@@ -27,7 +27,11 @@ export class DepartmentNames {
     this.#used.delete(name);
   }
 
-  name(random: Random, level: number, parentTopic: readonly [string, string] | undefined): { ko: string; en: string; topic: readonly [string, string] } {
+  name(
+    random: Random,
+    level: number,
+    parentTopic: readonly [string, string] | undefined,
+  ): { ko: string; en: string; topic: readonly [string, string] } {
     const topic = random.pick(DEPARTMENT_TOPICS);
     const [unit, enUnit] = random.pick(DEPARTMENT_UNITS[level] ?? DEPARTMENT_UNITS[MAX_DEPTH]!);
     const candidates: [string, string][] = [[`${topic[0]}${unit}`, `${topic[1]} ${enUnit}`]];
@@ -51,7 +55,14 @@ export function topicOf(name: string): readonly [string, string] | undefined {
 }
 
 /** A department's own facts; level, parent names, 총괄, head and lowDepartmentYn are settled later. */
-export function newDepartment(companyCode: string, company: { name: string; enName: string }, code: string, name: { ko: string; en: string }, parent: string, order: number): Department {
+export function newDepartment(
+  companyCode: string,
+  company: { name: string; enName: string },
+  code: string,
+  name: { ko: string; en: string },
+  parent: string,
+  order: number,
+): Department {
   return {
     companyCode,
     companyName: company.name,

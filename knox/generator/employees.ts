@@ -1,12 +1,32 @@
 /** Employee records with all 84 attributes of the seed, in its order, values shaped like its samples. */
-import { CORPS, EMPLOYEE_TYPES, HQ_CORP, JOBS, PARTNER_DOMAIN_TYPES, PARTNER_TITLE, PRO_TITLE, SECONDMENT, STAFF_TITLE_WEIGHTS } from './catalog.js';
+import {
+  CORPS,
+  EMPLOYEE_TYPES,
+  HQ_CORP,
+  JOBS,
+  PARTNER_DOMAIN_TYPES,
+  PARTNER_TITLE,
+  PRO_TITLE,
+  SECONDMENT,
+  STAFF_TITLE_WEIGHTS,
+} from './catalog.js';
 import { foreignName, koreanName, mobileNumber, officeNumber, userIdBase, type PersonName, type UserIds } from './people.js';
 import { scramble, type Random } from './random.js';
 import { departmentFacts, placeFacts, titleFacts } from './settle.js';
 import type { Department, Employee } from './types.js';
 
 /** Edge cases placed on purpose (generateOrg guarantees one of each in any org of a dozen people or more). */
-export const EDGES = ['noEnglishName', 'emptyMobile', 'apostropheName', 'hyphenName', 'alias', 'sparse', 'onLeave', 'seconded', 'temporary'] as const;
+export const EDGES = [
+  'noEnglishName',
+  'emptyMobile',
+  'apostropheName',
+  'hyphenName',
+  'alias',
+  'sparse',
+  'onLeave',
+  'seconded',
+  'temporary',
+] as const;
 export type Edge = (typeof EDGES)[number];
 
 /** Optional attributes a sparse record leaves out entirely (Knox may omit what it has not got). */
@@ -29,19 +49,34 @@ export function addDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10).replace(/-/g, '');
 }
 
-export function newEmployee(ctx: EmployeeContext, serial: number, department: Department, o: { edge?: Edge; hire?: boolean } = {}): Employee {
+export function newEmployee(
+  ctx: EmployeeContext,
+  serial: number,
+  department: Department,
+  o: { edge?: Edge; hire?: boolean } = {},
+): Employee {
   const { random: r, date } = ctx;
   const { edge } = o;
   const type = edge === 'temporary' ? 'T' : r.weighted(EMPLOYEE_TYPES);
   const corp = CORPS.get(department.corpCode) ?? HQ_CORP;
   const abroad = corp === HQ_CORP ? undefined : corp.phonePrefix;
-  let name: PersonName = edge === 'apostropheName' ? { ...foreignName(r), sirName: "O'Brien", enSirName: "O'Brien" } : abroad && r.chance(0.7) ? foreignName(r) : koreanName(r, edge === 'hyphenName');
+  let name: PersonName =
+    edge === 'apostropheName'
+      ? { ...foreignName(r), sirName: "O'Brien", enSirName: "O'Brien" }
+      : abroad && r.chance(0.7)
+        ? foreignName(r)
+        : koreanName(r, edge === 'hyphenName');
   if (edge === 'apostropheName') name = { ...name, fullName: `${name.givenName} O'Brien`, enFullName: `${name.enGivenName} O'Brien` };
   const userId = ctx.userIds.take(userIdBase(name));
   // ★ attributes stay present: a person without an English name has them empty (seed 24, 25, 36).
   if (edge === 'noEnglishName' || r.chance(0.004)) name = { ...name, enFullName: '', enSirName: '', enGivenName: '' };
 
-  const titleCode = type === 'U' || type === 'X' ? PARTNER_TITLE : type === 'T' || type === 'Z' ? PRO_TITLE : r.weighted(o.hire ? STAFF_TITLE_WEIGHTS.hire : STAFF_TITLE_WEIGHTS.staff);
+  const titleCode =
+    type === 'U' || type === 'X'
+      ? PARTNER_TITLE
+      : type === 'T' || type === 'Z'
+        ? PRO_TITLE
+        : r.weighted(o.hire ? STAFF_TITLE_WEIGHTS.hire : STAFF_TITLE_WEIGHTS.staff);
   const [jobCode, jobName] = r.pick(JOBS[titleCode.startsWith('B') ? titleCode[2]! : 'P']!);
   const onLeave = edge === 'onLeave' || (!o.hire && r.chance(0.02));
   const seconded = edge === 'seconded' || r.chance(0.01);
@@ -50,7 +85,11 @@ export function newEmployee(ctx: EmployeeContext, serial: number, department: De
   const companyCode = department.companyCode;
 
   const employee: Employee = {
-    accountStatus: r.weighted([['A', 97], ['W', 2], ['M', 1]] as const),
+    accountStatus: r.weighted([
+      ['A', 97],
+      ['W', 2],
+      ['M', 1],
+    ] as const),
     busiCode: '',
     busiName: '',
     companyCode: '',

@@ -38,7 +38,9 @@ export function generateOrg(o: GenerateOptions): GeneratedOrg {
   const ctx: EmployeeContext = { random, userIds: new UserIds(), date };
   const placement = placeEmployees(random, departments, o.employees);
   // Edge cases land on people 1…n (person 0 is the CEO); random ones occur besides.
-  const employees = placement.map((department, serial) => newEmployee(ctx, serial, department, { edge: serial > 0 ? EDGES[serial - 1] : undefined }));
+  const employees = placement.map((department, serial) =>
+    newEmployee(ctx, serial, department, { edge: serial > 0 ? EDGES[serial - 1] : undefined }),
+  );
   const settled = settle(departments, employees, { raiseHead });
 
   return {
@@ -51,7 +53,13 @@ export function generateOrg(o: GenerateOptions): GeneratedOrg {
 }
 
 export function titlesOf(companyCode: string): KnoxTitle[] {
-  return TITLES.map((t) => ({ companyCode, titleCode: t.titleCode, titleName: t.titleName, enTitleName: t.enTitleName, sortOrder: String(t.sortOrder) }));
+  return TITLES.map((t) => ({
+    companyCode,
+    titleCode: t.titleCode,
+    titleName: t.titleName,
+    enTitleName: t.enTitleName,
+    sortOrder: String(t.sortOrder),
+  }));
 }
 
 /** A new head of a top department holds at least the title that level calls for (사장, 전무, 상무). */
@@ -76,7 +84,14 @@ function buildTree(random: Random, companyCode: string, count: number): Departme
       const order = (childCount.get(parent.departmentCode) ?? 0) + 1;
       childCount.set(parent.departmentCode, order);
       const name = names.name(random, level, level > 2 ? topicOf(parent.departmentName) : undefined);
-      const department = newDepartment(companyCode, company, departmentCode(companyCode, departments.length), name, parent.departmentCode, order);
+      const department = newDepartment(
+        companyCode,
+        company,
+        departmentCode(companyCode, departments.length),
+        name,
+        parent.departmentCode,
+        order,
+      );
       if (level > 2 && random.chance(0.1)) department.inDepartmentCode = `IN_${department.departmentCode.slice(companyCode.length)}`;
       departments.push(department);
       byLevel[level]!.push(department);

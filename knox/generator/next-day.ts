@@ -130,7 +130,9 @@ class Day {
         Object.assign(child, { uprDepartmentCode: parent, departmentOrder: String(this.#lastOrder(parent) + 1) });
         this.changes.departmentsMoved.add(child.departmentCode);
       }
-      this.employees.forEach((e, i) => e.departmentCode === gone.departmentCode && this.#update(i, { departmentCode: parent }, this.changes.transferred));
+      this.employees.forEach(
+        (e, i) => e.departmentCode === gone.departmentCode && this.#update(i, { departmentCode: parent }, this.changes.transferred),
+      );
       this.departments = this.departments.filter((d) => d !== gone);
       this.#names.release(gone.departmentName);
       this.changes.departmentsDeleted.add(gone.departmentCode);
@@ -146,16 +148,22 @@ class Day {
       const height = Math.max(...[...subtree].map((code) => this.#depth(byCode.get(code)!, byCode))) - this.#depth(moving, byCode) + 1;
       const target = this.#random
         .sample(this.departments, 20)
-        .find((p) => !subtree.has(p.departmentCode) && p.departmentCode !== moving.uprDepartmentCode && this.#depth(p, byCode) + height <= MAX_DEPTH);
+        .find(
+          (p) =>
+            !subtree.has(p.departmentCode) && p.departmentCode !== moving.uprDepartmentCode && this.#depth(p, byCode) + height <= MAX_DEPTH,
+        );
       if (!target) continue;
-      Object.assign(moving, { uprDepartmentCode: target.departmentCode, departmentOrder: String(this.#lastOrder(target.departmentCode) + 1) });
+      Object.assign(moving, {
+        uprDepartmentCode: target.departmentCode,
+        departmentOrder: String(this.#lastOrder(target.departmentCode) + 1),
+      });
       this.changes.departmentsMoved.add(moving.departmentCode);
     }
   }
 
   #subtree(root: Department): Set<string> {
     const codes = new Set([root.departmentCode]);
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       for (const d of this.departments) {
         if (!codes.has(d.departmentCode) && codes.has(d.uprDepartmentCode)) {
@@ -187,9 +195,12 @@ class Day {
       const level = this.#depth(parent, byCode) + 1;
       const code = departmentCode(this.#companyCode, this.#nextDepartmentSerial++);
       const name = this.#names.name(this.#random, level, topicOf(parent.departmentName));
-      this.departments.push(newDepartment(this.#companyCode, company, code, name, parent.departmentCode, this.#lastOrder(parent.departmentCode) + 1));
+      this.departments.push(
+        newDepartment(this.#companyCode, company, code, name, parent.departmentCode, this.#lastOrder(parent.departmentCode) + 1),
+      );
       this.changes.departmentsAdded.add(code);
-      for (const i of this.#random.sample(this.#staff(), 1 + this.#random.int(3))) this.#update(i, { departmentCode: code }, this.changes.transferred);
+      for (const i of this.#random.sample(this.#staff(), 1 + this.#random.int(3)))
+        this.#update(i, { departmentCode: code }, this.changes.transferred);
     }
   }
 
@@ -207,7 +218,8 @@ class Day {
       const to = TITLE_BY_CODE.get(e.titleCode)?.next;
       return to && !TITLE_BY_CODE.get(to)!.executive ? to : undefined;
     };
-    for (const i of this.#pickPeople(PEOPLE.promoted, (e) => next(e) !== undefined)) this.#update(i, titleFacts(next(this.employees[i]!)!), this.changes.promoted);
+    for (const i of this.#pickPeople(PEOPLE.promoted, (e) => next(e) !== undefined))
+      this.#update(i, titleFacts(next(this.employees[i]!)!), this.changes.promoted);
   }
 
   /** A new given name (개명), or an English name where there was none; login id and mail stay. */
@@ -219,13 +231,24 @@ class Day {
       const given = foreign ? this.#random.pick(FOREIGN_GIVEN) : fresh.givenName;
       const enGiven = foreign ? given : fresh.enGivenName;
       const enSir = e.enSirName || fresh.enSirName;
-      this.#update(i, { givenName: given, fullName: foreign ? `${given} ${e.sirName}` : e.sirName + given, enGivenName: enGiven, enSirName: enSir, enFullName: `${enGiven} ${enSir}` }, this.changes.renamed);
+      this.#update(
+        i,
+        {
+          givenName: given,
+          fullName: foreign ? `${given} ${e.sirName}` : e.sirName + given,
+          enGivenName: enGiven,
+          enSirName: enSir,
+          enFullName: `${enGiven} ${enSir}`,
+        },
+        this.changes.renamed,
+      );
     }
   }
 
   leaveAndReturn(date: string): void {
     const returning = this.#pickPeople(PEOPLE.returnedFromLeave, (e) => e.employeeStatus === 'V');
-    for (const i of this.#pickPeople(PEOPLE.wentOnLeave, (e) => e.employeeStatus === 'B')) this.#update(i, { employeeStatus: 'V', withdrawDate: date }, this.changes.wentOnLeave);
+    for (const i of this.#pickPeople(PEOPLE.wentOnLeave, (e) => e.employeeStatus === 'B'))
+      this.#update(i, { employeeStatus: 'V', withdrawDate: date }, this.changes.wentOnLeave);
     for (const i of returning) this.#update(i, { employeeStatus: 'B', withdrawDate: '' }, this.changes.returnedFromLeave);
   }
 

@@ -16,7 +16,8 @@ const SURNAME_WEIGHTS = SURNAMES.map(([ko, en, w]) => [[ko, en] as const, w] as 
 /** 김민준 / Minjun Kim (or Min-Jun Kim, Min Jun Kim): the seed writes "Samsung Kim", given name first. */
 export function koreanName(random: Random, hyphenated = false): PersonName {
   const [sirName, enSirName] = random.weighted(SURNAME_WEIGHTS);
-  const syllables = !hyphenated && random.chance(0.05) ? [random.pick(GIVEN_SYLLABLES)] : [random.pick(GIVEN_SYLLABLES), random.pick(GIVEN_SYLLABLES)];
+  const syllables =
+    !hyphenated && random.chance(0.05) ? [random.pick(GIVEN_SYLLABLES)] : [random.pick(GIVEN_SYLLABLES), random.pick(GIVEN_SYLLABLES)];
   const givenName = syllables.map(([ko]) => ko).join('');
   const parts = syllables.map(([, en]) => en);
   const style = hyphenated ? 5 : random.int(10);
@@ -33,8 +34,16 @@ export function foreignName(random: Random): PersonName {
 
 /** A login id base: initials of the given name and the surname, ASCII lower case ("mj.kim", "p.obrien"). */
 export function userIdBase(name: PersonName): string {
-  const ascii = (s: string) => s.normalize('NFD').replace(/[^A-Za-z ]/g, '').toLowerCase();
-  const initials = ascii(name.enGivenName.replace(/-/g, ' ') || 'x').split(' ').filter(Boolean).map((w) => w[0]).join('');
+  const ascii = (s: string) =>
+    s
+      .normalize('NFD')
+      .replace(/[^A-Za-z ]/g, '')
+      .toLowerCase();
+  const initials = ascii(name.enGivenName.replace(/-/g, ' ') || 'x')
+    .split(' ')
+    .filter(Boolean)
+    .map((w) => w[0])
+    .join('');
   return `${initials || 'x'}.${ascii(name.enSirName).replace(/ /g, '') || 'knox'}`;
 }
 

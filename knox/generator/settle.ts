@@ -90,7 +90,11 @@ export interface SettleOptions {
  * Settles `departments` (mutated in place; must form one tree under the department with no parent) and
  * returns the employees (new array, records replaced where changed) and the departments whose head changed.
  */
-export function settle(departments: Department[], employees: readonly Employee[], options: SettleOptions = {}): { employees: Employee[]; headsChanged: string[] } {
+export function settle(
+  departments: Department[],
+  employees: readonly Employee[],
+  options: SettleOptions = {},
+): { employees: Employee[]; headsChanged: string[] } {
   const byCode = new Map(departments.map((d) => [d.departmentCode, d]));
   const children = new Map<string, Department[]>();
   let root: Department | undefined;
@@ -123,7 +127,8 @@ export function settle(departments: Department[], employees: readonly Employee[]
       queue.push(child);
     }
   }
-  if (queue.length !== departments.length) throw new Error(`settle: ${departments.length - queue.length} department(s) not under the top one`);
+  if (queue.length !== departments.length)
+    throw new Error(`settle: ${departments.length - queue.length} department(s) not under the top one`);
 
   // Facts per department and campus, computed once: 100,000 people share 10,000 departments.
   const facts = new Map<string, Partial<Employee>>();

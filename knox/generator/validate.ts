@@ -32,10 +32,13 @@ export function validateOrg(org: GeneratedOrg): string[] {
     else if (String(depth) !== d.departmentLevel) problem(`department ${d.departmentCode} has level ${d.departmentLevel}, depth ${depth}`);
     else if (depth > MAX_DEPTH) problem(`department ${d.departmentCode} is ${depth} deep`);
     const kids = children.get(d.departmentCode) ?? [];
-    if (d.lowDepartmentYn !== (kids.length ? 'T' : 'F')) problem(`department ${d.departmentCode} has lowDepartmentYn ${d.lowDepartmentYn} with ${kids.length} children`);
-    if (new Set(kids.map((k) => k.departmentOrder)).size !== kids.length) problem(`children of ${d.departmentCode} share a departmentOrder`);
+    if (d.lowDepartmentYn !== (kids.length ? 'T' : 'F'))
+      problem(`department ${d.departmentCode} has lowDepartmentYn ${d.lowDepartmentYn} with ${kids.length} children`);
+    if (new Set(kids.map((k) => k.departmentOrder)).size !== kids.length)
+      problem(`children of ${d.departmentCode} share a departmentOrder`);
     const parent = byCode.get(d.uprDepartmentCode);
-    if (parent && d.uprDepartmentName !== parent.departmentName) problem(`department ${d.departmentCode} names its parent ${d.uprDepartmentName}, not ${parent.departmentName}`);
+    if (parent && d.uprDepartmentName !== parent.departmentName)
+      problem(`department ${d.departmentCode} names its parent ${d.uprDepartmentName}, not ${parent.departmentName}`);
   }
   if (departments.length > 1 && !departments.some((d) => d.hiddenDepartmentYn === 'T')) problem('no hidden department');
 
@@ -51,21 +54,26 @@ export function validateOrg(org: GeneratedOrg): string[] {
     if (e.emailAddress !== e.emailAddress.toLowerCase()) problem(`emailAddress of ${e.epId} is not lower-case`);
     const d = byCode.get(e.departmentCode);
     if (!d) problem(`employee ${e.epId} is in unknown department ${e.departmentCode}`);
-    else if (e.departmentName !== d.departmentName || e.subOrgCode !== d.subOrgCode) problem(`employee ${e.epId} carries stale department attributes`);
+    else if (e.departmentName !== d.departmentName || e.subOrgCode !== d.subOrgCode)
+      problem(`employee ${e.epId} carries stale department attributes`);
     (members.get(e.departmentCode) ?? members.set(e.departmentCode, []).get(e.departmentCode)!).push(e);
     const title = TITLE_BY_CODE.get(e.titleCode);
-    if (!title || title.titleName !== e.titleName || String(title.sortOrder) !== e.titleSortOrder) problem(`employee ${e.epId} has title attributes that do not match ${e.titleCode}`);
+    if (!title || title.titleName !== e.titleName || String(title.sortOrder) !== e.titleSortOrder)
+      problem(`employee ${e.epId} has title attributes that do not match ${e.titleCode}`);
     const grade = gradeByTitle.get(e.titleCode);
     if (grade !== undefined && grade !== e.gradeName) problem(`title ${e.titleCode} has gradeName ${grade} and ${e.gradeName}`);
     gradeByTitle.set(e.titleCode, e.gradeName);
-    if ((e.employeeStatus === 'V') !== (e.withdrawDate !== '')) problem(`employee ${e.epId} has status ${e.employeeStatus} and withdrawDate "${e.withdrawDate}"`);
+    if ((e.employeeStatus === 'V') !== (e.withdrawDate !== ''))
+      problem(`employee ${e.epId} has status ${e.employeeStatus} and withdrawDate "${e.withdrawDate}"`);
   }
   for (const d of departments) {
     const people = members.get(d.departmentCode) ?? [];
     const head = people.find((p) => p.userId === d.managerId);
-    if (people.length > 0 && !head) problem(`department ${d.departmentCode} has ${people.length} people and head "${d.managerId}" is not one of them`);
+    if (people.length > 0 && !head)
+      problem(`department ${d.departmentCode} has ${people.length} people and head "${d.managerId}" is not one of them`);
     if (people.length === 0 && d.managerId) problem(`empty department ${d.departmentCode} has head ${d.managerId}`);
-    if (head && d.managerName !== head.fullName) problem(`department ${d.departmentCode} names its head ${d.managerName}, not ${head.fullName}`);
+    if (head && d.managerName !== head.fullName)
+      problem(`department ${d.departmentCode} names its head ${d.managerName}, not ${head.fullName}`);
   }
   const titleCodes = new Set(org.titles.map((t) => t.titleCode));
   for (const code of gradeByTitle.keys()) if (!titleCodes.has(code)) problem(`title ${code} is held but not listed`);

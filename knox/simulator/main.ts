@@ -30,10 +30,17 @@ function int(name: keyof typeof values): number {
 }
 
 const started = performance.now();
-const org = generateOrg({ seed: int('seed'), employees: int('employees'), departments: Math.max(1, int('departments')), companyCode: values.company });
+const org = generateOrg({
+  seed: int('seed'),
+  employees: int('employees'),
+  departments: Math.max(1, int('departments')),
+  companyCode: values.company,
+});
 const simulator = await startKnoxSimulator({ port: int('port'), host: values.host, systemId: values['system-id'], org });
 simulator.faults.latencyMs(int('latency-ms'));
-console.log(`Knox simulator: ${org.employees.length} employees, ${org.organizations.length} departments of ${org.companyCode} (seed ${values.seed}, generated in ${Math.round(performance.now() - started)} ms)`);
+console.log(
+  `Knox simulator: ${org.employees.length} employees, ${org.organizations.length} departments of ${org.companyCode} (seed ${values.seed}, generated in ${Math.round(performance.now() - started)} ms)`,
+);
 console.log(simulator.url);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

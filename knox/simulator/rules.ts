@@ -62,7 +62,12 @@ const PAGE = /^[1-9]\d{0,8}$/;
 const given = (query: Query, name: string): boolean => (query[name] ?? '') !== '';
 
 /** ORG0005/ORG0006 and EM0006/EM0007: length and forbidden characters of each search value. */
-function checkValues(query: Query, names: readonly string[], codes: { tooLong: KnoxCode; forbidden: KnoxCode }, lists: ReadonlySet<string> = new Set()): Refusal | undefined {
+function checkValues(
+  query: Query,
+  names: readonly string[],
+  codes: { tooLong: KnoxCode; forbidden: KnoxCode },
+  lists: ReadonlySet<string> = new Set(),
+): Refusal | undefined {
   for (const name of names) {
     const value = query[name];
     if (!value) continue;
@@ -97,7 +102,10 @@ export interface OrganizationSearch {
  */
 export function organizationSearch(query: Query): OrganizationSearch | Refusal {
   const keys = ORGANIZATION_SEARCH_KEYS.filter((k) => given(query, k));
-  if (!given(query, 'companyCode')) return keys.length || given(query, 'page') ? refuse(MISSING_COMPANY_CODE.otherKeysGiven, 'companyCode') : refuse(MISSING_COMPANY_CODE.nothingGiven);
+  if (!given(query, 'companyCode'))
+    return keys.length || given(query, 'page')
+      ? refuse(MISSING_COMPANY_CODE.otherKeysGiven, 'companyCode')
+      : refuse(MISSING_COMPANY_CODE.nothingGiven);
   const bad = checkValues(query, ['companyCode', ...ORGANIZATION_SEARCH_KEYS], { tooLong: 'ORG0005', forbidden: 'ORG0006' });
   if (bad) return bad;
   if (keys.length > 1) return refuse('ORG0013', ORGANIZATION_SEARCH_KEYS.join(', '));
@@ -107,7 +115,11 @@ export function organizationSearch(query: Query): OrganizationSearch | Refusal {
   if (page !== undefined && page !== '' && !PAGE.test(page)) return refuse('ORG0012', 'page');
   if (given(query, 'page') && keys.length > 0) return refuse('ORG0014');
   const key = keys[0];
-  return { companyCode: query.companyCode!, ...(key ? { by: { key, value: query[key]! } } : {}), ...(given(query, 'page') ? { page: Number(page) } : {}) };
+  return {
+    companyCode: query.companyCode!,
+    ...(key ? { by: { key, value: query[key]! } } : {}),
+    ...(given(query, 'page') ? { page: Number(page) } : {}),
+  };
 }
 
 export type EmployeeKey = (typeof EMPLOYEE_SEARCH_KEYS)[number];

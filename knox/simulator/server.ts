@@ -87,7 +87,17 @@ interface FaultState {
   echoHeaders: boolean;
 }
 
-const cleanFaults = (): FaultState => ({ outage: false, latencyMs: 0, emptyOrg: false, broken: new Map(), shiftPaging: false, throttle: undefined, hangUp: false, garbage: false, echoHeaders: false });
+const cleanFaults = (): FaultState => ({
+  outage: false,
+  latencyMs: 0,
+  emptyOrg: false,
+  broken: new Map(),
+  shiftPaging: false,
+  throttle: undefined,
+  hangUp: false,
+  garbage: false,
+  echoHeaders: false,
+});
 
 interface Answer {
   status: number;
@@ -137,20 +147,41 @@ export async function startKnoxSimulator(options: KnoxSimulatorOptions): Promise
   function answerFor(req: IncomingMessage, path: string, query: Query, text: string): Answer {
     const route = ROUTES.find((r) => r.path === path);
     if (!route) return { status: 404, body: { result: 'fail', [ERROR_FIELDS.message]: `no such path ${path}` } };
-    if (req.method !== route.method) return { status: 405, body: { result: 'fail', [ERROR_FIELDS.message]: `${path} takes ${route.method}` } };
-    if (faults.echoHeaders) return { status: 400, body: { result: 'fail', [ERROR_FIELDS.message]: `bad request with headers ${JSON.stringify(req.headers)}` } };
+    if (req.method !== route.method)
+      return { status: 405, body: { result: 'fail', [ERROR_FIELDS.message]: `${path} takes ${route.method}` } };
+    if (faults.echoHeaders)
+      return { status: 400, body: { result: 'fail', [ERROR_FIELDS.message]: `bad request with headers ${JSON.stringify(req.headers)}` } };
     const systemId = req.headers[SYSTEM_ID_HEADER.toLowerCase()];
-    if (typeof systemId !== 'string' || systemId === '') return { status: MISSING_SYSTEM_ID_STATUS, body: { result: 'fail', [ERROR_FIELDS.message]: `${SYSTEM_ID_HEADER} header is required` } };
-    if (options.systemId !== undefined && systemId !== options.systemId) return { status: MISSING_SYSTEM_ID_STATUS, body: { result: 'fail', [ERROR_FIELDS.message]: `${SYSTEM_ID_HEADER} is not registered` } };
-    if (options.gateway && req.headers[options.gateway.header.toLowerCase()] !== options.gateway.value) return { status: 403, body: { result: 'fail', [ERROR_FIELDS.message]: 'Forbidden' } };
-    if (faults.throttle !== undefined) return { status: 429, body: { result: 'fail', [ERROR_FIELDS.message]: 'Too Many Requests' }, headers: { 'retry-after': String(faults.throttle) } };
+    if (typeof systemId !== 'string' || systemId === '')
+      return {
+        status: MISSING_SYSTEM_ID_STATUS,
+        body: { result: 'fail', [ERROR_FIELDS.message]: `${SYSTEM_ID_HEADER} header is required` },
+      };
+    if (options.systemId !== undefined && systemId !== options.systemId)
+      return {
+        status: MISSING_SYSTEM_ID_STATUS,
+        body: { result: 'fail', [ERROR_FIELDS.message]: `${SYSTEM_ID_HEADER} is not registered` },
+      };
+    if (options.gateway && req.headers[options.gateway.header.toLowerCase()] !== options.gateway.value)
+      return { status: 403, body: { result: 'fail', [ERROR_FIELDS.message]: 'Forbidden' } };
+    if (faults.throttle !== undefined)
+      return {
+        status: 429,
+        body: { result: 'fail', [ERROR_FIELDS.message]: 'Too Many Requests' },
+        headers: { 'retry-after': String(faults.throttle) },
+      };
     if (faults.outage) return failure(refuse(route.outage, route.operation));
     const data = faults.emptyOrg ? EMPTY : store;
     return route.answer(query, text, data);
   }
 
   /** A listing page (seed Response Parameter 2–5): 500 rows with page, at most 2,000 without. */
-  function listing(rowsField: string, all: readonly KnoxRecord[], page: number | undefined, present: (r: KnoxRecord) => KnoxRecord = (r) => r): Answer {
+  function listing(
+    rowsField: string,
+    all: readonly KnoxRecord[],
+    page: number | undefined,
+    present: (r: KnoxRecord) => KnoxRecord = (r) => r,
+  ): Answer {
     let rows: readonly KnoxRecord[];
     let totalCount: number;
     let totalPage: number;
@@ -166,10 +197,19 @@ export async function startKnoxSimulator(options: KnoxSimulatorOptions): Promise
       totalCount = all.length + joined;
       totalPage = Math.ceil(totalCount / PAGE_SIZE);
     }
-    return { status: 200, body: { result: 'success', currentPage: page ?? FIRST_PAGE, totalPage, totalCount, [rowsField]: rows.map(present) } };
+    return {
+      status: 200,
+      body: { result: 'success', currentPage: page ?? FIRST_PAGE, totalPage, totalCount, [rowsField]: rows.map(present) },
+    };
   }
 
-  const ROUTES: { path: string; method: string; operation: string; outage: KnoxCode; answer(query: Query, body: string, data: KnoxStore): Answer }[] = [
+  const ROUTES: {
+    path: string;
+    method: string;
+    operation: string;
+    outage: KnoxCode;
+    answer(query: Query, body: string, data: KnoxStore): Answer;
+  }[] = [
     {
       path: KNOX_PATHS.titles,
       method: 'GET',
@@ -208,7 +248,9 @@ export async function startKnoxSimulator(options: KnoxSimulatorOptions): Promise
         const search = employeeSearch(query, parsed);
         if ('code' in search) return failure(search);
         const byName = (NAME_SEARCH_KEYS as readonly string[]).includes(search.key);
-        return listing('employees', data.employees(search), search.page, (record) => present(record, search.attributes, byName, faults.broken));
+        return listing('employees', data.employees(search), search.page, (record) =>
+          present(record, search.attributes, byName, faults.broken),
+        );
       },
     },
   ];
@@ -254,14 +296,25 @@ function toList(org: SimulatedOrg | readonly SimulatedOrg[]): readonly Simulated
 }
 
 function failure(refusal: Refusal): Answer {
-  return { status: refusal.status, code: refusal.code, body: { result: 'fail', [ERROR_FIELDS.code]: refusal.code, [ERROR_FIELDS.message]: refusal.message } };
+  return {
+    status: refusal.status,
+    code: refusal.code,
+    body: { result: 'fail', [ERROR_FIELDS.code]: refusal.code, [ERROR_FIELDS.message]: refusal.message },
+  };
 }
 
 /** An employee as served: broken fields applied, only the asked attributes, no timeZone in name searches. */
-function present(record: KnoxRecord, attributes: readonly string[] | undefined, byName: boolean, broken: ReadonlyMap<string, ReadonlyMap<string, unknown>>): KnoxRecord {
+function present(
+  record: KnoxRecord,
+  attributes: readonly string[] | undefined,
+  byName: boolean,
+  broken: ReadonlyMap<string, ReadonlyMap<string, unknown>>,
+): KnoxRecord {
   const overrides = broken.get(record.epId as string);
   if (!overrides && !attributes && !byName) return record;
-  const row: Record<string, unknown> = attributes ? Object.fromEntries(attributes.filter((a) => a in record).map((a) => [a, record[a]])) : { ...record };
+  const row: Record<string, unknown> = attributes
+    ? Object.fromEntries(attributes.filter((a) => a in record).map((a) => [a, record[a]]))
+    : { ...record };
   for (const [field, value] of overrides ?? []) {
     if (attributes && !attributes.includes(field)) continue;
     if (value === undefined) delete row[field];
@@ -273,7 +326,13 @@ function present(record: KnoxRecord, attributes: readonly string[] | undefined, 
 
 function send(res: ServerResponse, answer: Answer): void {
   const body = JSON.stringify(answer.body);
-  res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...answer.headers }).end(body);
+  res
+    .writeHead(answer.status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      ...answer.headers,
+    })
+    .end(body);
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

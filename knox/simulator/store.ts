@@ -62,7 +62,8 @@ export class KnoxStore {
     const all = this.#organizations.get(search.companyCode) ?? [];
     if (!search.by) return all;
     const { key, value } = search.by;
-    if (key === 'departmentName') return all.filter((o) => (DEPARTMENT_NAME_MATCH === 'partial' ? text(o, key).includes(value) : text(o, key) === value));
+    if (key === 'departmentName')
+      return all.filter((o) => (DEPARTMENT_NAME_MATCH === 'partial' ? text(o, key).includes(value) : text(o, key) === value));
     return all.filter((o) => text(o, key) === value);
   }
 

@@ -28,10 +28,16 @@ export function cliWith(env: NodeJS.ProcessEnv): Cli {
 
 /** The environment of an operator's shell pointed at this stack (no ORGSYNC_CONFIG, so nothing else leaks in). */
 export function stackEnv(stack: LocalStack, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { TEMPORAL_ADDRESS: inject('temporalAddress'), ORGSYNC_TASK_QUEUE: stack.taskQueue, ORGSYNC_STORE_DIR: stack.store.root, ...extra };
+  return {
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    ORGSYNC_TASK_QUEUE: stack.taskQueue,
+    ORGSYNC_STORE_DIR: stack.store.root,
+    ...extra,
+  };
 }
 
-export const progressOf = (client: Client, workflowId: string): Promise<OrgSyncProgress> => client.workflow.getHandle(workflowId).query(progressQuery);
+export const progressOf = (client: Client, workflowId: string): Promise<OrgSyncProgress> =>
+  client.workflow.getHandle(workflowId).query(progressQuery);
 
 /** The run id `orgsync run` printed: `started <id> …`. */
 export function startedId(result: CliResult): string {

@@ -34,12 +34,15 @@ afterAll(async () => {
 
 /** How the run ended, once Temporal has closed it (`status --json`). */
 const ended = (id: string) =>
-  eventually(async () => {
-    const status = await cli('status', id, '--json');
-    if (status.code !== 0) throw new Error(status.stderr);
-    const run = JSON.parse(status.stdout) as { state: string; status: string };
-    return run.status !== 'RUNNING' && run.state;
-  }, { timeoutMs: 90_000, what: `${id} to end` });
+  eventually(
+    async () => {
+      const status = await cli('status', id, '--json');
+      if (status.code !== 0) throw new Error(status.stderr);
+      const run = JSON.parse(status.stdout) as { state: string; status: string };
+      return run.status !== 'RUNNING' && run.state;
+    },
+    { timeoutMs: 90_000, what: `${id} to end` },
+  );
 
 describe('orgsync run, status, list and report', () => {
   it('run warns at once when no worker polls its task queue, and still starts the run for one to pick up', async () => {
@@ -69,15 +72,25 @@ describe('orgsync run, status, list and report', () => {
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/^state +completed$/m);
     expect(status.stdout).toMatch(/^부서 departments +completed +30 +30 +0 +0 +0 +\+15 ~15 -0 /m);
-    const json = JSON.parse((await cli('status', id, '--json')).stdout) as { runId: string; state: string; result: { stages: { stage: string; counts: { done: number } }[] } };
+    const json = JSON.parse((await cli('status', id, '--json')).stdout) as {
+      runId: string;
+      state: string;
+      result: { stages: { stage: string; counts: { done: number } }[] };
+    };
     expect(json).toMatchObject({ runId: id, state: 'completed' });
     expect(json.result.stages.find((s) => s.stage === 'employees')?.counts.done).toBe(100);
 
     // Visibility lags the run by a moment.
-    const listed = await eventually(async () => {
-      const list = await cli('list');
-      return new RegExp(`^${id} +completed +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d KST +\\S+ +\\d+ +\\d+ +0 +0$`, 'm').test(list.stdout) && list;
-    }, { intervalMs: 250, what: 'list to show the run' });
+    const listed = await eventually(
+      async () => {
+        const list = await cli('list');
+        return (
+          new RegExp(`^${id} +completed +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d KST +\\S+ +\\d+ +\\d+ +0 +0$`, 'm').test(list.stdout) &&
+          list
+        );
+      },
+      { intervalMs: 250, what: 'list to show the run' },
+    );
     expect(listed.code).toBe(0);
     const latest = JSON.parse((await cli('status', '--json')).stdout) as { runId: string };
     expect(latest.runId).toBe(id);
@@ -97,10 +110,27 @@ describe('orgsync run, status, list and report', () => {
     // Department writes must not all fail (that fails the stage, seed 000): one rename goes through.
     const renamedDepartment = { ...org.organizations[2]!, departmentName: `${org.organizations[2]!.departmentName}2` };
     const parent = org.organizations[1]!;
-    const department = { ...parent, departmentCode: 'C60ZZ001', departmentName: '신설TF', uprDepartmentCode: parent.departmentCode, managerId: '', managerName: '', lowDepartmentYn: 'F' };
-    const moved = org.employees.slice(20, 23).map((e) => ({ ...e, departmentCode: department.departmentCode, departmentName: department.departmentName }));
+    const department = {
+      ...parent,
+      departmentCode: 'C60ZZ001',
+      departmentName: '신설TF',
+      uprDepartmentCode: parent.departmentCode,
+      managerId: '',
+      managerName: '',
+      lowDepartmentYn: 'F',
+    };
+    const moved = org.employees
+      .slice(20, 23)
+      .map((e) => ({ ...e, departmentCode: department.departmentCode, departmentName: department.departmentName }));
     const changed = new Map([...renamed, ...moved].map((e) => [e.epId, e]));
-    stack.knoxSimulator.setOrg({ ...org, organizations: [...org.organizations.map((o) => (o.departmentCode === renamedDepartment.departmentCode ? renamedDepartment : o)), department], employees: org.employees.map((e) => changed.get(e.epId) ?? e) });
+    stack.knoxSimulator.setOrg({
+      ...org,
+      organizations: [
+        ...org.organizations.map((o) => (o.departmentCode === renamedDepartment.departmentCode ? renamedDepartment : o)),
+        department,
+      ],
+      employees: org.employees.map((e) => changed.get(e.epId) ?? e),
+    });
     const reason = '입사일 형식이 올바르지 않습니다, "hireDate"';
     stack.workplaceSimulator.faults.failKeys([...failing.map((e) => e.epId), department.departmentCode], reason);
     try {
@@ -115,17 +145,42 @@ describe('orgsync run, status, list and report', () => {
       expect(csv.stdout.startsWith('\uFEFFstage,key,name,operation,outcome,code,message\r\n')).toBe(true);
       const [, ...rows] = parseCsv(csv.stdout.slice(1));
       const withReason = expect.stringContaining(reason) as string;
-      expect(rows).toContainEqual(['departments', department.departmentCode, department.departmentName, 'create', 'failed', 'WORKPLACE_VALIDATION', withReason]);
-      for (const e of failing) expect(rows).toContainEqual(['employees', e.epId, e.fullName, 'update', 'failed', 'WORKPLACE_VALIDATION', withReason]);
-      for (const e of moved) expect(rows).toContainEqual(['employees', e.epId, e.fullName, 'update', 'skipped', 'DEPENDENCY_FAILED', expect.stringContaining(department.departmentCode) as string]);
+      expect(rows).toContainEqual([
+        'departments',
+        department.departmentCode,
+        department.departmentName,
+        'create',
+        'failed',
+        'WORKPLACE_VALIDATION',
+        withReason,
+      ]);
+      for (const e of failing)
+        expect(rows).toContainEqual(['employees', e.epId, e.fullName, 'update', 'failed', 'WORKPLACE_VALIDATION', withReason]);
+      for (const e of moved)
+        expect(rows).toContainEqual([
+          'employees',
+          e.epId,
+          e.fullName,
+          'update',
+          'skipped',
+          'DEPENDENCY_FAILED',
+          expect.stringContaining(department.departmentCode) as string,
+        ]);
 
       const table = await cli('report', id);
       expect(table.stdout).toMatch(/^Failed and skipped items \(\d+\):$/m);
-      for (const e of failing) expect(table.stdout).toMatch(new RegExp(`^사원 employees +${e.epId} +${e.fullName} +update +failed +WORKPLACE_VALIDATION +.*입사일`, 'm'));
+      for (const e of failing)
+        expect(table.stdout).toMatch(
+          new RegExp(`^사원 employees +${e.epId} +${e.fullName} +update +failed +WORKPLACE_VALIDATION +.*입사일`, 'm'),
+        );
 
       // From a host that cannot read the staging store: the run's own (bounded) list, here complete.
       const elsewhere = cliWith(stackEnv(stack, { ORGSYNC_STORE_DIR: mkdtempSync(join(tmpdir(), 'orgsync-elsewhere-')) }));
-      const fromResult = JSON.parse((await elsewhere('report', id, '--json')).stdout) as { itemsFrom: string; items: unknown[]; notes: string[] };
+      const fromResult = JSON.parse((await elsewhere('report', id, '--json')).stdout) as {
+        itemsFrom: string;
+        items: unknown[];
+        notes: string[];
+      };
       expect(fromResult).toMatchObject({ itemsFrom: 'result', notes: [] });
       expect(fromResult.items).toHaveLength(rows.length);
     } finally {
@@ -136,15 +191,23 @@ describe('orgsync run, status, list and report', () => {
 });
 
 describe('the deletion guard through the CLI', () => {
-  const extras = Object.fromEntries(Array.from({ length: 130 }, (_, i) => [`OLD-G${String(i).padStart(3, '0')}`, { name: `폐지 직급 ${i}`, itemUsed: true, sortOrder: String(900 + i) }]));
+  const extras = Object.fromEntries(
+    Array.from({ length: 130 }, (_, i) => [
+      `OLD-G${String(i).padStart(3, '0')}`,
+      { name: `폐지 직급 ${i}`, itemUsed: true, sortOrder: String(900 + i) },
+    ]),
+  );
   const heldRun = async () => {
     stack.workplaceSimulator.seed({ grades: extras });
     const id = unique('cli-guard');
     expect((await cli('run', '--stages', 'grades', '--id', id)).code).toBe(0);
-    const status = await eventually(async () => {
-      const s = await cli('status', id);
-      return /^state +awaiting-approval/m.test(s.stdout) && s;
-    }, { what: 'the guard to hold' });
+    const status = await eventually(
+      async () => {
+        const s = await cli('status', id);
+        return /^state +awaiting-approval/m.test(s.stdout) && s;
+      },
+      { what: 'the guard to hold' },
+    );
     return { id, status };
   };
 
@@ -158,9 +221,18 @@ describe('the deletion guard through the CLI', () => {
     expect(await ended(id)).toBe('completed');
     expect(Object.keys(stack.workplaceSimulator.dump().grades)).toEqual(expect.arrayContaining(Object.keys(extras)));
 
-    const full = JSON.parse((await cli('report', id, '--json')).stdout) as { itemsFrom: string; totalItems: number; items: { key: string; code: string; outcome: string }[] };
+    const full = JSON.parse((await cli('report', id, '--json')).stdout) as {
+      itemsFrom: string;
+      totalItems: number;
+      items: { key: string; code: string; outcome: string }[];
+    };
     expect(full.itemsFrom).toBe('store');
-    expect(full.items.filter((i) => i.code === 'DELETION_REJECTED' && i.outcome === 'skipped').map((i) => i.key).sort()).toEqual(Object.keys(extras).sort());
+    expect(
+      full.items
+        .filter((i) => i.code === 'DELETION_REJECTED' && i.outcome === 'skipped')
+        .map((i) => i.key)
+        .sort(),
+    ).toEqual(Object.keys(extras).sort());
 
     const elsewhere = cliWith(stackEnv(stack, { ORGSYNC_STORE_DIR: mkdtempSync(join(tmpdir(), 'orgsync-elsewhere-')) }));
     const bounded = await elsewhere('report', id);
@@ -192,7 +264,8 @@ describe('pause, resume and cancel', () => {
     expect((await cli('run', '--id', id)).code).toBe(0);
     return id;
   };
-  const progressState = (id: string, state: string) => eventually(async () => (await progressOf(env.client, id)).state === state, { what: `${id} to be ${state}` });
+  const progressState = (id: string, state: string) =>
+    eventually(async () => (await progressOf(env.client, id)).state === state, { what: `${id} to be ${state}` });
 
   it('pause and resume change the run as its progress query shows; meanwhile nothing is held and no second run starts', async () => {
     try {
@@ -205,7 +278,11 @@ describe('pause, resume and cancel', () => {
       expect(status.stdout).toContain(`Continue with: orgsync resume ${id}`);
 
       const approve = await cli('approve-deletions', id);
-      expect(approve).toEqual({ code: 1, stdout: '', stderr: `orgsync: cannot approve deletions of run ${id}: no stage of this run is waiting for a deletion decision\n` });
+      expect(approve).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `orgsync: cannot approve deletions of run ${id}: no stage of this run is waiting for a deletion decision\n`,
+      });
 
       await eventually(async () => (await cli('list')).stdout.includes(id), { intervalMs: 250, what: 'visibility to list the run' });
       const second = await cli('run');
@@ -258,8 +335,21 @@ describe('pause, resume and cancel', () => {
       expect(query.stdout).toContain('"state": "paused"');
       const describe = await temporal('workflow', 'describe', '--workflow-id', id, '--output', 'json');
       expect(describe.status, describe.stderr).toBe(0);
-      expect(JSON.parse(describe.stdout)).toMatchObject({ workflowExecutionInfo: { status: 'WORKFLOW_EXECUTION_STATUS_RUNNING' }, executionConfig: { userMetadata: { summary: expect.stringMatching(/^orgsync run \d{4}-\d\d-\d\d$/) as string } } });
-      const update = await temporal('workflow', 'update', 'execute', '--workflow-id', id, '--name', 'approveDeletions', '--input', '"tester"');
+      expect(JSON.parse(describe.stdout)).toMatchObject({
+        workflowExecutionInfo: { status: 'WORKFLOW_EXECUTION_STATUS_RUNNING' },
+        executionConfig: { userMetadata: { summary: expect.stringMatching(/^orgsync run \d{4}-\d\d-\d\d$/) as string } },
+      });
+      const update = await temporal(
+        'workflow',
+        'update',
+        'execute',
+        '--workflow-id',
+        id,
+        '--name',
+        'approveDeletions',
+        '--input',
+        '"tester"',
+      );
       expect(update.status).not.toBe(0);
       expect(update.stderr).toContain('no stage of this run is waiting for a deletion decision');
 
@@ -276,7 +366,9 @@ describe('pause, resume and cancel', () => {
   it('cancel stops a paused run mid-stage: it ends as cancelled', async () => {
     try {
       const id = await slowRun('cli-cancel-paused');
-      await eventually(async () => (await progressOf(env.client, id)).currentStage === 'departments', { what: `${id} to reach departments` });
+      await eventually(async () => (await progressOf(env.client, id)).currentStage === 'departments', {
+        what: `${id} to reach departments`,
+      });
       expect((await cli('pause', id)).code).toBe(0);
       await progressState(id, 'paused');
       expect((await cli('cancel', id)).code).toBe(0);

@@ -22,7 +22,11 @@ beforeAll(async () => {
   cli = cliWith(stackEnv(stack));
 });
 afterAll(async () => {
-  for (const id of created) await env.client.schedule.getHandle(id).delete().catch(() => undefined);
+  for (const id of created)
+    await env.client.schedule
+      .getHandle(id)
+      .delete()
+      .catch(() => undefined);
   await stack?.close();
   await env?.teardown();
 });
@@ -49,7 +53,11 @@ describe('orgsync schedule', () => {
     const { id, schedule, describe } = scheduleCli();
     const create = await schedule('create');
     expect(create.code, create.stderr).toBe(0);
-    expect(create.stdout).toMatch(new RegExp(`^created schedule ${id}: 0 2 \\* \\* \\* in Asia/Seoul, overlap skip, catch-up window 1h; next run \\d{4}-\\d\\d-\\d\\d 02:00:00 KST\\n$`));
+    expect(create.stdout).toMatch(
+      new RegExp(
+        `^created schedule ${id}: 0 2 \\* \\* \\* in Asia/Seoul, overlap skip, catch-up window 1h; next run \\d{4}-\\d\\d-\\d\\d 02:00:00 KST\\n$`,
+      ),
+    );
 
     expect(await schedule('create')).toEqual({
       code: 1,
@@ -62,7 +70,12 @@ describe('orgsync schedule', () => {
       cron: ['0 2 * * *'],
       spec: { timezone: 'Asia/Seoul' },
       policies: { overlap: 'SKIP', catchupWindow: 3_600_000, pauseOnFailure: false },
-      action: { workflowType: 'orgSyncWorkflow', taskQueue: stack.taskQueue, workflowId: id, staticSummary: `orgsync daily run (schedule ${id})` },
+      action: {
+        workflowType: 'orgSyncWorkflow',
+        taskQueue: stack.taskQueue,
+        workflowId: id,
+        staticSummary: `orgsync daily run (schedule ${id})`,
+      },
       state: { paused: false },
     });
     // 02:00 in Seoul is 17:00 UTC the day before.
@@ -73,12 +86,18 @@ describe('orgsync schedule', () => {
     const runId = /started (\S+)/.exec(trigger.stdout)?.[1];
     expect(runId).toMatch(new RegExp(`^${id}-`));
 
-    await eventually(async () => (JSON.parse((await cli('status', runId!, '--json')).stdout) as { state: string }).state === 'completed', { timeoutMs: 90_000, what: 'the scheduled run to complete' });
+    await eventually(async () => (JSON.parse((await cli('status', runId!, '--json')).stdout) as { state: string }).state === 'completed', {
+      timeoutMs: 90_000,
+      what: 'the scheduled run to complete',
+    });
     expect(Object.keys(stack.workplaceSimulator.dump().employees)).toHaveLength(org.employees.length);
-    const listed = await eventually(async () => {
-      const list = await cli('list');
-      return new RegExp(`^${runId} +completed +.* +0 +0$`, 'm').test(list.stdout) && list;
-    }, { intervalMs: 250, what: 'list to show the scheduled run' });
+    const listed = await eventually(
+      async () => {
+        const list = await cli('list');
+        return new RegExp(`^${runId} +completed +.* +0 +0$`, 'm').test(list.stdout) && list;
+      },
+      { intervalMs: 250, what: 'list to show the scheduled run' },
+    );
     expect(listed.code).toBe(0);
     expect((await schedule('describe')).stdout).toMatch(new RegExp(`^recent runs +${runId} \\(`, 'm'));
   });
@@ -91,10 +110,19 @@ describe('orgsync schedule', () => {
     const update = await schedule('update', '--cron', '30 3 * * 1-5', '--catchup-window', '30m');
     expect(update.code, update.stderr).toBe(0);
     expect(update.stdout).toBe(`updated schedule ${id}: 30 3 * * 1-5 in Asia/Seoul, overlap skip, catch-up window 30m; paused\n`);
-    expect(await describe()).toMatchObject({ cron: ['30 3 * * 1-5'], spec: { timezone: 'Asia/Seoul' }, policies: { overlap: 'SKIP', catchupWindow: 1_800_000 }, state: { paused: true } });
+    expect(await describe()).toMatchObject({
+      cron: ['30 3 * * 1-5'],
+      spec: { timezone: 'Asia/Seoul' },
+      policies: { overlap: 'SKIP', catchupWindow: 1_800_000 },
+      state: { paused: true },
+    });
 
     expect((await schedule('update', '--overlap', 'buffer-one', '--timezone', 'UTC')).code).toBe(0);
-    expect(await describe()).toMatchObject({ cron: ['30 3 * * 1-5'], spec: { timezone: 'UTC' }, policies: { overlap: 'BUFFER_ONE', catchupWindow: 1_800_000 } });
+    expect(await describe()).toMatchObject({
+      cron: ['30 3 * * 1-5'],
+      spec: { timezone: 'UTC' },
+      policies: { overlap: 'BUFFER_ONE', catchupWindow: 1_800_000 },
+    });
 
     const refused = await schedule('update', '--cron', '0 25 * * *');
     expect(refused.code).toBe(2);
@@ -108,7 +136,11 @@ describe('orgsync schedule', () => {
 
     expect(await schedule('delete')).toMatchObject({ code: 0, stdout: `deleted schedule ${id}; runs it started are not affected\n` });
     for (const after of [['describe'], ['trigger'], ['update', '--note', 'x']]) {
-      expect(await schedule(...after)).toEqual({ code: 1, stdout: '', stderr: `orgsync: no schedule ${id}; create it with \`orgsync schedule create\`\n` });
+      expect(await schedule(...after)).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `orgsync: no schedule ${id}; create it with \`orgsync schedule create\`\n`,
+      });
     }
   });
 });

@@ -46,7 +46,9 @@ describe('orgsync sync-employee', () => {
       expect(dry.code, dry.stderr).toBe(0);
       const planned = JSON.parse(dry.stdout) as SyncEmployeeResult;
       expect(planned).toMatchObject({ epId: other.epId, knox: 'found' });
-      expect(planned.changes).toContainEqual(expect.objectContaining({ what: 'employee', key: other.epId, op: 'update', outcome: 'planned' }));
+      expect(planned.changes).toContainEqual(
+        expect.objectContaining({ what: 'employee', key: other.epId, op: 'update', outcome: 'planned' }),
+      );
       expect(stack.workplaceSimulator.dump()).toEqual(before);
 
       const sync = await cli('sync-employee', asked.epId);
@@ -67,7 +69,9 @@ describe('orgsync sync-employee', () => {
     const before = stack.workplaceSimulator.dump();
     const result = await cli('sync-employee', 'D999999999999C999999');
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/orgsync: Knox does not return D999999999999C999999; nothing was changed \(the daily run handles leavers\)\n$/);
+    expect(result.stderr).toMatch(
+      /orgsync: Knox does not return D999999999999C999999; nothing was changed \(the daily run handles leavers\)\n$/,
+    );
     expect(stack.workplaceSimulator.dump()).toEqual(before);
   });
 });

@@ -98,9 +98,10 @@ describe('errors', () => {
     expect(stderr).toMatch(new RegExp(`^orgsync: cannot reach Temporal at ${NOWHERE}: .+ \\(set TEMPORAL_ADDRESS\\)\\n$`));
   });
 
-  it('exits with the runner\'s code from the installed bin (bin/orgsync.js)', () => {
+  it("exits with the runner's code from the installed bin (bin/orgsync.js)", () => {
     const bin = fileURLToPath(new URL('../../bin/orgsync.js', import.meta.url));
-    const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, TEMPORAL_ADDRESS: NOWHERE } });
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, TEMPORAL_ADDRESS: NOWHERE } });
     const help = run('report', '--help');
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Usage: orgsync report [id] [--format <table|json|csv>] [--json]');
@@ -112,16 +113,32 @@ describe('errors', () => {
 
 describe('output formats', () => {
   it('aligns table columns by terminal width, Hangul counting two cells', () => {
-    const lines = table([{ header: 'NAME' }, { header: 'N', align: 'right' }], [['김삼성', 1], ['Kim', 22]]);
+    const lines = table(
+      [{ header: 'NAME' }, { header: 'N', align: 'right' }],
+      [
+        ['김삼성', 1],
+        ['Kim', 22],
+      ],
+    );
     expect(lines).toEqual(['NAME     N', '김삼성   1', 'Kim     22']);
     expect(lines.map(displayWidth)).toEqual([10, 10, 10]);
   });
 
   it('writes CSV that Excel reads as UTF-8: a BOM, CRLF, and quotes where RFC 4180 needs them', () => {
-    const text = csv(['key', 'message'], [['E1', 'name "김" is, well\nlong'], ['E2', 'plain']]);
+    const text = csv(
+      ['key', 'message'],
+      [
+        ['E1', 'name "김" is, well\nlong'],
+        ['E2', 'plain'],
+      ],
+    );
     expect(text.startsWith('\uFEFFkey,message\r\n')).toBe(true);
     expect(text).toContain('E1,"name ""김"" is, well\nlong"\r\n');
-    expect(parseCsv(text.slice(1))).toEqual([['key', 'message'], ['E1', 'name "김" is, well\nlong'], ['E2', 'plain']]);
+    expect(parseCsv(text.slice(1))).toEqual([
+      ['key', 'message'],
+      ['E1', 'name "김" is, well\nlong'],
+      ['E2', 'plain'],
+    ]);
   });
 
   it.each([
@@ -135,12 +152,38 @@ describe('output formats', () => {
   });
 
   it('prints durations as people say them', () => {
-    expect([850, 12_000, 192_000, 180_000, 3_600_000, 3_840_000].map(formatDuration)).toEqual(['850ms', '12s', '3m 12s', '3m', '1h', '1h 4m']);
+    expect([850, 12_000, 192_000, 180_000, 3_600_000, 3_840_000].map(formatDuration)).toEqual([
+      '850ms',
+      '12s',
+      '3m 12s',
+      '3m',
+      '1h',
+      '1h 4m',
+    ]);
   });
 
-  it('reads the server\'s calendar form of a cron back as cron', () => {
-    const all = { second: [{ start: 0, end: 0, step: 1 }], dayOfMonth: [{ start: 1, end: 31, step: 1 }], month: [{ start: 'JANUARY' as const, end: 'DECEMBER' as const, step: 1 }], year: [] };
-    expect(calendarToCron({ ...all, minute: [{ start: 0, end: 0, step: 1 }], hour: [{ start: 2, end: 2, step: 1 }], dayOfWeek: [{ start: 'SUNDAY', end: 'SATURDAY', step: 1 }] })).toBe('0 2 * * *');
-    expect(calendarToCron({ ...all, minute: [{ start: 0, end: 59, step: 15 }], hour: [{ start: 9, end: 18, step: 1 }], dayOfWeek: [{ start: 'MONDAY', end: 'FRIDAY', step: 1 }] })).toBe('*/15 9-18 * * 1-5');
+  it("reads the server's calendar form of a cron back as cron", () => {
+    const all = {
+      second: [{ start: 0, end: 0, step: 1 }],
+      dayOfMonth: [{ start: 1, end: 31, step: 1 }],
+      month: [{ start: 'JANUARY' as const, end: 'DECEMBER' as const, step: 1 }],
+      year: [],
+    };
+    expect(
+      calendarToCron({
+        ...all,
+        minute: [{ start: 0, end: 0, step: 1 }],
+        hour: [{ start: 2, end: 2, step: 1 }],
+        dayOfWeek: [{ start: 'SUNDAY', end: 'SATURDAY', step: 1 }],
+      }),
+    ).toBe('0 2 * * *');
+    expect(
+      calendarToCron({
+        ...all,
+        minute: [{ start: 0, end: 59, step: 15 }],
+        hour: [{ start: 9, end: 18, step: 1 }],
+        dayOfWeek: [{ start: 'MONDAY', end: 'FRIDAY', step: 1 }],
+      }),
+    ).toBe('*/15 9-18 * * 1-5');
   });
 });

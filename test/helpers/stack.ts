@@ -9,7 +9,11 @@ import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../
 import type { SimState } from '../../workplace/simulator/server.js';
 import { bundleOnce, unique } from './temporal.js';
 
-export async function stackFor(env: TestWorkflowEnvironment, org: GeneratedOrg, options: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
+export async function stackFor(
+  env: TestWorkflowEnvironment,
+  org: GeneratedOrg,
+  options: Partial<LocalStackOptions> = {},
+): Promise<LocalStack> {
   return startLocalStack({
     connection: env.nativeConnection,
     client: env.client,
@@ -24,7 +28,9 @@ export async function stackFor(env: TestWorkflowEnvironment, org: GeneratedOrg, 
 export const FAST = { sourceRetry: { initialIntervalMs: 100, maximumAttempts: 2 }, progressIntervalMs: 200 } as const;
 
 /** Writes the simulator saw, by route and key: e.g. { 'POST employee': Set{…} }. */
-export function writesByRoute(state: { log(): { method: string; route: string; externalKey?: string; status: number }[] }): Map<string, Set<string>> {
+export function writesByRoute(state: {
+  log(): { method: string; route: string; externalKey?: string; status: number }[];
+}): Map<string, Set<string>> {
   const writes = new Map<string, Set<string>>();
   for (const entry of state.log()) {
     if (entry.method === 'GET' || entry.status >= 300) continue;
@@ -56,7 +62,10 @@ export function expectedWorkplace(org: GeneratedOrg) {
   return {
     grades: Object.fromEntries(org.titles.map((t) => [t.titleCode, t.titleName])),
     departments: Object.fromEntries(
-      org.organizations.map((o) => [o.departmentCode, { name: o.departmentName, parent: o.uprDepartmentCode || '#', head: head(o.departmentCode) }]),
+      org.organizations.map((o) => [
+        o.departmentCode,
+        { name: o.departmentName, parent: o.uprDepartmentCode || '#', head: head(o.departmentCode) },
+      ]),
     ),
     employees: Object.fromEntries(
       org.employees.map((e) => [
@@ -75,18 +84,24 @@ export function expectedWorkplace(org: GeneratedOrg) {
       ]),
     ),
     // The default additional attributes (README): employeeType as SELECT item keys, executiveYn Y/N, busiName as is.
-    attributeValues: Object.fromEntries(org.employees.flatMap((e) => {
-      const values = Object.fromEntries(Object.entries({
-        employeeType: blankless(e.employeeType) && `employeeType-${e.employeeType!.trim()}`,
-        executiveYn: blankless(e.executiveYn),
-        busiName: blankless(e.busiName),
-      }).filter(([, v]) => v !== undefined));
-      return Object.keys(values).length ? [[e.epId, values]] : [];
-    })),
-    reportsTo: Object.fromEntries(org.employees.flatMap((e) => {
-      const m = manager(e.epId, e.departmentCode);
-      return m ? [[e.epId, m]] : [];
-    })),
+    attributeValues: Object.fromEntries(
+      org.employees.flatMap((e) => {
+        const values = Object.fromEntries(
+          Object.entries({
+            employeeType: blankless(e.employeeType) && `employeeType-${e.employeeType!.trim()}`,
+            executiveYn: blankless(e.executiveYn),
+            busiName: blankless(e.busiName),
+          }).filter(([, v]) => v !== undefined),
+        );
+        return Object.keys(values).length ? [[e.epId, values]] : [];
+      }),
+    ),
+    reportsTo: Object.fromEntries(
+      org.employees.flatMap((e) => {
+        const m = manager(e.epId, e.departmentCode);
+        return m ? [[e.epId, m]] : [];
+      }),
+    ),
   };
 }
 
@@ -96,7 +111,10 @@ export function actualWorkplace(state: SimState) {
   return {
     grades: Object.fromEntries(Object.entries(state.grades).map(([k, g]) => [k, text(g.name)])),
     departments: Object.fromEntries(
-      Object.entries(state.departments).map(([k, d]) => [k, { name: text(d.name), parent: text(d.parentDeptExternalKey), head: text(d.deptLeaderExternalKey) }]),
+      Object.entries(state.departments).map(([k, d]) => [
+        k,
+        { name: text(d.name), parent: text(d.parentDeptExternalKey), head: text(d.deptLeaderExternalKey) },
+      ]),
     ),
     employees: Object.fromEntries(
       Object.entries(state.employees).map(([k, e]) => [

@@ -32,7 +32,10 @@ const sizeOf = (o: GeneratedOrg, departmentCode: string) => o.employees.filter((
 const bigDepartment = (o: GeneratedOrg) => o.organizations.find((d) => sizeOf(o, d.departmentCode) > PAGE_SIZE)!;
 
 describe('Knox client: complete reads', () => {
-  test('reads titles, organizations and every employee of a generated org exactly, with the promised call counts', async ({ simulator, client }) => {
+  test('reads titles, organizations and every employee of a generated org exactly, with the promised call counts', async ({
+    simulator,
+    client,
+  }) => {
     const o = org();
     const titles = await client.listTitles('C60');
     const organizations = await client.listOrganizations('C60');
@@ -49,7 +52,10 @@ describe('Knox client: complete reads', () => {
     // One call per department, plus one per further 500 people: 300 departments, one of 531 people.
     expect(employees.calls).toBe(perDepartmentCalls(o));
     expect(employees.calls).toBe(o.organizations.length + 1);
-    expect(simulator.counters()).toEqual({ total: 2 + employees.calls, byPath: { '/titles': 1, '/organizations': 1, '/employees': employees.calls } });
+    expect(simulator.counters()).toEqual({
+      total: 2 + employees.calls,
+      byPath: { '/titles': 1, '/organizations': 1, '/employees': employees.calls },
+    });
     expect(client.stats()).toEqual({ calls: simulator.counters().total, byPath: simulator.counters().byPath });
   });
 
@@ -59,7 +65,12 @@ describe('Knox client: complete reads', () => {
     expect(listings.length).toBe(1 + org().organizations.length + 1);
     expect(listings.every((e) => e.query.page !== undefined && e.status === 200)).toBe(true);
     const big = bigDepartment(org());
-    expect(simulator.log().filter((e) => e.query.departmentCode === big.departmentCode).map((e) => e.query.page)).toEqual(['1', '2']);
+    expect(
+      simulator
+        .log()
+        .filter((e) => e.query.departmentCode === big.departmentCode)
+        .map((e) => e.query.page),
+    ).toEqual(['1', '2']);
   });
 
   test('follows totalPage through organizations beyond one page', async ({ simulator, client }) => {
@@ -78,7 +89,10 @@ describe('Knox client: complete reads', () => {
 
   test('reports progress after every call, ending with every department done', async ({ client }) => {
     const seen: { calls: number; rows: number; doneUnits: number; totalUnits: number }[] = [];
-    const listing = await client.listEmployees('C60', { departmentCodes: departmentCodesOf(await client.listOrganizations('C60')), onProgress: (p) => seen.push(p) });
+    const listing = await client.listEmployees('C60', {
+      departmentCodes: departmentCodesOf(await client.listOrganizations('C60')),
+      onProgress: (p) => seen.push(p),
+    });
     expect(seen).toHaveLength(listing.calls);
     expect(seen.map((p) => p.calls)).toEqual(seen.map((_, i) => i + 1));
     expect(seen.at(-1)!.rows).toBe(org().employees.length);
@@ -141,16 +155,31 @@ describe('Knox client: records', () => {
     const person = org().employees[3]!;
     simulator.faults.breakRecord(person.epId, 'fullName', undefined);
     const narrow = await client.getEmployees({ epIds: [person.epId] }, { attributes: ['emailAddress', 'departmentCode'] });
-    expect(narrow).toEqual({ rows: [{ epId: person.epId, emailAddress: person.emailAddress, departmentCode: person.departmentCode }], invalid: [], calls: 1 });
+    expect(narrow).toEqual({
+      rows: [{ epId: person.epId, emailAddress: person.emailAddress, departmentCode: person.departmentCode }],
+      invalid: [],
+      calls: 1,
+    });
     const withName = await client.getEmployees({ epIds: [person.epId] }, { attributes: ['fullName'] });
     expect(withName.invalid).toEqual([{ kind: 'employee', key: person.epId, issues: ['fullName: required'] }]);
     expect(simulator.log().at(-1)!.query).toEqual({ epIds: person.epId });
   });
 
-  test('treats department records it cannot key as an incomplete enumeration, and keys the others it could not parse', async ({ simulator, client }) => {
+  test('treats department records it cannot key as an incomplete enumeration, and keys the others it could not parse', async ({
+    simulator,
+    client,
+  }) => {
     const base = org();
     const [top, keyless, unparsable] = base.organizations;
-    simulator.setOrg({ ...base, organizations: [top!, { ...keyless!, departmentCode: '' }, { ...unparsable!, enDepartmentName: undefined }, ...base.organizations.slice(3)] });
+    simulator.setOrg({
+      ...base,
+      organizations: [
+        top!,
+        { ...keyless!, departmentCode: '' },
+        { ...unparsable!, enDepartmentName: undefined },
+        ...base.organizations.slice(3),
+      ],
+    });
     const organizations = await client.listOrganizations('C60');
     expect(organizations.invalid.map((i) => i.key)).toEqual([undefined, unparsable!.departmentCode]);
     expect(() => departmentCodesOf(organizations)).toThrow(KnoxResponseError);
@@ -161,7 +190,9 @@ describe('Knox client: records', () => {
 
 describe('Knox client: on-demand lookups', () => {
   test('splits epIds at 100 per call and leaves unknown ids out', async ({ simulator, client }) => {
-    const known = org().employees.slice(0, 230).map((e) => e.epId);
+    const known = org()
+      .employees.slice(0, 230)
+      .map((e) => e.epId);
     const listing = await client.getEmployees({ epIds: [...known, 'D10000000000000000000', known[0]!] });
     expect(listing.calls).toBe(3);
     expect(listing.rows.map((e) => e.epId).sort()).toEqual([...known].sort());
@@ -180,15 +211,62 @@ describe('Knox client: failures', () => {
   const shifting = (s: KnoxSimulator) => s.faults.shiftPaging(true);
   const top = org().organizations[0]!.departmentCode;
 
-  test.for<[string, (s: KnoxSimulator) => void, (c: KnoxClient) => Promise<unknown>, { name: string; code: string; status?: number; retryable: boolean }]>([
-    ['an outage on /employees is KnoxServerError EM0010, retryable', (s) => s.faults.outage(true), (c) => c.listEmployees('C60', { departmentCodes: [top] }), { name: 'KnoxServerError', code: 'EM0010', status: 500, retryable: true }],
-    ['an outage on /organizations is KnoxServerError ORG0010, retryable', (s) => s.faults.outage(true), (c) => c.listOrganizations('C60'), { name: 'KnoxServerError', code: 'ORG0010', status: 500, retryable: true }],
-    ['a 429 is KnoxRateLimitError, retryable', (s) => s.faults.throttle(true, 2), (c) => c.listTitles('C60'), { name: 'KnoxRateLimitError', code: 'KNOX_HTTP_429', status: 429, retryable: true }],
-    ['a dropped connection is KnoxNetworkError, retryable', (s) => s.faults.hangUp(true), (c) => c.listTitles('C60'), { name: 'KnoxNetworkError', code: 'KNOX_NETWORK', retryable: true }],
-    ['a page that is not JSON is KnoxResponseError, permanent', (s) => s.faults.garbage(true), (c) => c.listOrganizations('C60'), { name: 'KnoxResponseError', code: 'KNOX_BAD_RESPONSE', status: 200, retryable: false }],
-    ['a totalCount that changes between pages is KnoxInconsistentReadError, retryable', shifting, (c) => c.listEmployees('C60', { departmentCodes: [bigDepartment(org()).departmentCode] }), { name: 'KnoxInconsistentReadError', code: 'KNOX_INCONSISTENT_PAGING', retryable: true }],
-    ['an id with * is KnoxRequestError EM0007, permanent', () => undefined, (c) => c.getEmployees({ userIds: ['kim*'] }), { name: 'KnoxRequestError', code: 'EM0007', status: 400, retryable: false }],
-    ['an id over 100 characters is KnoxRequestError EM0006, permanent', () => undefined, (c) => c.getEmployees({ userIds: ['k'.repeat(101)] }), { name: 'KnoxRequestError', code: 'EM0006', status: 400, retryable: false }],
+  test.for<
+    [
+      string,
+      (s: KnoxSimulator) => void,
+      (c: KnoxClient) => Promise<unknown>,
+      { name: string; code: string; status?: number; retryable: boolean },
+    ]
+  >([
+    [
+      'an outage on /employees is KnoxServerError EM0010, retryable',
+      (s) => s.faults.outage(true),
+      (c) => c.listEmployees('C60', { departmentCodes: [top] }),
+      { name: 'KnoxServerError', code: 'EM0010', status: 500, retryable: true },
+    ],
+    [
+      'an outage on /organizations is KnoxServerError ORG0010, retryable',
+      (s) => s.faults.outage(true),
+      (c) => c.listOrganizations('C60'),
+      { name: 'KnoxServerError', code: 'ORG0010', status: 500, retryable: true },
+    ],
+    [
+      'a 429 is KnoxRateLimitError, retryable',
+      (s) => s.faults.throttle(true, 2),
+      (c) => c.listTitles('C60'),
+      { name: 'KnoxRateLimitError', code: 'KNOX_HTTP_429', status: 429, retryable: true },
+    ],
+    [
+      'a dropped connection is KnoxNetworkError, retryable',
+      (s) => s.faults.hangUp(true),
+      (c) => c.listTitles('C60'),
+      { name: 'KnoxNetworkError', code: 'KNOX_NETWORK', retryable: true },
+    ],
+    [
+      'a page that is not JSON is KnoxResponseError, permanent',
+      (s) => s.faults.garbage(true),
+      (c) => c.listOrganizations('C60'),
+      { name: 'KnoxResponseError', code: 'KNOX_BAD_RESPONSE', status: 200, retryable: false },
+    ],
+    [
+      'a totalCount that changes between pages is KnoxInconsistentReadError, retryable',
+      shifting,
+      (c) => c.listEmployees('C60', { departmentCodes: [bigDepartment(org()).departmentCode] }),
+      { name: 'KnoxInconsistentReadError', code: 'KNOX_INCONSISTENT_PAGING', retryable: true },
+    ],
+    [
+      'an id with * is KnoxRequestError EM0007, permanent',
+      () => undefined,
+      (c) => c.getEmployees({ userIds: ['kim*'] }),
+      { name: 'KnoxRequestError', code: 'EM0007', status: 400, retryable: false },
+    ],
+    [
+      'an id over 100 characters is KnoxRequestError EM0006, permanent',
+      () => undefined,
+      (c) => c.getEmployees({ userIds: ['k'.repeat(101)] }),
+      { name: 'KnoxRequestError', code: 'EM0006', status: 400, retryable: false },
+    ],
   ])('%s', async ([, arrange, act, expected], { simulator, client }) => {
     arrange(simulator);
     const error = await act(client).then(
@@ -217,13 +295,17 @@ describe('Knox client: failures', () => {
     simulator.faults.outage(true);
     const error = (await client.listEmployees('C60', { departmentCodes: [top] }).catch((e: unknown) => e)) as KnoxServerError;
     expect(error).toBeInstanceOf(KnoxServerError);
-    expect(error.message).toBe(`Knox POST /employees?companyCode=C60&departmentCode=${top}&page=1 failed: EM0010 (HTTP 500): EPWebservice.searchEmployee Abnormal.`);
+    expect(error.message).toBe(
+      `Knox POST /employees?companyCode=C60&departmentCode=${top}&page=1 failed: EM0010 (HTTP 500): EPWebservice.searchEmployee Abnormal.`,
+    );
     expect(error).toMatchObject({ method: 'POST', path: '/employees', detail: 'EPWebservice.searchEmployee Abnormal.' });
   });
 
   test('summarises id lists in messages rather than printing them', async ({ simulator, client }) => {
     simulator.faults.outage(true);
-    const ids = org().employees.slice(0, 40).map((e) => e.epId);
+    const ids = org()
+      .employees.slice(0, 40)
+      .map((e) => e.epId);
     const error = (await client.getEmployees({ epIds: ids }).catch((e: unknown) => e)) as KnoxError;
     expect(error.message).toContain('epIds=<40 items>');
     expect(error.message).not.toContain(ids[0]);
@@ -253,18 +335,27 @@ describe('Knox client: failures', () => {
     await expect(client.listTitles('C60')).rejects.toMatchObject({ name: 'KnoxNetworkError', code: 'KNOX_NETWORK', retryable: true });
   });
 
-  test('takes the protocol from the config file too (knox: protocol:), and the caller’s options over it', async ({ simulator, clientWith }) => {
+  test('takes the protocol from the config file too (knox: protocol:), and the caller’s options over it', async ({
+    simulator,
+    clientWith,
+  }) => {
     const configured = clientWith({ protocol: { paths: { titles: '/v2/titles' } } });
     await expect(configured.listTitles('C60')).rejects.toMatchObject({ code: 'KNOX_HTTP_404', path: '/v2/titles' });
     // Only the named path moved: the others keep knox.md's defaults.
     expect((await configured.listOrganizations('C60')).rows.length).toBeGreaterThan(0);
-    const overridden = clientWith({ protocol: { paths: { titles: '/v2/titles' } } }, { protocol: { paths: { titles: '/titles', organizations: '/organizations', employees: '/employees' } } });
+    const overridden = clientWith(
+      { protocol: { paths: { titles: '/v2/titles' } } },
+      { protocol: { paths: { titles: '/titles', organizations: '/organizations', employees: '/employees' } } },
+    );
     expect((await overridden.listTitles('C60')).rows.length).toBeGreaterThan(0);
     expect(simulator.log().map((e) => e.path)).toEqual(['/v2/titles', '/organizations', '/titles']);
   });
 
   test('uses the protocol overrides, and calls an unknown path a permanent request error', async ({ clientWith }) => {
-    const error = await clientWith({}, { protocol: { paths: { titles: '/v2/titles', organizations: '/organizations', employees: '/employees' } } })
+    const error = await clientWith(
+      {},
+      { protocol: { paths: { titles: '/v2/titles', organizations: '/organizations', employees: '/employees' } } },
+    )
       .listTitles('C60')
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KnoxRequestError);
@@ -283,25 +374,39 @@ describe('Knox client: System-ID and extra headers', () => {
     expect(refused).toBeInstanceOf(KnoxAuthError);
     expect(refused).toMatchObject({ code: 'KNOX_AUTH', status: 403, retryable: false });
     // Header values never reach messages, logs or serialised errors.
-    for (const text of [refused.message, refused.stack ?? '', inspect(refused), JSON.stringify(refused)]) expect(text).not.toContain('wrong-value');
+    for (const text of [refused.message, refused.stack ?? '', inspect(refused), JSON.stringify(refused)])
+      expect(text).not.toContain('wrong-value');
   });
 
   const leaks = [
-    { what: 'a network error (got keeps the request headers on its own error)', fault: (s: KnoxSimulator) => s.faults.hangUp(true), error: KnoxNetworkError, says: /KNOX_NETWORK/ },
-    { what: 'what Knox says back, which repeats the headers', fault: (s: KnoxSimulator) => s.faults.echoHeaders(true), error: KnoxRequestError, says: /bad request with headers .*\[redacted\]/ },
+    {
+      what: 'a network error (got keeps the request headers on its own error)',
+      fault: (s: KnoxSimulator) => s.faults.hangUp(true),
+      error: KnoxNetworkError,
+      says: /KNOX_NETWORK/,
+    },
+    {
+      what: 'what Knox says back, which repeats the headers',
+      fault: (s: KnoxSimulator) => s.faults.echoHeaders(true),
+      error: KnoxRequestError,
+      says: /bad request with headers .*\[redacted\]/,
+    },
   ];
-  test.for(leaks)('keeps the System-ID and header values out of $what, whatever inspects it', async ({ fault, error: kind, says }, { simulator, clientWith }) => {
-    fault(simulator);
-    const error = await clientWith({ headers: gatewayHeaders('gw-secret-value') })
-      .listTitles('C60')
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(kind);
-    expect((error as Error).message).toMatch(says);
-    for (const text of [(error as Error).message, inspect(error, { depth: 10 }), JSON.stringify(error)]) {
-      expect(text).not.toContain('gw-secret-value');
-      expect(text).not.toContain(SYSTEM_ID);
-    }
-  });
+  test.for(leaks)(
+    'keeps the System-ID and header values out of $what, whatever inspects it',
+    async ({ fault, error: kind, says }, { simulator, clientWith }) => {
+      fault(simulator);
+      const error = await clientWith({ headers: gatewayHeaders('gw-secret-value') })
+        .listTitles('C60')
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(kind);
+      expect((error as Error).message).toMatch(says);
+      for (const text of [(error as Error).message, inspect(error, { depth: 10 }), JSON.stringify(error)]) {
+        expect(text).not.toContain('gw-secret-value');
+        expect(text).not.toContain(SYSTEM_ID);
+      }
+    },
+  );
 
   test('refuses a System-ID Knox did not issue with KnoxAuthError 401', async ({ clientWith }) => {
     const error = await clientWith({ systemId: 'C60REST9999', headers: gatewayHeaders('gw-secret-value') })
@@ -317,7 +422,14 @@ describe('Knox client: rate', () => {
     const client = clientWith({ rps: 20 }, { rateLimit: true });
     const ids = org().employees.map((e) => e.epId);
     // 3,000 employees: 30 lookups of 100, plus 15 department listings running alongside: 45+ calls, over 2 s at 20/s.
-    await Promise.all([client.getEmployees({ epIds: ids }), client.listEmployees('C60', { departmentCodes: org().organizations.slice(0, 15).map((d) => d.departmentCode) })]);
+    await Promise.all([
+      client.getEmployees({ epIds: ids }),
+      client.listEmployees('C60', {
+        departmentCodes: org()
+          .organizations.slice(0, 15)
+          .map((d) => d.departmentCode),
+      }),
+    ]);
     const starts = simulator.log().map((e) => e.at);
     expect(starts.length).toBeGreaterThanOrEqual(45);
     // Arrival times at the server; 50 ms of the window absorb loopback jitter (the first call also connects).

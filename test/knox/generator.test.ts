@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { KnoxEmployeeSchema, KnoxOrganizationSchema, KnoxTitleSchema } from '../../knox/index.js';
-import { bigDepartmentSize, generateOrg, nextDay, SPARSE_OMITS, validateOrg, type GeneratedOrg, type OrgChanges } from '../../knox/generator/index.js';
+import {
+  bigDepartmentSize,
+  generateOrg,
+  nextDay,
+  SPARSE_OMITS,
+  validateOrg,
+  type GeneratedOrg,
+  type OrgChanges,
+} from '../../knox/generator/index.js';
 import { org } from './support.js';
 
 const sizesOf = (o: GeneratedOrg) => {
@@ -46,7 +54,8 @@ describe('generateOrg', () => {
     const { employees, organizations } = org();
     expect(employees.every((e) => /^D10\d{10}C60\d{4}$/.test(e.epId))).toBe(true);
     expect(organizations.every((d) => /^C60[A-Z]{2}\d{3}$/.test(d.departmentCode))).toBe(true);
-    for (const attribute of ['epId', 'userId', 'emailAddress', 'employeeNumber'] as const) expect(new Set(employees.map((e) => e[attribute])).size).toBe(employees.length);
+    for (const attribute of ['epId', 'userId', 'emailAddress', 'employeeNumber'] as const)
+      expect(new Set(employees.map((e) => e[attribute])).size).toBe(employees.length);
     expect(employees.every((e) => e.emailAddress === e.emailAddress.toLowerCase())).toBe(true);
   });
 
@@ -93,13 +102,23 @@ describe('nextDay', () => {
       expect(new Set(changes.resigned)).toEqual(new Set([...old.keys()].filter((id) => !now.has(id))));
       expect(changes.transferred.every((id) => old.get(id)!.departmentCode !== now.get(id)!.departmentCode)).toBe(true);
       expect(changes.promoted.every((id) => Number(now.get(id)!.titleSortOrder) < Number(old.get(id)!.titleSortOrder))).toBe(true);
-      expect(changes.renamed.every((id) => now.get(id)!.fullName !== old.get(id)!.fullName || now.get(id)!.enFullName !== old.get(id)!.enFullName)).toBe(true);
+      expect(
+        changes.renamed.every(
+          (id) => now.get(id)!.fullName !== old.get(id)!.fullName || now.get(id)!.enFullName !== old.get(id)!.enFullName,
+        ),
+      ).toBe(true);
       expect(changes.wentOnLeave.every((id) => old.get(id)!.employeeStatus === 'B' && now.get(id)!.employeeStatus === 'V')).toBe(true);
-      expect(changes.returnedFromLeave.every((id) => old.get(id)!.employeeStatus === 'V' && now.get(id)!.employeeStatus === 'B')).toBe(true);
+      expect(changes.returnedFromLeave.every((id) => old.get(id)!.employeeStatus === 'V' && now.get(id)!.employeeStatus === 'B')).toBe(
+        true,
+      );
       expect(new Set(changes.departmentsAdded)).toEqual(new Set([...newDepartments.keys()].filter((c) => !oldDepartments.has(c))));
       expect(new Set(changes.departmentsDeleted)).toEqual(new Set([...oldDepartments.keys()].filter((c) => !newDepartments.has(c))));
-      expect(changes.departmentsMoved.every((c) => newDepartments.get(c)!.uprDepartmentCode !== oldDepartments.get(c)!.uprDepartmentCode)).toBe(true);
-      expect(changes.departmentsRenamed.every((c) => newDepartments.get(c)!.departmentName !== oldDepartments.get(c)!.departmentName)).toBe(true);
+      expect(
+        changes.departmentsMoved.every((c) => newDepartments.get(c)!.uprDepartmentCode !== oldDepartments.get(c)!.uprDepartmentCode),
+      ).toBe(true);
+      expect(changes.departmentsRenamed.every((c) => newDepartments.get(c)!.departmentName !== oldDepartments.get(c)!.departmentName)).toBe(
+        true,
+      );
       expect(changes.headsChanged.every((c) => newDepartments.get(c)!.managerId !== oldDepartments.get(c)!.managerId)).toBe(true);
 
       // Every kind happens, each id once per list, and a hire is in no other people list.
@@ -108,7 +127,11 @@ describe('nextDay', () => {
         expect(new Set(ids).size, kind).toBe(ids.length);
       }
       const hired = new Set(changes.hired);
-      for (const kind of ['resigned', 'transferred', 'promoted', 'renamed', 'wentOnLeave', 'returnedFromLeave'] as const) expect(changes[kind].filter((id) => hired.has(id)), kind).toEqual([]);
+      for (const kind of ['resigned', 'transferred', 'promoted', 'renamed', 'wentOnLeave', 'returnedFromLeave'] as const)
+        expect(
+          changes[kind].filter((id) => hired.has(id)),
+          kind,
+        ).toEqual([]);
       today = tomorrow;
     }
   });
@@ -120,7 +143,8 @@ describe('nextDay', () => {
     expect(deleted.size).toBeGreaterThan(0);
     const resigned = new Set(changes.resigned);
     const moved = new Set(changes.transferred);
-    for (const e of today.employees.filter((e) => deleted.has(e.departmentCode) && !resigned.has(e.epId))) expect(moved.has(e.epId)).toBe(true);
+    for (const e of today.employees.filter((e) => deleted.has(e.departmentCode) && !resigned.has(e.epId)))
+      expect(moved.has(e.epId)).toBe(true);
     for (const d of today.organizations.filter((d) => deleted.has(d.uprDepartmentCode ?? '') && !deleted.has(d.departmentCode))) {
       expect(changes.departmentsMoved).toContain(d.departmentCode);
       const parent = tomorrow.organizations.find((x) => x.departmentCode === d.departmentCode)!.uprDepartmentCode;

@@ -19,7 +19,13 @@ interface Call {
 interface Answer {
   status: number;
   headers: Headers;
-  json: Record<string, unknown> & { errorCode?: string; errorMessage?: string; totalCount?: number; totalPage?: number; currentPage?: number };
+  json: Record<string, unknown> & {
+    errorCode?: string;
+    errorMessage?: string;
+    totalCount?: number;
+    totalPage?: number;
+    currentPage?: number;
+  };
   rows: Record<string, unknown>[];
 }
 
@@ -47,27 +53,82 @@ describe('Knox simulator: the seed rules', () => {
     ['titles with * in the keyword: ORG0006', { path: '/titles', query: { companyCode: 'C6*' } }, 400, 'ORG0006'],
     ['titles with a keyword over 100 characters: ORG0005', { path: '/titles', query: { companyCode: 'C'.repeat(101) } }, 400, 'ORG0005'],
     ['organizations without any keyword: ORG0003', { path: '/organizations' }, 400, 'ORG0003'],
-    ['organizations with departmentCode but no companyCode: ORG0011', { path: '/organizations', query: { departmentCode: 'C60AH959' } }, 400, 'ORG0011'],
-    ['organizations with two of uprDepartmentCode/departmentCode/departmentName: ORG0013', { path: '/organizations', query: { ...C60, departmentCode: 'C60AH959', uprDepartmentCode: 'C60AI572' } }, 400, 'ORG0013'],
-    ['organizations paged with departmentCode: ORG0014', { path: '/organizations', query: { ...C60, departmentCode: 'C60AH959', page: '1' } }, 400, 'ORG0014'],
-    ['organizations by a department name under 4 bytes: ORG0004', { path: '/organizations', query: { ...C60, departmentName: 'AI' } }, 400, 'ORG0004'],
+    [
+      'organizations with departmentCode but no companyCode: ORG0011',
+      { path: '/organizations', query: { departmentCode: 'C60AH959' } },
+      400,
+      'ORG0011',
+    ],
+    [
+      'organizations with two of uprDepartmentCode/departmentCode/departmentName: ORG0013',
+      { path: '/organizations', query: { ...C60, departmentCode: 'C60AH959', uprDepartmentCode: 'C60AI572' } },
+      400,
+      'ORG0013',
+    ],
+    [
+      'organizations paged with departmentCode: ORG0014',
+      { path: '/organizations', query: { ...C60, departmentCode: 'C60AH959', page: '1' } },
+      400,
+      'ORG0014',
+    ],
+    [
+      'organizations by a department name under 4 bytes: ORG0004',
+      { path: '/organizations', query: { ...C60, departmentName: 'AI' } },
+      400,
+      'ORG0004',
+    ],
     ['organizations with a page that is not a number: ORG0012', { path: '/organizations', query: { ...C60, page: 'one' } }, 400, 'ORG0012'],
-    ['organizations with % in the keyword: ORG0006', { path: '/organizations', query: { ...C60, departmentName: '100%팀' } }, 400, 'ORG0006'],
+    [
+      'organizations with % in the keyword: ORG0006',
+      { path: '/organizations', query: { ...C60, departmentName: '100%팀' } },
+      400,
+      'ORG0006',
+    ],
     ['employees without a search keyword: EM0004', { path: '/employees', query: C60 }, 400, 'EM0004'],
-    ['employees by departmentCode and titleCode at once: EM0016', { path: '/employees', query: { ...C60, departmentCode: 'C60AH959', titleCode: 'B3K', page: '1' } }, 400, 'EM0016'],
+    [
+      'employees by departmentCode and titleCode at once: EM0016',
+      { path: '/employees', query: { ...C60, departmentCode: 'C60AH959', titleCode: 'B3K', page: '1' } },
+      400,
+      'EM0016',
+    ],
     ['employees by a list of 101 epIds: EM0001', { path: '/employees', query: { epIds: epIds(101) } }, 400, 'EM0001'],
     ['employees by titleCode without companyCode: EM0014', { path: '/employees', query: { titleCode: 'B3K', page: '1' } }, 400, 'EM0014'],
     ['employees by titleCode without page: EM0014', { path: '/employees', query: { ...C60, titleCode: 'B3K' } }, 400, 'EM0014'],
     ['employees by epIds with a page: EM0017', { path: '/employees', query: { epIds: epIds(2), page: '1' } }, 400, 'EM0017'],
-    ['employees by departmentCode with a page but no companyCode: EM0017', { path: '/employees', query: { departmentCode: 'C60AH959', page: '1' } }, 400, 'EM0017'],
+    [
+      'employees by departmentCode with a page but no companyCode: EM0017',
+      { path: '/employees', query: { departmentCode: 'C60AH959', page: '1' } },
+      400,
+      'EM0017',
+    ],
     ['employees by a one-character name: EM0005', { path: '/employees', query: { name: '김' } }, 400, 'EM0005'],
     ['employees by a fullName over 100 characters: EM0006', { path: '/employees', query: { fullName: '김'.repeat(101) } }, 400, 'EM0006'],
     ['employees by a name with *: EM0007', { path: '/employees', query: { name: '김*' } }, 400, 'EM0007'],
-    ['employees with a page that is not a number: EM0015', { path: '/employees', query: { ...C60, departmentCode: 'C60AH959', page: '0' } }, 400, 'EM0015'],
+    [
+      'employees with a page that is not a number: EM0015',
+      { path: '/employees', query: { ...C60, departmentCode: 'C60AH959', page: '0' } },
+      400,
+      'EM0015',
+    ],
     ['employees without resultType: EM0014', { path: '/employees', query: { epIds: epIds(1) }, body: {} }, 400, 'EM0014'],
-    ['employees with resultType optional but no attributes: EM0014', { path: '/employees', query: { epIds: epIds(1) }, body: { resultType: 'optional' } }, 400, 'EM0014'],
-    ['employees with an unknown resultType: EM0015', { path: '/employees', query: { epIds: epIds(1) }, body: { resultType: 'full' } }, 400, 'EM0015'],
-    ['employees with attributes and resultType basic: EM0018', { path: '/employees', query: { epIds: epIds(1) }, body: { resultType: 'basic', attributes: ['epId'] } }, 400, 'EM0018'],
+    [
+      'employees with resultType optional but no attributes: EM0014',
+      { path: '/employees', query: { epIds: epIds(1) }, body: { resultType: 'optional' } },
+      400,
+      'EM0014',
+    ],
+    [
+      'employees with an unknown resultType: EM0015',
+      { path: '/employees', query: { epIds: epIds(1) }, body: { resultType: 'full' } },
+      400,
+      'EM0015',
+    ],
+    [
+      'employees with attributes and resultType basic: EM0018',
+      { path: '/employees', query: { epIds: epIds(1) }, body: { resultType: 'basic', attributes: ['epId'] } },
+      400,
+      'EM0018',
+    ],
   ])('%s', async ([, request, status, code], { simulator }) => {
     const answer = await call(simulator, request);
     expect(answer.status).toBe(status);
@@ -77,10 +138,12 @@ describe('Knox simulator: the seed rules', () => {
   });
 
   test('fills the {} of a message with what is wrong', async ({ simulator }) => {
-    expect((await call(simulator, { path: '/employees', query: { titleCode: 'B3K', page: '1' } })).json.errorMessage).toBe('Please enter companyCode as required.');
-    expect((await call(simulator, { path: '/organizations', query: { ...C60, departmentCode: 'A', departmentName: 'ABCD' } })).json.errorMessage).toBe(
-      'Only one of uprDepartmentCode, departmentCode, departmentName can be selected.',
+    expect((await call(simulator, { path: '/employees', query: { titleCode: 'B3K', page: '1' } })).json.errorMessage).toBe(
+      'Please enter companyCode as required.',
     );
+    expect(
+      (await call(simulator, { path: '/organizations', query: { ...C60, departmentCode: 'A', departmentName: 'ABCD' } })).json.errorMessage,
+    ).toBe('Only one of uprDepartmentCode, departmentCode, departmentName can be selected.');
   });
 
   test.for<[string, Record<string, string>]>([
@@ -108,7 +171,9 @@ describe('Knox simulator: listings', () => {
 
   test('pages organizations by companyCode 500 at a time', async ({ simulator }) => {
     simulator.setOrg(generateOrg({ seed: 1, employees: 20, departments: 1200 }));
-    const pages = await Promise.all([1, 2, 3, 4].map((page) => call(simulator, { path: '/organizations', query: { ...C60, page: String(page) } })));
+    const pages = await Promise.all(
+      [1, 2, 3, 4].map((page) => call(simulator, { path: '/organizations', query: { ...C60, page: String(page) } })),
+    );
     expect(pages.map((p) => p.rows.length)).toEqual([500, 500, 200, 0]);
     expect(pages.map((p) => p.json.totalPage)).toEqual([3, 3, 3, 3]);
     expect(pages[0]!.json.totalCount).toBe(1200);
@@ -131,7 +196,11 @@ describe('Knox simulator: listings', () => {
 
   test('returns only the attributes asked for with resultType optional', async ({ simulator }) => {
     const person = some();
-    const answer = await call(simulator, { path: '/employees', query: { epIds: person.epId }, body: { resultType: 'optional', attributes: ['emailAddress', 'userId'] } });
+    const answer = await call(simulator, {
+      path: '/employees',
+      query: { epIds: person.epId },
+      body: { resultType: 'optional', attributes: ['emailAddress', 'userId'] },
+    });
     expect(answer.rows).toEqual([{ emailAddress: person.emailAddress, userId: person.userId }]);
   });
 
@@ -154,7 +223,9 @@ describe('Knox simulator: listings', () => {
   test('finds departments by parent, code and part of a name', async ({ simulator }) => {
     const top = org().organizations[0]!;
     const children = org().organizations.filter((d) => d.uprDepartmentCode === top.departmentCode);
-    expect((await call(simulator, { path: '/organizations', query: { ...C60, uprDepartmentCode: top.departmentCode } })).rows).toHaveLength(children.length);
+    expect((await call(simulator, { path: '/organizations', query: { ...C60, uprDepartmentCode: top.departmentCode } })).rows).toHaveLength(
+      children.length,
+    );
     expect((await call(simulator, { path: '/organizations', query: { ...C60, departmentCode: top.departmentCode } })).rows).toEqual([top]);
     const named = await call(simulator, { path: '/organizations', query: { ...C60, departmentName: children[0]!.departmentName } });
     expect(named.rows.map((r) => r.departmentCode)).toContain(children[0]!.departmentCode);
@@ -166,7 +237,11 @@ describe('Knox simulator: faults and the log', () => {
     simulator.faults.outage(true);
     const employees = await call(simulator, { path: '/employees', query: { epIds: some().epId } });
     const organizations = await call(simulator, { path: '/organizations', query: { ...C60, page: '1' } });
-    expect([employees.status, employees.json.errorCode, employees.json.errorMessage]).toEqual([500, 'EM0010', 'EPWebservice.searchEmployee Abnormal.']);
+    expect([employees.status, employees.json.errorCode, employees.json.errorMessage]).toEqual([
+      500,
+      'EM0010',
+      'EPWebservice.searchEmployee Abnormal.',
+    ]);
     expect([organizations.status, organizations.json.errorCode]).toEqual([500, 'ORG0010']);
     simulator.faults.clear();
     expect((await call(simulator, { path: '/organizations', query: { ...C60, page: '1' } })).status).toBe(200);
@@ -174,7 +249,11 @@ describe('Knox simulator: faults and the log', () => {
 
   test('serves an empty org: no departments, no employees, titles still there', async ({ simulator }) => {
     simulator.faults.emptyOrg(true);
-    expect((await call(simulator, { path: '/organizations', query: { ...C60, page: '1' } })).json).toMatchObject({ totalCount: 0, totalPage: 0, organizations: [] });
+    expect((await call(simulator, { path: '/organizations', query: { ...C60, page: '1' } })).json).toMatchObject({
+      totalCount: 0,
+      totalPage: 0,
+      organizations: [],
+    });
     expect((await call(simulator, { path: '/employees', query: { epIds: some().epId } })).rows).toEqual([]);
     expect((await call(simulator, { path: '/titles', query: C60 })).rows.length).toBeGreaterThan(0);
   });
@@ -191,7 +270,9 @@ describe('Knox simulator: faults and the log', () => {
   test('shifts paging: from page 2 on, totalCount is one more and a row repeats', async ({ simulator }) => {
     simulator.setOrg(generateOrg({ seed: 1, employees: 20, departments: 1200 }));
     simulator.faults.shiftPaging(true);
-    const [page1, page2] = await Promise.all([1, 2].map((page) => call(simulator, { path: '/organizations', query: { ...C60, page: String(page) } })));
+    const [page1, page2] = await Promise.all(
+      [1, 2].map((page) => call(simulator, { path: '/organizations', query: { ...C60, page: String(page) } })),
+    );
     expect([page1!.json.totalCount, page2!.json.totalCount]).toEqual([1200, 1201]);
     expect(page2!.rows[0]).toEqual(page1!.rows.at(-1));
   });
@@ -202,7 +283,9 @@ describe('Knox simulator: faults and the log', () => {
     expect([throttled.status, throttled.headers.get('retry-after')]).toEqual([429, '3']);
     simulator.faults.clear();
     simulator.faults.hangUp(true);
-    await expect(fetch(new URL('/titles?companyCode=C60', simulator.url), { headers: { 'System-ID': SYSTEM_ID } })).rejects.toThrow(TypeError);
+    await expect(fetch(new URL('/titles?companyCode=C60', simulator.url), { headers: { 'System-ID': SYSTEM_ID } })).rejects.toThrow(
+      TypeError,
+    );
   });
 
   test('answers late when latency is set', async ({ simulator }) => {

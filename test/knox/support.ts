@@ -15,7 +15,12 @@ const orgs = new Map<string, GeneratedOrg>();
 
 /** A generated org, memoised: 3,000 people in 300 departments has one of 530 (2 pages) and one of exactly 500. */
 export function org(o: { seed?: number; employees?: number; departments?: number; companyCode?: string } = {}): GeneratedOrg {
-  const options = { seed: o.seed ?? 7, employees: o.employees ?? 3000, departments: o.departments ?? 300, companyCode: o.companyCode ?? 'C60' };
+  const options = {
+    seed: o.seed ?? 7,
+    employees: o.employees ?? 3000,
+    departments: o.departments ?? 300,
+    companyCode: o.companyCode ?? 'C60',
+  };
   const key = JSON.stringify(options);
   let found = orgs.get(key);
   if (!found) orgs.set(key, (found = generateOrg(options)));

@@ -38,26 +38,54 @@ describe.each([
 ])('round trips against the simulator, answering with $style', ({ bareResponses }) => {
   test.override({ simulatorOptions: { bareResponses } });
 
-  test.for([['grades'], ['jobs']] as const)('%s: create, get, update, list, remove, and get says undefined afterwards', async ([api], { simulator, client }) => {
-    expect(await client[api].create('G1', gradeBody('Manager', '1'))).toMatchObject({ externalKey: 'G1', name: 'Manager', itemUsed: true, sortOrder: '1' });
-    await client[api].create('G2', gradeBody('Director', '2'));
-    expect(await client[api].get('G1')).toMatchObject({ externalKey: 'G1', name: 'Manager', i18nNames: { ko_KR: 'Manager', en_US: 'Manager (en)' } });
-    expect(await client[api].update('G1', gradeBody('Senior manager', '3'))).toMatchObject({ externalKey: 'G1', name: 'Senior manager' });
-    expect((await client[api].list()).map((g) => [g.externalKey, g.name, g.sortOrder])).toEqual([['G1', 'Senior manager', '3'], ['G2', 'Director', '2']]);
-    await client[api].remove('G2');
-    expect(await client[api].get('G2')).toBeUndefined();
-    expect(simulator.dump()[api]).toEqual({ G1: gradeBody('Senior manager', '3') });
-    // Unknown fields WORKPLACE adds are kept, not dropped.
-    expect(await client[api].get('G1')).toHaveProperty('companyId');
-  });
+  test.for([['grades'], ['jobs']] as const)(
+    '%s: create, get, update, list, remove, and get says undefined afterwards',
+    async ([api], { simulator, client }) => {
+      expect(await client[api].create('G1', gradeBody('Manager', '1'))).toMatchObject({
+        externalKey: 'G1',
+        name: 'Manager',
+        itemUsed: true,
+        sortOrder: '1',
+      });
+      await client[api].create('G2', gradeBody('Director', '2'));
+      expect(await client[api].get('G1')).toMatchObject({
+        externalKey: 'G1',
+        name: 'Manager',
+        i18nNames: { ko_KR: 'Manager', en_US: 'Manager (en)' },
+      });
+      expect(await client[api].update('G1', gradeBody('Senior manager', '3'))).toMatchObject({ externalKey: 'G1', name: 'Senior manager' });
+      expect((await client[api].list()).map((g) => [g.externalKey, g.name, g.sortOrder])).toEqual([
+        ['G1', 'Senior manager', '3'],
+        ['G2', 'Director', '2'],
+      ]);
+      await client[api].remove('G2');
+      expect(await client[api].get('G2')).toBeUndefined();
+      expect(simulator.dump()[api]).toEqual({ G1: gradeBody('Senior manager', '3') });
+      // Unknown fields WORKPLACE adds are kept, not dropped.
+      expect(await client[api].get('G1')).toHaveProperty('companyId');
+    },
+  );
 
   test('departments: a tree under "#", moved by PUT, listed with their parents, deleted children first', async ({ simulator, client }) => {
     await client.departments.create('HQ', departmentBody('HQ'));
     await client.departments.create('D1', departmentBody('D1', 'HQ'));
-    await client.departments.create('D2', { ...departmentBody('D2', 'HQ'), deptEmailAddress: 'd2@example.com', externalEmailReceiveYn: true });
+    await client.departments.create('D2', {
+      ...departmentBody('D2', 'HQ'),
+      deptEmailAddress: 'd2@example.com',
+      externalEmailReceiveYn: true,
+    });
     await client.departments.update('D2', departmentBody('D2', 'D1', 'Renamed'));
-    expect(await client.departments.get('D2')).toMatchObject({ externalKey: 'D2', name: 'Renamed', parentDeptExternalKey: 'D1', dispOrd: '1' });
-    expect((await client.departments.list()).map((d) => [d.externalKey, d.parentDeptExternalKey])).toEqual([['HQ', '#'], ['D1', 'HQ'], ['D2', 'D1']]);
+    expect(await client.departments.get('D2')).toMatchObject({
+      externalKey: 'D2',
+      name: 'Renamed',
+      parentDeptExternalKey: 'D1',
+      dispOrd: '1',
+    });
+    expect((await client.departments.list()).map((d) => [d.externalKey, d.parentDeptExternalKey])).toEqual([
+      ['HQ', '#'],
+      ['D1', 'HQ'],
+      ['D2', 'D1'],
+    ]);
     await client.departments.remove('D2');
     await client.departments.remove('D1');
     expect(Object.keys(simulator.dump().departments)).toEqual(['HQ']);
@@ -74,18 +102,34 @@ describe.each([
     await client.jobs.create('J1', gradeBody('Team lead'));
     await client.departments.create('D1', departmentBody('D1'));
     await client.departments.create('D2', departmentBody('D2'));
-    const body = employeeBody('E1', 'D1', { gradeCdExternalKey: 'G1', jobCdExternalKey: 'J1', concurrentDeptExternalKeys: ['D2'], empNick: 'Kim (R&D) [1]', cellphoneNo: '010-0000-0000' });
-    expect(await client.employees.create('E1', body)).toMatchObject({ externalKey: 'E1', loginId: 'e1@example.com', deptExternalKey: 'D1' });
+    const body = employeeBody('E1', 'D1', {
+      gradeCdExternalKey: 'G1',
+      jobCdExternalKey: 'J1',
+      concurrentDeptExternalKeys: ['D2'],
+      empNick: 'Kim (R&D) [1]',
+      cellphoneNo: '010-0000-0000',
+    });
+    expect(await client.employees.create('E1', body)).toMatchObject({
+      externalKey: 'E1',
+      loginId: 'e1@example.com',
+      deptExternalKey: 'D1',
+    });
     await client.employees.create('E2', employeeBody('E2', 'D2'));
     expect(await client.employees.get('E1')).toMatchObject({ ...body, externalKey: 'E1' });
     await client.employees.update('E1', { ...body, deptExternalKey: 'D2', concurrentDeptExternalKeys: [] });
-    expect((await client.employees.list()).map((e) => [e.externalKey, e.deptExternalKey])).toEqual([['E1', 'D2'], ['E2', 'D2']]);
+    expect((await client.employees.list()).map((e) => [e.externalKey, e.deptExternalKey])).toEqual([
+      ['E1', 'D2'],
+      ['E2', 'D2'],
+    ]);
     await client.employees.remove('E2');
     expect(await client.employees.get('E2')).toBeUndefined();
     expect(simulator.dump().employees.E1).toEqual({ ...body, deptExternalKey: 'D2', concurrentDeptExternalKeys: [] });
   });
 
-  test('attribute definitions: created with choices, edited without fieldUsedType, listed in the seed 003 shape, removed', async ({ simulator, client }) => {
+  test('attribute definitions: created with choices, edited without fieldUsedType, listed in the seed 003 shape, removed', async ({
+    simulator,
+    client,
+  }) => {
     await client.attributeDefinitions.create('status', SELECT_ATTRIBUTE);
     await client.attributeDefinitions.update('status', { ...SELECT_ATTRIBUTE, userMod: 'INVISIBLE' });
     // Seed 003: the edit body has no fieldUsedType, so WORKPLACE keeps none.
@@ -127,7 +171,10 @@ describe.each([
     await client.absences.create('vacation', { name: '휴가', i18nNames: { en_US: 'Vacation' }, halfDayYn: 'Y', sortOrder: 1 });
     await client.absences.create('training', { name: '교육', halfDayYn: 'N', sortOrder: 2 });
     await client.absences.update('training', { name: '교육', halfDayYn: 'Y', sortOrder: 3 });
-    expect((await client.absences.list()).map((a) => [a.externalKey, a.halfDayYn, a.sortOrder])).toEqual([['vacation', 'Y', 1], ['training', 'Y', 3]]);
+    expect((await client.absences.list()).map((a) => [a.externalKey, a.halfDayYn, a.sortOrder])).toEqual([
+      ['vacation', 'Y', 1],
+      ['training', 'Y', 3],
+    ]);
     await client.absences.remove('vacation');
     expect(Object.keys(simulator.dump().absences)).toEqual(['training']);
   });
@@ -142,7 +189,8 @@ describe.each([
 });
 
 describe('lists larger than a page', () => {
-  const grades = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`G${String(i).padStart(3, '0')}`, gradeBody(`Grade ${i}`, String(i))]));
+  const grades = (n: number) =>
+    Object.fromEntries(Array.from({ length: n }, (_, i) => [`G${String(i).padStart(3, '0')}`, gradeBody(`Grade ${i}`, String(i))]));
 
   test('are read whole, one offset/limit request per page', async ({ simulator, client }) => {
     simulator.seed({ grades: grades(250) });
@@ -186,8 +234,18 @@ describe('upsert answers, told apart precisely (Decisions "upsert")', () => {
     await client.grades.create('G1', gradeBody('Manager'));
     const exists = await client.grades.create('G1', gradeBody('Manager')).catch((e: unknown) => e);
     expect(exists).toBeInstanceOf(WorkplaceAlreadyExistsError);
-    expect(exists).toMatchObject({ code: 'WORKPLACE_ALREADY_EXISTS', status: 400, retryable: false, externalKey: 'G1', workplaceMessage: 'grade G1 already exists' });
-    await expect(client.grades.update('G9', gradeBody('Other'))).rejects.toMatchObject({ name: 'WorkplaceNotFoundError', code: 'WORKPLACE_NOT_FOUND', externalKey: 'G9' });
+    expect(exists).toMatchObject({
+      code: 'WORKPLACE_ALREADY_EXISTS',
+      status: 400,
+      retryable: false,
+      externalKey: 'G1',
+      workplaceMessage: 'grade G1 already exists',
+    });
+    await expect(client.grades.update('G9', gradeBody('Other'))).rejects.toMatchObject({
+      name: 'WorkplaceNotFoundError',
+      code: 'WORKPLACE_NOT_FOUND',
+      externalKey: 'G9',
+    });
     await expect(client.grades.remove('G9')).rejects.toBeInstanceOf(WorkplaceNotFoundError);
     await expect(client.attributeValues.update('E1', 'A1', { fieldData: 'x' })).rejects.toBeInstanceOf(WorkplaceNotFoundError);
     await expect(client.reportsTo.clear('E9')).rejects.toBeInstanceOf(WorkplaceNotFoundError);
@@ -200,12 +258,18 @@ describe('upsert answers, told apart precisely (Decisions "upsert")', () => {
     expect(error).not.toBeInstanceOf(WorkplaceNotFoundError);
     expect(error).toMatchObject({ code: 'WORKPLACE_VALIDATION', workplaceMessage: 'deptExternalKey D9 does not exist' });
     await expect(client.departments.create('D2', departmentBody('D2', 'D8'))).rejects.toMatchObject({ code: 'WORKPLACE_VALIDATION' });
-    await expect(client.reportsTo.set('E1', 'E7')).rejects.toMatchObject({ code: 'WORKPLACE_VALIDATION', workplaceMessage: 'reportsToExternalKey E7 does not exist' });
+    await expect(client.reportsTo.set('E1', 'E7')).rejects.toMatchObject({
+      code: 'WORKPLACE_VALIDATION',
+      workplaceMessage: 'reportsToExternalKey E7 does not exist',
+    });
   });
 
   test('a duplicate grade name under another key is a validation error, not "already exists"', async ({ client }) => {
     await client.grades.create('G1', gradeBody('Manager'));
-    await expect(client.grades.create('G2', gradeBody('Manager'))).rejects.toMatchObject({ code: 'WORKPLACE_VALIDATION', workplaceMessage: expect.stringContaining('Manager') as unknown });
+    await expect(client.grades.create('G2', gradeBody('Manager'))).rejects.toMatchObject({
+      code: 'WORKPLACE_VALIDATION',
+      workplaceMessage: expect.stringContaining('Manager') as unknown,
+    });
   });
 });
 
@@ -215,16 +279,48 @@ describe('bodies and keys refused before sending, naming the field', () => {
     ['a grade name over 100 characters', (c) => c.grades.create('G1', gradeBody(long(101))), 'name'],
     ['a grade without itemUsed', (c) => c.grades.create('G1', { name: 'A', sortOrder: '1' } as never), 'itemUsed'],
     ['a job with an undocumented field (v1 sortOrd)', (c) => c.jobs.create('J1', { ...gradeBody('A'), sortOrd: 1 } as never), 'sortOrd'],
-    ['a department whose dispOrd is over 10 characters', (c) => c.departments.create('D1', { ...departmentBody('D1'), dispOrd: long(11) }), 'dispOrd'],
+    [
+      'a department whose dispOrd is over 10 characters',
+      (c) => c.departments.create('D1', { ...departmentBody('D1'), dispOrd: long(11) }),
+      'dispOrd',
+    ],
     ['a department whose body key is not the path key', (c) => c.departments.create('D1', departmentBody('D2')), 'deptExternalKey'],
-    ['a department misspelling externalEmailReceiveYn', (c) => c.departments.create('D1', { ...departmentBody('D1'), externalEmailReceiveYN: true } as never), 'externalEmailReceiveYN'],
-    ['an employee hired on 2024/03/01', (c) => c.employees.create('E1', employeeBody('E1', 'D1', { employYmd: '2024/03/01' })), 'employYmd'],
-    ['an employee hired on February 30th', (c) => c.employees.create('E1', employeeBody('E1', 'D1', { employYmd: '2024-02-30' })), 'employYmd'],
-    ['an employee without concurrentDeptExternalKeys', (c) => c.employees.create('E1', { ...employeeBody('E1', 'D1'), concurrentDeptExternalKeys: undefined } as never), 'concurrentDeptExternalKeys'],
+    [
+      'a department misspelling externalEmailReceiveYn',
+      (c) => c.departments.create('D1', { ...departmentBody('D1'), externalEmailReceiveYN: true } as never),
+      'externalEmailReceiveYN',
+    ],
+    [
+      'an employee hired on 2024/03/01',
+      (c) => c.employees.create('E1', employeeBody('E1', 'D1', { employYmd: '2024/03/01' })),
+      'employYmd',
+    ],
+    [
+      'an employee hired on February 30th',
+      (c) => c.employees.create('E1', employeeBody('E1', 'D1', { employYmd: '2024-02-30' })),
+      'employYmd',
+    ],
+    [
+      'an employee without concurrentDeptExternalKeys',
+      (c) => c.employees.create('E1', { ...employeeBody('E1', 'D1'), concurrentDeptExternalKeys: undefined } as never),
+      'concurrentDeptExternalKeys',
+    ],
     ['an employee nickname with #', (c) => c.employees.create('E1', employeeBody('E1', 'D1', { empNick: 'Kim #1' })), 'empNick'],
-    ['an employee phone number over 30 characters', (c) => c.employees.create('E1', employeeBody('E1', 'D1', { telephoneNo: long(31) })), 'telephoneNo'],
-    ['an attribute whose userMod is not documented', (c) => c.attributeDefinitions.create('A1', { ...SELECT_ATTRIBUTE, userMod: 'MAYBE' } as never), 'userMod'],
-    ['an absence item whose halfDayYn is not Y or N', (c) => c.absences.create('V1', { name: 'V', halfDayYn: 'X', sortOrder: 1 } as never), 'halfDayYn'],
+    [
+      'an employee phone number over 30 characters',
+      (c) => c.employees.create('E1', employeeBody('E1', 'D1', { telephoneNo: long(31) })),
+      'telephoneNo',
+    ],
+    [
+      'an attribute whose userMod is not documented',
+      (c) => c.attributeDefinitions.create('A1', { ...SELECT_ATTRIBUTE, userMod: 'MAYBE' } as never),
+      'userMod',
+    ],
+    [
+      'an absence item whose halfDayYn is not Y or N',
+      (c) => c.absences.create('V1', { name: 'V', halfDayYn: 'X', sortOrder: 1 } as never),
+      'halfDayYn',
+    ],
     ['an external key of 37 characters', (c) => c.grades.get(long(37)), 'externalKey'],
     ['the key ".."', (c) => c.employees.remove('..'), 'externalKey'],
     ['an attribute key of 37 characters', (c) => c.attributeValues.get('E1', long(37)), 'attrExternalKey'],
@@ -257,23 +353,36 @@ describe('answers that break the schema', () => {
   });
 
   test('fail naming the element and field within a list page', async ({ simulator, client }) => {
-    const departments: Record<string, SimRecord> = Object.fromEntries(Array.from({ length: 130 }, (_, i) => [`D${i}`, departmentBody(`D${i}`)]));
+    const departments: Record<string, SimRecord> = Object.fromEntries(
+      Array.from({ length: 130 }, (_, i) => [`D${i}`, departmentBody(`D${i}`)]),
+    );
     departments.D120 = { ...departments.D120!, parentDeptExternalKey: null };
     simulator.seed({ departments });
-    await expect(client.departments.list()).rejects.toMatchObject({ code: 'WORKPLACE_BAD_RESPONSE', field: 'elements[20].parentDeptExternalKey' });
+    await expect(client.departments.list()).rejects.toMatchObject({
+      code: 'WORKPLACE_BAD_RESPONSE',
+      field: 'elements[20].parentDeptExternalKey',
+    });
   });
 
   test('fail when a 2xx answer is not JSON at all (a proxy page)', async () => {
-    const server = await startScriptedServer((_request, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>'));
-    const error = await createWorkplaceClient(workplaceConfig(server.url), { rateLimit: false }).grades.list().catch((e: unknown) => e);
+    const server = await startScriptedServer((_request, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>'),
+    );
+    const error = await createWorkplaceClient(workplaceConfig(server.url), { rateLimit: false })
+      .grades.list()
+      .catch((e: unknown) => e);
     await server.close();
     expect(error).toMatchObject({ name: 'WorkplaceResponseError', code: 'WORKPLACE_BAD_RESPONSE' });
     expect((error as Error).message).toContain('not JSON (text/html)');
   });
 
   test('fail when a page claims more rows than it delivers', async () => {
-    const server = await startScriptedServer((_request, res) => json(res, 200, { status: 200, path: '/', body: { elements: [], totalCount: 5 } }));
-    const error = await createWorkplaceClient(workplaceConfig(server.url), { rateLimit: false }).employees.list().catch((e: unknown) => e);
+    const server = await startScriptedServer((_request, res) =>
+      json(res, 200, { status: 200, path: '/', body: { elements: [], totalCount: 5 } }),
+    );
+    const error = await createWorkplaceClient(workplaceConfig(server.url), { rateLimit: false })
+      .employees.list()
+      .catch((e: unknown) => e);
     await server.close();
     expect(error).toMatchObject({ code: 'WORKPLACE_BAD_RESPONSE', field: 'elements' });
   });
@@ -285,10 +394,17 @@ describe('requests per client', () => {
     await client.employees.get('E1');
     await client.employees.list();
     expect(client.stats()).toEqual({ requests: 4, byMethod: { POST: 2, GET: 2 } });
-    expect(simulator.counters()).toMatchObject({ total: 4, byMethod: { POST: 2, GET: 2 }, byRoute: { 'POST department': 1, 'POST employee': 1, 'GET employee': 1, 'GET employee list': 1 } });
+    expect(simulator.counters()).toMatchObject({
+      total: 4,
+      byMethod: { POST: 2, GET: 2 },
+      byRoute: { 'POST department': 1, 'POST employee': 1, 'GET employee': 1, 'GET employee list': 1 },
+    });
   });
 
-  test('are limited to the configured rate: each request starts at least a second after the one WORKPLACE_RPS before it', async ({ simulator, clientWith }) => {
+  test('are limited to the configured rate: each request starts at least a second after the one WORKPLACE_RPS before it', async ({
+    simulator,
+    clientWith,
+  }) => {
     const client = clientWith({ rps: 4 }, { rateLimit: true });
     const started = performance.now();
     await Promise.all(Array.from({ length: 9 }, (_, i) => client.grades.get(`G${i}`)));

@@ -12,9 +12,21 @@ const API_KEY = 'DUxjP4HYTP8V7khBkgywdDHQjKuaYWGrppHKpvdv';
 
 describe('signature v2 and v1: the reference vectors', () => {
   it.each([
-    ['GET', '/organization/apigw/v2/company/c1798784-9a47-4751-ab9f-b9629825ab93/department?offset=0&limit=10', '2w60z+vwWre2J7Dv5SDDaK6vpphHfSW3X3WJPp7Af2s='],
-    ['POST', '/organization/apigw/v2/company/c1798784-9a47-4751-ab9f-b9629825ab93/grade/gradeTest1', 'EsbWz1cL7NP2cbLSGjeGhScwre9M67x+drcqb6Wthyo='],
-    ['POST', '/organization/apigw/v1/company/578c7009-bdad-4493-9835-72302cf988c6/dept/0000002', 'QNiWoIChyfIpO/wET36gf/Zl7v4HQuXX7hskUZOgRlU='],
+    [
+      'GET',
+      '/organization/apigw/v2/company/c1798784-9a47-4751-ab9f-b9629825ab93/department?offset=0&limit=10',
+      '2w60z+vwWre2J7Dv5SDDaK6vpphHfSW3X3WJPp7Af2s=',
+    ],
+    [
+      'POST',
+      '/organization/apigw/v2/company/c1798784-9a47-4751-ab9f-b9629825ab93/grade/gradeTest1',
+      'EsbWz1cL7NP2cbLSGjeGhScwre9M67x+drcqb6Wthyo=',
+    ],
+    [
+      'POST',
+      '/organization/apigw/v1/company/578c7009-bdad-4493-9835-72302cf988c6/dept/0000002',
+      'QNiWoIChyfIpO/wET36gf/Zl7v4HQuXX7hskUZOgRlU=',
+    ],
   ])('signs %s %s with v2 exactly as the reference computed it', (method, uri, expected) => {
     expect(sign({ ...VECTOR, method, uri, version: 'v2' })).toBe(expected);
   });
@@ -26,7 +38,9 @@ describe('signature v2 and v1: the reference vectors', () => {
 
   it('builds the string to sign as "METHOD URI", the timestamp and the access key on LF-separated lines', () => {
     expect(stringToSign({ method: 'get', uri: '/a?b=1', timestamp: '1', accessKey: 'AK', version: 'v2' })).toBe('GET /a?b=1\n1\nAK');
-    expect(stringToSign({ method: 'PUT', uri: '/a', timestamp: '1', accessKey: 'AK', apiKey: 'K', version: 'v1' })).toBe('PUT /a\n1\nK\nAK');
+    expect(stringToSign({ method: 'PUT', uri: '/a', timestamp: '1', accessKey: 'AK', apiKey: 'K', version: 'v1' })).toBe(
+      'PUT /a\n1\nK\nAK',
+    );
   });
 
   it('refuses to sign v1 without an API key, and a v1 client cannot be created without one', () => {
@@ -51,7 +65,16 @@ describe('the signing hook on the wire', () => {
     for (const r of server.requests) {
       const timestamp = String(r.headers['x-ncp-apigw-timestamp']);
       expect(r.headers['x-ncp-iam-access-key']).toBe(CREDENTIALS.accessKey);
-      expect(r.headers['x-ncp-apigw-signature-v2']).toBe(sign({ method: 'POST', uri: r.target, timestamp, accessKey: CREDENTIALS.accessKey, secretKey: CREDENTIALS.secretKey, version: 'v2' }));
+      expect(r.headers['x-ncp-apigw-signature-v2']).toBe(
+        sign({
+          method: 'POST',
+          uri: r.target,
+          timestamp,
+          accessKey: CREDENTIALS.accessKey,
+          secretKey: CREDENTIALS.secretKey,
+          version: 'v2',
+        }),
+      );
     }
     expect(first!.headers['x-ncp-apigw-signature-v2']).not.toBe(second!.headers['x-ncp-apigw-signature-v2']);
   });
@@ -64,14 +87,27 @@ describe('the signing hook on the wire', () => {
     const [request] = server.requests;
     expect(request!.target).toBe(`/organization/apigw/v2/company/${CREDENTIALS.companyId}/department?offset=0&limit=10`);
     const timestamp = String(request!.headers['x-ncp-apigw-timestamp']);
-    expect(request!.headers['x-ncp-apigw-signature-v2']).toBe(sign({ method: 'GET', uri: request!.target, timestamp, accessKey: CREDENTIALS.accessKey, secretKey: CREDENTIALS.secretKey, version: 'v2' }));
+    expect(request!.headers['x-ncp-apigw-signature-v2']).toBe(
+      sign({
+        method: 'GET',
+        uri: request!.target,
+        timestamp,
+        accessKey: CREDENTIALS.accessKey,
+        secretKey: CREDENTIALS.secretKey,
+        version: 'v2',
+      }),
+    );
   });
 
   test('sends the API-key header only when a key is configured, and signs v1 with it when asked', async () => {
     const server = await startScriptedServer((_request, res) => json(res, 200, { status: 200, body: { reprYn: 'N' }, path: '/' }));
     await createWorkplaceClient(workplaceConfig(server.url), { rateLimit: false }).isRepresentativeAdmin('E1');
-    await createWorkplaceClient(workplaceConfig(server.url, { apiKey: new Secret(CREDENTIALS.apiKey) }), { rateLimit: false }).isRepresentativeAdmin('E1');
-    await createWorkplaceClient(workplaceConfig(server.url, { apiKey: new Secret(CREDENTIALS.apiKey), signatureVersion: 'v1' }), { rateLimit: false }).isRepresentativeAdmin('E1');
+    await createWorkplaceClient(workplaceConfig(server.url, { apiKey: new Secret(CREDENTIALS.apiKey) }), {
+      rateLimit: false,
+    }).isRepresentativeAdmin('E1');
+    await createWorkplaceClient(workplaceConfig(server.url, { apiKey: new Secret(CREDENTIALS.apiKey), signatureVersion: 'v1' }), {
+      rateLimit: false,
+    }).isRepresentativeAdmin('E1');
     await server.close();
 
     const [plain, withKey, v1] = server.requests;
@@ -81,10 +117,17 @@ describe('the signing hook on the wire', () => {
     expect(v1!.headers).not.toHaveProperty('x-ncp-apigw-signature-v2');
     const timestamp = String(v1!.headers['x-ncp-apigw-timestamp']);
     expect(v1!.headers['x-ncp-apigw-signature-v1']).toBe(
-      sign({ method: 'GET', uri: v1!.target, timestamp, accessKey: CREDENTIALS.accessKey, secretKey: CREDENTIALS.secretKey, apiKey: CREDENTIALS.apiKey, version: 'v1' }),
+      sign({
+        method: 'GET',
+        uri: v1!.target,
+        timestamp,
+        accessKey: CREDENTIALS.accessKey,
+        secretKey: CREDENTIALS.secretKey,
+        apiKey: CREDENTIALS.apiKey,
+        version: 'v1',
+      }),
     );
   });
-
 });
 
 describe('signature v1 against the simulator', () => {

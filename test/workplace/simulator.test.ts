@@ -43,9 +43,22 @@ async function probe(simulator: WorkplaceSimulator, p: Probe): Promise<Answer> {
   const target = `${PREFIX[p.version ?? 'v2']}/${p.companyId ?? CREDENTIALS.companyId}/${p.path}`;
   const timestamp = String(p.timestamp ?? Date.now());
   const signing = p.signing ?? 'v2';
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-ncp-apigw-timestamp': timestamp, 'x-ncp-iam-access-key': CREDENTIALS.accessKey, ...p.headers };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-ncp-apigw-timestamp': timestamp,
+    'x-ncp-iam-access-key': CREDENTIALS.accessKey,
+    ...p.headers,
+  };
   if (signing !== 'none') {
-    const input = { method: p.method, uri: p.signedTarget ?? target, timestamp, accessKey: CREDENTIALS.accessKey, secretKey: p.secretKey ?? CREDENTIALS.secretKey, apiKey: p.signingApiKey ?? headers['x-ncp-apigw-api-key'], version: signing };
+    const input = {
+      method: p.method,
+      uri: p.signedTarget ?? target,
+      timestamp,
+      accessKey: CREDENTIALS.accessKey,
+      secretKey: p.secretKey ?? CREDENTIALS.secretKey,
+      apiKey: p.signingApiKey ?? headers['x-ncp-apigw-api-key'],
+      version: signing,
+    };
     headers[`x-ncp-apigw-signature-${signing}`] = sign(input);
   }
   const body = p.rawBody ?? (p.body === undefined ? undefined : JSON.stringify(p.body));
@@ -58,14 +71,23 @@ const gatewayError = (errorCode: string, message: string) => ({ error: { errorCo
 
 describe('the gateway, checked against the reference vectors alone (no client code signs these)', () => {
   // workplace.md §1.3: the vectors' credentials, company and timestamp, with the gateway's clock at that instant.
-  const vector = { companyId: 'c1798784-9a47-4751-ab9f-b9629825ab93', accessKey: 'D78BB444D6D3C84CA38D', secretKey: 'TEST_SECRET_KEY_0123456789abcdefghijklmn', timestamp: '1505290625682' };
+  const vector = {
+    companyId: 'c1798784-9a47-4751-ab9f-b9629825ab93',
+    accessKey: 'D78BB444D6D3C84CA38D',
+    secretKey: 'TEST_SECRET_KEY_0123456789abcdefghijklmn',
+    timestamp: '1505290625682',
+  };
   test.override({ simulatorOptions: { ...vector, now: () => Number(vector.timestamp) } });
 
   test.for([
     ['GET', 'department?offset=0&limit=10', '2w60z+vwWre2J7Dv5SDDaK6vpphHfSW3X3WJPp7Af2s=', 200],
     ['POST', 'grade/gradeTest1', 'EsbWz1cL7NP2cbLSGjeGhScwre9M67x+drcqb6Wthyo=', 201],
   ] as const)('accepts %s %s with the reference signature', async ([method, path, signature, status], { simulator }) => {
-    const headers = { 'x-ncp-apigw-timestamp': vector.timestamp, 'x-ncp-iam-access-key': vector.accessKey, 'content-type': 'application/json' };
+    const headers = {
+      'x-ncp-apigw-timestamp': vector.timestamp,
+      'x-ncp-iam-access-key': vector.accessKey,
+      'content-type': 'application/json',
+    };
     const send = (sig: string) =>
       fetch(`${simulator.url}/organization/apigw/v2/company/${vector.companyId}/${path}`, {
         method,
@@ -89,7 +111,10 @@ describe('the gateway', () => {
   test.for<[string, Partial<Probe>]>([
     ['signed with another secret', { secretKey: 'another-secret' }],
     ['signed without its query string', { path: 'grade?offset=0&limit=10', signedTarget: `${PREFIX.v2}/${CREDENTIALS.companyId}/grade` }],
-    ['signed over the decoded path rather than the raw target', { path: 'grade/%ED%95%9C', signedTarget: `${PREFIX.v2}/${CREDENTIALS.companyId}/grade/한` }],
+    [
+      'signed over the decoded path rather than the raw target',
+      { path: 'grade/%ED%95%9C', signedTarget: `${PREFIX.v2}/${CREDENTIALS.companyId}/grade/한` },
+    ],
     ['timestamped in seconds, not milliseconds', { timestamp: Math.floor(Date.now() / 1000) }],
     ['timestamped exactly 5 minutes ago', { timestamp: Date.now() - 5 * 60 * 1000 - 50 }],
     ['signed v1 while no API key is configured', { signing: 'v1', headers: { 'x-ncp-apigw-api-key': 'some-key' } }],
@@ -103,12 +128,22 @@ describe('the gateway', () => {
   test('never echoes the signature it refused', async ({ simulator }) => {
     const timestamp = Date.now();
     const answer = await probe(simulator, { method: 'GET', path: 'grade', secretKey: 'another-secret', timestamp });
-    const signature = sign({ method: 'GET', uri: `${PREFIX.v2}/${CREDENTIALS.companyId}/grade`, timestamp: String(timestamp), accessKey: CREDENTIALS.accessKey, secretKey: 'another-secret', version: 'v2' });
+    const signature = sign({
+      method: 'GET',
+      uri: `${PREFIX.v2}/${CREDENTIALS.companyId}/grade`,
+      timestamp: String(timestamp),
+      accessKey: CREDENTIALS.accessKey,
+      secretKey: 'another-secret',
+      version: 'v2',
+    });
     expect(answer.text).not.toContain(signature);
   });
 
   test('answers 404 (code 300) for a path or method it has no route for, before checking signatures', async ({ simulator }) => {
-    expect(await probe(simulator, { method: 'GET', path: 'empType/T1' })).toMatchObject({ status: 404, json: gatewayError('300', 'Not Found Exception') });
+    expect(await probe(simulator, { method: 'GET', path: 'empType/T1' })).toMatchObject({
+      status: 404,
+      json: gatewayError('300', 'Not Found Exception'),
+    });
     expect(await probe(simulator, { method: 'GET', version: 'v1', path: 'absence/A1', signing: 'none' })).toMatchObject({ status: 404 });
     expect(await probe(simulator, { method: 'PATCH', path: 'grade/G1' })).toMatchObject({ status: 404 });
   });
@@ -122,7 +157,9 @@ describe('the gateway', () => {
       expect((await probe(simulator, { method: 'GET', path: 'grade', signing: 'v2', headers: key })).status).toBe(200);
       expect((await probe(simulator, { method: 'GET', path: 'grade', signing: 'v2' })).status).toBe(200);
       expect((await probe(simulator, { method: 'GET', path: 'grade', signing: 'v1', signingApiKey: CREDENTIALS.apiKey })).status).toBe(401);
-      expect((await probe(simulator, { method: 'GET', path: 'grade', signing: 'v1', headers: { 'x-ncp-apigw-api-key': 'wrong' } })).status).toBe(401);
+      expect(
+        (await probe(simulator, { method: 'GET', path: 'grade', signing: 'v1', headers: { 'x-ncp-apigw-api-key': 'wrong' } })).status,
+      ).toBe(401);
     });
   });
 });
@@ -139,10 +176,22 @@ describe('answers: the envelope and the statuses of §4', () => {
       path: `${PREFIX.v2}/${CREDENTIALS.companyId}/grade/G1`,
       body: { externalKey: 'G1', ...gradeBody('Manager'), companyId: CREDENTIALS.companyId },
     });
-    expect(await probe(simulator, { method: 'GET', path: 'grade/G1' })).toMatchObject({ status: 200, json: { status: 200, body: { externalKey: 'G1' } } });
-    expect(await probe(simulator, { method: 'PUT', path: 'grade/G1', body: gradeBody('Director') })).toMatchObject({ status: 200, json: { body: { name: 'Director' } } });
-    expect(await probe(simulator, { method: 'GET', path: 'grade?offset=0&limit=10' })).toMatchObject({ status: 200, json: { body: { elements: [{ externalKey: 'G1' }], totalCount: 1 } } });
-    expect(await probe(simulator, { method: 'DELETE', path: 'grade/G1' })).toMatchObject({ status: 200, json: { status: 200, body: null } });
+    expect(await probe(simulator, { method: 'GET', path: 'grade/G1' })).toMatchObject({
+      status: 200,
+      json: { status: 200, body: { externalKey: 'G1' } },
+    });
+    expect(await probe(simulator, { method: 'PUT', path: 'grade/G1', body: gradeBody('Director') })).toMatchObject({
+      status: 200,
+      json: { body: { name: 'Director' } },
+    });
+    expect(await probe(simulator, { method: 'GET', path: 'grade?offset=0&limit=10' })).toMatchObject({
+      status: 200,
+      json: { body: { elements: [{ externalKey: 'G1' }], totalCount: 1 } },
+    });
+    expect(await probe(simulator, { method: 'DELETE', path: 'grade/G1' })).toMatchObject({
+      status: 200,
+      json: { status: 200, body: null },
+    });
   });
 
   test('400 in the envelope for "already exists" and "not found"', async ({ simulator }) => {
@@ -158,9 +207,21 @@ describe('answers: the envelope and the statuses of §4', () => {
   });
 
   test('the addattr edit answers 201, as seed 003 shows, and its echo leaves fieldUsedType out', async ({ simulator }) => {
-    const definition = { fieldType: 'INPUT', name: 'employee number', fieldUsedType: 'MEM', searchDispYn: 'Y', userDispYn: 'N', userMod: 'CHANGE' };
+    const definition = {
+      fieldType: 'INPUT',
+      name: 'employee number',
+      fieldUsedType: 'MEM',
+      searchDispYn: 'Y',
+      userDispYn: 'N',
+      userMod: 'CHANGE',
+    };
     expect(await probe(simulator, { method: 'POST', version: 'v1', path: 'addattr/A1', body: definition })).toMatchObject({ status: 201 });
-    const edited = await probe(simulator, { method: 'PUT', version: 'v1', path: 'addattr/A1', body: { ...definition, userMod: 'UNCHANGED' } });
+    const edited = await probe(simulator, {
+      method: 'PUT',
+      version: 'v1',
+      path: 'addattr/A1',
+      body: { ...definition, userMod: 'UNCHANGED' },
+    });
     expect(edited.status).toBe(201);
     expect(edited.json.body).not.toHaveProperty('fieldUsedType');
   });
@@ -169,12 +230,21 @@ describe('answers: the envelope and the statuses of §4', () => {
     test.override({ simulatorOptions: { bareResponses: true } });
 
     test('echoes the entity on POST, a bare array for addattrs, a v2 page for lists, and nothing on DELETE', async ({ simulator }) => {
-      expect((await probe(simulator, { method: 'POST', path: 'grade/G1', body: gradeBody('Manager') })).json).toMatchObject({ externalKey: 'G1', name: 'Manager' });
+      expect((await probe(simulator, { method: 'POST', path: 'grade/G1', body: gradeBody('Manager') })).json).toMatchObject({
+        externalKey: 'G1',
+        name: 'Manager',
+      });
       expect((await probe(simulator, { method: 'GET', version: 'v1', path: 'addattrs' })).json).toEqual([]);
-      expect((await probe(simulator, { method: 'GET', path: 'grade' })).json).toMatchObject({ elements: [{ externalKey: 'G1' }], totalCount: 1 });
+      expect((await probe(simulator, { method: 'GET', path: 'grade' })).json).toMatchObject({
+        elements: [{ externalKey: 'G1' }],
+        totalCount: 1,
+      });
       expect(await probe(simulator, { method: 'DELETE', path: 'grade/G1' })).toMatchObject({ status: 200, text: '' });
       // Errors keep the envelope: only successes differ between the pages of the reference.
-      expect((await probe(simulator, { method: 'DELETE', path: 'grade/G1' })).json).toMatchObject({ status: 400, message: 'grade G1 not found' });
+      expect((await probe(simulator, { method: 'DELETE', path: 'grade/G1' })).json).toMatchObject({
+        status: 400,
+        message: 'grade G1 not found',
+      });
     });
   });
 });
@@ -182,21 +252,99 @@ describe('answers: the envelope and the statuses of §4', () => {
 describe('bodies that break a documented rule are refused with 400, naming the field', () => {
   const long = (n: number) => 'x'.repeat(n);
   test.for<[string, Probe, string]>([
-    ['a grade name over 100 characters', { method: 'POST', path: 'grade/G1', body: gradeBody(long(101)) }, 'name: longer than 100 characters'],
-    ['a grade whose itemUsed is the string "yes"', { method: 'POST', path: 'grade/G1', body: { ...gradeBody('A'), itemUsed: 'yes' } }, 'itemUsed: expected a boolean'],
+    [
+      'a grade name over 100 characters',
+      { method: 'POST', path: 'grade/G1', body: gradeBody(long(101)) },
+      'name: longer than 100 characters',
+    ],
+    [
+      'a grade whose itemUsed is the string "yes"',
+      { method: 'POST', path: 'grade/G1', body: { ...gradeBody('A'), itemUsed: 'yes' } },
+      'itemUsed: expected a boolean',
+    ],
     ['a job without sortOrder', { method: 'POST', path: 'job/J1', body: { name: 'A', itemUsed: true } }, 'sortOrder: required'],
-    ['a department whose dispOrd is over 10 characters', { method: 'POST', path: 'department/D1', body: { ...departmentBody('D1'), dispOrd: long(11) } }, 'dispOrd: longer than 10 characters'],
-    ['a department whose dispOrd is the number 1 (as the v1 example sends it)', { method: 'POST', path: 'department/D1', body: { ...departmentBody('D1'), dispOrd: 1 } }, 'dispOrd: expected a String'],
-    ['a department without parentDeptExternalKey', { method: 'POST', path: 'department/D1', body: { name: 'A', deptExternalKey: 'D1', dispOrd: '1' } }, 'parentDeptExternalKey: required'],
-    ['an employee hired on 01.03.2024', { method: 'POST', path: 'employee/E1', body: employeeBody('E1', 'D1', { employYmd: '01.03.2024' }) }, 'employYmd: expected yyyy-MM-dd'],
-    ['an employee without concurrentDeptExternalKeys', { method: 'POST', path: 'employee/E1', body: { ...employeeBody('E1', 'D1'), concurrentDeptExternalKeys: undefined } }, 'concurrentDeptExternalKeys: required'],
-    ['an employee whose genderCd is M', { method: 'POST', path: 'employee/E1', body: employeeBody('E1', 'D1', { genderCd: 'M' as never }) }, 'genderCd: one of MALE, FEMALE'],
-    ['an employee nickname with #', { method: 'POST', path: 'employee/E1', body: employeeBody('E1', 'D1', { empNick: 'Kim #1' }) }, 'empNick: expected letters, digits'],
-    ['an attribute whose searchDispYn is YES', { method: 'POST', version: 'v1', path: 'addattr/A1', body: { fieldType: 'INPUT', name: 'A', searchDispYn: 'YES', userDispYn: 'Y', userMod: 'CHANGE' } }, 'searchDispYn: longer than 1 characters'],
-    ['an attribute whose userDispYn is X', { method: 'POST', version: 'v1', path: 'addattr/A1', body: { fieldType: 'INPUT', name: 'A', searchDispYn: 'Y', userDispYn: 'X', userMod: 'CHANGE' } }, 'userDispYn: one of Y, N'],
-    ['an attribute choice ordered 1.5', { method: 'POST', version: 'v1', path: 'addattr/A1', body: { fieldType: 'SELECT', name: 'A', searchDispYn: 'Y', userDispYn: 'Y', userMod: 'CHANGE', attrItemList: [{ itemName: 'a', fieldTypeItemOrd: 1.5 }] } }, 'attrItemList[0].fieldTypeItemOrd: expected an Int'],
-    ['an absence item whose sortOrder is a string', { method: 'POST', version: 'v1', path: 'absence/V1', body: { name: 'V', halfDayYn: 'Y', sortOrder: '1' } }, 'sortOrder: expected an Int'],
-    ['a path key of 37 characters (§1.1: String 36)', { method: 'POST', path: `grade/${long(37)}`, body: gradeBody('A') }, 'externalKey: longer than 36 characters'],
+    [
+      'a department whose dispOrd is over 10 characters',
+      { method: 'POST', path: 'department/D1', body: { ...departmentBody('D1'), dispOrd: long(11) } },
+      'dispOrd: longer than 10 characters',
+    ],
+    [
+      'a department whose dispOrd is the number 1 (as the v1 example sends it)',
+      { method: 'POST', path: 'department/D1', body: { ...departmentBody('D1'), dispOrd: 1 } },
+      'dispOrd: expected a String',
+    ],
+    [
+      'a department without parentDeptExternalKey',
+      { method: 'POST', path: 'department/D1', body: { name: 'A', deptExternalKey: 'D1', dispOrd: '1' } },
+      'parentDeptExternalKey: required',
+    ],
+    [
+      'an employee hired on 01.03.2024',
+      { method: 'POST', path: 'employee/E1', body: employeeBody('E1', 'D1', { employYmd: '01.03.2024' }) },
+      'employYmd: expected yyyy-MM-dd',
+    ],
+    [
+      'an employee without concurrentDeptExternalKeys',
+      { method: 'POST', path: 'employee/E1', body: { ...employeeBody('E1', 'D1'), concurrentDeptExternalKeys: undefined } },
+      'concurrentDeptExternalKeys: required',
+    ],
+    [
+      'an employee whose genderCd is M',
+      { method: 'POST', path: 'employee/E1', body: employeeBody('E1', 'D1', { genderCd: 'M' as never }) },
+      'genderCd: one of MALE, FEMALE',
+    ],
+    [
+      'an employee nickname with #',
+      { method: 'POST', path: 'employee/E1', body: employeeBody('E1', 'D1', { empNick: 'Kim #1' }) },
+      'empNick: expected letters, digits',
+    ],
+    [
+      'an attribute whose searchDispYn is YES',
+      {
+        method: 'POST',
+        version: 'v1',
+        path: 'addattr/A1',
+        body: { fieldType: 'INPUT', name: 'A', searchDispYn: 'YES', userDispYn: 'Y', userMod: 'CHANGE' },
+      },
+      'searchDispYn: longer than 1 characters',
+    ],
+    [
+      'an attribute whose userDispYn is X',
+      {
+        method: 'POST',
+        version: 'v1',
+        path: 'addattr/A1',
+        body: { fieldType: 'INPUT', name: 'A', searchDispYn: 'Y', userDispYn: 'X', userMod: 'CHANGE' },
+      },
+      'userDispYn: one of Y, N',
+    ],
+    [
+      'an attribute choice ordered 1.5',
+      {
+        method: 'POST',
+        version: 'v1',
+        path: 'addattr/A1',
+        body: {
+          fieldType: 'SELECT',
+          name: 'A',
+          searchDispYn: 'Y',
+          userDispYn: 'Y',
+          userMod: 'CHANGE',
+          attrItemList: [{ itemName: 'a', fieldTypeItemOrd: 1.5 }],
+        },
+      },
+      'attrItemList[0].fieldTypeItemOrd: expected an Int',
+    ],
+    [
+      'an absence item whose sortOrder is a string',
+      { method: 'POST', version: 'v1', path: 'absence/V1', body: { name: 'V', halfDayYn: 'Y', sortOrder: '1' } },
+      'sortOrder: expected an Int',
+    ],
+    [
+      'a path key of 37 characters (§1.1: String 36)',
+      { method: 'POST', path: `grade/${long(37)}`, body: gradeBody('A') },
+      'externalKey: longer than 36 characters',
+    ],
     ['a body that is not JSON', { method: 'POST', path: 'grade/G1', rawBody: '{"name": "A",' }, 'the body is not JSON'],
     ['a body that is a JSON array', { method: 'POST', path: 'grade/G1', body: [gradeBody('A')] }, 'body: expected a JSON object'],
   ])('%s', async ([, p, message], { simulator }) => {
@@ -211,7 +359,10 @@ describe('bodies that break a documented rule are refused with 400, naming the f
 
 describe('referential rules (§4)', () => {
   const refusal = async (operation: Promise<unknown>) => {
-    const error = (await operation.then(() => undefined, (e: unknown) => e)) as { status?: number; workplaceMessage?: string } | undefined;
+    const error = (await operation.then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as { status?: number; workplaceMessage?: string } | undefined;
     expect(error?.status).toBe(400);
     return error?.workplaceMessage;
   };
@@ -230,7 +381,9 @@ describe('referential rules (§4)', () => {
     await client.departments.create('D1', departmentBody('D1'));
     await client.departments.create('D2', departmentBody('D2', 'D1'));
     await client.departments.create('D3', departmentBody('D3', 'D2'));
-    expect(await refusal(client.departments.update('D1', departmentBody('D1', 'D3')))).toContain('cannot move under its own sub-department');
+    expect(await refusal(client.departments.update('D1', departmentBody('D1', 'D3')))).toContain(
+      'cannot move under its own sub-department',
+    );
     await client.departments.update('D3', departmentBody('D3', '#'));
   });
 
@@ -249,26 +402,43 @@ describe('referential rules (§4)', () => {
   test("an employee's department, concurrent departments, grade and job must exist", async ({ client }) => {
     await client.departments.create('D1', departmentBody('D1'));
     expect(await refusal(client.employees.create('E1', employeeBody('E1', 'D9')))).toBe('deptExternalKey D9 does not exist');
-    expect(await refusal(client.employees.create('E1', employeeBody('E1', 'D1', { concurrentDeptExternalKeys: ['D8'] })))).toBe('concurrentDeptExternalKeys D8 does not exist');
-    expect(await refusal(client.employees.create('E1', employeeBody('E1', 'D1', { gradeCdExternalKey: 'G9' })))).toBe('gradeCdExternalKey G9 does not exist');
-    expect(await refusal(client.employees.create('E1', employeeBody('E1', 'D1', { jobCdExternalKey: 'J9' })))).toBe('jobCdExternalKey J9 does not exist');
+    expect(await refusal(client.employees.create('E1', employeeBody('E1', 'D1', { concurrentDeptExternalKeys: ['D8'] })))).toBe(
+      'concurrentDeptExternalKeys D8 does not exist',
+    );
+    expect(await refusal(client.employees.create('E1', employeeBody('E1', 'D1', { gradeCdExternalKey: 'G9' })))).toBe(
+      'gradeCdExternalKey G9 does not exist',
+    );
+    expect(await refusal(client.employees.create('E1', employeeBody('E1', 'D1', { jobCdExternalKey: 'J9' })))).toBe(
+      'jobCdExternalKey J9 does not exist',
+    );
   });
 
   test('login id and e-mail are unique among employees, whatever their case', async ({ client }) => {
     await smallOrg(client, ['E1']);
-    expect(await refusal(client.employees.create('E2', employeeBody('E2', 'D1', { loginId: 'E1@EXAMPLE.COM' })))).toBe('loginId e1@example.com is already used by employee E1');
-    expect(await refusal(client.employees.create('E2', employeeBody('E2', 'D1', { emailAddress: 'e1@example.com' })))).toContain('emailAddress e1@example.com is already used');
+    expect(await refusal(client.employees.create('E2', employeeBody('E2', 'D1', { loginId: 'E1@EXAMPLE.COM' })))).toBe(
+      'loginId e1@example.com is already used by employee E1',
+    );
+    expect(await refusal(client.employees.create('E2', employeeBody('E2', 'D1', { emailAddress: 'e1@example.com' })))).toContain(
+      'emailAddress e1@example.com is already used',
+    );
     await client.employees.update('E1', employeeBody('E1', 'D1', { cellphoneNo: '010' }));
   });
 
-  test('a login id is free again once its employee is deleted or changes it, and seeded (migrated) employees count', async ({ client, simulator }) => {
+  test('a login id is free again once its employee is deleted or changes it, and seeded (migrated) employees count', async ({
+    client,
+    simulator,
+  }) => {
     await smallOrg(client, ['E1']);
     await client.employees.update('E1', employeeBody('E1', 'D1', { loginId: 'renamed@example.com', emailAddress: 'renamed@example.com' }));
     await client.employees.create('E2', employeeBody('E2', 'D1', { loginId: 'e1@example.com', emailAddress: 'e1@example.com' }));
     await client.employees.remove('E2');
     await client.employees.create('E3', employeeBody('E3', 'D1', { loginId: 'e1@example.com', emailAddress: 'e1@example.com' }));
-    simulator.seed({ employees: { M1: { ...employeeBody('M1', 'D1'), loginId: 'migrated@example.com', emailAddress: 'migrated@example.com' } } });
-    expect(await refusal(client.employees.create('E4', employeeBody('E4', 'D1', { loginId: 'MIGRATED@example.com' })))).toBe('loginId migrated@example.com is already used by employee M1');
+    simulator.seed({
+      employees: { M1: { ...employeeBody('M1', 'D1'), loginId: 'migrated@example.com', emailAddress: 'migrated@example.com' } },
+    });
+    expect(await refusal(client.employees.create('E4', employeeBody('E4', 'D1', { loginId: 'MIGRATED@example.com' })))).toBe(
+      'loginId migrated@example.com is already used by employee M1',
+    );
   });
 
   test('a grade or job still held cannot be deleted', async ({ client }) => {
@@ -287,7 +457,9 @@ describe('referential rules (§4)', () => {
 
   test('a department head must be an existing employee', async ({ client }) => {
     await client.departments.create('D1', departmentBody('D1'));
-    expect(await refusal(client.departments.update('D1', { ...departmentBody('D1'), deptLeaderExternalKey: 'E1' }))).toBe('deptLeaderExternalKey E1 does not exist');
+    expect(await refusal(client.departments.update('D1', { ...departmentBody('D1'), deptLeaderExternalKey: 'E1' }))).toBe(
+      'deptLeaderExternalKey E1 does not exist',
+    );
   });
 
   test('attribute values follow the field type: DATE yyyy-MM-dd, YESNO Y/N, SELECT an item key', async ({ client }) => {
@@ -295,10 +467,19 @@ describe('referential rules (§4)', () => {
     const base = { name: 'n', searchDispYn: 'Y', userDispYn: 'Y', userMod: 'CHANGE' } as const;
     await client.attributeDefinitions.create('since', { ...base, name: 'since', fieldType: 'DATE' });
     await client.attributeDefinitions.create('exec', { ...base, name: 'exec', fieldType: 'YESNO' });
-    await client.attributeDefinitions.create('site', { ...base, name: 'site', fieldType: 'SELECT', attrItemList: [{ externalKey: 'site-1', itemName: 'Suwon' }] });
-    expect(await refusal(client.attributeValues.create('E1', 'since', { fieldData: '2024.01.01' }))).toContain('a DATE value is yyyy-MM-dd');
+    await client.attributeDefinitions.create('site', {
+      ...base,
+      name: 'site',
+      fieldType: 'SELECT',
+      attrItemList: [{ externalKey: 'site-1', itemName: 'Suwon' }],
+    });
+    expect(await refusal(client.attributeValues.create('E1', 'since', { fieldData: '2024.01.01' }))).toContain(
+      'a DATE value is yyyy-MM-dd',
+    );
     expect(await refusal(client.attributeValues.create('E1', 'exec', { fieldData: 'yes' }))).toContain('a YESNO value is Y or N');
-    expect(await refusal(client.attributeValues.create('E1', 'site', { fieldData: 'Suwon' }))).toContain("one of the items' external keys (site-1)");
+    expect(await refusal(client.attributeValues.create('E1', 'site', { fieldData: 'Suwon' }))).toContain(
+      "one of the items' external keys (site-1)",
+    );
     expect(await refusal(client.attributeValues.create('E9', 'site', { fieldData: 'site-1' }))).toBe('employee E9 does not exist');
     expect(await refusal(client.attributeValues.create('E1', 'nope', { fieldData: 'x' }))).toBe('additional attribute nope does not exist');
     await client.attributeValues.create('E1', 'since', { fieldData: '2024-01-01' });
@@ -308,7 +489,13 @@ describe('referential rules (§4)', () => {
 
   test('the representative admin cannot be deleted; deleting anyone else takes their relations along', async ({ simulator, client }) => {
     await smallOrg(client, ['E1', 'E2', 'E3']);
-    await client.attributeDefinitions.create('A1', { fieldType: 'INPUT', name: 'n', searchDispYn: 'Y', userDispYn: 'Y', userMod: 'CHANGE' });
+    await client.attributeDefinitions.create('A1', {
+      fieldType: 'INPUT',
+      name: 'n',
+      searchDispYn: 'Y',
+      userDispYn: 'Y',
+      userMod: 'CHANGE',
+    });
     await client.attributeValues.create('E2', 'A1', { fieldData: 'v' });
     await client.reportsTo.set('E1', 'E2');
     await client.reportsTo.set('E2', 'E3');
@@ -354,8 +541,14 @@ describe('paging', () => {
   });
 
   test('refuses an offset or limit that is not a whole number', async ({ simulator }) => {
-    expect(await probe(simulator, { method: 'GET', path: 'grade?offset=-1' })).toMatchObject({ status: 400, json: { message: expect.stringContaining('offset') as unknown } });
-    expect(await probe(simulator, { method: 'GET', path: 'grade?limit=0' })).toMatchObject({ status: 400, json: { message: expect.stringContaining('limit') as unknown } });
+    expect(await probe(simulator, { method: 'GET', path: 'grade?offset=-1' })).toMatchObject({
+      status: 400,
+      json: { message: expect.stringContaining('offset') as unknown },
+    });
+    expect(await probe(simulator, { method: 'GET', path: 'grade?limit=0' })).toMatchObject({
+      status: 400,
+      json: { message: expect.stringContaining('limit') as unknown },
+    });
   });
 });
 
@@ -370,7 +563,10 @@ describe('operational realism', () => {
       const client = clientOn(clientWith);
       const statuses = async (n: number) => {
         for (let i = 0; i < n; i++) await client.grades.list().catch(() => undefined);
-        return simulator.log().splice(-n).map((e) => e.status);
+        return simulator
+          .log()
+          .splice(-n)
+          .map((e) => e.status);
       };
       expect(await statuses(4)).toEqual([200, 200, 200, 429]);
       clock.advance(200);
@@ -380,7 +576,10 @@ describe('operational realism', () => {
       expect((await probe(simulator, { method: 'GET', path: 'grade', timestamp: clock.now() })).status).toBe(200);
     });
 
-    test('logs every request with its arrival, route, key and status, and counts them per method and route', async ({ simulator, clientWith }) => {
+    test('logs every request with its arrival, route, key and status, and counts them per method and route', async ({
+      simulator,
+      clientWith,
+    }) => {
       const client = clientOn(clientWith);
       await client.grades.create('G1', gradeBody('A'));
       clock.advance(400);
@@ -389,12 +588,44 @@ describe('operational realism', () => {
       clock.advance(700);
       await client.grades.update('G1', gradeBody('B'));
       expect(simulator.log()).toEqual([
-        { at: clock.now() - 1100, method: 'POST', path: `${PREFIX.v2}/${CREDENTIALS.companyId}/grade/G1`, route: 'POST grade', externalKey: 'G1', status: 201 },
-        { at: clock.now() - 700, method: 'GET', path: `${PREFIX.v2}/${CREDENTIALS.companyId}/grade/G1`, route: 'GET grade', externalKey: 'G1', status: 200 },
-        { at: clock.now() - 700, method: 'GET', path: `${PREFIX.v2}/${CREDENTIALS.companyId}/grade/G2`, route: 'GET grade', externalKey: 'G2', status: 400 },
-        { at: clock.now(), method: 'PUT', path: `${PREFIX.v2}/${CREDENTIALS.companyId}/grade/G1`, route: 'PUT grade', externalKey: 'G1', status: 200 },
+        {
+          at: clock.now() - 1100,
+          method: 'POST',
+          path: `${PREFIX.v2}/${CREDENTIALS.companyId}/grade/G1`,
+          route: 'POST grade',
+          externalKey: 'G1',
+          status: 201,
+        },
+        {
+          at: clock.now() - 700,
+          method: 'GET',
+          path: `${PREFIX.v2}/${CREDENTIALS.companyId}/grade/G1`,
+          route: 'GET grade',
+          externalKey: 'G1',
+          status: 200,
+        },
+        {
+          at: clock.now() - 700,
+          method: 'GET',
+          path: `${PREFIX.v2}/${CREDENTIALS.companyId}/grade/G2`,
+          route: 'GET grade',
+          externalKey: 'G2',
+          status: 400,
+        },
+        {
+          at: clock.now(),
+          method: 'PUT',
+          path: `${PREFIX.v2}/${CREDENTIALS.companyId}/grade/G1`,
+          route: 'PUT grade',
+          externalKey: 'G1',
+          status: 200,
+        },
       ]);
-      expect(simulator.counters()).toEqual({ total: 4, byMethod: { POST: 1, GET: 2, PUT: 1 }, byRoute: { 'POST grade': 1, 'GET grade': 2, 'PUT grade': 1 } });
+      expect(simulator.counters()).toEqual({
+        total: 4,
+        byMethod: { POST: 1, GET: 2, PUT: 1 },
+        byRoute: { 'POST grade': 1, 'GET grade': 2, 'PUT grade': 1 },
+      });
       expect(simulator.maxRequestsPerSecond()).toBe(3);
       expect(simulator.maxRequestsPerSecond({ methods: ['POST', 'PUT', 'DELETE'] })).toBe(1);
       simulator.clearLog();
@@ -405,7 +636,11 @@ describe('operational realism', () => {
   test('failKeys fails requests naming those keys with 400 and the message, every time, until cleared', async ({ simulator, client }) => {
     simulator.faults.failKeys(['G2'], 'grade G2 is locked by an administrator');
     await client.grades.create('G1', gradeBody('A'));
-    for (let i = 0; i < 2; i++) await expect(client.grades.create('G2', gradeBody('B'))).rejects.toMatchObject({ code: 'WORKPLACE_VALIDATION', workplaceMessage: 'grade G2 is locked by an administrator' });
+    for (let i = 0; i < 2; i++)
+      await expect(client.grades.create('G2', gradeBody('B'))).rejects.toMatchObject({
+        code: 'WORKPLACE_VALIDATION',
+        workplaceMessage: 'grade G2 is locked by an administrator',
+      });
     simulator.faults.clear();
     await client.grades.create('G2', gradeBody('B'));
     expect(Object.keys(simulator.dump().grades)).toEqual(['G1', 'G2']);
@@ -440,7 +675,16 @@ describe('operational realism', () => {
     expect((await client.grades.get('G1'))?.name).toBe('A');
     simulator.setRepresentativeAdmin('E1', true);
     simulator.reset();
-    expect(simulator.dump()).toEqual({ grades: {}, jobs: {}, departments: {}, employees: {}, attributeDefinitions: {}, attributeValues: {}, reportsTo: {}, absences: {} });
+    expect(simulator.dump()).toEqual({
+      grades: {},
+      jobs: {},
+      departments: {},
+      employees: {},
+      attributeDefinitions: {},
+      attributeValues: {},
+      reportsTo: {},
+      absences: {},
+    });
   });
 });
 
@@ -449,7 +693,21 @@ describe('the command line', () => {
     const dump = join(mkdtempSync(join(tmpdir(), 'workplace-sim-')), 'state.json');
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'workplace/simulator/main.ts', '--port', '0', '--company-id', CREDENTIALS.companyId, '--access-key', CREDENTIALS.accessKey, '--secret-key', CREDENTIALS.secretKey, '--dump', dump],
+      [
+        '--import',
+        'tsx',
+        'workplace/simulator/main.ts',
+        '--port',
+        '0',
+        '--company-id',
+        CREDENTIALS.companyId,
+        '--access-key',
+        CREDENTIALS.accessKey,
+        '--secret-key',
+        CREDENTIALS.secretKey,
+        '--dump',
+        dump,
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

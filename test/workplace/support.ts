@@ -7,7 +7,14 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { AddressInfo } from 'node:net';
 import { test as base } from 'vitest';
 import { Secret, type WorkplaceConfig } from '../../config/index.js';
-import { createWorkplaceClient, type DepartmentBody, type EmployeeBody, type GradeBody, type WorkplaceClient, type WorkplaceClientOptions } from '../../workplace/index.js';
+import {
+  createWorkplaceClient,
+  type DepartmentBody,
+  type EmployeeBody,
+  type GradeBody,
+  type WorkplaceClient,
+  type WorkplaceClientOptions,
+} from '../../workplace/index.js';
 import { startWorkplaceSimulator, type WorkplaceSimulator, type WorkplaceSimulatorOptions } from '../../workplace/simulator/server.js';
 
 /** Made-up credentials, distinctive enough that a test can prove none of them leaks. */
@@ -48,12 +55,19 @@ interface WorkplaceFixtures {
 export const test = base.extend<WorkplaceFixtures>({
   simulatorOptions: [{}, { injected: false }],
   simulator: async ({ simulatorOptions }, use) => {
-    const simulator = await startWorkplaceSimulator({ companyId: CREDENTIALS.companyId, accessKey: CREDENTIALS.accessKey, secretKey: CREDENTIALS.secretKey, ...simulatorOptions });
+    const simulator = await startWorkplaceSimulator({
+      companyId: CREDENTIALS.companyId,
+      accessKey: CREDENTIALS.accessKey,
+      secretKey: CREDENTIALS.secretKey,
+      ...simulatorOptions,
+    });
     await use(simulator);
     await simulator.close();
   },
   clientWith: async ({ simulator }, use) => {
-    await use((config = {}, options = {}) => createWorkplaceClient(workplaceConfig(simulator.url, config), { rateLimit: false, ...options }));
+    await use((config = {}, options = {}) =>
+      createWorkplaceClient(workplaceConfig(simulator.url, config), { rateLimit: false, ...options }),
+    );
   },
   client: async ({ clientWith }, use) => {
     await use(clientWith());
@@ -62,7 +76,12 @@ export const test = base.extend<WorkplaceFixtures>({
 
 // ── bodies that keep every documented rule ────────────────────────────────────────────────────────
 
-export const gradeBody = (name: string, sortOrder = '1'): GradeBody => ({ name, i18nNames: { ko_KR: name, en_US: `${name} (en)` }, itemUsed: true, sortOrder });
+export const gradeBody = (name: string, sortOrder = '1'): GradeBody => ({
+  name,
+  i18nNames: { ko_KR: name, en_US: `${name} (en)` },
+  itemUsed: true,
+  sortOrder,
+});
 
 export const departmentBody = (key: string, parent = '#', name = `Department ${key}`): DepartmentBody => ({
   name,
@@ -114,7 +133,12 @@ export async function startScriptedServer(reply: (request: Captured, res: Server
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const captured = { method: req.method ?? '', target: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const captured = {
+        method: req.method ?? '',
+        target: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(captured);
       reply(captured, res);
     });

@@ -45,7 +45,12 @@ const escaped = NICKNAME_SPECIALS.replace(/[\]\\^-]/g, '\\$&');
 const NICKNAME = { pattern: new RegExp(`^[\\p{L}\\p{M}\\p{N} ${escaped}]*$`, 'u'), says: `letters, digits and ${NICKNAME_SPECIALS} only` };
 
 /** §2.1 grade v2 and §2.2 job v2 (identical tables). */
-const GRADE: readonly Field[] = [f('name', 'String', 100, 'Y'), f('i18nNames', 'Map', undefined, 'N'), f('itemUsed', 'boolean', undefined, 'Y'), f('sortOrder', 'String', undefined, 'Y', { mayBeEmpty: EMPTY_SORT_ORDER_ALLOWED })];
+const GRADE: readonly Field[] = [
+  f('name', 'String', 100, 'Y'),
+  f('i18nNames', 'Map', undefined, 'N'),
+  f('itemUsed', 'boolean', undefined, 'Y'),
+  f('sortOrder', 'String', undefined, 'Y', { mayBeEmpty: EMPTY_SORT_ORDER_ALLOWED }),
+];
 
 /** §2.4 department v2 add body (plus the head, an assumption of the Decisions table). */
 const DEPARTMENT: readonly Field[] = [
@@ -91,7 +96,12 @@ const ATTRIBUTE_DEFINITION: readonly Field[] = [
   f('userDispYn', 'String', 1, 'Y', { values: YN }),
   f('userMod', 'String', 20, 'Y', { values: ['CHANGE', 'UNCHANGED', 'INVISIBLE'] }),
   f('attrItemList', 'List', undefined, 'N', {
-    items: [f('externalKey', 'String', undefined, 'N'), f('itemName', 'String', undefined, 'N'), f('i18nItemNames', 'Map', undefined, 'N'), f('fieldTypeItemOrd', 'Int', undefined, 'N')],
+    items: [
+      f('externalKey', 'String', undefined, 'N'),
+      f('itemName', 'String', undefined, 'N'),
+      f('i18nItemNames', 'Map', undefined, 'N'),
+      f('fieldTypeItemOrd', 'Int', undefined, 'N'),
+    ],
   }),
 ];
 
@@ -165,5 +175,7 @@ function cellViolation(field: Field, v: unknown, name: string): string | undefin
 /** The body as stored: only the table's fields (Spring ignores unknown ones), or everything for an open table. */
 export function stored(table: readonly Field[], body: Record<string, unknown>, open = false): Record<string, unknown> {
   if (open) return structuredClone(body);
-  return Object.fromEntries(table.flatMap((field) => (body[field.name] === undefined ? [] : [[field.name, structuredClone(body[field.name])]])));
+  return Object.fromEntries(
+    table.flatMap((field) => (body[field.name] === undefined ? [] : [[field.name, structuredClone(body[field.name])]])),
+  );
 }

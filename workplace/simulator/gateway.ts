@@ -6,7 +6,15 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { AUTH_FAILURE, ENVELOPE_TIMEZONE_OFFSET_MS, GATEWAY_ERRORS, HEADERS, MAX_CLOCK_SKEW_MS, SIGNATURE_V1_INCLUDES_API_KEY, V2_REQUIRES_API_KEY } from '../assumptions.js';
+import {
+  AUTH_FAILURE,
+  ENVELOPE_TIMEZONE_OFFSET_MS,
+  GATEWAY_ERRORS,
+  HEADERS,
+  MAX_CLOCK_SKEW_MS,
+  SIGNATURE_V1_INCLUDES_API_KEY,
+  V2_REQUIRES_API_KEY,
+} from '../assumptions.js';
 
 export interface GatewayError {
   status: number;
@@ -47,21 +55,30 @@ function sameSignature(expected: Buffer, given: string): boolean {
  * Undefined when the request is authentic. `target` is the request target exactly as received
  * (path and query), which is what the client must have signed (§1.3 [SIM]).
  */
-export function authenticate(credentials: Credentials, method: string, target: string, headers: IncomingHttpHeaders, now: number): Refusal | undefined {
+export function authenticate(
+  credentials: Credentials,
+  method: string,
+  target: string,
+  headers: IncomingHttpHeaders,
+  now: number,
+): Refusal | undefined {
   const timestamp = header(headers, HEADERS.timestamp);
   const accessKey = header(headers, HEADERS.accessKey);
   const apiKey = header(headers, HEADERS.apiKey);
   const v2 = header(headers, HEADERS.signatureV2);
   const v1 = header(headers, HEADERS.signatureV1);
   if (!timestamp || !/^\d+$/.test(timestamp)) return refuse(`${HEADERS.timestamp} missing or not milliseconds`);
-  if (Math.abs(now - Number(timestamp)) >= MAX_CLOCK_SKEW_MS) return refuse(`${HEADERS.timestamp} is 5 minutes or more away from the gateway clock`);
+  if (Math.abs(now - Number(timestamp)) >= MAX_CLOCK_SKEW_MS)
+    return refuse(`${HEADERS.timestamp} is 5 minutes or more away from the gateway clock`);
   if (!accessKey) return refuse(`${HEADERS.accessKey} missing`);
   if (accessKey !== credentials.accessKey) return refuse('unknown access key');
   if (apiKey !== undefined && apiKey !== credentials.apiKey) return refuse('invalid API key');
   const start = `${method.toUpperCase()} ${target}`;
   if (v2) {
     if (V2_REQUIRES_API_KEY && credentials.apiKey && !apiKey) return refuse(`${HEADERS.apiKey} missing`);
-    return sameSignature(expectedSignature(credentials.secretKey, [start, timestamp, accessKey]), v2) ? undefined : refuse('signature mismatch');
+    return sameSignature(expectedSignature(credentials.secretKey, [start, timestamp, accessKey]), v2)
+      ? undefined
+      : refuse('signature mismatch');
   }
   if (v1) {
     // §1.4 [SIM]: v1 only when an API key is configured, with the API-key layout.
@@ -91,7 +108,8 @@ export class UsagePlan {
     readonly limit: RateLimit,
     now: number,
   ) {
-    if (!(limit.perSecond > 0) || !(limit.burst >= 1)) throw new RangeError(`rate limit needs perSecond > 0 and burst ≥ 1, got ${JSON.stringify(limit)}`);
+    if (!(limit.perSecond > 0) || !(limit.burst >= 1))
+      throw new RangeError(`rate limit needs perSecond > 0 and burst ≥ 1, got ${JSON.stringify(limit)}`);
     this.#tokens = limit.burst;
     this.#at = now;
   }
@@ -100,10 +118,12 @@ export class UsagePlan {
   admit(now: number): Refusal | undefined {
     const day = Math.floor((now + ENVELOPE_TIMEZONE_OFFSET_MS) / 86_400_000);
     if (day !== this.#day) [this.#day, this.#today] = [day, 0];
-    if (this.limit.perDay !== undefined && this.#today >= this.limit.perDay) return refuse(`more than ${this.limit.perDay} requests today`, GATEWAY_ERRORS.quotaExceeded);
+    if (this.limit.perDay !== undefined && this.#today >= this.limit.perDay)
+      return refuse(`more than ${this.limit.perDay} requests today`, GATEWAY_ERRORS.quotaExceeded);
     this.#tokens = Math.min(this.limit.burst, this.#tokens + (Math.max(0, now - this.#at) * this.limit.perSecond) / 1000);
     this.#at = now;
-    if (this.#tokens < 1) return refuse(`more than ${this.limit.perSecond} requests per second (burst ${this.limit.burst})`, GATEWAY_ERRORS.rateLimited);
+    if (this.#tokens < 1)
+      return refuse(`more than ${this.limit.perSecond} requests per second (burst ${this.limit.burst})`, GATEWAY_ERRORS.rateLimited);
     this.#tokens -= 1;
     this.#today++;
     return undefined;

@@ -49,14 +49,24 @@ const simulator = await startWorkplaceSimulator({
   accessKey: values['access-key'],
   secretKey: values['secret-key'],
   ...(values['api-key'] ? { apiKey: values['api-key'] } : {}),
-  ...(rps ? { rateLimit: { perSecond: rps, burst: number('burst') ?? Math.max(1, Math.ceil(rps)), ...(values['per-day'] ? { perDay: number('per-day', { integer: true })! } : {}) } } : {}),
+  ...(rps
+    ? {
+        rateLimit: {
+          perSecond: rps,
+          burst: number('burst') ?? Math.max(1, Math.ceil(rps)),
+          ...(values['per-day'] ? { perDay: number('per-day', { integer: true })! } : {}),
+        },
+      }
+    : {}),
   ...(values['page-size-max'] ? { pageSizeMax: number('page-size-max', { integer: true })! } : {}),
   ...(values.state ? { state: JSON.parse(readFileSync(values.state, 'utf8')) as Partial<SimState> } : {}),
   bareResponses: values.bare,
 });
 simulator.faults.latencyMs(number('latency-ms') ?? 0);
 simulator.faults.serverErrorRatio(number('server-error-ratio') ?? 0);
-console.log(`WORKPLACE simulator for company ${values['company-id']}${rps ? `, ${rps} requests/s` : ''}${values['api-key'] ? ', signature v1 accepted' : ''}`);
+console.log(
+  `WORKPLACE simulator for company ${values['company-id']}${rps ? `, ${rps} requests/s` : ''}${values['api-key'] ? ', signature v1 accepted' : ''}`,
+);
 console.log(simulator.url);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -157,7 +157,8 @@ export async function startWorkplaceSimulator(options: WorkplaceSimulatorOptions
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) send(res, { status: 500, body: envelope(500, req.url ?? '', undefined, `simulator failure: ${String(error)}`) });
+      if (!res.headersSent)
+        send(res, { status: 500, body: envelope(500, req.url ?? '', undefined, `simulator failure: ${String(error)}`) });
     });
   });
 
@@ -167,14 +168,23 @@ export async function startWorkplaceSimulator(options: WorkplaceSimulatorOptions
     const target = req.url ?? '/';
     const [path = '/', search = ''] = target.split(/\?(.*)/s);
     const match = matchRoute(routes, path, method);
-    const entry: RequestLogEntry = { at, method, path, route: match.route ? `${method} ${match.route.label}` : `${method} (no route)`, status: 0 };
+    const entry: RequestLogEntry = {
+      at,
+      method,
+      path,
+      route: match.route ? `${method} ${match.route.label}` : `${method} (no route)`,
+      status: 0,
+    };
     if (search) entry.query = search;
     if (match.keys?.[0] !== undefined) entry.externalKey = match.keys[0];
     entries.push(entry);
     const text = await readBody(req);
     if (faults.latencyMs > 0) await delay(faults.latencyMs, undefined, { signal: closing.signal }).catch(() => undefined);
     if (closing.signal.aborted) return;
-    const reply = text === undefined ? gatewayReply({ error: GATEWAY_ERRORS.entityTooLarge, details: `body over ${MAX_BODY_BYTES} bytes` }) : answer(req, method, target, path, search, match, text);
+    const reply =
+      text === undefined
+        ? gatewayReply({ error: GATEWAY_ERRORS.entityTooLarge, details: `body over ${MAX_BODY_BYTES} bytes` })
+        : answer(req, method, target, path, search, match, text);
     entry.status = reply.status;
     send(res, reply);
   }
@@ -185,7 +195,8 @@ export async function startWorkplaceSimulator(options: WorkplaceSimulatorOptions
     if (!match.route || !match.handler) return gatewayReply({ error: GATEWAY_ERRORS.notFound, details: `no ${method} ${path}` });
     const refusal = authenticate(credentials, method, target, req.headers, now()) ?? plan?.admit(now());
     if (refusal) return gatewayReply(refusal);
-    if (match.companyId !== companyId) return gatewayReply({ error: OTHER_COMPANY, details: 'the access key has no permission for this company' });
+    if (match.companyId !== companyId)
+      return gatewayReply({ error: OTHER_COMPANY, details: 'the access key has no permission for this company' });
     if (faults.outage) return gatewayReply({ error: GATEWAY_ERRORS.endpointError, details: 'WORKPLACE is unreachable (outage)' });
     const interruption = faults.interruption;
     if (interruption?.route === `${method} ${match.route.label}` && interruption.remaining-- === 0) {
@@ -194,11 +205,14 @@ export async function startWorkplaceSimulator(options: WorkplaceSimulatorOptions
     }
     if (faults.serverErrorRatio > 0 && random() < faults.serverErrorRatio) {
       const fault = SERVER_FAULTS[serverFaults++ % SERVER_FAULTS.length]!;
-      return fault === 'workplace' ? { status: 500, body: envelope(500, path, undefined, 'Internal Server Error (injected)') } : gatewayReply({ error: fault, details: 'injected' });
+      return fault === 'workplace'
+        ? { status: 500, body: envelope(500, path, undefined, 'Internal Server Error (injected)') }
+        : gatewayReply({ error: fault, details: 'injected' });
     }
     // §1.1: path keys are String 36.
     const tooLong = match.keys!.find((key) => key.length > PATH_KEY_MAX);
-    if (tooLong !== undefined) return { status: 400, body: envelope(400, path, undefined, `invalid request: externalKey: longer than ${PATH_KEY_MAX} characters`) };
+    if (tooLong !== undefined)
+      return { status: 400, body: envelope(400, path, undefined, `invalid request: externalKey: longer than ${PATH_KEY_MAX} characters`) };
     const failing = match.keys!.find((key) => faults.failing.has(key));
     if (failing !== undefined) return { status: 400, body: envelope(400, path, undefined, faults.failing.get(failing)) };
     let body: unknown;
@@ -272,7 +286,10 @@ export async function startWorkplaceSimulator(options: WorkplaceSimulatorOptions
       return { total: entries.length, byMethod, byRoute };
     },
     maxRequestsPerSecond(filter = {}) {
-      const times = entries.filter((e) => !filter.methods || filter.methods.includes(e.method)).map((e) => e.at).sort((a, b) => a - b);
+      const times = entries
+        .filter((e) => !filter.methods || filter.methods.includes(e.method))
+        .map((e) => e.at)
+        .sort((a, b) => a - b);
       let best = 0;
       for (let i = 0, j = 0; i < times.length; i++) {
         while (times[j]! <= times[i]! - 1000) j++;
@@ -301,9 +318,19 @@ function routeTable(workplace: SimulatedWorkplace, pageSizeMax: number): Route[]
   });
   const v2 = (kind: Kind, route: { version: ApiVersion; segment: string }): Route[] => [
     keyed(kind, route, { GET: ({ keys }) => workplace.get(kind, keys[0]!) }),
-    { version: route.version, pattern: [route.segment], label: `${route.segment} list`, handlers: { GET: ({ query }) => page(workplace, kind, query, pageSizeMax) } },
+    {
+      version: route.version,
+      pattern: [route.segment],
+      label: `${route.segment} list`,
+      handlers: { GET: ({ query }) => page(workplace, kind, query, pageSizeMax) },
+    },
   ];
-  const list = (kind: Kind, route: { version: ApiVersion; segment: string }): Route => ({ version: route.version, pattern: [route.segment], label: route.segment, handlers: { GET: () => workplace.all(kind) } });
+  const list = (kind: Kind, route: { version: ApiVersion; segment: string }): Route => ({
+    version: route.version,
+    pattern: [route.segment],
+    label: route.segment,
+    handlers: { GET: () => workplace.all(kind) },
+  });
   const { employee, attribute } = ATTRIBUTE_VALUE_PATH;
   const definitions = keyed('attributeDefinition', SEGMENTS.attributeDefinition);
   const editDefinition = definitions.handlers.PUT!;
@@ -336,7 +363,12 @@ function routeTable(workplace: SimulatedWorkplace, pageSizeMax: number): Route[]
         DELETE: ({ keys }) => workplace.clearReportsTo(keys[0]!),
       },
     },
-    { version: SEGMENTS.representativeAdmin.version, pattern: [SEGMENTS.representativeAdmin.segment, '*'], label: SEGMENTS.representativeAdmin.segment, handlers: { GET: ({ keys }) => workplace.representativeAdmin(keys[0]!) } },
+    {
+      version: SEGMENTS.representativeAdmin.version,
+      pattern: [SEGMENTS.representativeAdmin.segment, '*'],
+      label: SEGMENTS.representativeAdmin.segment,
+      handlers: { GET: ({ keys }) => workplace.representativeAdmin(keys[0]!) },
+    },
     keyed('absence', SEGMENTS.absence),
     list('absence', SEGMENTS.absenceList),
   ];
@@ -378,7 +410,12 @@ function matchRoute(routes: readonly Route[], path: string, method: string): Mat
     const prefix = PREFIX[version].split('/');
     if (parts.length <= prefix.length || prefix.some((p, i) => parts[i] !== p)) continue;
     const [companyId, ...rest] = parts.slice(prefix.length);
-    const route = routes.find((r) => r.version === version && r.pattern.length === rest.length && r.pattern.every((p, i) => p === '*' ? rest[i] !== '' : p === rest[i]));
+    const route = routes.find(
+      (r) =>
+        r.version === version &&
+        r.pattern.length === rest.length &&
+        r.pattern.every((p, i) => (p === '*' ? rest[i] !== '' : p === rest[i])),
+    );
     if (!route) return {};
     return { route, handler: route.handlers[method], companyId, keys: rest.filter((_, i) => route.pattern[i] === '*') };
   }

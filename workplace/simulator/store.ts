@@ -45,12 +45,24 @@ export interface SimState {
   absences: Record<string, SimRecord>;
 }
 
-export const emptyState = (): SimState => ({ grades: {}, jobs: {}, departments: {}, employees: {}, attributeDefinitions: {}, attributeValues: {}, reportsTo: {}, absences: {} });
+export const emptyState = (): SimState => ({
+  grades: {},
+  jobs: {},
+  departments: {},
+  employees: {},
+  attributeDefinitions: {},
+  attributeValues: {},
+  reportsTo: {},
+  absences: {},
+});
 
 /** The keyed entities with POST/PUT/DELETE on `…/{segment}/{externalKey}`. */
 export type Kind = 'grade' | 'job' | 'department' | 'employee' | 'attributeDefinition' | 'absence';
 
-const KINDS: Record<Kind, { collection: 'grades' | 'jobs' | 'departments' | 'employees' | 'attributeDefinitions' | 'absences'; label: string }> = {
+const KINDS: Record<
+  Kind,
+  { collection: 'grades' | 'jobs' | 'departments' | 'employees' | 'attributeDefinitions' | 'absences'; label: string }
+> = {
   grade: { collection: 'grades', label: 'grade' },
   job: { collection: 'jobs', label: 'job' },
   department: { collection: 'departments', label: 'department' },
@@ -89,7 +101,8 @@ export class SimulatedWorkplace {
   /** Replaces or merges state from outside the API (a data migration, a reset); the indexes follow. */
   load(state: Partial<SimState>, mode: 'merge' | 'replace'): void {
     if (mode === 'replace') this.#state = emptyState();
-    for (const collection of Object.keys(state) as (keyof SimState)[]) Object.assign(this.#state[collection], structuredClone(state[collection]));
+    for (const collection of Object.keys(state) as (keyof SimState)[])
+      Object.assign(this.#state[collection], structuredClone(state[collection]));
     this.#unique = undefined;
   }
 
@@ -161,7 +174,10 @@ export class SimulatedWorkplace {
   /** v2 list (§1.8.4): `{ elements, totalCount }` from `offset`, at most `limit` rows, in creation order. */
   page(kind: Kind, offset: number, limit: number): Outcome {
     const keys = Object.keys(this.state[KINDS[kind].collection]);
-    return ok({ elements: keys.slice(offset, offset + limit).map((key, i) => this.served(kind, key, offset + i)), totalCount: keys.length });
+    return ok({
+      elements: keys.slice(offset, offset + limit).map((key, i) => this.served(kind, key, offset + i)),
+      totalCount: keys.length,
+    });
   }
 
   /** Unpaged full lists (seed 003 addattrs; absences by assumption). */
@@ -186,7 +202,13 @@ export class SimulatedWorkplace {
         };
       }
       case 'employee':
-        return { externalKey: key, ...record, companyId: this.companyId, empId: uuidOf(`employee:${key}`), deptNo: uuidOf(`department:${str(record.deptExternalKey)}`) };
+        return {
+          externalKey: key,
+          ...record,
+          companyId: this.companyId,
+          empId: uuidOf(`employee:${key}`),
+          deptNo: uuidOf(`department:${str(record.deptExternalKey)}`),
+        };
       case 'attributeDefinition':
         return attributeListElement(key, record, order ?? Object.keys(this.state.attributeDefinitions).indexOf(key));
       default:
@@ -216,7 +238,8 @@ export class SimulatedWorkplace {
 
   #departmentViolation(key: string, record: SimRecord): string | undefined {
     const parent = str(record.parentDeptExternalKey)!;
-    if (DEPARTMENT_BODY_KEY_MUST_MATCH_PATH && record.deptExternalKey !== key) return `invalid request: deptExternalKey must equal the path key ${key}`;
+    if (DEPARTMENT_BODY_KEY_MUST_MATCH_PATH && record.deptExternalKey !== key)
+      return `invalid request: deptExternalKey must equal the path key ${key}`;
     if (parent !== ROOT_DEPARTMENT) {
       if (parent === key) return 'invalid request: a department cannot be its own parent';
       if (!(parent in this.state.departments)) return MESSAGES.missingReference('parentDeptExternalKey', parent);
@@ -233,8 +256,15 @@ export class SimulatedWorkplace {
   #employeeViolation(key: string, record: SimRecord): string | undefined {
     const departments = [str(record.deptExternalKey)!, ...((record.concurrentDeptExternalKeys as string[] | undefined) ?? [])];
     const missingDepartment = departments.find((d) => !(d in this.state.departments));
-    if (missingDepartment) return MESSAGES.missingReference(missingDepartment === departments[0] ? 'deptExternalKey' : 'concurrentDeptExternalKeys', missingDepartment);
-    for (const [field, collection] of [[EMPLOYEE_REFERENCE_FIELDS.grade, 'grades'], [EMPLOYEE_REFERENCE_FIELDS.job, 'jobs']] as const) {
+    if (missingDepartment)
+      return MESSAGES.missingReference(
+        missingDepartment === departments[0] ? 'deptExternalKey' : 'concurrentDeptExternalKeys',
+        missingDepartment,
+      );
+    for (const [field, collection] of [
+      [EMPLOYEE_REFERENCE_FIELDS.grade, 'grades'],
+      [EMPLOYEE_REFERENCE_FIELDS.job, 'jobs'],
+    ] as const) {
       const ref = str(record[field]);
       if (ref && !(ref in this.state[collection])) return MESSAGES.missingReference(field, ref);
     }
@@ -258,12 +288,19 @@ export class SimulatedWorkplace {
       case 'department': {
         const children = Object.values(this.state.departments).filter((d) => d.parentDeptExternalKey === key).length;
         if (children > 0) return `department ${key} still has ${children} sub-department(s)`;
-        const members = employees.filter(([, e]) => e.deptExternalKey === key || (CONCURRENT_DEPARTMENT_IS_MEMBERSHIP && (e.concurrentDeptExternalKeys as string[] | undefined)?.includes(key))).length;
+        const members = employees.filter(
+          ([, e]) =>
+            e.deptExternalKey === key ||
+            (CONCURRENT_DEPARTMENT_IS_MEMBERSHIP && (e.concurrentDeptExternalKeys as string[] | undefined)?.includes(key)),
+        ).length;
         return members > 0 ? `department ${key} still has ${members} member(s)` : undefined;
       }
       case 'employee': {
-        if (REPRESENTATIVE_ADMIN_DELETE_REFUSED && this.representativeAdmins.has(key)) return `employee ${key} is the representative administrator and cannot be deleted`;
-        const referenced = Object.values(this.state.reportsTo).includes(key) || Object.values(this.state.departments).some((d) => d[DEPARTMENT_LEADER_FIELD] === key);
+        if (REPRESENTATIVE_ADMIN_DELETE_REFUSED && this.representativeAdmins.has(key))
+          return `employee ${key} is the representative administrator and cannot be deleted`;
+        const referenced =
+          Object.values(this.state.reportsTo).includes(key) ||
+          Object.values(this.state.departments).some((d) => d[DEPARTMENT_LEADER_FIELD] === key);
         return !EMPLOYEE_DELETE_CASCADES && referenced ? `employee ${key} is still a manager or a department head` : undefined;
       }
       case 'attributeDefinition': {
@@ -281,7 +318,8 @@ export class SimulatedWorkplace {
       delete this.state.attributeValues[key];
       delete this.state.reportsTo[key];
       for (const [employee, manager] of Object.entries(this.state.reportsTo)) if (manager === key) delete this.state.reportsTo[employee];
-      for (const department of Object.values(this.state.departments)) if (department[DEPARTMENT_LEADER_FIELD] === key) delete department[DEPARTMENT_LEADER_FIELD];
+      for (const department of Object.values(this.state.departments))
+        if (department[DEPARTMENT_LEADER_FIELD] === key) delete department[DEPARTMENT_LEADER_FIELD];
     }
     if (kind === 'attributeDefinition') {
       for (const [employee, values] of Object.entries(this.state.attributeValues)) {
@@ -319,7 +357,8 @@ export class SimulatedWorkplace {
   }
 
   removeValue(employeeKey: string, attrKey: string): Outcome {
-    if (this.#value(employeeKey, attrKey) === undefined) return refused(MESSAGES.notFound(SimulatedWorkplace.#valueLabel(attrKey), employeeKey));
+    if (this.#value(employeeKey, attrKey) === undefined)
+      return refused(MESSAGES.notFound(SimulatedWorkplace.#valueLabel(attrKey), employeeKey));
     delete this.state.attributeValues[employeeKey]![attrKey];
     if (Object.keys(this.state.attributeValues[employeeKey]!).length === 0) delete this.state.attributeValues[employeeKey];
     return ok(null);
@@ -353,7 +392,8 @@ export class SimulatedWorkplace {
 
   clearReportsTo(employeeKey: string): Outcome {
     if (!(employeeKey in this.state.employees)) return refused(MESSAGES.notFound('employee', employeeKey));
-    if (!(employeeKey in this.state.reportsTo) && !REPORTS_TO_EMPTY_IS_NULL) return refused(MESSAGES.notFound('Reports To of employee', employeeKey));
+    if (!(employeeKey in this.state.reportsTo) && !REPORTS_TO_EMPTY_IS_NULL)
+      return refused(MESSAGES.notFound('Reports To of employee', employeeKey));
     delete this.state.reportsTo[employeeKey];
     return ok(null);
   }
@@ -373,7 +413,9 @@ function valueFormatProblem(definition: SimRecord, fieldData: string | null): st
   if (type === 'DATE' && !ATTRIBUTE_VALUE_FORMATS.DATE.test(fieldData)) return 'a DATE value is yyyy-MM-dd';
   if (type === 'YESNO' && !ATTRIBUTE_VALUE_FORMATS.YESNO.test(fieldData)) return 'a YESNO value is Y or N';
   if (type === 'SELECT') {
-    const keys = ((definition.attrItemList as SimRecord[] | undefined) ?? []).map((item) => item.externalKey).filter((k): k is string => typeof k === 'string');
+    const keys = ((definition.attrItemList as SimRecord[] | undefined) ?? [])
+      .map((item) => item.externalKey)
+      .filter((k): k is string => typeof k === 'string');
     if (!keys.includes(fieldData)) return `a SELECT value is one of the items' external keys (${keys.join(', ')})`;
   }
   return undefined;
