@@ -6,6 +6,7 @@
 import { activityInfo, ApplicationFailure } from '@temporalio/activity';
 import { KnoxError } from '../knox/index.js';
 import { WorkplaceError } from '../workplace/index.js';
+import { SyncError } from '../engine/errors.js';
 
 /** What the workflow needs to decide about a failed write. */
 export interface FailureDetails {
@@ -46,5 +47,7 @@ export function toFailure(err: unknown, retryAs?: FailureDetails['retryAs']): un
       ...(rateLimited ? { nextRetryDelay: rateLimitDelayMs(safeAttempt(), err.retryAfterMs) } : {}),
     });
   }
+  if (err instanceof SyncError)
+    return ApplicationFailure.create({ type: err.code, message: err.message, nonRetryable: !err.retryable, details: [{ code: err.code }] });
   return err;
 }

@@ -22,14 +22,9 @@ import { startKnoxSimulator } from '../knox/simulator/server.js';
 import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE } from '../scripts/local-stack.js';
 import { REPO_ROOT, startDevServer } from '../scripts/temporal-dev-server.js';
 import { startWorkplaceSimulator } from '../workplace/simulator/server.js';
-import {
-  approveDeletionsUpdate,
-  PIPELINE,
-  progressQuery,
-  STAGE_TITLES,
-  stageWorkflowId,
-  type OrgSyncResult,
-} from '../workflows/definitions.js';
+import { approveDeletionsUpdate, progressQuery, stageWorkflowId } from '../workflows/definitions.js';
+import { PIPELINE, STAGE_TITLES } from '../engine/pipeline.js';
+import { type OrgSyncResult } from '../engine/types.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
 
 const { values: args } = parseArgs({

@@ -5,16 +5,11 @@
 import { WorkflowFailedError, type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import proto from '@temporalio/proto';
-import { readRunOutcomes } from '../activities/plan-store.js';
+import { readRunOutcomes } from '../engine/plan-store.js';
 import { runFolder, StagingStore } from '../store/index.js';
-import {
-  progressQuery,
-  STAGES,
-  type ItemOutcome,
-  type OrgSyncProgress,
-  type OrgSyncResult,
-  type StageName,
-} from '../workflows/definitions.js';
+import { progressQuery } from '../workflows/definitions.js';
+import { STAGES, type StageName } from '../engine/pipeline.js';
+import { type ItemOutcome, type OrgSyncProgress, type OrgSyncResult } from '../engine/types.js';
 import type { orgSyncWorkflow } from '../workflows/org-sync.js';
 import { OrgSyncDryRun, OrgSyncHasFailures, OrgSyncStage, OrgSyncState } from '../workflows/search-attributes.js';
 import { seoulParts } from '../lib/seoul-time.js';

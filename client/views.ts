@@ -2,7 +2,8 @@
  * How a run reads in a terminal, shared by `status`, `report` and `run --wait`: a header, one row per
  * stage, the deletion guard's question when one is held, and what to do next.
  */
-import { STAGE_TITLES, type DeletionGuardHold, type OperationCounts, type StageCounts, type StageName } from '../workflows/definitions.js';
+import { STAGE_TITLES, type StageName } from '../engine/pipeline.js';
+import { type DeletionGuardHold, type OperationCounts, type StageCounts } from '../engine/types.js';
 import { displayWidth, formatDuration, formatTime, table, type Column } from './format.js';
 import { runState, type RunView } from './runs.js';
 

@@ -3,7 +3,7 @@
  * default, so a deployment with no file runs the documented default mapping (README, "Mapping").
  */
 import { z } from 'zod';
-import { STAGES, type StageName } from '../workflows/definitions.js';
+import { STAGES, type StageName } from '../lib/stages.js';
 
 const Locales = z.partialRecord(z.enum(['ko_KR', 'en_US', 'ja_JP', 'zh_CN', 'zh_TW']), z.string());
 

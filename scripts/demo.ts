@@ -14,7 +14,9 @@ import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@t
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { table } from '../client/format.js';
 import { generateOrg, nextDay } from '../knox/generator/index.js';
-import { STAGE_TITLES, approveDeletionsUpdate, progressQuery, type OrgSyncProgress, type OrgSyncResult } from '../workflows/definitions.js';
+import { STAGE_TITLES } from '../engine/pipeline.js';
+import { approveDeletionsUpdate, progressQuery } from '../workflows/definitions.js';
+import { type OrgSyncProgress, type OrgSyncResult } from '../engine/types.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
 import { startLocalStack } from './local-stack.js';
 import { REPO_ROOT, startDevServer } from './temporal-dev-server.js';

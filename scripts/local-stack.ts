@@ -17,7 +17,7 @@ import { StagingStore } from '../store/index.js';
 import { createWorkplaceClient, type WorkplaceClient } from '../workplace/index.js';
 import { startWorkplaceSimulator, type WorkplaceSimulator } from '../workplace/simulator/server.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
-import type { OrgSyncInput, OrgSyncResult } from '../workflows/definitions.js';
+import type { OrgSyncInput, OrgSyncResult } from '../engine/types.js';
 import { createWorkers } from '../worker/workers.js';
 
 /** Credentials of the local WORKPLACE simulator: made up, and only ever sent to 127.0.0.1. */

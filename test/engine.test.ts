@@ -17,9 +17,8 @@ import {
   resumeSignal,
   stageProgressQuery,
   stageWorkflowId,
-  type OrgSyncProgress,
-  type OrgSyncResult,
 } from '../workflows/definitions.js';
+import { type OrgSyncProgress, type OrgSyncResult } from '../engine/types.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
 import { OrgSyncState } from '../workflows/search-attributes.js';
 import { syncEmployeeWorkflow } from '../workflows/sync-employee.js';

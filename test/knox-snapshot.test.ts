@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SyncSettingsSchema } from '../config/sync.js';
-import { takeSnapshot } from '../activities/knox-snapshot.js';
+import { takeSnapshot } from '../engine/knox-snapshot.js';
 import { createKnoxClient } from '../knox/index.js';
 import { generateOrg } from '../knox/generator/index.js';
 import { startKnoxSimulator, type KnoxSimulator } from '../knox/simulator/server.js';

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  keepOutcomes,
-  MAX_OUTCOME_BYTES_PER_STAGE,
-  MAX_OUTCOMES_PER_STAGE,
-  outcomeBytes,
-  STAGES,
-  type ItemOutcome,
-} from '../workflows/definitions.js';
+import { keepOutcomes, MAX_OUTCOME_BYTES_PER_STAGE, MAX_OUTCOMES_PER_STAGE, outcomeBytes } from '../engine/outcomes.js';
+import { STAGES } from '../engine/pipeline.js';
+import { type ItemOutcome } from '../engine/types.js';
 
 const outcome = (i: number, message: string): ItemOutcome => ({
   stage: 'employees',

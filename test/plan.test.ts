@@ -9,8 +9,8 @@ import {
   treeDepths,
   type DesiredEntry,
   type DraftItem,
-} from '../activities/plan.js';
-import type { ItemOutcome } from '../workflows/definitions.js';
+} from '../engine/plan.js';
+import type { ItemOutcome } from '../engine/types.js';
 
 interface Dept {
   name: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { progressReportDue } from '../workflows/definitions.js';
+import { progressReportDue } from '../engine/outcomes.js';
 
 /** The reports a stage of the given length sends, checking once a second as a busy stage would. */
 function reportTimes(durationMs: number, intervalMs: number): number[] {

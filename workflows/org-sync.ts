@@ -20,33 +20,28 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type * as acts from '../activities/index.js';
-import type { RunPolicy } from '../activities/index.js';
+import type { RunPolicy } from '../engine/types.js';
 import {
   approveDeletionsUpdate,
-  DEFAULT_TUNING,
   deletionDecisionSignal,
-  emptyCounts,
-  emptyOperationCounts,
-  keepOutcomes,
-  outcomeBytes,
   pauseSignal,
-  PIPELINE,
   progressQuery,
   rejectDeletionsUpdate,
   resumeSignal,
-  STAGE_TITLES,
   stageProgressSignal,
   stageWorkflowId,
   stopStageSignal,
+} from './definitions.js';
+import { DEFAULT_TUNING, PIPELINE, STAGE_TITLES, type PipelineStep, type StageName } from '../engine/pipeline.js';
+import { emptyCounts, emptyOperationCounts, mergeProgress, mergeResults } from '../engine/outcomes.js';
+import {
   type OrgSyncInput,
   type OrgSyncProgress,
   type OrgSyncResult,
-  type PipelineStep,
   type RunState,
-  type StageName,
   type StageProgress,
   type StageResult,
-} from './definitions.js';
+} from '../engine/types.js';
 import { OrgSyncDryRun, OrgSyncHasFailures, OrgSyncStage, OrgSyncState } from './search-attributes.js';
 import { stageWorkflow } from './stage.js';
 import { seoulParts } from '../lib/seoul-time.js';
@@ -281,66 +276,6 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
 }
 
 const stepKey = (s: Pick<PipelineStep, 'stage' | 'pass'>) => `${s.stage}.${s.pass}`;
-
-/** One entry per stage: the follow-up pass's counts are added to its main pass. */
-function mergeResults(results: readonly StageResult[]): StageResult[] {
-  const merged = new Map<StageName, StageResult>();
-  for (const r of results) {
-    const prior = merged.get(r.stage);
-    if (!prior) {
-      merged.set(r.stage, { ...r, outcomes: [...r.outcomes] });
-      continue;
-    }
-    prior.counts = {
-      ...prior.counts,
-      done: prior.counts.done + r.counts.done,
-      failed: prior.counts.failed + r.counts.failed,
-      skipped: prior.counts.skipped + r.counts.skipped,
-      planned: prior.counts.planned + r.counts.planned,
-    };
-    prior.ops = {
-      create: prior.ops.create + r.ops.create,
-      update: prior.ops.update + r.ops.update,
-      delete: prior.ops.delete + r.ops.delete,
-    };
-    prior.plannedOps = {
-      create: prior.plannedOps.create + r.plannedOps.create,
-      update: prior.plannedOps.update + r.plannedOps.update,
-      delete: prior.plannedOps.delete + r.plannedOps.delete,
-    };
-    prior.durationMs += r.durationMs;
-    keepOutcomes(
-      prior.outcomes,
-      prior.outcomes.reduce((bytes, o) => bytes + outcomeBytes(o), 0),
-      r.outcomes,
-    );
-    if (r.state !== 'completed') prior.state = r.state;
-    if (r.message) prior.message = r.message;
-  }
-  return [...merged.values()];
-}
-
-function mergeProgress(list: readonly StageProgress[]): StageProgress[] {
-  const merged = new Map<StageName, StageProgress>();
-  for (const p of list) {
-    const prior = merged.get(p.stage);
-    if (!prior) merged.set(p.stage, { ...p, counts: { ...p.counts } });
-    else {
-      const c = prior.counts;
-      prior.counts = {
-        planned: c.planned + p.counts.planned,
-        done: c.done + p.counts.done,
-        failed: c.failed + p.counts.failed,
-        skipped: c.skipped + p.counts.skipped,
-        unchanged: c.unchanged,
-      };
-      prior.state = p.state;
-      prior.pass = p.pass;
-      if (p.hold) prior.hold = p.hold;
-    }
-  }
-  return [...merged.values()];
-}
 
 function runMarkdown(p: OrgSyncProgress): string {
   const rows = p.stages.map(

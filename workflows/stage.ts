@@ -18,31 +18,27 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { ItemDescriptor, PlanSummary, RunPolicy } from '../activities/index.js';
+import type { ItemDescriptor, PlanSummary, RunPolicy } from '../engine/types.js';
 import type * as acts from '../activities/index.js';
 import {
   deletionDecisionSignal,
-  emptyCounts,
-  emptyOperationCounts,
-  keepOutcomes,
   pauseSignal,
-  progressReportDue,
   resumeSignal,
-  STAGE_TITLES,
   stageProgressQuery,
   stageProgressSignal,
   stopStageSignal,
+} from './definitions.js';
+import { emptyCounts, emptyOperationCounts, keepOutcomes, progressReportDue, sumOps } from '../engine/outcomes.js';
+import { STAGE_TITLES, type PipelineStep, type StageName, type StageTuning } from '../engine/pipeline.js';
+import {
   type DeletionGuardHold,
   type ItemOutcome,
   type OperationCounts,
-  type PipelineStep,
   type StageCounts,
   type StageProgress,
-  type StageName,
   type StageResult,
   type StageState,
-  type StageTuning,
-} from './definitions.js';
+} from '../engine/types.js';
 
 import { failureDetails, failureMessage, writeActivities, writeItem } from './write.js';
 
@@ -452,10 +448,6 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     };
     return ApplicationFailure.create({ type: 'StageFailed', message: `${title}: ${message}`, nonRetryable: true, details: [result] });
   }
-}
-
-function sumOps(a: OperationCounts, b: OperationCounts): OperationCounts {
-  return { create: a.create + b.create, update: a.update + b.update, delete: a.delete + b.delete };
 }
 
 /** One message for credentials refused, whichever side refused them: every further call would fail too. */

@@ -5,7 +5,7 @@
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type * as acts from '../activities/index.js';
-import type { EmployeeChange, SyncEmployeeInput, SyncEmployeeResult } from './definitions.js';
+import type { EmployeeChange, SyncEmployeeInput, SyncEmployeeResult } from '../engine/types.js';
 import { writeItem } from './write.js';
 
 type Activities = ReturnType<typeof acts.createActivities>;

@@ -4,10 +4,11 @@
  * (create → update on "already exists", update → create on "not found", delete of a missing key = done).
  */
 import { ActivityFailure, ApplicationFailure, isCancellation, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { ItemDescriptor } from '../activities/index.js';
+import type { ItemDescriptor } from '../engine/types.js';
 import type { FailureDetails } from '../activities/failures.js';
 import type * as acts from '../activities/index.js';
-import { STAGE_ENTITIES, writeTaskQueue, type Operation, type StageName } from './definitions.js';
+import { STAGE_ENTITIES, type Operation, type StageName } from '../engine/pipeline.js';
+import { writeTaskQueue } from './definitions.js';
 
 type WriteActivities = ReturnType<typeof acts.createWriteActivities>;
 

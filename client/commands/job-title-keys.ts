@@ -1,4 +1,4 @@
-import { jobTitleKey } from '../../activities/stages/mapping.js';
+import { jobTitleKey } from '../../engine/stages/mapping.js';
 import { defineCommand, JSON_OPTION } from '../runner.js';
 
 const SOURCES = ['gradeName', 'job'] as const;

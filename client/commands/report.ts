@@ -1,4 +1,4 @@
-import { STAGE_TITLES } from '../../workflows/definitions.js';
+import { STAGE_TITLES } from '../../engine/pipeline.js';
 import { csv, table } from '../format.js';
 import { defineCommand, JSON_OPTION } from '../runner.js';
 import { readRun, resolveRunId, runItems, runState } from '../runs.js';

@@ -1,13 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
-import {
-  progressQuery,
-  STAGE_TITLES,
-  STAGES,
-  type OrgSyncProgress,
-  type OrgSyncResult,
-  type StageName,
-} from '../../workflows/definitions.js';
+import { progressQuery } from '../../workflows/definitions.js';
+import { STAGE_TITLES, STAGES, type StageName } from '../../engine/pipeline.js';
+import { type OrgSyncProgress, type OrgSyncResult } from '../../engine/types.js';
 import type { orgSyncWorkflow } from '../../workflows/org-sync.js';
 import { OrgSyncDryRun } from '../../workflows/search-attributes.js';
 import { seoulParts } from '../../lib/seoul-time.js';

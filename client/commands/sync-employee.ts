@@ -1,9 +1,5 @@
-import {
-  syncEmployeeWorkflowId,
-  type EmployeeChange,
-  type SyncEmployeeInput,
-  type SyncEmployeeResult,
-} from '../../workflows/definitions.js';
+import { syncEmployeeWorkflowId } from '../../workflows/definitions.js';
+import { type EmployeeChange, type SyncEmployeeInput, type SyncEmployeeResult } from '../../engine/types.js';
 import { CliError, defineCommand, JSON_OPTION } from '../runner.js';
 import { noWorkerMessage, workerPolls } from '../runs.js';
 

@@ -7,7 +7,8 @@ import type { Client } from '@temporalio/client';
 import { inject } from 'vitest';
 import { runCli } from '../../client/cli.js';
 import type { LocalStack } from '../../scripts/local-stack.js';
-import { progressQuery, type OrgSyncProgress } from '../../workflows/definitions.js';
+import { progressQuery } from '../../workflows/definitions.js';
+import { type OrgSyncProgress } from '../../engine/types.js';
 
 export interface CliResult {
   code: number;

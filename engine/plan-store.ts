@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { runFolder, type StagingStore } from '../store/index.js';
-import type { ItemOutcome, OperationCounts, Pass, StageName } from '../workflows/definitions.js';
+import type { ItemOutcome, OperationCounts } from './types.js';
+import type { Pass, StageName } from './pipeline.js';
 import type { GuardVerdict, OrderedPlan, PlanItem } from './plan.js';
 
 const CHUNK = 1_000;
@@ -101,3 +102,37 @@ export async function readRunOutcomes(store: StagingStore, runId: string): Promi
 }
 
 export const recordedStateKey = (stage: StageName) => `state/${stage}.json`;
+
+/**
+ * For targets WORKPLACE cannot list: the state this run leaves behind becomes the next run's target.
+ * Items that failed, were skipped or were not reached keep their previous value, so the next run tries
+ * them again.
+ */
+export async function recordStageState(
+  store: StagingStore,
+  input: { runId: string; stage: StageName; planRef: string; attemptedThrough: number },
+): Promise<void> {
+  const base = (await store.readJson<Record<string, unknown>>(`${input.planRef}/target.json`)) ?? {};
+  const meta = await readPlanMeta(store, input.planRef);
+  const unsuccessful = new Set((await readRunOutcomes(store, input.runId)).filter((o) => o.stage === input.stage).map((o) => o.key));
+  const state = new Map(Object.entries(base));
+  for (const item of await readPlanItems(store, input.planRef, 0, Math.min(input.attemptedThrough, meta.total))) {
+    if (unsuccessful.has(item.key)) continue;
+    if (item.op === 'delete') state.delete(item.key);
+    else state.set(item.key, item.body);
+  }
+  await store.writeJson(recordedStateKey(input.stage), Object.fromEntries(state));
+}
+
+/** Keeps the staging store from growing without bound: the newest `keepRuns` runs stay (the current one always). */
+export async function pruneRuns(store: StagingStore, input: { keepRuns: number; currentRunId: string }): Promise<number> {
+  const runs = await store.list('runs');
+  const current = runFolder(input.currentRunId).slice('runs/'.length);
+  const aged = await Promise.all(runs.map(async (run) => ({ run, age: (await store.ageMs(`runs/${run}`)) ?? 0 })));
+  const doomed = aged
+    .filter((r) => r.run !== current)
+    .sort((a, b) => a.age - b.age)
+    .slice(Math.max(0, input.keepRuns - 1));
+  await Promise.all(doomed.map((r) => store.remove(`runs/${r.run}`)));
+  return doomed.length;
+}

@@ -1,4 +1,4 @@
-import type { StageName } from '../../workflows/definitions.js';
+import type { StageName } from '../pipeline.js';
 import { absenceItems } from './absence-items.js';
 import { additionalAttributes } from './additional-attributes.js';
 import { departments } from './departments.js';

@@ -9,7 +9,7 @@ import type { SyncSettings } from '../config/index.js';
 import type { KnoxClient } from '../knox/index.js';
 import type { StagingStore } from '../store/index.js';
 import type { WorkplaceClient } from '../workplace/index.js';
-import type { StageName } from '../workflows/definitions.js';
+import type { StageName } from './pipeline.js';
 import { employeeAttributes } from './knox-snapshot.js';
 import { changedFields, order, type DraftItem } from './plan.js';
 import { writePlan } from './plan-store.js';

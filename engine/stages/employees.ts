@@ -7,7 +7,7 @@
 import type { SyncSettings } from '../../config/index.js';
 import type { KnoxEmployee } from '../../knox/index.js';
 import type { EmployeeBody } from '../../workplace/index.js';
-import type { ItemOutcome } from '../../workflows/definitions.js';
+import type { ItemOutcome } from '../types.js';
 import { delta, type DesiredEntry, type Dependency } from '../plan.js';
 import { departmentScope, jobTitleOf } from './mapping.js';
 import { defineStage, i18n, invalidOutcomes, type StageDraft } from './spec.js';

@@ -3,7 +3,6 @@
  * needs it) and kept in the staging store, so every stage of a run sees the same Knox, a retried or
  * resumed stage does not read Knox again, and workflow history carries only the counts.
  */
-import { ApplicationFailure } from '@temporalio/activity';
 import type { SyncSettings } from '../config/index.js';
 import {
   departmentCodesOf,
@@ -13,8 +12,10 @@ import {
   type KnoxOrganization,
   type KnoxTitle,
 } from '../knox/index.js';
+import { SyncError } from './errors.js';
 import { runFolder, type StagingStore } from '../store/index.js';
-import type { KnoxDataset, KnoxSnapshot } from './stages/spec.js';
+import type { KnoxDataset } from './pipeline.js';
+import type { KnoxSnapshot } from './stages/spec.js';
 
 type StoredInvalid = KnoxInvalidRecord & { company: string };
 
@@ -132,9 +133,10 @@ async function readAll<T>(
   // guard's case: it holds the deletions for an operator.)
   const empty = companies.filter((company) => stored.perCompany[company] === 0);
   if (empty.length > 0 && stored.rows.length > 0) {
-    throw ApplicationFailure.retryable(
-      `Knox returned no ${dataset} for ${empty.join(', ')} but did for the other companies: refusing a partial read. If ${empty.join(', ')} really has none, remove it from KNOX_COMPANY_CODES`,
+    throw new SyncError(
       'KNOX_COMPANY_EMPTY',
+      `Knox returned no ${dataset} for ${empty.join(', ')} but did for the other companies: refusing a partial read. If ${empty.join(', ')} really has none, remove it from KNOX_COMPANY_CODES`,
+      true,
     );
   }
   return stored;

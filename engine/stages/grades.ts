@@ -5,7 +5,7 @@
 import type { GradeBody } from '../../workplace/index.js';
 import { delta, type DesiredEntry } from '../plan.js';
 import { defineStage, i18n, invalidOutcomes, type StageDraft } from './spec.js';
-import type { ItemOutcome } from '../../workflows/definitions.js';
+import type { ItemOutcome } from '../types.js';
 
 const FIELDS = ['name', 'i18nNames', 'itemUsed', 'sortOrder'] as const;
 

@@ -3,7 +3,8 @@
  * that make them equal, ordered so that every write's prerequisites come first. Nothing here does I/O,
  * so every rule (delta, ordering, dependency skips, the deletion guard) is unit-tested directly.
  */
-import type { ItemOutcome, Operation, Pass, StageName } from '../workflows/definitions.js';
+import type { ItemOutcome } from './types.js';
+import type { Operation, Pass, StageName } from './pipeline.js';
 
 /** What Knox says one object should be, after mapping. */
 export interface DesiredEntry<V> {

@@ -7,11 +7,10 @@
 import type { SyncSettings } from '../../config/index.js';
 import type { KnoxEmployee, KnoxInvalidRecord, KnoxOrganization, KnoxTitle } from '../../knox/index.js';
 import { WorkplaceError, type WorkplaceClient } from '../../workplace/index.js';
-import type { ItemOutcome, Operation, StageName } from '../../workflows/definitions.js';
+import type { ItemOutcome } from '../types.js';
+import type { KnoxDataset, Operation, StageName } from '../pipeline.js';
 import type { DraftItem, MissingKeys, PlanItem } from '../plan.js';
 import { shortHash } from './mapping.js';
-
-export type KnoxDataset = 'titles' | 'organizations' | 'employees';
 
 /** The run's Knox snapshot, read once per run and shared by every stage (so all stages see one Knox). */
 export interface KnoxSnapshot {

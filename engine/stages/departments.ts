@@ -7,7 +7,7 @@
  *   deepest first, once their people have moved.
  */
 import type { DepartmentBody } from '../../workplace/index.js';
-import type { ItemOutcome } from '../../workflows/definitions.js';
+import type { ItemOutcome } from '../types.js';
 import { delta, treeDepths, type DesiredEntry, type DraftItem } from '../plan.js';
 import { departmentHeads, departmentScope } from './mapping.js';
 import { defineStage, i18n, invalidOutcomes, type StageDraft } from './spec.js';

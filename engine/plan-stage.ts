@@ -1,0 +1,168 @@
+/**
+ * Planning one stage of a run: give the stage's spec what it reads (the run's Knox snapshot, WORKPLACE,
+ * the recorded state, what earlier stages of this run created or could not create), order its draft
+ * into waves, apply the deletion guard, and write the plan to the store. The stage workflow learns only
+ * the summary. Everything Temporal-specific (heartbeats, cancellation) comes in through `io`.
+ */
+import type { SyncSettings } from '../config/index.js';
+import type { KnoxClient } from '../knox/index.js';
+import { runFolder, type StagingStore } from '../store/index.js';
+import type { WorkplaceClient } from '../workplace/index.js';
+import { snapshotReader } from './knox-snapshot.js';
+import { keepOutcomes } from './outcomes.js';
+import { brokenDependency, deletionGuard, missingKeysFrom, order, type PlanItem } from './plan.js';
+import { appendOutcomes, readPlanItems, readPlanMeta, readRunOutcomes, recordedStateKey, writePlan } from './plan-store.js';
+import { DEFAULT_TUNING, type Pass, type StageName } from './pipeline.js';
+import { STAGE_SPECS } from './stages/index.js';
+import type { PlanContext } from './stages/spec.js';
+import type { ItemDescriptor, ItemOutcome, OperationCounts, PlanSummary } from './types.js';
+
+export interface EngineDeps {
+  knox: KnoxClient;
+  workplace: WorkplaceClient;
+  store: StagingStore;
+  settings: SyncSettings;
+  companyCodes: readonly string[];
+}
+
+/** What the activity around the engine provides: cancellation and liveness. */
+export interface EngineIo {
+  signal: AbortSignal;
+  heartbeat(detail?: unknown): void;
+  /** Today in Asia/Seoul, yyyy-MM-dd. */
+  today: string;
+}
+
+export interface PlanStageInput {
+  runId: string;
+  stage: StageName;
+  /** Plans of the stages that already ran in this run, so this stage knows what the run created. */
+  earlierPlans?: Partial<Record<StageName, string>>;
+  readCheckpointEvery?: number;
+}
+
+/** A dry run shows this many of the planned writes. */
+const PREVIEW = 20;
+
+export async function planStage(deps: EngineDeps, input: PlanStageInput, io: EngineIo): Promise<PlanSummary> {
+  const { store, settings } = deps;
+  const spec = STAGE_SPECS[input.stage];
+  const outcomes = await readRunOutcomes(store, input.runId);
+  const draft = await spec.plan(planContext(deps, input, io, outcomes));
+  const ordered = order(draft.items);
+  const ops = { main: countOps(ordered.items, 'main'), followUp: countOps(ordered.items, 'followUp') };
+  const guard = deletionGuard(ops.main.delete + ops.followUp.delete, draft.targetCount, draft.sourceCount, settings.deletionGuard);
+  const meta = await writePlan(
+    store,
+    {
+      runId: input.runId,
+      stage: input.stage,
+      waves: ordered.waves,
+      ops,
+      unchanged: draft.unchanged,
+      sourceCount: draft.sourceCount,
+      targetCount: draft.targetCount,
+      invalid: draft.invalid.length,
+      guard,
+    },
+    ordered,
+    spec.target === 'recorded' ? (draft.current ?? new Map()) : undefined,
+  );
+  await appendOutcomes(store, input.runId, draft.invalid);
+  const invalidSample: ItemOutcome[] = [];
+  keepOutcomes(invalidSample, 0, draft.invalid);
+  return {
+    planRef: meta.ref,
+    ops,
+    unchanged: draft.unchanged,
+    sourceCount: draft.sourceCount,
+    targetCount: draft.targetCount,
+    invalid: draft.invalid.length,
+    invalidSample,
+    waves: ordered.waves,
+    guard,
+    preview: ordered.items.slice(0, PREVIEW).map(describeItem),
+  };
+}
+
+function planContext(deps: EngineDeps, input: PlanStageInput, io: EngineIo, outcomes: readonly ItemOutcome[]): PlanContext {
+  const { store } = deps;
+  return {
+    stage: input.stage,
+    settings: deps.settings,
+    knox: snapshotReader(store, input.runId),
+    workplace: deps.workplace,
+    missing: missingKeysFrom(outcomes),
+    createdThisRun: async (stage) => {
+      const ref = input.earlierPlans?.[stage];
+      if (!ref) return new Set<string>();
+      const meta = await readPlanMeta(store, ref);
+      const unsuccessful = new Set(outcomes.filter((o) => o.stage === stage).map((o) => o.key));
+      const items = await readPlanItems(store, ref, 0, meta.total);
+      return new Set(items.filter((i) => i.op === 'create' && !unsuccessful.has(i.key)).map((i) => i.key));
+    },
+    recorded: async <V>() => {
+      const saved = await store.readJson<Record<string, V>>(recordedStateKey(input.stage));
+      return saved ? new Map(Object.entries(saved)) : undefined;
+    },
+    stillInKnox: async (epIds) => {
+      const found = new Set<string>();
+      for (let i = 0; i < epIds.length; i += 100) {
+        const listing = await deps.knox.getEmployees({ epIds: epIds.slice(i, i + 100) }, { attributes: ['epId'], signal: io.signal });
+        for (const row of listing.rows) found.add(row.epId);
+        for (const bad of listing.invalid) if (bad.key) found.add(bad.key);
+      }
+      return found;
+    },
+    today: io.today,
+    signal: io.signal,
+    heartbeat: (detail) => io.heartbeat(detail),
+    readCheckpointEvery: input.readCheckpointEvery ?? DEFAULT_TUNING.readCheckpointEvery,
+    checkpoint: async <T>(name: string, compute: () => Promise<T>) => {
+      const key = `${runFolder(input.runId)}/checkpoints/${input.stage}/${name}.json`;
+      const kept = await store.readJson<T>(key);
+      if (kept !== undefined) return kept;
+      const value = await compute();
+      await store.writeJson(key, value);
+      return value;
+    },
+  };
+}
+
+/**
+ * A page of the plan. Each item's dependencies are checked against every failure recorded in the run
+ * so far, so an item whose department (or parent, or manager) could not be created is skipped with that
+ * reason instead of failing at WORKPLACE.
+ */
+export async function planPage(
+  store: StagingStore,
+  input: { runId: string; planRef: string; start: number; end: number },
+): Promise<ItemDescriptor[]> {
+  const [items, outcomes] = await Promise.all([
+    readPlanItems(store, input.planRef, input.start, input.end),
+    readRunOutcomes(store, input.runId),
+  ]);
+  const missing = missingKeysFrom(outcomes);
+  return items.map((item) => {
+    const skip = item.skip ?? brokenDependency(item, missing);
+    return describeItem(skip ? { ...item, skip } : item);
+  });
+}
+
+export function describeItem(item: PlanItem): ItemDescriptor {
+  return {
+    i: item.i,
+    op: item.op,
+    key: item.key,
+    ...(item.label ? { label: item.label } : {}),
+    ...(item.changes ? { changes: item.changes } : {}),
+    ...(item.check ? { check: item.check } : {}),
+    ...(item.skip ? { skip: item.skip } : {}),
+  };
+}
+
+function countOps(items: readonly PlanItem[], pass: Pass): OperationCounts {
+  const counts: OperationCounts = { create: 0, update: 0, delete: 0 };
+  for (const item of items) if (item.pass === pass && !item.skip) counts[item.op]++;
+  return counts;
+}

@@ -1,0 +1,191 @@
+/**
+ * The engine's vocabulary: run and stage inputs, results and progress, and what planning tells the
+ * stage workflow. Types only (no I/O), shared by workflows, activities, the worker and the CLI.
+ */
+import type { GuardVerdict, PlanItem } from './plan.js';
+import type { PlanMeta } from './plan-store.js';
+import type { SyncSettings } from '../config/index.js';
+import type { KnoxDataset, Operation, Pass, StageName, StageTuning } from './pipeline.js';
+
+/** Run-level settings that travel in workflow input: no secrets, no bulk data. */
+export interface RunOptions {
+  /** Plan every stage and report, write nothing. */
+  dryRun?: boolean;
+  /** Run only these stages (their follow-up passes included); default: every stage switched on in config. */
+  stages?: StageName[];
+}
+
+export interface OrgSyncInput extends RunOptions {
+  /** Overrides for tests and benchmarks; production uses the defaults. */
+  tuning?: Partial<StageTuning>;
+}
+
+/** Counts per stage, as operators read them. `planned` = creates + updates + deletes the plan holds. */
+export interface StageCounts {
+  planned: number;
+  done: number;
+  failed: number;
+  skipped: number;
+  unchanged: number;
+}
+
+export interface OperationCounts {
+  create: number;
+  update: number;
+  delete: number;
+}
+
+/** One failed or skipped item, as the report and the UI show it. */
+export interface ItemOutcome {
+  stage: StageName;
+  key: string;
+  /** e.g. the employee's name, so a report names the person and not only an id. */
+  label?: string;
+  op: Operation | 'read';
+  outcome: 'failed' | 'skipped';
+  /** A stable code: WORKPLACE_VALIDATION, KNOX_INVALID_RECORD, DEPENDENCY_FAILED, DELETION_REJECTED … */
+  code: string;
+  message: string;
+}
+
+export type StageState =
+  'pending' | 'planning' | 'running' | 'paused' | 'awaiting-approval' | 'completed' | 'failed' | 'cancelled' | 'skipped';
+
+/** Why a deletion guard holds, for the operator deciding. */
+export interface DeletionGuardHold {
+  stage: StageName;
+  deletions: number;
+  existing: number;
+  reason: string;
+  /** When silence becomes a rejection (ISO). */
+  decideBy: string;
+}
+
+export interface StageProgress {
+  stage: StageName;
+  pass: Pass;
+  state: StageState;
+  counts: StageCounts;
+  ops: OperationCounts;
+  /** Writes started and not yet finished (a paused stage is quiet once this is 0). */
+  inFlight?: number;
+  hold?: DeletionGuardHold;
+}
+
+/** Bounded lists keep results and memos small at 100,000 employees; the full list is in the store. */
+export interface StageResult {
+  stage: StageName;
+  pass: Pass;
+  state: 'completed' | 'failed' | 'cancelled' | 'skipped';
+  counts: StageCounts;
+  /** Writes that succeeded, by operation. */
+  ops: OperationCounts;
+  /** Planned writes by operation (what a dry run reports). */
+  plannedOps: OperationCounts;
+  durationMs: number;
+  /** First MAX_OUTCOMES_PER_STAGE failed/skipped items; `counts` has the totals. */
+  outcomes: ItemOutcome[];
+  /** Where the full plan and outcome list live in the staging store. */
+  planRef?: string;
+  message?: string;
+  /** Set when the guard held and the operator (or the timeout) decided. */
+  guard?: { deletions: number; decision: 'approved' | 'rejected' | 'timed-out' | 'dry-run' };
+  /** Main pass: items its follow-up pass will apply after the employee stage (0 = no follow-up needed). */
+  followUpItems?: number;
+  /** Dry run: the first planned writes. */
+  preview?: { op: Operation; key: string; label?: string; changes?: string[] }[];
+}
+
+export type RunState = 'running' | 'paused' | 'awaiting-approval' | 'completed' | 'failed' | 'cancelled';
+
+export interface OrgSyncResult {
+  runId: string;
+  state: 'completed' | 'failed' | 'cancelled';
+  dryRun: boolean;
+  startedAt: string;
+  durationMs: number;
+  /** One entry per stage that ran (passes merged), in pipeline order. */
+  stages: StageResult[];
+  message?: string;
+}
+
+export interface OrgSyncProgress {
+  runId: string;
+  state: RunState;
+  dryRun: boolean;
+  startedAt: string;
+  currentStage?: StageName;
+  /** The running stage child, for a closer look (its own `progress` query). */
+  currentChildId?: string;
+  stages: StageProgress[];
+  hold?: DeletionGuardHold;
+}
+
+// ---- messages -------------------------------------------------------------------------------------
+
+export interface SyncEmployeeInput {
+  epId: string;
+  /** Show what would change, write nothing. */
+  dryRun?: boolean;
+}
+
+/** One write the on-demand sync made (or would make). */
+export interface EmployeeChange {
+  /** 'employee', 'Reports To' or 'additional attribute <key>' */
+  what: string;
+  key: string;
+  op: Operation;
+  changes?: string[];
+  outcome: 'done' | 'failed' | 'skipped' | 'planned';
+  message?: string;
+}
+
+export interface SyncEmployeeResult {
+  epId: string;
+  /** The person's name as Knox has it, when Knox returned them. */
+  label?: string;
+  /** found: Knox has the employee; notInKnox: Knox does not return them (nothing is deleted on demand). */
+  knox: 'found' | 'notInKnox' | 'invalid';
+  message?: string;
+  changes: EmployeeChange[];
+}
+
+/** The parts of config a run's workflows need, captured once at the start of a run. No secrets. */
+export interface RunPolicy {
+  stages: StageName[];
+  companyCodes: string[];
+  leavers: SyncSettings['leavers'];
+  maxFailureShare: number;
+  decisionTimeoutMs: number;
+  guard: { maxShare: number; maxCount: number };
+  writeConcurrency: number;
+  /** The Knox data each stage reads (from its spec), so a stage can take the run's snapshot first. */
+  knoxDatasets: Record<StageName, KnoxDataset[]>;
+}
+
+/** What a stage workflow learns from planning: counts and where the plan is, never the plan itself. */
+export interface PlanSummary {
+  planRef: string;
+  ops: Record<Pass, OperationCounts>;
+  unchanged: number;
+  sourceCount: number;
+  targetCount: number;
+  invalid: number;
+  /** The first invalid Knox records, for the result; all of them are in the store. */
+  invalidSample: ItemOutcome[];
+  waves: PlanMeta['waves'];
+  guard: GuardVerdict;
+  /** A dry run's look at what would be written. */
+  preview: ItemDescriptor[];
+}
+
+/** One plan item as the stage workflow sees it: enough to schedule, name and count it. */
+export interface ItemDescriptor {
+  i: number;
+  op: Operation;
+  key: string;
+  label?: string;
+  changes?: string[];
+  check?: PlanItem['check'];
+  skip?: { code: string; message: string };
+}
