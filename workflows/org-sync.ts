@@ -44,7 +44,8 @@ import {
 } from '../engine/types.js';
 import { OrgSyncDryRun, OrgSyncHasFailures, OrgSyncStage, OrgSyncState } from './search-attributes.js';
 import { stageWorkflow } from './stage.js';
-import { seoulParts } from '../lib/seoul-time.js';
+import { stageResult } from '../engine/stage-run.js';
+import { memoLine, runMarkdown } from './details.js';
 
 type Activities = ReturnType<typeof acts.createActivities>;
 
@@ -88,7 +89,7 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
   let indexed = '';
   const publish = () => {
     const p = progress();
-    setCurrentDetails(runMarkdown(p));
+    setCurrentDetails(runMarkdown(p, workflowInfo().startTime));
     if (`${p.state}/${p.currentStage ?? ''}` === indexed) return;
     indexed = `${p.state}/${p.currentStage ?? ''}`;
     upsertSearchAttributes([
@@ -201,7 +202,7 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
     // never says "completed" while Temporal still lists the run as running.
     state = endState;
     upsertSearchAttributes([{ key: OrgSyncHasFailures, value: hasFailures }]);
-    upsertMemo({ summary: oneLine(result) });
+    upsertMemo({ summary: memoLine(result) });
     publish();
 
     if (failure) throw ApplicationFailure.create({ type: 'RunFailed', message: result.message!, nonRetryable: true, details: [result] });
@@ -260,53 +261,14 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
       const last = live.get(stepKey(step));
       const reason =
         err instanceof ChildWorkflowFailure && err.cause ? err.cause.message : err instanceof Error ? err.message : String(err);
-      return {
-        stage: step.stage,
-        pass: step.pass,
-        state: 'failed',
-        counts: last?.counts ?? emptyCounts(),
-        ops: last?.ops ?? emptyOperationCounts(),
-        plannedOps: emptyOperationCounts(),
+      return stageResult(step, 'failed', {
+        counts: last?.counts,
+        ops: last?.ops,
         durationMs: Date.now() - stageStartedAt,
-        outcomes: [],
         message: `the stage workflow ${handle.workflowId} ended abnormally: ${reason}`,
-      };
+      });
     }
   }
 }
 
 const stepKey = (s: Pick<PipelineStep, 'stage' | 'pass'>) => `${s.stage}.${s.pass}`;
-
-function runMarkdown(p: OrgSyncProgress): string {
-  const rows = p.stages.map(
-    (s) =>
-      `| ${STAGE_TITLES[s.stage]} | ${s.state} | ${s.counts.planned} | ${s.counts.done} | ${s.counts.failed} | ${s.counts.skipped} | ${s.counts.unchanged} |`,
-  );
-  const lines = [
-    `**orgsync run** of ${seoulTime(workflowInfo().startTime)} · ${p.state}${p.dryRun ? ' (dry run)' : ''}`,
-    '',
-    '| stage | state | planned | done | failed | skipped | unchanged |',
-    '|---|---|---|---|---|---|---|',
-    ...rows,
-  ];
-  if (p.hold)
-    lines.push(
-      '',
-      `⚠ ${STAGE_TITLES[p.hold.stage]} waits for an operator: ${p.hold.deletions} deletions (${p.hold.reason}). \`orgsync approve-deletions\` or \`orgsync reject-deletions\` before ${p.hold.decideBy}.`,
-    );
-  return lines.join('\n');
-}
-
-/** "2026-11-25 02:00 KST": the run as operators speak of it. */
-function seoulTime(at: Date): string {
-  const p = seoulParts(at);
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} KST`;
-}
-
-function oneLine(r: OrgSyncResult): string {
-  const parts = r.stages.map(
-    (s) =>
-      `${s.stage} ${s.ops.create}+/${s.ops.update}~/${s.ops.delete}-${s.counts.failed ? ` ${s.counts.failed} failed` : ''}${s.counts.skipped ? ` ${s.counts.skipped} skipped` : ''}`,
-  );
-  return `${r.state}${r.dryRun ? ' (dry run)' : ''} in ${Math.round(r.durationMs / 1000)}s: ${parts.join('; ')}`.slice(0, 1_500);
-}

@@ -3,7 +3,7 @@
  * (once per run), plan against WORKPLACE, hold for an operator if the plan deletes too much, then apply
  * the plan item by item (each write its own activity, named in the UI), a sliding window at a time,
  * wave after wave so prerequisites come first. It pauses between items, records every failure and
- * skip, and continues as new before its history grows large.
+ * skip, and continues as new before its history grows large. Its state is a StageRun (engine/stage-run.ts).
  */
 import {
   ApplicationFailure,
@@ -18,8 +18,11 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { ItemDescriptor, PlanSummary, RunPolicy } from '../engine/types.js';
 import type * as acts from '../activities/index.js';
+import { progressReportDue } from '../engine/outcomes.js';
+import type { PipelineStep, StageName, StageTuning } from '../engine/pipeline.js';
+import { credentialsMessage, StageFailure, StageRun, type Carry, type DeletionVerdict } from '../engine/stage-run.js';
+import type { ItemDescriptor, ItemOutcome, PlanSummary, RunPolicy, StageResult } from '../engine/types.js';
 import {
   deletionDecisionSignal,
   pauseSignal,
@@ -28,18 +31,7 @@ import {
   stageProgressSignal,
   stopStageSignal,
 } from './definitions.js';
-import { emptyCounts, emptyOperationCounts, keepOutcomes, progressReportDue, sumOps } from '../engine/outcomes.js';
-import { STAGE_TITLES, type PipelineStep, type StageName, type StageTuning } from '../engine/pipeline.js';
-import {
-  type DeletionGuardHold,
-  type ItemOutcome,
-  type OperationCounts,
-  type StageCounts,
-  type StageProgress,
-  type StageResult,
-  type StageState,
-} from '../engine/types.js';
-
+import { stageMarkdown } from './details.js';
 import { failureDetails, failureMessage, writeActivities, writeItem } from './write.js';
 
 type Activities = ReturnType<typeof acts.createActivities>;
@@ -56,29 +48,9 @@ export interface StageInput {
   planRef?: string;
   /** Plans of the stages that already ran in this run, so a later stage knows what this run created. */
   earlierPlans?: Partial<Record<StageName, string>>;
-  deletions?: 'approved' | 'rejected';
+  deletions?: DeletionVerdict;
   /** Set by continue-as-new: where the previous run of this stage stopped. */
   carry?: Carry;
-}
-
-/** What a stage keeps of its plan: where it is and how it is laid out. */
-type PlannedStage = Pick<PlanSummary, 'planRef' | 'waves' | 'ops' | 'unchanged'>;
-
-interface Carry {
-  plan: PlannedStage;
-  /** Next item to schedule; every item before it has finished. */
-  cursor: number;
-  counts: StageCounts;
-  ops: OperationCounts;
-  outcomes: ItemOutcome[];
-  /** Bytes of `outcomes` as JSON (see keepOutcomes). */
-  outcomeBytes: number;
-  startedAt: number;
-  deletions: 'approved' | 'rejected';
-  guard?: StageResult['guard'];
-  /** Writes attempted and failed so far, for the failure policy. */
-  attempted: number;
-  writeFailures: number;
 }
 
 /** Bookkeeping on the plan in the staging store: pages, outcomes, the recorded state. */
@@ -87,18 +59,8 @@ const plans = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
 });
 
-/** Where to look when credentials are refused. */
-const CHECK_CREDENTIALS = {
-  WORKPLACE: "NCP_ACCESS_KEY, NCP_SECRET_KEY (and NCP_API_KEY) and the worker's clock",
-  Knox: 'KNOX_SYSTEM_ID and KNOX_HEADERS',
-} as const;
-
-/** The stage fails as a whole when this many first writes all failed: something systemic is wrong. */
-const EARLY_FAILURE_WINDOW = 50;
-
 export async function stageWorkflow(input: StageInput): Promise<StageResult> {
   const { runId, step, tuning, policy } = input;
-  const title = `${STAGE_TITLES[step.stage]}${step.pass === 'followUp' ? ' (follow-up)' : ''}`;
   /**
    * Knox reads and planning may take long: a first run after a migration reads 100,000 employees'
    * Reports To and attribute values one by one (hours at WORKPLACE_RPS), checkpointed in the store.
@@ -116,85 +78,67 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
   });
   // Prometheus: orgsync_items_total{stage, outcome=written|failed|skipped, op}. Replay-safe (the SDK drops replayed increments).
   const items = metricMeter.createCounter('orgsync_items', 'items', 'WORKPLACE items handled, by stage, outcome and operation');
-  let state: StageState = input.carry ? 'running' : 'planning';
-  let paused = input.paused;
-  let stopping = false;
-  let decision: { approved: boolean; by?: string } | undefined;
-  let hold: DeletionGuardHold | undefined;
-  let carry: Carry | undefined = input.carry;
-  let authFailure: ItemOutcome | undefined;
-  /** WORKPLACE's answer to the latest failed write in this run of the stage, for the message of a stage that fails as a whole. */
-  let lastFailure: string | undefined;
-  /** …or, right after a continue-as-new, the latest one the carry kept. */
-  const latestFailure = () => lastFailure ?? carry?.outcomes.findLast((o) => o.outcome === 'failed')?.message ?? 'unknown';
-  let preview: StageResult['preview'];
-  let inFlight = 0;
-  const pending: ItemOutcome[] = [];
+  const run = new StageRun(step, input.dryRun, policy, { paused: input.paused, carry: input.carry, startedAt: Date.now() });
 
-  const progress = (): StageProgress => ({
-    stage: step.stage,
-    pass: step.pass,
-    state: paused && (state === 'running' || state === 'planning') ? 'paused' : state,
-    counts: carry?.counts ?? emptyCounts(),
-    ops: carry?.ops ?? emptyOperationCounts(),
-    inFlight,
-    ...(hold ? { hold } : {}),
-  });
-
-  setHandler(pauseSignal, () => void (paused = true));
-  setHandler(resumeSignal, () => void (paused = false));
-  setHandler(stopStageSignal, () => void (stopping = true));
-  setHandler(deletionDecisionSignal, (d) => void (decision ??= d));
-  setHandler(stageProgressQuery, progress);
-
+  setHandler(pauseSignal, () => void (run.paused = true));
+  setHandler(resumeSignal, () => void (run.paused = false));
+  setHandler(stopStageSignal, () => void (run.stopping = true));
+  setHandler(deletionDecisionSignal, (d) => void (run.decision ??= d));
+  setHandler(stageProgressQuery, () => run.progress());
   // Cancelling this workflow directly (not through the parent) stops it the same clean way.
-  CancellationScope.current().cancelRequested.catch(() => (stopping = true));
+  CancellationScope.current().cancelRequested.catch(() => (run.stopping = true));
 
-  const stageStartedAt = input.carry?.startedAt ?? Date.now();
   let lastReport = 0;
   const parentId = workflowInfo().parent?.workflowId;
   const report = async (force = false) => {
-    const snapshot = progress();
-    setCurrentDetails(detailsMarkdown(title, snapshot));
-    if (!parentId || (!force && !progressReportDue(Date.now(), lastReport, stageStartedAt, tuning.progressIntervalMs))) return;
+    const snapshot = run.progress();
+    setCurrentDetails(stageMarkdown(run.title, snapshot));
+    if (!parentId || (!force && !progressReportDue(Date.now(), lastReport, run.startedAt, tuning.progressIntervalMs))) return;
     lastReport = Date.now();
     await getExternalWorkflowHandle(parentId).signal(stageProgressSignal, snapshot);
   };
-
   const flush = async () => {
-    if (pending.length === 0) return;
-    await plans.recordOutcomes({ runId, outcomes: pending.splice(0) });
+    if (run.pending.length > 0) await plans.recordOutcomes({ runId, outcomes: run.pending.splice(0) });
   };
-
-  const record = (outcome: ItemOutcome) => {
-    const c = carry!;
+  const record = (outcome: ItemOutcome, failedWrite = false) => {
     items.add(1, { stage: step.stage, outcome: outcome.outcome, op: outcome.op });
-    if (outcome.outcome === 'failed') c.counts.failed++;
-    else c.counts.skipped++;
-    c.outcomeBytes = keepOutcomes(c.outcomes, c.outcomeBytes, [outcome]);
-    pending.push(outcome);
+    if (failedWrite) run.writeFailed(outcome);
+    else run.record(outcome);
+  };
+  const finish = (failure?: string) => {
+    const result = run.toResult(Date.now(), failure);
+    setCurrentDetails(stageMarkdown(run.title, { ...run.progress(), state: result.state }));
+    return result;
   };
 
   return CancellationScope.nonCancellable(async () => {
-    if (!carry) {
-      if (step.pass === 'main') carry = await planMain();
-      else {
-        carry = startCarry(await plans.describePlan({ planRef: input.planRef! }), input.deletions ?? 'approved');
+    try {
+      if (!run.carry) {
+        if (step.pass === 'main') await plan();
+        else run.start(await plans.describePlan({ planRef: input.planRef! }), input.deletions ?? 'approved');
+        if (input.dryRun) return finish();
       }
-      if (input.dryRun) return finalResult();
+      run.state = 'running';
+      await report(true);
+      await apply();
+      await flush();
+      const c = run.carry!;
+      if (run.finishedCleanly) await plans.finishStage({ runId, stage: step.stage, planRef: c.plan.planRef, attemptedThrough: c.cursor });
+      return finish();
+    } catch (err) {
+      if (!(err instanceof StageFailure)) throw err;
+      const result = finish(err.message);
+      throw ApplicationFailure.create({
+        type: 'StageFailed',
+        message: `${run.title}: ${err.message}`,
+        nonRetryable: true,
+        details: [result],
+      });
     }
-    state = 'running';
-    await report(true);
-    await applyPlan();
-    await flush();
-    if (!stopping && !authFailure)
-      await plans.finishStage({ runId, stage: step.stage, planRef: carry.plan.planRef, attemptedThrough: carry.cursor });
-    return finalResult();
   });
 
-  // ---- planning (main pass) ------------------------------------------------------------------------
-
-  async function planMain(): Promise<Carry> {
+  /** Main pass: take the run's Knox snapshot, plan, and hold for an operator when the plan deletes too much. */
+  async function plan(): Promise<void> {
     await report(true);
     let summary: PlanSummary;
     try {
@@ -207,106 +151,45 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
       });
     } catch (err) {
       const code = failureDetails(err).code;
-      if (code === 'WORKPLACE_AUTH') throw stageFailed(credentialsMessage('WORKPLACE', failureMessage(err)));
-      if (code === 'KNOX_AUTH') throw stageFailed(credentialsMessage('Knox', failureMessage(err)));
-      throw stageFailed(`could not read the source or the current state: ${failureMessage(err)}`);
+      if (code === 'WORKPLACE_AUTH') throw new StageFailure(credentialsMessage('WORKPLACE', failureMessage(err)));
+      if (code === 'KNOX_AUTH') throw new StageFailure(credentialsMessage('Knox', failureMessage(err)));
+      throw new StageFailure(`could not read the source or the current state: ${failureMessage(err)}`);
     }
-    const c = startCarry(summary, 'approved');
-    carry = c;
-    c.counts.failed += summary.invalid;
-    c.outcomeBytes = keepOutcomes(c.outcomes, c.outcomeBytes, summary.invalidSample);
-    if (input.dryRun) {
-      preview = summary.preview.map(({ op, key, label, changes }) => ({
-        op,
-        key,
-        ...(label ? { label } : {}),
-        ...(changes ? { changes } : {}),
-      }));
-      if (summary.guard.holds) c.guard = { deletions: summary.guard.deletions, decision: 'dry-run' };
-      state = 'completed';
-      return c;
-    }
-    if (summary.guard.holds) await awaitDecision(summary);
-    return c;
-  }
-
-  async function awaitDecision(summary: PlanSummary): Promise<void> {
-    const c = carry!;
-    state = 'awaiting-approval';
-    hold = {
-      stage: step.stage,
-      deletions: summary.guard.deletions,
-      existing: summary.guard.existing,
-      reason: summary.guard.reason,
-      decideBy: new Date(Date.now() + policy.decisionTimeoutMs).toISOString(),
-    };
+    run.planned(summary);
+    if (input.dryRun || !summary.guard.holds) return;
+    run.holdFor(summary, new Date(Date.now() + policy.decisionTimeoutMs).toISOString());
     log.warn('deletion guard holds', { stage: step.stage, ...summary.guard });
     await report(true);
-    const decided = await condition(() => decision !== undefined || stopping, policy.decisionTimeoutMs);
-    hold = undefined;
-    if (decision?.approved) c.deletions = 'approved';
-    else c.deletions = 'rejected';
-    c.guard = {
-      deletions: summary.guard.deletions,
-      decision: decision ? (decision.approved ? 'approved' : 'rejected') : decided ? 'rejected' : 'timed-out',
-    };
-    log.warn('deletion guard decided', { stage: step.stage, decision: c.guard.decision, by: decision?.by });
-    state = 'running';
+    const decided = await condition(() => run.decision !== undefined || run.stopping, policy.decisionTimeoutMs);
+    run.decided(summary, decided);
+    log.warn('deletion guard decided', { stage: step.stage, decision: run.carry!.guard?.decision, by: run.decision?.by });
   }
 
-  function startCarry(plan: PlannedStage, deletions: 'approved' | 'rejected'): Carry {
-    const ops = plan.ops[step.pass];
-    return {
-      // Only the layout: the carry travels in every continue-as-new input.
-      plan: { planRef: plan.planRef, waves: plan.waves, ops: plan.ops, unchanged: plan.unchanged },
-      cursor: plan.waves[step.pass][0]?.start ?? 0,
-      counts: { ...emptyCounts(), planned: ops.create + ops.update + ops.delete, unchanged: step.pass === 'main' ? plan.unchanged : 0 },
-      ops: emptyOperationCounts(),
-      outcomes: [],
-      outcomeBytes: 0,
-      startedAt: stageStartedAt,
-      deletions,
-      attempted: 0,
-      writeFailures: 0,
-    };
-  }
-
-  // ---- applying --------------------------------------------------------------------------------------
-
-  async function applyPlan(): Promise<void> {
-    const c = carry!;
-    const drain = () => condition(() => inFlight === 0);
-
+  /** The plan's waves in order, up to writeConcurrency writes in flight, continuing as new when history grows. */
+  async function apply(): Promise<void> {
+    const c = run.carry!;
+    const drain = () => condition(() => run.inFlight === 0);
     for (const wave of c.plan.waves[step.pass]) {
-      if (c.cursor >= wave.end) continue;
-      while (c.cursor < wave.end) {
-        if (shouldStop()) break;
-        const page = await plans.readPlanPage({
-          runId,
-          planRef: c.plan.planRef,
-          start: c.cursor,
-          end: Math.min(wave.end, c.cursor + tuning.pageSize),
-        });
-        for (const item of page) {
-          await condition(() => (!paused && inFlight < tuning.writeConcurrency) || shouldStop());
-          if (shouldStop()) break;
-          inFlight++;
+      while (c.cursor < wave.end && !run.shouldStop()) {
+        const end = Math.min(wave.end, c.cursor + tuning.pageSize);
+        for (const item of await plans.readPlanPage({ runId, planRef: c.plan.planRef, start: c.cursor, end })) {
+          await condition(() => (!run.paused && run.inFlight < tuning.writeConcurrency) || run.shouldStop());
+          if (run.shouldStop()) break;
+          run.inFlight++;
           // Not awaited: up to writeConcurrency items are in flight; each settles inFlight itself.
-          void applyItem(item).finally(() => inFlight--);
+          void applyItem(item).finally(() => run.inFlight--);
           c.cursor = item.i + 1;
-          if (pending.length >= 200) await flush();
+          if (run.pending.length >= 200) await flush();
           await report();
-          if (historyFull() && c.cursor < lastIndex()) await continueAsNewAfterDrain();
+          if (historyFull() && c.cursor < run.lastIndex()) await continueAsNewAfterDrain();
         }
       }
       // A wave's items must finish before the next wave, which depends on them.
       await drain();
       await flush();
-      if (shouldStop()) break;
+      if (run.shouldStop()) break;
     }
-    await drain();
-    await flush();
-    checkFailurePolicy(true);
+    run.checkFailurePolicy(true);
   }
 
   function historyFull(): boolean {
@@ -315,38 +198,17 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
 
   /** In-flight writes finish and outcomes are saved first, so the next run starts from a clean cursor. */
   async function continueAsNewAfterDrain(): Promise<never> {
-    await condition(() => inFlight === 0);
+    await condition(() => run.inFlight === 0);
     await flush();
-    checkFailurePolicy();
+    run.checkFailurePolicy();
     await report(true);
-    return continueAsNew<typeof stageWorkflow>({ ...input, paused, carry: carry! });
-  }
-
-  function lastIndex(): number {
-    return carry!.plan.waves[step.pass].at(-1)?.end ?? 0;
-  }
-
-  function shouldStop(): boolean {
-    return stopping || authFailure !== undefined || earlyFailure();
-  }
-
-  function earlyFailure(): boolean {
-    const c = carry!;
-    return c.attempted >= EARLY_FAILURE_WINDOW && c.writeFailures === c.attempted;
+    return continueAsNew<typeof stageWorkflow>({ ...input, paused: run.paused, carry: run.carry! });
   }
 
   async function applyItem(item: ItemDescriptor): Promise<void> {
-    const c = carry!;
     const base = { stage: step.stage, key: item.key, ...(item.label ? { label: item.label } : {}), op: item.op };
-    if (item.skip) return record({ ...base, outcome: 'skipped', ...item.skip });
-    if (item.op === 'delete' && c.deletions === 'rejected') {
-      return record({
-        ...base,
-        outcome: 'skipped',
-        code: 'DELETION_REJECTED',
-        message: `not deleted: the deletion guard held and the deletions were ${c.guard?.decision ?? 'rejected'}`,
-      });
-    }
+    const skip = run.skipReason(item);
+    if (skip) return record({ ...base, outcome: 'skipped', ...skip });
     if (item.check === 'representativeAdmin') {
       try {
         if (await writeActivities(`check representative admin ${item.key}`).isRepresentativeAdmin({ key: item.key })) {
@@ -358,116 +220,16 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
           });
         }
       } catch (err) {
-        c.attempted++;
-        c.writeFailures++;
-        return record({
-          ...base,
-          outcome: 'failed',
-          code: failureDetails(err).code,
-          message: `not deleted: could not check whether this is the representative administrator: ${failureMessage(err)}`,
-        });
+        const message = `not deleted: could not check whether this is the representative administrator: ${failureMessage(err)}`;
+        return record({ ...base, outcome: 'failed', code: failureDetails(err).code, message }, true);
       }
     }
-    const written = await writeItem(step.stage, c.plan.planRef, item);
-    c.attempted++;
+    const written = await writeItem(step.stage, run.carry!.plan.planRef, item);
     if (written.ok) {
-      c.counts.done++;
-      c.ops[written.op]++;
+      run.written(written.op);
       items.add(1, { stage: step.stage, outcome: 'written', op: written.op });
       return;
     }
-    c.writeFailures++;
-    const outcome: ItemOutcome = { ...base, op: written.op, outcome: 'failed', code: written.code, message: written.message };
-    lastFailure = written.message;
-    if (written.code === 'WORKPLACE_AUTH') authFailure ??= outcome;
-    record(outcome);
+    record({ ...base, op: written.op, outcome: 'failed', code: written.code, message: written.message }, true);
   }
-
-  // ---- results ----------------------------------------------------------------------------------------
-
-  function checkFailurePolicy(final = false): void {
-    const c = carry!;
-    if (authFailure) {
-      throw stageFailed(credentialsMessage('WORKPLACE', authFailure.message));
-    }
-    if (earlyFailure()) throw stageFailed(`the first ${c.attempted} writes all failed; the last: ${latestFailure()}`);
-    if (!final || stopping || c.attempted === 0) return;
-    if (c.writeFailures === c.attempted) throw stageFailed(`all ${c.attempted} attempted writes failed; the last: ${latestFailure()}`);
-    if (policy.maxFailureShare < 1 && c.writeFailures / c.attempted > policy.maxFailureShare) {
-      throw stageFailed(
-        `${c.writeFailures} of ${c.attempted} writes failed, more than the allowed ${Math.round(policy.maxFailureShare * 100)}%`,
-      );
-    }
-  }
-
-  function finalResult(): StageResult {
-    const c = carry;
-    state = stopping ? 'cancelled' : 'completed';
-    // A dry run reports the whole plan, follow-up included; a real pass reports its own part.
-    const plannedOps = c ? (input.dryRun ? sumOps(c.plan.ops.main, c.plan.ops.followUp) : c.plan.ops[step.pass]) : emptyOperationCounts();
-    const counts = c ? { ...c.counts, planned: plannedOps.create + plannedOps.update + plannedOps.delete } : emptyCounts();
-    const result: StageResult = {
-      stage: step.stage,
-      pass: step.pass,
-      state: stopping ? 'cancelled' : 'completed',
-      counts,
-      ops: c?.ops ?? emptyOperationCounts(),
-      plannedOps,
-      ...(input.dryRun && preview ? { preview } : {}),
-      durationMs: Date.now() - (c?.startedAt ?? Date.now()),
-      outcomes: c?.outcomes ?? [],
-      ...(c ? { planRef: c.plan.planRef } : {}),
-      ...(c?.guard ? { guard: c.guard } : {}),
-      ...(c && step.pass === 'main' && !input.dryRun
-        ? { followUpItems: c.plan.ops.followUp.create + c.plan.ops.followUp.update + c.plan.ops.followUp.delete }
-        : {}),
-      ...(stopping
-        ? {
-            message: `stopped on request after ${c?.counts.done ?? 0} writes; ${Math.max(0, (c?.counts.planned ?? 0) - (c?.counts.done ?? 0) - (c?.counts.failed ?? 0) - (c?.counts.skipped ?? 0))} not attempted`,
-          }
-        : {}),
-    };
-    setCurrentDetails(detailsMarkdown(title, { ...progress(), state: result.state }));
-    return result;
-  }
-
-  function stageFailed(message: string): ApplicationFailure {
-    state = 'failed';
-    const c = carry;
-    const result: StageResult = {
-      stage: step.stage,
-      pass: step.pass,
-      state: 'failed',
-      counts: c?.counts ?? emptyCounts(),
-      ops: c?.ops ?? emptyOperationCounts(),
-      plannedOps: c?.plan.ops[step.pass] ?? emptyOperationCounts(),
-      durationMs: Date.now() - (c?.startedAt ?? Date.now()),
-      outcomes: c?.outcomes ?? [],
-      ...(c ? { planRef: c.plan.planRef } : {}),
-      message,
-    };
-    return ApplicationFailure.create({ type: 'StageFailed', message: `${title}: ${message}`, nonRetryable: true, details: [result] });
-  }
-}
-
-/** One message for credentials refused, whichever side refused them: every further call would fail too. */
-function credentialsMessage(system: keyof typeof CHECK_CREDENTIALS, detail: string): string {
-  return `${system} refused orgsync's credentials, so the run stops here (every further call would fail): ${detail}. Check ${CHECK_CREDENTIALS[system]}.`;
-}
-
-function detailsMarkdown(title: string, p: StageProgress): string {
-  const c = p.counts;
-  const lines = [
-    `**${title}** · ${p.state}`,
-    '',
-    '| planned | done | failed | skipped | unchanged |',
-    '|---|---|---|---|---|',
-    `| ${c.planned} | ${c.done} | ${c.failed} | ${c.skipped} | ${c.unchanged} |`,
-  ];
-  if (p.hold)
-    lines.push(
-      '',
-      `⚠ waiting for an operator: ${p.hold.deletions} deletions (${p.hold.reason}). Approve or reject before ${p.hold.decideBy}.`,
-    );
-  return lines.join('\n');
 }

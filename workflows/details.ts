@@ -1,0 +1,61 @@
+/**
+ * What the Temporal UI shows of a run and its stages: the Markdown of their current details and the
+ * one-line summary in the run's memo. Pure renderers over the engine's progress and result types.
+ */
+import { STAGE_TITLES } from '../engine/pipeline.js';
+import type { OrgSyncProgress, OrgSyncResult, StageProgress } from '../engine/types.js';
+import { seoulParts } from '../lib/seoul-time.js';
+
+export function stageMarkdown(title: string, p: StageProgress): string {
+  const c = p.counts;
+  const lines = [
+    `**${title}** · ${p.state}`,
+    '',
+    '| planned | done | failed | skipped | unchanged |',
+    '|---|---|---|---|---|',
+    `| ${c.planned} | ${c.done} | ${c.failed} | ${c.skipped} | ${c.unchanged} |`,
+  ];
+  if (p.hold) {
+    lines.push(
+      '',
+      `⚠ waiting for an operator: ${p.hold.deletions} deletions (${p.hold.reason}). Approve or reject before ${p.hold.decideBy}.`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function runMarkdown(p: OrgSyncProgress, startedAt: Date): string {
+  const rows = p.stages.map(
+    (s) =>
+      `| ${STAGE_TITLES[s.stage]} | ${s.state} | ${s.counts.planned} | ${s.counts.done} | ${s.counts.failed} | ${s.counts.skipped} | ${s.counts.unchanged} |`,
+  );
+  const lines = [
+    `**orgsync run** of ${seoulTime(startedAt)} · ${p.state}${p.dryRun ? ' (dry run)' : ''}`,
+    '',
+    '| stage | state | planned | done | failed | skipped | unchanged |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ];
+  if (p.hold) {
+    lines.push(
+      '',
+      `⚠ ${STAGE_TITLES[p.hold.stage]} waits for an operator: ${p.hold.deletions} deletions (${p.hold.reason}). \`orgsync approve-deletions\` or \`orgsync reject-deletions\` before ${p.hold.decideBy}.`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** "2026-11-25 02:00 KST": the run as operators speak of it. */
+function seoulTime(at: Date): string {
+  const p = seoulParts(at);
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute} KST`;
+}
+
+/** The memo's summary: "completed in 61s: grades 0+/0~/0-; employees 9+/22~/9- 1 failed; …". */
+export function memoLine(r: OrgSyncResult): string {
+  const parts = r.stages.map(
+    (s) =>
+      `${s.stage} ${s.ops.create}+/${s.ops.update}~/${s.ops.delete}-${s.counts.failed ? ` ${s.counts.failed} failed` : ''}${s.counts.skipped ? ` ${s.counts.skipped} skipped` : ''}`,
+  );
+  return `${r.state}${r.dryRun ? ' (dry run)' : ''} in ${Math.round(r.durationMs / 1000)}s: ${parts.join('; ')}`.slice(0, 1_500);
+}
