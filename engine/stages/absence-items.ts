@@ -5,7 +5,7 @@
  */
 import type { AbsenceBody } from '../../workplace/index.js';
 import { delta, type DesiredEntry } from '../plan.js';
-import { defineStage, i18n, type StageDraft } from './spec.js';
+import { defineStage, keyedApply, i18n, type StageDraft } from './spec.js';
 
 export const absenceItems = defineStage<AbsenceBody>({
   stage: 'absenceItems',
@@ -33,8 +33,5 @@ export const absenceItems = defineStage<AbsenceBody>({
     return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid: [] };
   },
 
-  apply(client, op, item, signal) {
-    if (op === 'delete') return client.absences.remove(item.key, { signal });
-    return client.absences[op](item.key, item.body!, { signal });
-  },
+  apply: keyedApply((client) => client.absences),
 });

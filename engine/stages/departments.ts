@@ -10,7 +10,7 @@ import type { DepartmentBody } from '../../workplace/index.js';
 import type { ItemOutcome } from '../types.js';
 import { delta, treeDepths, type DesiredEntry, type DraftItem } from '../plan.js';
 import { departmentHeads, departmentScope } from './mapping.js';
-import { defineStage, i18n, invalidOutcomes, type StageDraft } from './spec.js';
+import { defineStage, keyedApply, i18n, invalidOutcomes, type StageDraft } from './spec.js';
 
 const ROOT = '#';
 const FIELDS = ['name', 'i18nNames', 'parentDeptExternalKey', 'dispOrd'] as const;
@@ -105,10 +105,7 @@ export const departments = defineStage<DepartmentBody>({
     return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid };
   },
 
-  apply(client, op, item, signal) {
-    if (op === 'delete') return client.departments.remove(item.key, { signal });
-    return client.departments[op](item.key, item.body!, { signal });
-  },
+  apply: keyedApply((client) => client.departments),
 });
 
 /**

@@ -10,7 +10,7 @@ import type { EmployeeBody } from '../../workplace/index.js';
 import type { ItemOutcome } from '../types.js';
 import { delta, type DesiredEntry, type Dependency } from '../plan.js';
 import { departmentScope, jobTitleOf } from './mapping.js';
-import { defineStage, i18n, invalidOutcomes, type StageDraft } from './spec.js';
+import { defineStage, keyedApply, i18n, invalidOutcomes, type StageDraft } from './spec.js';
 
 export type Desired = Omit<EmployeeBody, 'employYmd'>;
 
@@ -177,8 +177,5 @@ export const employees = defineStage<EmployeeBody>({
     return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid: [...invalid, ...skipped] };
   },
 
-  apply(client, op, item, signal) {
-    if (op === 'delete') return client.employees.remove(item.key, { signal });
-    return client.employees[op](item.key, item.body!, { signal });
-  },
+  apply: keyedApply((client) => client.employees),
 });

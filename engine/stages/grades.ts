@@ -4,7 +4,7 @@
  */
 import type { GradeBody } from '../../workplace/index.js';
 import { delta, type DesiredEntry } from '../plan.js';
-import { defineStage, i18n, invalidOutcomes, type StageDraft } from './spec.js';
+import { defineStage, deleteInFollowUp, keyedApply, i18n, invalidOutcomes, type StageDraft } from './spec.js';
 import type { ItemOutcome } from '../types.js';
 
 const FIELDS = ['name', 'i18nNames', 'itemUsed', 'sortOrder'] as const;
@@ -48,12 +48,9 @@ export const grades = defineStage<GradeBody>({
       deletes: !unreadable.some((r) => !r.key),
       deleteLabel: (_key, grade) => grade.name,
     });
-    for (const item of items) if (item.op === 'delete') item.pass = 'followUp';
+    deleteInFollowUp(items);
     return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid };
   },
 
-  apply(client, op, item, signal) {
-    if (op === 'delete') return client.grades.remove(item.key, { signal });
-    return client.grades[op](item.key, item.body!, { signal });
-  },
+  apply: keyedApply((client) => client.grades),
 });

@@ -7,7 +7,7 @@
 import type { JobBody } from '../../workplace/index.js';
 import { delta, type DesiredEntry } from '../plan.js';
 import { jobTitleOf } from './mapping.js';
-import { defineStage, i18n, type StageDraft } from './spec.js';
+import { defineStage, deleteInFollowUp, keyedApply, i18n, type StageDraft } from './spec.js';
 
 const FIELDS = ['name', 'i18nNames', 'itemUsed', 'sortOrder'] as const;
 
@@ -46,12 +46,9 @@ export const jobTitles = defineStage<JobBody>({
     );
     const current = new Map((await ctx.workplace.jobs.list({ signal: ctx.signal })).map((j) => [j.externalKey, j]));
     const { items, unchanged } = delta(desired, current, { fields: FIELDS, deleteLabel: (_key, job) => job.name });
-    for (const item of items) if (item.op === 'delete') item.pass = 'followUp';
+    deleteInFollowUp(items);
     return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid: [] };
   },
 
-  apply(client, op, item, signal) {
-    if (op === 'delete') return client.jobs.remove(item.key, { signal });
-    return client.jobs[op](item.key, item.body!, { signal });
-  },
+  apply: keyedApply((client) => client.jobs),
 });

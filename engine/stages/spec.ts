@@ -6,7 +6,7 @@
  */
 import type { SyncSettings } from '../../config/index.js';
 import type { KnoxEmployee, KnoxInvalidRecord, KnoxOrganization, KnoxTitle } from '../../knox/index.js';
-import { WorkplaceError, type WorkplaceClient } from '../../workplace/index.js';
+import { WorkplaceError, type ListedApi, type WorkplaceClient } from '../../workplace/index.js';
 import type { ItemOutcome } from '../types.js';
 import type { KnoxDataset, Operation, StageName } from '../pipeline.js';
 import type { DraftItem, MissingKeys, PlanItem } from '../plan.js';
@@ -96,6 +96,23 @@ export function invalidOutcomes(stage: StageName, records: readonly KnoxInvalidR
 }
 
 export const UNIDENTIFIED = '(unidentified)';
+
+/**
+ * The write of an entity WORKPLACE keys by external key (grades, 직책, departments, employees, absence
+ * items): the item's verb on that entity's API, the body from the plan.
+ */
+export function keyedApply<B>(
+  api: (client: WorkplaceClient) => Pick<ListedApi<B, unknown>, 'create' | 'update' | 'remove'>,
+): StageSpec<B>['apply'] {
+  return (client, op, item, signal) =>
+    op === 'delete' ? api(client).remove(item.key, { signal }) : api(client)[op](item.key, item.body!, { signal });
+}
+
+/** Deletions wait for the follow-up pass, after employees: nobody may still hold what is deleted (workplace.md §4). */
+export function deleteInFollowUp<B>(items: DraftItem<B>[]): DraftItem<B>[] {
+  for (const item of items) if (item.op === 'delete') item.pass = 'followUp';
+  return items;
+}
 
 /** Keeps spec files typed without repeating the generic parameter. */
 export const defineStage = <B>(spec: StageSpec<B>): StageSpec<B> => spec;
