@@ -6,17 +6,17 @@
  * deletion guard.
  */
 import type { SyncSettings } from '../config/index.js';
-import type { KnoxClient } from '../knox/index.js';
+import type { KnoxClient, KnoxEmployee } from '../knox/index.js';
 import type { StagingStore } from '../store/index.js';
-import type { WorkplaceClient } from '../workplace/index.js';
+import type { Employee, WorkplaceClient } from '../workplace/index.js';
 import type { StageName } from './pipeline.js';
 import { employeeAttributes } from './knox-snapshot.js';
-import { changedFields, order, type DraftItem } from './plan.js';
+import { delta, order, type DraftItem } from './plan.js';
 import { writePlan } from './plan-store.js';
-import { valueOf } from './stages/additional-attributes.js';
+import { desiredValuesOf, valueKey, type Value } from './stages/additional-attributes.js';
 import { employeeBody, employeeFields, mapEmployee } from './stages/employees.js';
-import { departmentScope } from './stages/mapping.js';
-import { managerOf } from './stages/reports-to.js';
+import { departmentHeads, departmentScope, headResolver } from './stages/mapping.js';
+import { desiredReportsTo } from './stages/reports-to.js';
 
 export interface EmployeePlan {
   knox: 'found' | 'notInKnox' | 'invalid';
@@ -56,76 +56,50 @@ export async function planEmployee(deps: Deps, runId: string, epId: string): Pro
   const mapped = mapEmployee(person, scope, settings);
   if ('outcome' in mapped) return { knox: 'found', label: person.fullName, message: mapped.outcome.message, items: [] };
 
+  const tagged = (stage: StageName, what: (key: string) => string, wave: number, items: DraftItem[]) =>
+    items.map((item) => ({ ...item, stage, what: what(item.key), wave }));
   const drafts: (DraftItem & { stage: StageName; what: string })[] = [];
+
+  // The same entries and the same delta as the nightly stages, over one person.
   const current = await workplace.employees.get(epId, { signal });
-  const desired = mapped.entry.value;
-  const changes = current ? changedFields(desired, current, employeeFields(settings)) : [];
-  if (!current || changes.length) {
-    drafts.push({
-      stage: 'employees',
-      what: 'employee',
-      key: epId,
-      label: person.fullName,
-      op: current ? 'update' : 'create',
-      body: employeeBody(desired, current, settings, deps.today),
-      ...(current ? { changes } : {}),
-      wave: 0,
-    });
-  }
+  const employee = delta(new Map([[epId, mapped.entry]]), current ? new Map([[epId, current]]) : new Map<string, Employee>(), {
+    fields: employeeFields(settings),
+    body: (_key, value, existing) => employeeBody(value, existing, settings, deps.today),
+    deletes: false,
+  });
+  drafts.push(...tagged('employees', () => 'employee', 0, employee.items));
 
   if (settings.stages.reportsTo) {
-    // Heads along the department chain, resolved from Knox userIds to epIds in one lookup.
-    const chain = new Map(scope.included);
+    // The heads along the department chain, looked up by the userIds Knox names them by.
     const managerIds = [...new Set(organizations.map((o) => o.managerId?.trim()).filter((id): id is string => !!id))];
-    const heads = new Map<string, string>();
+    const heads: KnoxEmployee[] = [];
     for (let i = 0; i < managerIds.length; i += 100) {
-      for (const head of (await knox.getEmployees({ userIds: managerIds.slice(i, i + 100) }, { attributes: ['epId', 'userId'], signal }))
-        .rows)
-        heads.set(head.userId, head.epId);
+      const ids = managerIds.slice(i, i + 100);
+      heads.push(...(await knox.getEmployees({ userIds: ids }, { attributes: ['epId', 'userId'], signal })).rows);
     }
-    const headOf = (code: string) => heads.get(chain.get(code)?.managerId?.trim() ?? '');
-    const manager = managerOf(epId, person.departmentCode, chain, headOf);
+    const wanted = desiredReportsTo(person, scope.included, headResolver(departmentHeads(scope.included.values(), heads)));
     const existing = await workplace.reportsTo.get(epId, { signal });
-    if (manager !== existing) {
-      drafts.push(
-        manager
-          ? {
-              stage: 'reportsTo',
-              what: 'Reports To',
-              key: epId,
-              label: person.fullName,
-              op: existing ? 'update' : 'create',
-              body: { reportsToExternalKey: manager },
-              changes: ['reportsToExternalKey'],
-              wave: 1,
-            }
-          : { stage: 'reportsTo', what: 'Reports To', key: epId, label: person.fullName, op: 'delete', wave: 1 },
-      );
-    }
+    const reports = delta(
+      wanted ? new Map([[epId, wanted]]) : new Map(),
+      existing ? new Map([[epId, { reportsToExternalKey: existing }]]) : new Map(),
+      {
+        fields: ['reportsToExternalKey'],
+      },
+    );
+    drafts.push(...tagged('reportsTo', () => 'Reports To', 1, reports.items));
   }
 
   if (settings.stages.additionalAttributes) {
+    const wanted = desiredValuesOf(person, settings.additionalAttributes);
+    const existing = new Map<string, Value>();
     for (const attribute of settings.additionalAttributes) {
-      const wanted = valueOf(person, attribute);
-      const existing = (await workplace.attributeValues.get(epId, attribute.key, { signal }))?.fieldData || undefined;
-      if (wanted === existing) continue;
-      const key = `${epId}/${attribute.key}`;
-      const what = `additional attribute ${attribute.key}`;
-      drafts.push(
-        wanted === undefined
-          ? { stage: 'additionalAttributes', what, key, label: `${person.fullName} · ${attribute.name}`, op: 'delete', wave: 1 }
-          : {
-              stage: 'additionalAttributes',
-              what,
-              key,
-              label: `${person.fullName} · ${attribute.name}`,
-              op: existing ? 'update' : 'create',
-              body: { fieldData: wanted },
-              changes: ['fieldData'],
-              wave: 1,
-            },
-      );
+      const fieldData = (await workplace.attributeValues.get(epId, attribute.key, { signal }))?.fieldData;
+      if (fieldData) existing.set(valueKey(epId, attribute.key), { fieldData });
     }
+    const values = delta(new Map(wanted.flatMap(({ key, entry }) => (entry ? [[key, entry] as const] : []))), existing, {
+      fields: ['fieldData'],
+    });
+    drafts.push(...tagged('additionalAttributes', (key) => `additional attribute ${key.slice(epId.length + 1)}`, 1, values.items));
   }
 
   if (drafts.length === 0) return { knox: 'found', label: person.fullName, items: [] };

@@ -12,12 +12,13 @@ import { delta, type DesiredEntry, type DraftItem } from '../plan.js';
 import { departmentScope } from './mapping.js';
 import { defineStage, readEach, type StageDraft } from './spec.js';
 
-interface Value {
+export interface Value {
   fieldData: string;
 }
 type Body = AttributeDefinitionBody | Value;
 
-const valueKey = (employeeKey: string, attributeKey: string) => `${employeeKey}/${attributeKey}`;
+/** An attribute value's plan key: one per employee and attribute. */
+export const valueKey = (employeeKey: string, attributeKey: string) => `${employeeKey}/${attributeKey}`;
 const isValueKey = (key: string) => key.includes('/');
 
 export const additionalAttributes = defineStage<Body>({
@@ -60,19 +61,9 @@ export const additionalAttributes = defineStage<Body>({
     const desiredValues = new Map<string, DesiredEntry<Value>>();
     const keys: string[] = [];
     for (const person of inScope) {
-      for (const attribute of attributes) {
-        const key = valueKey(person.epId, attribute.key);
+      for (const { key, entry } of desiredValuesOf(person, attributes)) {
         keys.push(key);
-        const fieldData = valueOf(person, attribute);
-        if (fieldData === undefined) continue;
-        desiredValues.set(key, {
-          label: `${person.fullName} · ${attribute.name}`,
-          value: { fieldData },
-          dependsOn: [
-            { stage: 'employees', key: person.epId, role: 'employee' },
-            { stage: 'additionalAttributes', key: attribute.key, role: 'attribute definition' },
-          ],
-        });
+        if (entry) desiredValues.set(key, entry);
       }
     }
     const recorded = await ctx.recorded<Value>();
@@ -162,6 +153,29 @@ function comparable(d: {
       fieldTypeItemOrd: i.fieldTypeItemOrd,
     })),
   };
+}
+
+/** One employee's value of each configured attribute, as plan entries (none where Knox has no value: it is cleared). */
+export function desiredValuesOf(
+  person: KnoxEmployee,
+  attributes: readonly AdditionalAttribute[],
+): { key: string; entry?: DesiredEntry<Value> }[] {
+  return attributes.map((attribute) => {
+    const key = valueKey(person.epId, attribute.key);
+    const fieldData = valueOf(person, attribute);
+    if (fieldData === undefined) return { key };
+    return {
+      key,
+      entry: {
+        label: `${person.fullName} · ${attribute.name}`,
+        value: { fieldData },
+        dependsOn: [
+          { stage: 'employees', key: person.epId, role: 'employee' },
+          { stage: 'additionalAttributes', key: attribute.key, role: 'attribute definition' },
+        ],
+      },
+    };
+  });
 }
 
 /** The Knox value in WORKPLACE's format for the field type; undefined when Knox has none (the value is cleared). */

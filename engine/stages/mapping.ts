@@ -88,3 +88,11 @@ export function departmentHeads(
   }
   return heads;
 }
+
+/** A department's head as an employee key, or undefined (none, or a managerId no employee has). */
+export function headResolver(heads: ReturnType<typeof departmentHeads>): (code: string) => string | undefined {
+  return (code) => {
+    const head = heads.get(code);
+    return head && 'epId' in head ? head.epId : undefined;
+  };
+}

@@ -4,9 +4,9 @@
  * is what the last run recorded, or one GET per employee on a first run (endpoints: workplace.md
  * Decisions, an assumption). A "delete" clears an employee's Reports To.
  */
-import type { KnoxOrganization } from '../../knox/index.js';
+import type { KnoxEmployee, KnoxOrganization } from '../../knox/index.js';
 import { delta, type DesiredEntry } from '../plan.js';
-import { departmentHeads, departmentScope } from './mapping.js';
+import { departmentHeads, departmentScope, headResolver } from './mapping.js';
 import { defineStage, readEach, type StageDraft } from './spec.js';
 
 export interface ReportsTo {
@@ -22,25 +22,12 @@ export const reportsTo = defineStage<ReportsTo>({
   async plan(ctx): Promise<StageDraft<ReportsTo>> {
     const [organizations, people] = await Promise.all([ctx.knox.organizations(), ctx.knox.employees()]);
     const { included } = departmentScope(organizations, ctx.settings);
-    const heads = departmentHeads(included.values(), people);
-    const headOf = (code: string) => {
-      const head = heads.get(code);
-      return head && 'epId' in head ? head.epId : undefined;
-    };
-
+    const headOf = headResolver(departmentHeads(included.values(), people));
     const inScope = people.filter((p) => included.has(p.departmentCode));
     const desired = new Map<string, DesiredEntry<ReportsTo>>();
     for (const person of inScope) {
-      const manager = managerOf(person.epId, person.departmentCode, included, headOf);
-      if (!manager) continue;
-      desired.set(person.epId, {
-        label: person.fullName,
-        value: { reportsToExternalKey: manager },
-        dependsOn: [
-          { stage: 'employees', key: person.epId, role: 'employee' },
-          { stage: 'employees', key: manager, role: 'manager' },
-        ],
-      });
+      const entry = desiredReportsTo(person, included, headOf);
+      if (entry) desired.set(person.epId, entry);
     }
 
     // Only employees Knox still has (a leaver's Reports To went with the employee) and WORKPLACE has
@@ -75,6 +62,24 @@ export const reportsTo = defineStage<ReportsTo>({
     return client.reportsTo.set(item.key, item.body!.reportsToExternalKey, { signal });
   },
 });
+
+/** Whom one employee should report to, as a plan entry; undefined when nobody is above them. */
+export function desiredReportsTo(
+  person: Pick<KnoxEmployee, 'epId' | 'departmentCode' | 'fullName'>,
+  departments: ReadonlyMap<string, KnoxOrganization>,
+  headOf: (code: string) => string | undefined,
+): DesiredEntry<ReportsTo> | undefined {
+  const manager = managerOf(person.epId, person.departmentCode, departments, headOf);
+  if (!manager) return undefined;
+  return {
+    label: person.fullName,
+    value: { reportsToExternalKey: manager },
+    dependsOn: [
+      { stage: 'employees', key: person.epId, role: 'employee' },
+      { stage: 'employees', key: manager, role: 'manager' },
+    ],
+  };
+}
 
 export function managerOf(
   epId: string,
