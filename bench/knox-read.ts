@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { PAGE_SIZE } from '../knox/assumptions.js';
-import { generateOrg, nextDay, validateOrg } from '../knox/generator/index.js';
+import { generateOrg, nextDay, validateOrg } from '../generator/index.js';
 import { createKnoxClient, departmentCodesOf } from '../knox/index.js';
 import { startKnoxSimulator } from '../knox/simulator/server.js';
 

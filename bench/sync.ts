@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { table } from '../client/format.js';
-import { generateOrg, nextDay } from '../knox/generator/index.js';
+import { generateOrg, nextDay } from '../generator/index.js';
 import { startKnoxSimulator } from '../knox/simulator/server.js';
 import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE } from '../scripts/local-stack.js';
 import { REPO_ROOT, startDevServer } from '../scripts/temporal-dev-server.js';

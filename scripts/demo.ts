@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { table } from '../client/format.js';
-import { generateOrg, nextDay } from '../knox/generator/index.js';
+import { generateOrg, nextDay } from '../generator/index.js';
 import { STAGE_TITLES } from '../engine/pipeline.js';
 import { approveDeletionsUpdate, progressQuery } from '../workflows/definitions.js';
 import { type OrgSyncProgress, type OrgSyncResult } from '../engine/types.js';

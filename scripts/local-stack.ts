@@ -11,7 +11,7 @@ import type { NativeConnection, Worker, WorkflowBundle } from '@temporalio/worke
 import { Secret, type SyncSettings } from '../config/index.js';
 import { SyncSettingsSchema } from '../config/sync.js';
 import { createKnoxClient, type KnoxClient } from '../knox/index.js';
-import type { GeneratedOrg } from '../knox/generator/index.js';
+import type { GeneratedOrg } from '../generator/index.js';
 import { startKnoxSimulator, type KnoxSimulator } from '../knox/simulator/server.js';
 import { StagingStore } from '../store/index.js';
 import { createWorkplaceClient, type WorkplaceClient } from '../workplace/index.js';

@@ -6,8 +6,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowFailedError, type ApplicationFailure } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GeneratedOrg } from '../knox/generator/index.js';
-import { generateOrg, nextDay } from '../knox/generator/index.js';
+import type { GeneratedOrg } from '../generator/index.js';
+import { generateOrg, nextDay } from '../generator/index.js';
 import type { LocalStack } from '../scripts/local-stack.js';
 import {
   approveDeletionsUpdate,

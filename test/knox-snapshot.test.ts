@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SyncSettingsSchema } from '../config/sync.js';
 import { takeSnapshot } from '../engine/knox-snapshot.js';
 import { createKnoxClient } from '../knox/index.js';
-import { generateOrg } from '../knox/generator/index.js';
+import { generateOrg } from '../generator/index.js';
 import { startKnoxSimulator, type KnoxSimulator } from '../knox/simulator/server.js';
 import { StagingStore } from '../store/index.js';
 

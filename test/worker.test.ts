@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { generateOrg } from '../knox/generator/index.js';
+import { generateOrg } from '../generator/index.js';
 import { startKnoxSimulator, type KnoxSimulator } from '../knox/simulator/server.js';
 import { freePort } from '../scripts/temporal-dev-server.js';
 import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE } from '../scripts/local-stack.js';

@@ -4,7 +4,7 @@
  * Prints its URL; Ctrl-C stops it.
  */
 import { parseArgs } from 'node:util';
-import { generateOrg } from '../generator/index.js';
+import { generateOrg } from '../../generator/index.js';
 import { startKnoxSimulator } from './server.js';
 
 const { values } = parseArgs({

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { generateOrg } from '../../knox/generator/index.js';
+import { generateOrg } from '../../generator/index.js';
 import type { LocalStack } from '../../scripts/local-stack.js';
 import { resolveTemporalCli } from '../../scripts/temporal-dev-server.js';
 import { stackFor } from '../helpers/stack.js';

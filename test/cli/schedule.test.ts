@@ -4,7 +4,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateOrg } from '../../knox/generator/index.js';
+import { generateOrg } from '../../generator/index.js';
 import type { LocalStack } from '../../scripts/local-stack.js';
 import { stackFor } from '../helpers/stack.js';
 import { connectTestEnv, eventually, unique } from '../helpers/temporal.js';

@@ -4,7 +4,7 @@
  * written from the README's mapping table, not from the engine's code, so the two can disagree.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { GeneratedOrg } from '../../knox/generator/index.js';
+import type { GeneratedOrg } from '../../generator/index.js';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../scripts/local-stack.js';
 import type { SimState } from '../../workplace/simulator/server.js';
 import { bundleOnce, unique } from './temporal.js';

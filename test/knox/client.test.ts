@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect } from 'vitest';
 import { PAGE_SIZE } from '../../knox/assumptions.js';
-import { generateOrg, type GeneratedOrg } from '../../knox/generator/index.js';
+import { generateOrg, type GeneratedOrg } from '../../generator/index.js';
 import {
   departmentCodesOf,
   KnoxAuthError,

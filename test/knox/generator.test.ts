@@ -8,7 +8,7 @@ import {
   validateOrg,
   type GeneratedOrg,
   type OrgChanges,
-} from '../../knox/generator/index.js';
+} from '../../generator/index.js';
 import { org } from './support.js';
 
 const sizesOf = (o: GeneratedOrg) => {

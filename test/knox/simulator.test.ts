@@ -4,7 +4,7 @@
  */
 import { describe, expect } from 'vitest';
 import { PAGE_SIZE, UNPAGED_CAP } from '../../knox/assumptions.js';
-import { generateOrg } from '../../knox/generator/index.js';
+import { generateOrg } from '../../generator/index.js';
 import type { KnoxSimulator } from '../../knox/simulator/server.js';
 import { org, SYSTEM_ID, test } from './support.js';
 

@@ -5,7 +5,7 @@
 import { test as base } from 'vitest';
 import { Secret, type KnoxConfig } from '../../config/index.js';
 import { createKnoxClient, type KnoxClient, type KnoxClientOptions } from '../../knox/index.js';
-import { generateOrg, type GeneratedOrg } from '../../knox/generator/index.js';
+import { generateOrg, type GeneratedOrg } from '../../generator/index.js';
 import { startKnoxSimulator, type KnoxSimulator, type KnoxSimulatorOptions } from '../../knox/simulator/server.js';
 import { PAGE_SIZE } from '../../knox/assumptions.js';
 

@@ -1,4 +1,4 @@
-import type { KnoxEmployee, KnoxOrganization, KnoxTitle } from '../schemas.js';
+import type { KnoxEmployee, KnoxOrganization, KnoxTitle } from '../knox/schemas.js';
 
 /** What Knox holds for one company on one day. `employees` are those Knox returns (resigned people are gone). */
 export interface GeneratedOrg {
