@@ -308,13 +308,14 @@ describe('a sync run', () => {
     });
   });
 
-  it('fails a stage when more of its writes fail than maxFailureShare allows, and only then', async () => {
-    const org = generateOrg({ seed: 35, employees: 40, departments: 6 });
-    const refused = org.employees.slice(0, 12).map((e) => e.epId); // 30% of the employees
-    for (const [maxFailureShare, state] of [
-      [0.2, 'failed'],
-      [0.5, 'completed'],
-    ] as const) {
+  it.each([
+    { maxFailureShare: 0.2, state: 'failed' },
+    { maxFailureShare: 0.5, state: 'completed' },
+  ] as const)(
+    'with 30% of its writes refused and maxFailureShare $maxFailureShare, the run ends $state',
+    async ({ maxFailureShare, state }) => {
+      const org = generateOrg({ seed: 35, employees: 40, departments: 6 });
+      const refused = org.employees.slice(0, 12).map((e) => e.epId); // 30% of the employees
       await withStack(org, { settings: { maxFailureShare } }, async (stack) => {
         stack.workplaceSimulator.faults.failKeys(refused, '사원 정보가 올바르지 않습니다');
         const outcome = await stack.sync(unique('share'), { tuning: FAST }).then(
@@ -326,8 +327,8 @@ describe('a sync run', () => {
         if (state === 'failed') expect(outcome.message).toMatch(/사원 employees failed.*12 of 40 writes failed, more than the allowed 20%/);
         else expect(outcome.stages.map((s) => s.stage)).toContain('reportsTo');
       });
-    }
-  });
+    },
+  );
 
   it('fails in the stage whose Knox source cannot be read, runs no later stage, and deletes nothing', async () => {
     const org = generateOrg({ seed: 41, employees: 40, departments: 8 });
@@ -506,9 +507,24 @@ describe('operating a run', () => {
       // In-flight writes finish (the stage itself says when)…
       const stage = env.client.workflow.getHandle(paused.currentChildId!);
       await eventually(async () => (await stage.query(stageProgressQuery)).inFlight === 0, { what: 'in-flight writes to finish' });
-      // …and after that nothing new starts, however long we watch.
+      // …and after that nothing new starts: a second pause makes the stage run another workflow task,
+      // and neither that task nor any since the first pause was handled schedules a write.
       const settled = writeCount(stack.workplaceSimulator);
-      await new Promise((r) => setTimeout(r, 1500));
+      await stage.signal(pauseSignal);
+      const events = await eventually(
+        async () => {
+          const history = (await stage.fetchHistory()).events ?? [];
+          const nudged = history.findLastIndex((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'pause');
+          return history.slice(nudged).some((e) => e.workflowTaskCompletedEventAttributes) ? history : undefined;
+        },
+        { what: 'the second pause to be handled' },
+      );
+      const paused1 = events.findIndex((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'pause');
+      const handled = events.findIndex((e, i) => i > paused1 && e.workflowTaskCompletedEventAttributes);
+      const scheduled = events
+        .slice(handled + 1)
+        .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'applyWrite');
+      expect(scheduled).toEqual([]);
       expect(writeCount(stack.workplaceSimulator)).toBe(settled);
       expect((await stage.query(stageProgressQuery)).state).toBe('paused');
       expect((await stage.query(stageProgressQuery)).counts.done).toBeLessThan(org.employees.length);
