@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { runFolder, type StagingStore } from '../store/index.js';
-import type { ItemOutcome, OperationCounts } from './types.js';
+import type { GuardVerdict, ItemOutcome, OperationCounts } from './types.js';
 import type { Pass, StageName } from './pipeline.js';
-import type { GuardVerdict, OrderedPlan, PlanItem } from './plan.js';
+import type { OrderedPlan, PlanItem } from './plan.js';
 
 const CHUNK = 1_000;
 

@@ -3,7 +3,7 @@
  * that make them equal, ordered so that every write's prerequisites come first. Nothing here does I/O,
  * so every rule (delta, ordering, dependency skips, the deletion guard) is unit-tested directly.
  */
-import type { ItemOutcome } from './types.js';
+import type { GuardVerdict, ItemCheck, ItemOutcome, Waves } from './types.js';
 import type { Operation, Pass, StageName } from './pipeline.js';
 
 /** What Knox says one object should be, after mapping. */
@@ -42,7 +42,7 @@ export interface PlanItem<B = unknown> {
   /** Decided at plan time: the item is not attempted. */
   skip?: { code: string; message: string };
   /** A read that must pass before this write runs. */
-  check?: 'representativeAdmin';
+  check?: ItemCheck;
 }
 
 /** An item before it has a place in the plan. */
@@ -191,13 +191,6 @@ export interface GuardSettings {
   maxCount: number;
 }
 
-export interface GuardVerdict {
-  holds: boolean;
-  deletions: number;
-  existing: number;
-  reason: string;
-}
-
 /**
  * The deletion guard. Holds when the plan deletes more than maxCount objects or more than maxShare of
  * what exists, and always when Knox returned nothing for a stage that has objects in WORKPLACE:
@@ -223,7 +216,7 @@ const percent = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 1 : 0)
 export interface OrderedPlan<B, I extends PlanItem<B> = PlanItem<B>> {
   items: I[];
   /** Index ranges [start, end) of each wave, per pass, in the order they run. */
-  waves: Record<Pass, { start: number; end: number }[]>;
+  waves: Waves;
 }
 
 const PASS_ORDER: Record<Pass, number> = { main: 0, followUp: 1 };

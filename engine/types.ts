@@ -2,8 +2,6 @@
  * The engine's vocabulary: run and stage inputs, results and progress, and what planning tells the
  * stage workflow. Types only (no I/O), shared by workflows, activities, the worker and the CLI.
  */
-import type { GuardVerdict, PlanItem } from './plan.js';
-import type { PlanMeta } from './plan-store.js';
 import type { SyncSettings } from '../config/index.js';
 import type { KnoxDataset, Operation, Pass, StageName, StageTuning } from './pipeline.js';
 
@@ -173,7 +171,7 @@ export interface PlanSummary {
   invalid: number;
   /** The first invalid Knox records, for the result; all of them are in the store. */
   invalidSample: ItemOutcome[];
-  waves: PlanMeta['waves'];
+  waves: Waves;
   guard: GuardVerdict;
   /** A dry run's look at what would be written. */
   preview: ItemDescriptor[];
@@ -186,6 +184,19 @@ export interface ItemDescriptor {
   key: string;
   label?: string;
   changes?: string[];
-  check?: PlanItem['check'];
+  check?: ItemCheck;
   skip?: { code: string; message: string };
+}
+
+/** Index ranges [start, end) of a plan's waves, per pass, in the order they run. */
+export type Waves = Record<Pass, { start: number; end: number }[]>;
+
+/** A read that must pass before an item's write runs. */
+export type ItemCheck = 'representativeAdmin';
+
+export interface GuardVerdict {
+  holds: boolean;
+  deletions: number;
+  existing: number;
+  reason: string;
 }
