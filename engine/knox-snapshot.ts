@@ -181,3 +181,29 @@ export function snapshotReader(store: StagingStore, runId: string): KnoxSnapshot
     invalid: async (dataset) => (await load<unknown>(store, runId, dataset)).invalid,
   };
 }
+
+/**
+ * Seed 000: a stage whose whole source fails stops the batch. A dataset where every record, or more
+ * than `maxFailureShare` of them, failed validation is not an org with a few bad records but a Knox that
+ * answers differently from what orgsync reads: planning on it would write nothing right (or delete what
+ * the invalid records hid), so the stage fails, naming the dataset, the count and the most common reason.
+ */
+export async function assertUsable(snapshot: KnoxSnapshot, dataset: KnoxDataset, maxFailureShare: number): Promise<void> {
+  const invalid = await snapshot.invalid(dataset);
+  if (invalid.length === 0) return;
+  const valid = (await snapshot[dataset]()).length;
+  const total = valid + invalid.length;
+  if (valid > 0 && invalid.length / total <= maxFailureShare) return;
+  const reasons = new Map<string, number>();
+  for (const record of invalid) for (const issue of new Set(record.issues)) reasons.set(issue, (reasons.get(issue) ?? 0) + 1);
+  const [reason, count] = [...reasons].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? ['unknown', 0];
+  const which =
+    valid === 0
+      ? `all ${total} records are invalid`
+      : `${invalid.length} of ${total} records are invalid, more than the allowed ${Math.round(maxFailureShare * 100)}%`;
+  throw new SyncError(
+    'KNOX_SOURCE_UNUSABLE',
+    `Knox ${dataset} are unusable: ${which}; most common reason: ${reason} (${count} of them)`,
+    false,
+  );
+}

@@ -308,6 +308,26 @@ describe('a sync run', () => {
     });
   });
 
+  it('stops the run at departments, before any employee write, when Knox sends no department a name (an unusable source)', async () => {
+    const org = generateOrg({ seed: 34, employees: 30, departments: 6 });
+    await withStack(org, {}, async (stack) => {
+      const nameless = org.organizations.map(({ departmentName: _name, ...rest }) => rest);
+      stack.knoxSimulator.setOrg({ ...org, organizations: nameless as unknown as typeof org.organizations });
+      const runId = unique('nameless');
+      const error = await stack.sync(runId, { tuning: FAST }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WorkflowFailedError);
+      expect((error as WorkflowFailedError).cause!.message).toBe(
+        `부서 departments failed, so the run stopped before the next stage: Knox organizations are unusable: all ${org.organizations.length} records are invalid; most common reason: departmentName: required (${org.organizations.length} of them)`,
+      );
+      await expect(env.client.workflow.getHandle(stageWorkflowId(runId, { stage: 'employees', pass: 'main' })).describe()).rejects.toThrow(
+        /not found/i,
+      );
+      expect(
+        stack.workplaceSimulator.log().filter((e) => e.method !== 'GET' && !e.route.includes('grade') && !e.route.includes('job')),
+      ).toEqual([]);
+    });
+  });
+
   it.each([
     { maxFailureShare: 0.2, state: 'failed' },
     { maxFailureShare: 0.5, state: 'completed' },

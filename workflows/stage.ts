@@ -153,6 +153,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
       const code = failureDetails(err).code;
       if (code === 'WORKPLACE_AUTH') throw new StageFailure(credentialsMessage('WORKPLACE', failureMessage(err)));
       if (code === 'KNOX_AUTH') throw new StageFailure(credentialsMessage('Knox', failureMessage(err)));
+      if (code === 'KNOX_SOURCE_UNUSABLE') throw new StageFailure(failureMessage(err));
       throw new StageFailure(`could not read the source or the current state: ${failureMessage(err)}`);
     }
     run.planned(summary);
