@@ -11,8 +11,8 @@ import { cancellationSignal, heartbeat, log } from '@temporalio/activity';
 import { applyPlanItem, verbSwitch, type WriteInput } from '../engine/apply.js';
 import { employeeAttributes, takeSnapshot, type SnapshotSummary } from '../engine/knox-snapshot.js';
 import { planPage, planStage, type EngineDeps, type EngineIo, type PlanStageInput } from '../engine/plan-stage.js';
-import { appendOutcomes, pruneRuns, readPlanMeta, recordStageState } from '../engine/plan-store.js';
-import type { KnoxDataset, Operation } from '../engine/pipeline.js';
+import { appendOutcomes, appendWrites, pruneRuns, readPlanMeta, recordStageState, type WriteRecord } from '../engine/plan-store.js';
+import type { KnoxDataset, Operation, StageName } from '../engine/pipeline.js';
 import { runPolicy } from '../engine/policy.js';
 import { STAGE_SPECS } from '../engine/stages/index.js';
 import { planEmployee, type EmployeePlan } from '../engine/sync-employee.js';
@@ -67,8 +67,16 @@ export function createActivities(deps: ActivityDeps) {
       return { planRef: meta.ref, waves: meta.waves, ops: meta.ops, unchanged: meta.unchanged };
     },
 
-    async recordOutcomes(input: { runId: string; outcomes: ItemOutcome[] }): Promise<void> {
-      await appendOutcomes(store, input.runId, input.outcomes);
+    /** What a stage has done since it last said: failed and skipped items, and the journal of successful writes. */
+    async recordItems(input: {
+      runId: string;
+      outcomes: ItemOutcome[];
+      written?: { stage: StageName; records: WriteRecord[] };
+    }): Promise<void> {
+      await Promise.all([
+        appendOutcomes(store, input.runId, input.outcomes),
+        input.written && appendWrites(store, input.runId, input.written.stage, input.written.records),
+      ]);
     },
 
     /** For targets WORKPLACE cannot list, the state this run leaves becomes the next run's target. */

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { runFolder, type StagingStore } from '../store/index.js';
 import type { GuardVerdict, ItemOutcome, OperationCounts } from './types.js';
-import type { Pass, StageName } from './pipeline.js';
+import type { Operation, Pass, StageName } from './pipeline.js';
 import type { OrderedPlan, PlanItem } from './plan.js';
 
 const CHUNK = 1_000;
@@ -102,6 +102,27 @@ export async function readRunOutcomes(store: StagingStore, runId: string): Promi
 }
 
 export const recordedStateKey = (stage: StageName) => `state/${stage}.json`;
+
+/**
+ * The run's journal of successful writes: which plan item was written, and with which verb (after any
+ * verb switch). With the plan items' before-images it says what each write replaced, so a rollback can
+ * undo exactly what the run did. Lines are small; the bodies stay in the plan.
+ */
+export interface WriteRecord {
+  planRef: string;
+  i: number;
+  op: Operation;
+}
+
+export const writesKey = (runId: string, stage: StageName) => `${runFolder(runId)}/writes/${stage}.jsonl`;
+
+export async function appendWrites(store: StagingStore, runId: string, stage: StageName, records: readonly WriteRecord[]): Promise<void> {
+  await store.appendLines(writesKey(runId, stage), records);
+}
+
+export function readWrites(store: StagingStore, runId: string, stage: StageName): Promise<WriteRecord[]> {
+  return store.readLines<WriteRecord>(writesKey(runId, stage));
+}
 
 /**
  * For targets WORKPLACE cannot list: the state this run leaves behind becomes the next run's target.

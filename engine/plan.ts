@@ -43,6 +43,12 @@ export interface PlanItem<B = unknown> {
   skip?: { code: string; message: string };
   /** A read that must pass before this write runs. */
   check?: ItemCheck;
+  /**
+   * The before-image: what WORKPLACE held for the key when the plan was made (an update's and a delete's
+   * target as read, or as recorded for what WORKPLACE cannot list). A rollback restores it, and an
+   * approved plan applies an item only while WORKPLACE still holds it. A create has none.
+   */
+  before?: unknown;
 }
 
 /** An item before it has a place in the plan. */
@@ -86,12 +92,12 @@ export function delta<V extends object, C extends object = V, B = V>(
     }
     const changes = changedFields(entry.value, existing, options.fields);
     if (changes.length === 0) unchanged++;
-    else items.push({ ...base, op: 'update', body: body(key, entry.value, existing), changes });
+    else items.push({ ...base, op: 'update', body: body(key, entry.value, existing), changes, before: existing });
   }
   if (options.deletes !== false) {
     for (const [key, existing] of current) {
       if (desired.has(key) || options.protect?.has(key)) continue;
-      items.push({ key, op: 'delete', label: options.deleteLabel?.(key, existing) });
+      items.push({ key, op: 'delete', label: options.deleteLabel?.(key, existing), before: existing });
     }
   }
   return { items, unchanged };

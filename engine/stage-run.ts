@@ -4,6 +4,7 @@
  * drives it from handlers and activities; everything here is pure, so tests call it without Temporal.
  */
 import { emptyCounts, emptyOperationCounts, keepOutcomes, sumOps, totalOps } from './outcomes.js';
+import type { WriteRecord } from './plan-store.js';
 import { STAGE_TITLES, type Operation, type PipelineStep } from './pipeline.js';
 import type {
   DeletionGuardHold,
@@ -95,6 +96,8 @@ export class StageRun {
   preview: StageResult['preview'];
   /** Outcomes not yet written to the store. */
   readonly pending: ItemOutcome[] = [];
+  /** Successful writes not yet journalled in the store. */
+  readonly pendingWrites: WriteRecord[] = [];
   #authFailure: ItemOutcome | undefined;
   /** WORKPLACE's answer to the latest failed write in this run of the stage. */
   #lastFailure: string | undefined;
@@ -214,11 +217,12 @@ export class StageRun {
     return undefined;
   }
 
-  written(op: Operation): void {
+  written(i: number, op: Operation): void {
     const c = this.#c();
     c.attempted++;
     c.counts.done++;
     c.ops[op]++;
+    this.pendingWrites.push({ planRef: c.plan.planRef, i, op });
   }
 
   /** A request that WORKPLACE (or the check before it) refused. */

@@ -60,15 +60,16 @@ describe('StageRun', () => {
     expect(() => all.checkFailurePolicy(true)).toThrow('all 2 attempted writes failed; the last: refused E2');
     const one = planned();
     one.writeFailed(failure('E1'));
-    one.written('create');
+    one.written(1, 'create');
     expect(() => one.checkFailurePolicy(true)).not.toThrow();
+    expect(one.pendingWrites).toEqual([{ planRef: 'runs/r/plans/employees-1', i: 1, op: 'create' }]);
   });
 
   it('fails past maxFailureShare only', () => {
     const run = planned(0.25);
-    run.written('create');
-    run.written('create');
-    run.written('update');
+    run.written(2, 'create');
+    run.written(3, 'create');
+    run.written(4, 'update');
     run.writeFailed(failure('E1'));
     expect(() => run.checkFailurePolicy(true)).not.toThrow();
     run.writeFailed(failure('E2'));
@@ -96,7 +97,7 @@ describe('StageRun', () => {
 
   it('reports a stop on request as cancelled, with what was not attempted', () => {
     const run = planned();
-    run.written('create');
+    run.written(5, 'create');
     run.stopping = true;
     const result = run.toResult(4_000);
     expect(result).toMatchObject({

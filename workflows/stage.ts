@@ -98,7 +98,13 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     await getExternalWorkflowHandle(parentId).signal(stageProgressSignal, snapshot);
   };
   const flush = async () => {
-    if (run.pending.length > 0) await plans.recordOutcomes({ runId, outcomes: run.pending.splice(0) });
+    if (run.pending.length === 0 && run.pendingWrites.length === 0) return;
+    const records = run.pendingWrites.splice(0);
+    await plans.recordItems({
+      runId,
+      outcomes: run.pending.splice(0),
+      ...(records.length ? { written: { stage: step.stage, records } } : {}),
+    });
   };
   const record = (outcome: ItemOutcome, failedWrite = false) => {
     items.add(1, { stage: step.stage, outcome: outcome.outcome, op: outcome.op });
@@ -180,7 +186,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
           // Not awaited: up to writeConcurrency items are in flight; each settles inFlight itself.
           void applyItem(item).finally(() => run.inFlight--);
           c.cursor = item.i + 1;
-          if (run.pending.length >= 200) await flush();
+          if (run.pending.length + run.pendingWrites.length >= 200) await flush();
           await report();
           if (historyFull() && c.cursor < run.lastIndex()) await continueAsNewAfterDrain();
         }
@@ -227,7 +233,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     }
     const written = await writeItem(step.stage, run.carry!.plan.planRef, item);
     if (written.ok) {
-      run.written(written.op);
+      run.written(item.i, written.op);
       items.add(1, { stage: step.stage, outcome: 'written', op: written.op });
       return;
     }

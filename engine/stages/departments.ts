@@ -132,6 +132,7 @@ function headUpdates(
       wave: 0,
       body: { ...entry.value, ...(wanted ? { deptLeaderExternalKey: wanted } : {}) },
       changes: ['deptLeaderExternalKey'],
+      before: current.get(code),
       dependsOn: [
         { stage: 'departments', key: code, role: 'department' },
         ...(wanted ? [{ stage: 'employees' as const, key: wanted, role: 'head' }] : []),
