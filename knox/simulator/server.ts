@@ -128,6 +128,9 @@ export async function startKnoxSimulator(options: KnoxSimulatorOptions): Promise
       if (!res.headersSent) send(res, { status: 500, body: { result: 'fail', [ERROR_FIELDS.message]: String(error) } });
     });
   });
+  // Node closes an idle keep-alive socket after 5 s, racing a client that reuses it just then (ECONNRESET).
+  // On a starved host (bench at 100k) answers that far apart are common; a gateway keeps sockets longer.
+  server.keepAliveTimeout = 60_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = Date.now();
