@@ -6,6 +6,7 @@
 import type { SyncSettings } from '../config/index.js';
 import {
   departmentCodesOf,
+  KNOX_USED_FIELDS,
   type KnoxClient,
   type KnoxEmployee,
   type KnoxInvalidRecord,
@@ -39,32 +40,8 @@ export interface SnapshotSummary {
   reused: boolean;
 }
 
-/** The employee attributes orgsync maps (README "Mapping"); Knox is asked for these only (resultType optional). */
-const MAPPED_ATTRIBUTES = [
-  'epId',
-  'userId',
-  'employeeNumber',
-  'emailAddress',
-  'fullName',
-  'enFullName',
-  'companyCode',
-  'departmentCode',
-  'titleCode',
-  'titleName',
-  'enTitleName',
-  'titleSortOrder',
-  'gradeName',
-  'enGradeName',
-  'jobCode',
-  'jobName',
-  'employeeStatus',
-  'mobile',
-  'officeTelNumber',
-  'nickName',
-] as const;
-
 export function employeeAttributes(settings: SyncSettings): string[] {
-  return [...new Set<string>([...MAPPED_ATTRIBUTES, ...settings.additionalAttributes.map((a) => a.source)])];
+  return [...new Set<string>([...KNOX_USED_FIELDS.employee, ...settings.additionalAttributes.map((a) => a.source)])];
 }
 
 const datasetKey = (runId: string, dataset: KnoxDataset) => `${runFolder(runId)}/knox/${dataset}.json`;

@@ -102,7 +102,7 @@ export function newEmployee(
     emailAddress: `${userId}@${PARTNER_DOMAIN_TYPES.has(type) ? 'partner.samsung.com' : 'samsung.com'}`,
     employeeNumber: String(scramble(serial, 1e7, 48271)).padStart(7, '0'),
     employeeStatus: onLeave ? 'V' : 'B',
-    employeeType: type as Employee['employeeType'],
+    employeeType: type,
     enBusiName: '',
     enCompanyName: '',
     enDepartmentName: '',

@@ -3,7 +3,7 @@
  * hidden), one department of more than 500 people (and one of exactly 500) so paging is exercised,
  * titles with consistent 직위, heads who are members, and edge-case records on purpose.
  */
-import type { KnoxTitle } from '../knox/schemas.js';
+import type { KnoxTitleRecord } from '../knox/seed-attributes.js';
 import { companyOf, HEAD_TITLE_BY_LEVEL, LEVEL_SHARES, MAX_DEPTH, OVERSEAS_CORPS, TITLE_BY_CODE, TITLES } from './catalog.js';
 import { DepartmentNames, departmentCode, newDepartment, topicOf } from './departments.js';
 import { EDGES, newEmployee, type EmployeeContext } from './employees.js';
@@ -52,7 +52,7 @@ export function generateOrg(o: GenerateOptions): GeneratedOrg {
   };
 }
 
-export function titlesOf(companyCode: string): KnoxTitle[] {
+export function titlesOf(companyCode: string): KnoxTitleRecord[] {
   return TITLES.map((t) => ({
     companyCode,
     titleCode: t.titleCode,

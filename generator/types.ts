@@ -1,11 +1,11 @@
-import type { KnoxEmployee, KnoxOrganization, KnoxTitle } from '../knox/schemas.js';
+import type { KnoxEmployeeRecord, KnoxOrganizationRecord, KnoxTitleRecord } from '../knox/seed-attributes.js';
 
 /** What Knox holds for one company on one day. `employees` are those Knox returns (resigned people are gone). */
 export interface GeneratedOrg {
   companyCode: string;
-  titles: KnoxTitle[];
-  organizations: KnoxOrganization[];
-  employees: KnoxEmployee[];
+  titles: KnoxTitleRecord[];
+  organizations: KnoxOrganizationRecord[];
+  employees: KnoxEmployeeRecord[];
   /** Generator state for nextDay: the calendar day (yyyyMMdd) and the next serials, so ids are never reissued. */
   meta: { date: string; nextEmployeeSerial: number; nextDepartmentSerial: number };
 }
@@ -28,7 +28,6 @@ export interface OrgChanges {
   headsChanged: string[];
 }
 
-/** The generator's records carry every attribute (the schema's optional ones included) as strings. */
-type Full<T> = { [K in keyof T as string extends K ? never : K]-?: Exclude<T[K], undefined> };
-export type Employee = Full<KnoxEmployee>;
-export type Department = Full<KnoxOrganization>;
+/** The generator's records carry every attribute the seed documents (optional ones included; a sparse record drops a few). */
+export type Employee = Required<KnoxEmployeeRecord>;
+export type Department = Required<KnoxOrganizationRecord>;

@@ -2,12 +2,14 @@
  * Reading a Knox listing completely, or not at all. Paged listings (seed: "page 입력 시 500건씩") are read
  * page 1…totalPage; the read fails with KnoxInconsistentReadError (retryable) when totalCount or
  * totalPage changes between pages, a row comes twice, or the rows read do not add up to totalCount.
- * Rows are validated one by one: a malformed record becomes that record's own KnoxInvalidRecord.
+ * Rows are validated one by one: a malformed record becomes that record's own KnoxInvalidRecord, and
+ * every row, valid or not, is held against the seed for the listing's drift report.
  */
 import { z } from 'zod';
+import type { DriftCounter, DriftReport } from '../lib/drift.js';
 import { FIRST_PAGE } from './assumptions.js';
 import { KnoxInconsistentReadError, KnoxResponseError, type KnoxRequestInfo } from './errors.js';
-import { RECORD_KEYS, type KnoxRecordKind } from './schemas.js';
+import { formatIssues, RECORD_KEYS, type KnoxReader, type KnoxRecordKind } from './schemas.js';
 
 export interface KnoxInvalidRecord {
   kind: KnoxRecordKind;
@@ -18,10 +20,13 @@ export interface KnoxInvalidRecord {
 }
 
 export interface KnoxListing<T> {
+  /** Valid records, projected to the fields orgsync uses (schemas.ts). */
   rows: T[];
   invalid: KnoxInvalidRecord[];
   /** HTTP calls this listing took. */
   calls: number;
+  /** Where the rows differ from what the seed documents (every row Knox sent, valid or not). Never a failure. */
+  drift: DriftReport;
 }
 
 const count = z.number().int().nonnegative();
@@ -54,18 +59,20 @@ function parseEnvelope<T>(schema: z.ZodType<T>, body: Record<string, unknown>, r
   });
 }
 
-/** Splits rows into valid records and per-record reports. */
+/** Splits rows into valid (projected) records and per-record reports, counting their drift in `drift`. */
 export function parseRecords<T>(
-  kind: KnoxRecordKind,
-  schema: z.ZodType<T>,
+  reader: KnoxReader<T>,
   rows: readonly unknown[],
+  drift: DriftCounter,
 ): { rows: T[]; invalid: KnoxInvalidRecord[] } {
   const valid: T[] = [];
   const invalid: KnoxInvalidRecord[] = [];
   for (const row of rows) {
-    const parsed = schema.safeParse(row);
-    if (parsed.success) valid.push(parsed.data);
-    else invalid.push({ kind, key: recordKey(kind, row), issues: formatIssues(parsed.error) });
+    const key = recordKey(reader.kind, row);
+    drift.observe(row, key);
+    const read = reader.read(row);
+    if ('record' in read) valid.push(read.record);
+    else invalid.push({ kind: reader.kind, key, issues: read.issues });
   }
   return { rows: valid, invalid };
 }
@@ -73,10 +80,6 @@ export function parseRecords<T>(
 export function recordKey(kind: KnoxRecordKind, row: unknown): string | undefined {
   const value = row !== null && typeof row === 'object' ? (row as Record<string, unknown>)[RECORD_KEYS[kind]] : undefined;
   return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function formatIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.length ? issue.path.map(String).join('.') : 'record'}: ${issue.message}`);
 }
 
 export interface ListingRead {

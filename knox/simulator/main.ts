@@ -1,10 +1,12 @@
 /**
  * The Knox simulator on the command line, serving a generated org:
  *   npx tsx knox/simulator/main.ts [--port 8082] --employees 3000 --departments 300 --seed 1   (default port 0: a free one, printed)
+ *   other readings of the seed (dialect.ts): --empty-values null|omitted  --drop-field organizations.departmentName (repeatable)
  * Prints its URL; Ctrl-C stops it.
  */
 import { parseArgs } from 'node:util';
 import { generateOrg } from '../../generator/index.js';
+import type { KnoxDialect, KnoxRecordSet } from './dialect.js';
 import { startKnoxSimulator } from './server.js';
 
 const { values } = parseArgs({
@@ -17,16 +19,34 @@ const { values } = parseArgs({
     company: { type: 'string', default: 'C60' },
     'system-id': { type: 'string' },
     'latency-ms': { type: 'string', default: '0' },
+    'empty-values': { type: 'string', default: 'emptyString' },
+    'drop-field': { type: 'string', multiple: true, default: [] },
   },
 });
 
 function int(name: keyof typeof values): number {
   const n = Number(values[name]);
-  if (!Number.isInteger(n) || n < 0) {
-    console.error(`--${name} must be a non-negative integer, got ${String(values[name])}`);
-    process.exit(2);
-  }
+  if (!Number.isInteger(n) || n < 0) usage(`--${name} must be a non-negative integer, got ${String(values[name])}`);
   return n;
+}
+
+function usage(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+function dialect(): KnoxDialect {
+  const emptyValues = values['empty-values'];
+  if (emptyValues !== 'emptyString' && emptyValues !== 'null' && emptyValues !== 'omitted')
+    usage(`--empty-values must be emptyString, null or omitted, got ${emptyValues}`);
+  const dropFields: Partial<Record<KnoxRecordSet, string[]>> = {};
+  for (const spec of values['drop-field']) {
+    const [set, field] = spec.split('.') as [string, string | undefined];
+    if ((set !== 'titles' && set !== 'organizations' && set !== 'employees') || !field)
+      usage(`--drop-field takes titles|organizations|employees.<field>, got ${spec}`);
+    (dropFields[set] ??= []).push(field);
+  }
+  return { emptyValues, dropFields };
 }
 
 const started = performance.now();
@@ -36,7 +56,13 @@ const org = generateOrg({
   departments: Math.max(1, int('departments')),
   companyCode: values.company,
 });
-const simulator = await startKnoxSimulator({ port: int('port'), host: values.host, systemId: values['system-id'], org });
+const simulator = await startKnoxSimulator({
+  port: int('port'),
+  host: values.host,
+  systemId: values['system-id'],
+  org,
+  dialect: dialect(),
+});
 simulator.faults.latencyMs(int('latency-ms'));
 console.log(
   `Knox simulator: ${org.employees.length} employees, ${org.organizations.length} departments of ${org.companyCode} (seed ${values.seed}, generated in ${Math.round(performance.now() - started)} ms)`,

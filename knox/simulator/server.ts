@@ -1,7 +1,8 @@
 /**
  * A Knox Portal over real HTTP (node:http) for tests, the demo and benchmarks: /titles, /organizations
  * and /employees with every rule of the seed (rules.ts), the 500-row page and the silent 2,000-row cap,
- * fault modes, and a request log. It shares only knox/assumptions.ts with the client.
+ * other readings of the seed (dialect.ts), fault modes, and a request log. It shares only
+ * knox/assumptions.ts with the client.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -18,9 +19,11 @@ import {
   SYSTEM_ID_HEADER,
   UNPAGED_CAP,
 } from '../assumptions.js';
+import { inDialect, isLiteral, SEED_DIALECT, type KnoxDialect, type KnoxRecordSet } from './dialect.js';
 import { employeeSearch, organizationSearch, refuse, titleSearch, type KnoxCode, type Query, type Refusal } from './rules.js';
 import { KnoxStore, type KnoxRecord, type SimulatedOrg } from './store.js';
 
+export type { KnoxDialect } from './dialect.js';
 export type { SimulatedOrg } from './store.js';
 
 export interface KnoxSimulatorOptions {
@@ -32,6 +35,8 @@ export interface KnoxSimulatorOptions {
   /** An API gateway in front of Knox: this header must carry this value (403 otherwise). */
   gateway?: { header: string; value: string };
   org: SimulatedOrg | readonly SimulatedOrg[];
+  /** How records go on the wire (dialect.ts); default: the seed read literally, empty values as ''. */
+  dialect?: KnoxDialect;
 }
 
 export interface KnoxLogEntry {
@@ -69,6 +74,8 @@ export interface KnoxSimulator {
   url: string;
   close(): Promise<void>;
   setOrg(org: SimulatedOrg | readonly SimulatedOrg[]): void;
+  /** Serves every later answer in this dialect (`{}`: the seed read literally). */
+  setDialect(dialect: KnoxDialect): void;
   faults: KnoxFaults;
   log(): KnoxLogEntry[];
   counters(): { total: number; byPath: Record<string, number> };
@@ -111,6 +118,7 @@ const MAX_BODY_BYTES = 1 << 20;
 
 export async function startKnoxSimulator(options: KnoxSimulatorOptions): Promise<KnoxSimulator> {
   let store = new KnoxStore(toList(options.org));
+  let dialect = options.dialect ?? SEED_DIALECT;
   let faults = cleanFaults();
   const entries: KnoxLogEntry[] = [];
   const closing = new AbortController();
@@ -120,6 +128,9 @@ export async function startKnoxSimulator(options: KnoxSimulatorOptions): Promise
       if (!res.headersSent) send(res, { status: 500, body: { result: 'fail', [ERROR_FIELDS.message]: String(error) } });
     });
   });
+  // Node closes an idle keep-alive socket after 5 s, racing a client that reuses it just then (ECONNRESET).
+  // On a starved host (bench at 100k) answers that far apart are common; a gateway keeps sockets longer.
+  server.keepAliveTimeout = 60_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = Date.now();
@@ -180,7 +191,7 @@ export async function startKnoxSimulator(options: KnoxSimulatorOptions): Promise
     rowsField: string,
     all: readonly KnoxRecord[],
     page: number | undefined,
-    present: (r: KnoxRecord) => KnoxRecord = (r) => r,
+    present: (r: KnoxRecord) => KnoxRecord,
   ): Answer {
     let rows: readonly KnoxRecord[];
     let totalCount: number;
@@ -219,7 +230,7 @@ export async function startKnoxSimulator(options: KnoxSimulatorOptions): Promise
         const search = titleSearch(query);
         if ('code' in search) return failure(search);
         // Seed "직급 조회": result and titles only, no paging. An empty org keeps its titles.
-        return { status: 200, body: { result: 'success', titles: store.titles(search.companyCode) } };
+        return { status: 200, body: { result: 'success', titles: store.titles(search.companyCode).map(spoken('titles')) } };
       },
     },
     {
@@ -230,7 +241,7 @@ export async function startKnoxSimulator(options: KnoxSimulatorOptions): Promise
       answer(query, _body, data) {
         const search = organizationSearch(query);
         if ('code' in search) return failure(search);
-        return listing('organizations', data.organizations(search), search.page);
+        return listing('organizations', data.organizations(search), search.page, spoken('organizations'));
       },
     },
     {
@@ -249,11 +260,14 @@ export async function startKnoxSimulator(options: KnoxSimulatorOptions): Promise
         if ('code' in search) return failure(search);
         const byName = (NAME_SEARCH_KEYS as readonly string[]).includes(search.key);
         return listing('employees', data.employees(search), search.page, (record) =>
-          present(record, search.attributes, byName, faults.broken),
+          present(record, search.attributes, byName, faults.broken, dialect),
         );
       },
     },
   ];
+
+  /** Serves a title or department record in the current dialect. */
+  const spoken = (set: KnoxRecordSet) => (record: KnoxRecord) => (isLiteral(dialect, set) ? record : inDialect(dialect, set, record));
 
   const url = await listen(server, options.port, options.host);
 
@@ -265,6 +279,9 @@ export async function startKnoxSimulator(options: KnoxSimulatorOptions): Promise
     },
     setOrg(org) {
       store = new KnoxStore(toList(org));
+    },
+    setDialect(next) {
+      dialect = next;
     },
     faults: {
       outage: (on) => void (faults.outage = on),
@@ -303,18 +320,19 @@ function failure(refusal: Refusal): Answer {
   };
 }
 
-/** An employee as served: broken fields applied, only the asked attributes, no timeZone in name searches. */
+/** An employee as served: only the asked attributes, in the dialect, broken fields applied, no timeZone in name searches. */
 function present(
   record: KnoxRecord,
   attributes: readonly string[] | undefined,
   byName: boolean,
   broken: ReadonlyMap<string, ReadonlyMap<string, unknown>>,
+  dialect: KnoxDialect,
 ): KnoxRecord {
   const overrides = broken.get(record.epId as string);
-  if (!overrides && !attributes && !byName) return record;
-  const row: Record<string, unknown> = attributes
-    ? Object.fromEntries(attributes.filter((a) => a in record).map((a) => [a, record[a]]))
-    : { ...record };
+  const literal = isLiteral(dialect, 'employees');
+  if (!overrides && !attributes && !byName && literal) return record;
+  const asked = attributes ? Object.fromEntries(attributes.filter((a) => a in record).map((a) => [a, record[a]])) : record;
+  const row: Record<string, unknown> = literal ? { ...asked } : inDialect(dialect, 'employees', asked);
   for (const [field, value] of overrides ?? []) {
     if (attributes && !attributes.includes(field)) continue;
     if (value === undefined) delete row[field];

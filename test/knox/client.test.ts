@@ -15,7 +15,7 @@ import {
   type KnoxClient,
 } from '../../knox/index.js';
 import type { KnoxSimulator } from '../../knox/simulator/server.js';
-import { byKey, gatewayHeaders, org, perDepartmentCalls, SYSTEM_ID, test } from './support.js';
+import { byKey, gatewayHeaders, org, perDepartmentCalls, projected, SYSTEM_ID, test, USED } from './support.js';
 
 /** Largest number of timestamps inside any window of `windowMs`. */
 function maxInWindow(times: number[], windowMs: number): number {
@@ -41,13 +41,16 @@ describe('Knox client: complete reads', () => {
     const organizations = await client.listOrganizations('C60');
     const employees = await client.listEmployees('C60', { departmentCodes: departmentCodesOf(organizations) });
 
-    expect(titles).toMatchObject({ invalid: [], calls: 1 });
-    expect(titles.rows).toEqual(o.titles);
-    expect(organizations).toMatchObject({ invalid: [], calls: 1 });
-    expect(byKey(organizations.rows, 'departmentCode')).toEqual(byKey(o.organizations, 'departmentCode'));
-    expect(employees.invalid).toEqual([]);
+    // Every record, projected to what orgsync uses; the seed read literally drifts nowhere.
+    expect(titles).toMatchObject({ invalid: [], calls: 1, drift: { dataset: 'Knox titles', records: 27, fields: [] } });
+    expect(titles.rows).toStrictEqual(projected(o.titles, USED.title));
+    expect(organizations).toMatchObject({ invalid: [], calls: 1, drift: { dataset: 'Knox organizations', records: 300, fields: [] } });
+    expect(byKey(organizations.rows, 'departmentCode')).toStrictEqual(
+      byKey(projected(o.organizations, USED.organization), 'departmentCode'),
+    );
+    expect(employees).toMatchObject({ invalid: [], drift: { dataset: 'Knox employees', records: 3000, fields: [] } });
     expect(employees.rows).toHaveLength(o.employees.length);
-    expect(byKey(employees.rows, 'epId')).toEqual(byKey(o.employees, 'epId'));
+    expect(byKey(employees.rows, 'epId')).toStrictEqual(byKey(projected(o.employees, USED.employee), 'epId'));
 
     // One call per department, plus one per further 500 people: 300 departments, one of 531 people.
     expect(employees.calls).toBe(perDepartmentCalls(o));
@@ -78,7 +81,7 @@ describe('Knox client: complete reads', () => {
     simulator.setOrg(wide);
     const organizations = await client.listOrganizations('C60');
     expect(organizations.calls).toBe(3);
-    expect(byKey(organizations.rows, 'departmentCode')).toEqual(byKey(wide.organizations, 'departmentCode'));
+    expect(byKey(organizations.rows, 'departmentCode')).toEqual(byKey(projected(wide.organizations, USED.organization), 'departmentCode'));
   });
 
   test('reads the departments itself when not given them, counting those calls too', async ({ client }) => {
@@ -104,7 +107,13 @@ describe('Knox client: complete reads', () => {
   test('reads nothing but titles from an empty org, and says so without error', async ({ simulator, client }) => {
     simulator.faults.emptyOrg(true);
     const employees = await client.listEmployees('C60');
-    expect(employees).toEqual({ rows: [], invalid: [], calls: 1 });
+    expect(employees).toEqual({
+      rows: [],
+      invalid: [],
+      calls: 1,
+      counts: {},
+      drift: { dataset: 'Knox employees', records: 0, fields: [] },
+    });
     expect((await client.listTitles('C60')).rows.length).toBeGreaterThan(0);
   });
 
@@ -114,7 +123,85 @@ describe('Knox client: complete reads', () => {
     const client = clientWith({ companyCodes: ['C60', 'C10'] });
     const [a, b] = await Promise.all(['C60', 'C10'].map((company) => client.listEmployees(company)));
     expect(a!.rows).toHaveLength(org().employees.length);
-    expect(byKey(b!.rows, 'epId')).toEqual(byKey(c10.employees, 'epId'));
+    expect(byKey(b!.rows, 'epId')).toEqual(byKey(projected(c10.employees, USED.employee), 'epId'));
+  });
+});
+
+describe('Knox client: enumeration by title', () => {
+  /** A company where the commonest title holds two pages of people. */
+  const wide = () => org({ employees: 6000 });
+  const sizesByTitle = (o: GeneratedOrg) => {
+    const sizes = new Map<string, number>(o.titles.map((t) => [t.titleCode, 0]));
+    for (const e of o.employees) sizes.set(e.titleCode, (sizes.get(e.titleCode) ?? 0) + 1);
+    return sizes;
+  };
+
+  test('returns exactly the employees of the titles asked for, paged 500, one call per page and per empty title', async ({
+    simulator,
+    client,
+  }) => {
+    const o = wide();
+    simulator.setOrg(o);
+    const sizes = sizesByTitle(o);
+    const [big, bigSize] = [...sizes].sort((a, b) => b[1] - a[1])[0]!;
+    const [small, smallSize] = [...sizes].find(([, n]) => n > 0 && n < PAGE_SIZE)!;
+    expect([bigSize > PAGE_SIZE, bigSize <= 2 * PAGE_SIZE]).toEqual([true, true]);
+
+    const listing = await client.listEmployeesByTitle('C60', { titleCodes: [big, small, 'Z9Z'] });
+    const wanted = o.employees.filter((e) => e.titleCode === big || e.titleCode === small);
+    expect(listing.invalid).toEqual([]);
+    expect(byKey(listing.rows, 'epId')).toStrictEqual(byKey(projected(wanted, USED.employee), 'epId'));
+    expect(listing.counts).toEqual({ [big]: bigSize, [small]: smallSize, Z9Z: 0 });
+    // ⌈n/500⌉ pages for the big title (2 for 501–1,000 people), one for the small one, one for the unknown code.
+    expect(listing.calls).toBe(Math.ceil(bigSize / PAGE_SIZE) + 1 + 1);
+    expect(listing.calls).toBe(2 + 1 + 1);
+    const calls = simulator.log();
+    expect(calls.every((e) => e.path === '/employees' && e.status === 200 && e.query.companyCode === 'C60')).toBe(true);
+    expect(calls.filter((e) => e.query.titleCode === big).map((e) => e.query.page)).toEqual(['1', '2']);
+    expect(calls.map((e) => e.query.departmentCode)).toEqual(calls.map(() => undefined));
+  });
+
+  test('reads the titles first when not given them, and finds everyone whose title /titles lists', async ({ client }) => {
+    const o = org();
+    const sizes = sizesByTitle(o);
+    const listing = await client.listEmployeesByTitle('C60');
+    expect(byKey(listing.rows, 'epId')).toStrictEqual(byKey(projected(o.employees, USED.employee), 'epId'));
+    // 27 titles of fewer than 500 people each: one call each, plus /titles.
+    expect([...sizes.values()].every((n) => n < PAGE_SIZE)).toBe(true);
+    expect(listing.calls).toBe(1 + 27);
+    expect(listing.drift).toEqual({ dataset: 'Knox employees', records: o.employees.length, fields: [] });
+  });
+
+  test('misses someone whose titleCode /titles does not list: the reason the engine checks its completeness', async ({
+    simulator,
+    client,
+  }) => {
+    const person = org().employees[12]!;
+    simulator.setOrg({ ...org(), employees: org().employees.map((e) => (e === person ? { ...e, titleCode: 'X9X' } : e)) });
+    const listing = await client.listEmployeesByTitle('C60');
+    expect(listing.rows).toHaveLength(org().employees.length - 1);
+    expect(listing.rows.find((e) => e.epId === person.epId)).toBeUndefined();
+    expect(Object.values(listing.counts).reduce((a, b) => a + b, 0)).toBe(org().employees.length - 1);
+  });
+
+  test('reports progress after every call, ending with every title done', async ({ simulator, client }) => {
+    const o = wide();
+    simulator.setOrg(o);
+    const codes = o.titles.map((t) => t.titleCode);
+    const seen: { calls: number; rows: number; doneUnits: number; totalUnits: number }[] = [];
+    const listing = await client.listEmployeesByTitle('C60', { titleCodes: codes, onProgress: (p) => seen.push(p) });
+    expect(seen).toHaveLength(listing.calls);
+    expect(seen.map((p) => p.calls)).toEqual(seen.map((_, i) => i + 1));
+    expect(seen.at(-1)).toEqual({ calls: listing.calls, rows: o.employees.length, doneUnits: codes.length, totalUnits: codes.length });
+  });
+
+  test('fails the whole read when one title’s pages change under it', async ({ simulator, client }) => {
+    const o = wide();
+    simulator.setOrg(o);
+    simulator.faults.shiftPaging(true);
+    const error = await client.listEmployeesByTitle('C60', { titleCodes: o.titles.map((t) => t.titleCode) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KnoxInconsistentReadError);
+    expect((error as Error).message).toMatch(/titleCode=\w+&page=2 .*the listing changed while it was read/);
   });
 });
 
@@ -122,24 +209,33 @@ describe('Knox client: records', () => {
   test('reports a broken record by its key and reads the rest of its page', async ({ simulator, client }) => {
     const o = org();
     const big = bigDepartment(o);
-    const [bad, missing, extra] = o.employees.filter((e) => e.departmentCode === big.departmentCode);
+    const [bad, missing, unused, extra] = o.employees.filter((e) => e.departmentCode === big.departmentCode);
     simulator.faults.breakRecord(bad!.epId, 'emailAddress', 'not-an-email');
     simulator.faults.breakRecord(missing!.epId, 'fullName', undefined);
-    simulator.faults.breakRecord(missing!.epId, 'employeeStatus', 'Q');
-    simulator.faults.breakRecord(extra!.epId, 'knoxAddedThisLater', 'kept');
+    simulator.faults.breakRecord(missing!.epId, 'departmentCode', '');
+    // Attributes orgsync never reads may be anything: only drift says so.
+    simulator.faults.breakRecord(unused!.epId, 'employeeStatus', 'Q');
+    simulator.faults.breakRecord(unused!.epId, 'securityLevel', 5);
+    simulator.faults.breakRecord(extra!.epId, 'knoxAddedThisLater', 'dropped');
 
     const listing = await client.listEmployees('C60', { departmentCodes: [big.departmentCode] });
     expect(byKey(listing.invalid, 'key')).toEqual(
       byKey(
         [
           { kind: 'employee', key: bad!.epId, issues: ['emailAddress: invalid email'] },
-          { kind: 'employee', key: missing!.epId, issues: ['employeeStatus: expected one of B/V', 'fullName: required'] },
+          { kind: 'employee', key: missing!.epId, issues: ['fullName: required', 'departmentCode: must not be empty'] },
         ],
         'key',
       ),
     );
     expect(listing.rows).toHaveLength(sizeOf(o, big.departmentCode) - 2);
-    expect(listing.rows.find((e) => e.epId === extra!.epId)).toMatchObject({ knoxAddedThisLater: 'kept' });
+    expect(listing.rows.find((e) => e.epId === unused!.epId)).toStrictEqual(projected([unused!], USED.employee)[0]);
+    expect(listing.rows.find((e) => e.epId === extra!.epId)).not.toHaveProperty('knoxAddedThisLater');
+    expect(listing.drift.fields).toEqual([
+      { field: 'fullName', kind: 'absent', count: 1, exampleKey: missing!.epId },
+      { field: 'knoxAddedThisLater', kind: 'undocumented', count: 1, exampleKey: extra!.epId },
+      { field: 'securityLevel', kind: 'type', count: 1, exampleKey: unused!.epId, seen: 'number' },
+    ]);
     // The issues name attributes and problems, never the values.
     expect(JSON.stringify(listing.invalid)).not.toContain('not-an-email');
   });
@@ -155,7 +251,7 @@ describe('Knox client: records', () => {
     const person = org().employees[3]!;
     simulator.faults.breakRecord(person.epId, 'fullName', undefined);
     const narrow = await client.getEmployees({ epIds: [person.epId] }, { attributes: ['emailAddress', 'departmentCode'] });
-    expect(narrow).toEqual({
+    expect(narrow).toMatchObject({
       rows: [{ epId: person.epId, emailAddress: person.emailAddress, departmentCode: person.departmentCode }],
       invalid: [],
       calls: 1,
@@ -176,12 +272,15 @@ describe('Knox client: records', () => {
       organizations: [
         top!,
         { ...keyless!, departmentCode: '' },
-        { ...unparsable!, enDepartmentName: undefined },
+        { ...unparsable!, departmentName: undefined },
         ...base.organizations.slice(3),
       ],
     });
     const organizations = await client.listOrganizations('C60');
-    expect(organizations.invalid.map((i) => i.key)).toEqual([undefined, unparsable!.departmentCode]);
+    expect(organizations.invalid).toEqual([
+      { kind: 'organization', key: undefined, issues: ['departmentCode: must not be empty'] },
+      { kind: 'organization', key: unparsable!.departmentCode, issues: ['departmentName: required'] },
+    ]);
     expect(() => departmentCodesOf(organizations)).toThrow(KnoxResponseError);
     const codes = departmentCodesOf({ ...organizations, invalid: organizations.invalid.filter((i) => i.key) });
     expect(codes).toContain(unparsable!.departmentCode);
@@ -201,8 +300,13 @@ describe('Knox client: on-demand lookups', () => {
 
   test('looks up by userId, and makes no call for an empty list', async ({ simulator, client }) => {
     const person = org().employees[9]!;
-    expect((await client.getEmployees({ userIds: [person.userId] })).rows).toEqual([person]);
-    expect(await client.getEmployees({ userIds: [] })).toEqual({ rows: [], invalid: [], calls: 0 });
+    expect((await client.getEmployees({ userIds: [person.userId] })).rows).toStrictEqual(projected([person], USED.employee));
+    expect(await client.getEmployees({ userIds: [] })).toEqual({
+      rows: [],
+      invalid: [],
+      calls: 0,
+      drift: { dataset: 'Knox employees', records: 0, fields: [] },
+    });
     expect(simulator.counters().total).toBe(1);
   });
 });

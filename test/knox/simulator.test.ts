@@ -310,6 +310,60 @@ describe('Knox simulator: faults and the log', () => {
   });
 });
 
+describe('Knox simulator: other readings of the seed (dialects)', () => {
+  const top = () => org().organizations[0]!;
+  const quiet = () => org().employees.find((e) => e.nickName === '')!;
+  const page1 = { ...C60, page: '1' };
+
+  test('serves the seed literally by default: empty values as empty strings', async ({ simulator }) => {
+    const [first] = (await call(simulator, { path: '/organizations', query: page1 })).rows;
+    expect(first).toMatchObject({ departmentCode: top().departmentCode, uprDepartmentCode: '' });
+  });
+
+  test('sends every empty value as null with emptyValues null, titles, departments and employees alike', async ({ simulator }) => {
+    simulator.setDialect({ emptyValues: 'null' });
+    const [first] = (await call(simulator, { path: '/organizations', query: page1 })).rows;
+    expect(first).toMatchObject({ departmentCode: top().departmentCode, uprDepartmentCode: null, departmentName: top().departmentName });
+    const [person] = (
+      await call(simulator, {
+        path: '/employees',
+        query: { epIds: quiet().epId },
+        body: { resultType: 'optional', attributes: ['epId', 'nickName'] },
+      })
+    ).rows;
+    expect(person).toEqual({ epId: quiet().epId, nickName: null });
+    const titles = (await call(simulator, { path: '/titles', query: C60 })).rows;
+    expect(titles).toEqual(org().titles);
+  });
+
+  test('leaves empty values out with emptyValues omitted', async ({ simulator }) => {
+    simulator.setDialect({ emptyValues: 'omitted' });
+    const [first] = (await call(simulator, { path: '/organizations', query: page1 })).rows;
+    expect(first).not.toHaveProperty('uprDepartmentCode');
+    expect(first).toHaveProperty('departmentCode', top().departmentCode);
+    const [person] = (await call(simulator, { path: '/employees', query: { epIds: quiet().epId } })).rows;
+    expect(person).not.toHaveProperty('nickName');
+    expect(person).toHaveProperty('fullName', quiet().fullName);
+  });
+
+  test('drops the named fields from every record of one set, and serves the seed again after setDialect({})', async ({ simulator }) => {
+    simulator.setDialect({ dropFields: { organizations: ['departmentName'] } });
+    const departments = (await call(simulator, { path: '/organizations', query: page1 })).rows;
+    expect(departments).toHaveLength(org().organizations.length);
+    expect(departments.filter((d) => 'departmentName' in d)).toEqual([]);
+    // Employees carry their department's name still: only the organization records lack it.
+    expect((await call(simulator, { path: '/employees', query: { epIds: quiet().epId } })).rows[0]).toHaveProperty(
+      'departmentName',
+      quiet().departmentName,
+    );
+    simulator.setDialect({});
+    expect((await call(simulator, { path: '/organizations', query: page1 })).rows[0]).toHaveProperty(
+      'departmentName',
+      top().departmentName,
+    );
+  });
+});
+
 describe('Knox simulator behind a gateway', () => {
   test.override({ simulatorOptions: { gateway: { header: 'X-Gateway-Key', value: 'open-sesame' } } });
 

@@ -42,6 +42,52 @@ export function perDepartmentCalls(o: GeneratedOrg): number {
   return [...sizes.values()].reduce((calls, n) => calls + Math.max(1, Math.ceil(n / PAGE_SIZE)), 0);
 }
 
+/** The fields orgsync uses of each record (knox/schemas.ts KNOX_USED_FIELDS), listed here rather than read from the code. */
+export const USED = {
+  title: ['titleCode', 'titleName', 'enTitleName', 'sortOrder', 'companyCode'],
+  organization: [
+    'companyCode',
+    'departmentCode',
+    'departmentName',
+    'enDepartmentName',
+    'uprDepartmentCode',
+    'departmentOrder',
+    'managerId',
+    'hiddenDepartmentYn',
+  ],
+  employee: [
+    'epId',
+    'userId',
+    'emailAddress',
+    'fullName',
+    'enFullName',
+    'companyCode',
+    'departmentCode',
+    'titleCode',
+    'titleSortOrder',
+    'gradeName',
+    'enGradeName',
+    'jobCode',
+    'jobName',
+    'officeTelNumber',
+    'mobile',
+    'nickName',
+  ],
+} as const;
+
+/** A record as the client should return it: only `fields`, the empty ones left out. */
+export function projected<T extends object>(records: readonly T[], fields: readonly string[]): Record<string, unknown>[] {
+  return records.map((r) =>
+    Object.fromEntries(
+      fields.flatMap((f) => (((r as Record<string, unknown>)[f] ?? '') !== '' ? [[f, (r as Record<string, unknown>)[f]]] : [])),
+    ),
+  );
+}
+
+/** How many of `records` have `field` empty ('' in the generated org). */
+export const emptyIn = (records: readonly object[], field: string) =>
+  records.filter((r) => (r as Record<string, unknown>)[field] === '').length;
+
 export const byKey = <T>(rows: readonly T[], key: keyof T): T[] => [...rows].sort((a, b) => String(a[key]).localeCompare(String(b[key])));
 
 interface KnoxFixtures {
