@@ -17,6 +17,7 @@ import { runPolicy } from '../engine/policy.js';
 import { STAGE_SPECS } from '../engine/stages/index.js';
 import { planEmployee, type EmployeePlan } from '../engine/sync-employee.js';
 import type { ItemDescriptor, ItemOutcome, PlanSummary, RunPolicy } from '../engine/types.js';
+import { describeDrift } from '../lib/drift.js';
 import { seoulDate } from '../lib/seoul-time.js';
 import { toFailure } from './failures.js';
 

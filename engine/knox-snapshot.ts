@@ -13,6 +13,7 @@ import {
   type KnoxOrganization,
   type KnoxTitle,
 } from '../knox/index.js';
+import { boundDrift, mergeDrift, type DriftReport } from '../lib/drift.js';
 import { SyncError } from './errors.js';
 import { runFolder, type StagingStore } from '../store/index.js';
 import type { KnoxDataset } from './pipeline.js';
@@ -28,6 +29,8 @@ interface StoredDataset<T> {
   invalid: StoredInvalid[];
   /** Rows per company: a company that answers with nothing is visible in the summary. */
   perCompany: Record<string, number>;
+  /** Where Knox's records differ from the seed, over every company (never an item failure). */
+  drift: DriftReport;
 }
 
 export interface SnapshotSummary {
@@ -38,6 +41,8 @@ export interface SnapshotSummary {
   perCompany: Record<string, number>;
   /** True when this call found the dataset already read for the run. */
   reused: boolean;
+  /** Reported by the stage that read the dataset, once per run (a reused snapshot carries none). */
+  drift?: DriftReport;
 }
 
 export function employeeAttributes(settings: SyncSettings): string[] {
@@ -95,16 +100,27 @@ export async function takeSnapshot(
 async function readAll<T>(
   dataset: KnoxDataset,
   companies: readonly string[],
-  read: (company: string) => Promise<{ rows: T[]; invalid: KnoxInvalidRecord[]; calls: number }>,
+  read: (company: string) => Promise<{ rows: T[]; invalid: KnoxInvalidRecord[]; calls: number; drift: DriftReport }>,
 ): Promise<StoredDataset<T>> {
-  const stored: StoredDataset<T> = { dataset, readAt: new Date().toISOString(), calls: 0, rows: [], invalid: [], perCompany: {} };
+  const drifts: DriftReport[] = [];
+  const stored: StoredDataset<T> = {
+    dataset,
+    readAt: new Date().toISOString(),
+    calls: 0,
+    rows: [],
+    invalid: [],
+    perCompany: {},
+    drift: { dataset: `Knox ${dataset}`, records: 0, fields: [] },
+  };
   for (const company of companies) {
     const listing = await read(company);
+    drifts.push(listing.drift);
     stored.rows.push(...listing.rows);
     stored.invalid.push(...listing.invalid.map((i) => ({ ...i, company })));
     stored.calls += listing.calls;
     stored.perCompany[company] = listing.rows.length;
   }
+  stored.drift = mergeDrift(drifts)[0] ?? stored.drift;
   // One company answering empty while others answer is a partial read, not an org: synced, it would
   // delete that company's part of WORKPLACE below the deletion guard's threshold. (All empty is the
   // guard's case: it holds the deletions for an operator.)
@@ -127,6 +143,8 @@ function summarize(stored: StoredDataset<unknown>, reused: boolean): SnapshotSum
     calls: stored.calls,
     perCompany: stored.perCompany,
     reused,
+    // Older snapshots (before drift was kept) have none.
+    ...(!reused && stored.drift?.fields.length ? { drift: boundDrift(stored.drift) } : {}),
   };
 }
 

@@ -4,6 +4,7 @@
  * drives it from handlers and activities; everything here is pure, so tests call it without Temporal.
  */
 import { emptyCounts, emptyOperationCounts, keepOutcomes, sumOps, totalOps } from './outcomes.js';
+import type { DriftReport } from '../lib/drift.js';
 import type { WriteRecord } from './plan-store.js';
 import { STAGE_TITLES, type Operation, type PipelineStep } from './pipeline.js';
 import type {
@@ -40,6 +41,8 @@ export interface Carry {
   /** Writes attempted and failed so far, for the failure policy. */
   attempted: number;
   writeFailures: number;
+  /** Bounded (boundDrift): a few fields per dataset. */
+  drift?: DriftReport[];
 }
 
 /** The stage fails as a whole when this many first writes all failed: something systemic is wrong. */
@@ -98,6 +101,8 @@ export class StageRun {
   readonly pending: ItemOutcome[] = [];
   /** Successful writes not yet journalled in the store. */
   readonly pendingWrites: WriteRecord[] = [];
+  /** Drift in what this stage read first; it travels in the carry once there is one. */
+  readonly drift: DriftReport[];
   #authFailure: ItemOutcome | undefined;
   /** WORKPLACE's answer to the latest failed write in this run of the stage. */
   #lastFailure: string | undefined;
@@ -111,6 +116,7 @@ export class StageRun {
     this.paused = options.paused;
     this.carry = options.carry;
     this.state = options.carry ? 'running' : 'planning';
+    this.drift = options.carry?.drift ?? [];
     this.startedAt = options.carry?.startedAt ?? options.startedAt;
   }
 
@@ -140,6 +146,7 @@ export class StageRun {
       deletions,
       attempted: 0,
       writeFailures: 0,
+      ...(this.drift.length ? { drift: this.drift } : {}),
     };
   }
 
@@ -285,6 +292,7 @@ export class StageRun {
           : {}),
         durationMs,
         message: failure,
+        drift: this.drift.length ? this.drift : undefined,
       });
     }
     // A dry run reports the whole plan, follow-up included; a real pass reports its own part.
@@ -299,6 +307,7 @@ export class StageRun {
       ops: c?.ops,
       plannedOps,
       preview: this.dryRun ? this.preview : undefined,
+      drift: this.drift.length ? this.drift : undefined,
       durationMs,
       outcomes: c?.outcomes,
       planRef: c?.plan.planRef,

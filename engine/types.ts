@@ -3,6 +3,7 @@
  * stage workflow. Types only (no I/O), shared by workflows, activities, the worker and the CLI.
  */
 import type { SyncSettings } from '../config/index.js';
+import type { DriftReport } from '../lib/drift.js';
 import type { KnoxDataset, Operation, Pass, StageName, StageTuning } from './pipeline.js';
 
 /** Run-level settings that travel in workflow input: no secrets, no bulk data. */
@@ -90,6 +91,8 @@ export interface StageResult {
   guard?: { deletions: number; decision: 'approved' | 'rejected' | 'timed-out' | 'dry-run' };
   /** Main pass: items its follow-up pass will apply after the employee stage (0 = no follow-up needed). */
   followUpItems?: number;
+  /** Where the sources this stage read first differ from their references (Knox datasets, WORKPLACE lists). */
+  drift?: DriftReport[];
   /** Dry run: the first planned writes. */
   preview?: { op: Operation; key: string; label?: string; changes?: string[] }[];
 }

@@ -27,6 +27,8 @@ export interface DriftReport {
   dataset: string;
   records: number;
   fields: FieldDrift[];
+  /** Fields left out of `fields` to keep a result small (boundDrift). */
+  more?: number;
 }
 
 export function jsonType(value: unknown): string {
@@ -82,10 +84,12 @@ export class DriftCounter {
 
 /** One line per drifting field, for logs and reports: "departmentName: null in 43 of 43 (e.g. C60AH959)". */
 export function describeDrift(report: DriftReport): string[] {
-  return report.fields.map((f) => {
+  const lines = report.fields.map((f) => {
     const what = f.kind === 'type' ? `a ${f.seen} (documented otherwise)` : f.kind === 'undocumented' ? 'undocumented' : f.kind;
     return `${report.dataset}: ${f.field} ${what} in ${f.count} of ${report.records}${f.exampleKey ? ` (e.g. ${f.exampleKey})` : ''}`;
   });
+  if (report.more) lines.push(`${report.dataset}: and ${report.more} more fields`);
+  return lines;
 }
 
 /** Merges reports of the same dataset (several companies, several pages), keeping the first example. */
@@ -106,4 +110,13 @@ export function mergeDrift(reports: readonly DriftReport[]): DriftReport[] {
     prior.fields.sort((a, b) => b.count - a.count || a.field.localeCompare(b.field));
   }
   return [...byDataset.values()];
+}
+
+/** At most this many fields per report travel in results and memos; the rest are counted, not named. */
+export const MAX_DRIFT_FIELDS = 20;
+
+/** A report small enough for a workflow result: the most frequent fields, and how many more there were. */
+export function boundDrift(report: DriftReport, max = MAX_DRIFT_FIELDS): DriftReport {
+  if (report.fields.length <= max) return report;
+  return { ...report, fields: report.fields.slice(0, max), more: report.fields.length - max };
 }

@@ -90,6 +90,38 @@ describe('a sync run', () => {
     });
   });
 
+  it.each([
+    { emptyValues: 'null' as const, drift: 'null' },
+    { emptyValues: 'omitted' as const, drift: 'absent' },
+  ])(
+    'reads a Knox that sends empty fields as $emptyValues exactly like the seed: the same writes, no failed item, the difference reported as drift',
+    async ({ emptyValues, drift }) => {
+      const org = generateOrg({ seed: 71, employees: 60, departments: 8 });
+      const run = async (dialect: Parameters<LocalStack['knoxSimulator']['setDialect']>[0]) => {
+        let outcome: {
+          result: OrgSyncResult;
+          writes: Map<string, Set<string>>;
+          state: ReturnType<LocalStack['workplaceSimulator']['dump']>;
+        };
+        await withStack(org, {}, async (stack) => {
+          stack.knoxSimulator.setDialect(dialect);
+          const result = await stack.sync(unique('dialect'), { tuning: FAST });
+          outcome = { result, writes: writesByRoute(stack.workplaceSimulator), state: stack.workplaceSimulator.dump() };
+        });
+        return outcome!;
+      };
+      const seed = await run({});
+      const other = await run({ emptyValues });
+      expect(other.writes).toEqual(seed.writes);
+      expect(other.state).toEqual(seed.state);
+      expect(other.result.stages.map((s) => [s.stage, s.counts.failed])).toEqual(seed.result.stages.map((s) => [s.stage, 0]));
+      const knoxDrift = other.result.stages.flatMap((s) => s.drift ?? []).filter((d) => d.dataset.startsWith('Knox'));
+      expect(knoxDrift.map((d) => d.dataset).sort()).toEqual(['Knox employees', 'Knox organizations']);
+      expect(knoxDrift.flatMap((d) => d.fields).filter((f) => f.kind === drift).length).toBeGreaterThan(0);
+      expect(seed.result.stages.flatMap((s) => s.drift ?? [])).toEqual([]);
+    },
+  );
+
   it('writes exactly the next day’s changes: hires, leavers, transfers, renames, moves and heads', async () => {
     const day1 = generateOrg({ seed: 11, employees: 150, departments: 25 });
     const { org: day2, changes } = nextDay(day1, { seed: 12, churn: 0.05 });

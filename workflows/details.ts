@@ -4,9 +4,18 @@
  */
 import { STAGE_TITLES } from '../engine/pipeline.js';
 import type { OrgSyncProgress, OrgSyncResult, StageProgress } from '../engine/types.js';
+import { describeDrift, type DriftReport } from '../lib/drift.js';
 import { seoulParts } from '../lib/seoul-time.js';
 
-export function stageMarkdown(title: string, p: StageProgress): string {
+/** Drift as a Markdown list, under a heading, or nothing. */
+function driftLines(drift: readonly DriftReport[]): string[] {
+  const lines = drift.flatMap(describeDrift);
+  return lines.length
+    ? ['', '**Drift** (what the sources send that their references do not say; never an item failure):', ...lines.map((l) => `- ${l}`)]
+    : [];
+}
+
+export function stageMarkdown(title: string, p: StageProgress, drift: readonly DriftReport[] = []): string {
   const c = p.counts;
   const lines = [
     `**${title}** · ${p.state}`,
@@ -24,7 +33,7 @@ export function stageMarkdown(title: string, p: StageProgress): string {
   return lines.join('\n');
 }
 
-export function runMarkdown(p: OrgSyncProgress, startedAt: Date): string {
+export function runMarkdown(p: OrgSyncProgress, startedAt: Date, drift: readonly DriftReport[] = []): string {
   const rows = p.stages.map(
     (s) =>
       `| ${STAGE_TITLES[s.stage]} | ${s.state} | ${s.counts.planned} | ${s.counts.done} | ${s.counts.failed} | ${s.counts.skipped} | ${s.counts.unchanged} |`,
@@ -42,6 +51,7 @@ export function runMarkdown(p: OrgSyncProgress, startedAt: Date): string {
       `⚠ ${STAGE_TITLES[p.hold.stage]} waits for an operator: ${p.hold.deletions} deletions (${p.hold.reason}). \`orgsync approve-deletions\` or \`orgsync reject-deletions\` before ${p.hold.decideBy}.`,
     );
   }
+  lines.push(...driftLines(drift));
   return lines.join('\n');
 }
 

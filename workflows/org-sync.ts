@@ -89,7 +89,13 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
   let indexed = '';
   const publish = () => {
     const p = progress();
-    setCurrentDetails(runMarkdown(p, workflowInfo().startTime));
+    setCurrentDetails(
+      runMarkdown(
+        p,
+        workflowInfo().startTime,
+        results.flatMap((r) => r.drift ?? []),
+      ),
+    );
     if (`${p.state}/${p.currentStage ?? ''}` === indexed) return;
     indexed = `${p.state}/${p.currentStage ?? ''}`;
     upsertSearchAttributes([

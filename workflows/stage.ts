@@ -92,7 +92,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
   const parentId = workflowInfo().parent?.workflowId;
   const report = async (force = false) => {
     const snapshot = run.progress();
-    setCurrentDetails(stageMarkdown(run.title, snapshot));
+    setCurrentDetails(stageMarkdown(run.title, snapshot, run.drift));
     if (!parentId || (!force && !progressReportDue(Date.now(), lastReport, run.startedAt, tuning.progressIntervalMs))) return;
     lastReport = Date.now();
     await getExternalWorkflowHandle(parentId).signal(stageProgressSignal, snapshot);
@@ -113,7 +113,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
   };
   const finish = (failure?: string) => {
     const result = run.toResult(Date.now(), failure);
-    setCurrentDetails(stageMarkdown(run.title, { ...run.progress(), state: result.state }));
+    setCurrentDetails(stageMarkdown(run.title, { ...run.progress(), state: result.state }, run.drift));
     return result;
   };
 
@@ -148,7 +148,10 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     await report(true);
     let summary: PlanSummary;
     try {
-      for (const dataset of policy.knoxDatasets[step.stage]) await snapshotKnox({ runId, dataset });
+      for (const dataset of policy.knoxDatasets[step.stage]) {
+        const snapshot = await snapshotKnox({ runId, dataset });
+        if (snapshot.drift) run.drift.push(snapshot.drift);
+      }
       summary = await planStage({
         runId,
         stage: step.stage,
