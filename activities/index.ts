@@ -39,10 +39,13 @@ export function createActivities(deps: ActivityDeps) {
       const summary = await boundary(() =>
         keepAlive(() => takeSnapshot(deps, input.runId, input.dataset, { signal: cancellationSignal(), onProgress: (p) => heartbeat(p) })),
       );
-      log.info('Knox snapshot', {
-        ...summary,
-        attributes: input.dataset === 'employees' ? employeeAttributes(settings).length : undefined,
-      });
+      const { drift, ...counts } = summary;
+      log.info('Knox snapshot', { ...counts, attributes: input.dataset === 'employees' ? employeeAttributes(settings).length : undefined });
+      if (drift)
+        log.warn('Knox drift: its records differ from the seed (never an item failure)', {
+          dataset: input.dataset,
+          drift: describeDrift(drift),
+        });
       return summary;
     },
 

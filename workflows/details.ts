@@ -30,6 +30,7 @@ export function stageMarkdown(title: string, p: StageProgress, drift: readonly D
       `⚠ waiting for an operator: ${p.hold.deletions} deletions (${p.hold.reason}). Approve or reject before ${p.hold.decideBy}.`,
     );
   }
+  lines.push(...driftLines(drift));
   return lines.join('\n');
 }
 
