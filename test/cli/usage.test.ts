@@ -71,10 +71,10 @@ describe('usage', () => {
     expect(stdout).toMatch(new RegExp(`Examples?:\\n  orgsync ${path[0]}`));
   });
 
-  it('lists every command in the global help', async () => {
+  it.each(COMMANDS.map((c) => c.name))('the global help lists %s with its summary, and exits 0', async (name) => {
     const { code, stdout } = await cli('--help');
     expect(code).toBe(0);
-    for (const command of COMMANDS) expect(stdout).toMatch(new RegExp(`^  ${command.name} +\\S`, 'm'));
+    expect(stdout).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
     expect(stdout).toContain('Exit codes: 0');
   });
 });
@@ -151,15 +151,15 @@ describe('output formats', () => {
     expect(parseDuration(text)).toBe(ms);
   });
 
-  it('prints durations as people say them', () => {
-    expect([850, 12_000, 192_000, 180_000, 3_600_000, 3_840_000].map(formatDuration)).toEqual([
-      '850ms',
-      '12s',
-      '3m 12s',
-      '3m',
-      '1h',
-      '1h 4m',
-    ]);
+  it.each([
+    [850, '850ms'],
+    [12_000, '12s'],
+    [192_000, '3m 12s'],
+    [180_000, '3m'],
+    [3_600_000, '1h'],
+    [3_840_000, '1h 4m'],
+  ])('prints %i ms as people say it: %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
   });
 
   it("reads the server's calendar form of a cron back as cron", () => {
