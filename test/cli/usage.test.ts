@@ -54,6 +54,16 @@ describe('usage', () => {
     [['job-title-keys', ','], '<names> lists no name'],
     [['job-title-keys', '--source', 'title', '책임'], '--source is gradeName or job, not title'],
     [['worker', 'extra'], "unexpected argument 'extra'"],
+    [['external-keys'], 'missing <grades|job-titles|departments|employees|additional-attributes>'],
+    [
+      ['external-keys', 'titles', '--sheet', 'a.xlsx', '--out', 'b.xlsx'],
+      "<entity> is one of grades, job-titles, departments, employees, additional-attributes, not 'titles'",
+    ],
+    [['external-keys', 'grades', '--out', 'b.xlsx'], '--sheet names the template'],
+    [['external-keys', 'grades', '--sheet', 'a.xlsx'], '--out names the file to write'],
+    [['external-keys', 'grades', '--sheet', 'a.xlsx', '--out', './a.xlsx'], '--out must differ from --sheet'],
+    [['external-keys', 'grades', '--sheet', 'a.xlsx', '--out', 'b.xlsx', '--report', 'xml'], "--report is csv or json, not 'xml'"],
+    [['external-keys', 'grades', '--sheet', 'a.xlsx', '--out', 'b.xlsx', '--report-file', 'r.csv'], '--report-file needs --report'],
   ])('orgsync %j prints usage and exits 2: %s', async (argv, message) => {
     const { code, stdout, stderr } = await cli(...argv);
     expect(code).toBe(2);
