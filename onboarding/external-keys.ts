@@ -133,7 +133,32 @@ export function knoxCandidates(entity: Entity, knox: KnoxData, settings: SyncSet
   }
 }
 
-type Found = { candidates: Candidate[]; reason: string; by?: string };
+type Found = { candidates: Candidate[]; reason: string };
+
+/** Candidates by what rows name them by: 100,000 rows must not each scan 100,000 people. */
+interface Index {
+  byName: Map<string, Candidate[]>;
+  byEmail: Map<string, Candidate[]>;
+  byLoginId: Map<string, Candidate[]>;
+}
+
+function indexOf(candidates: readonly Candidate[]): Index {
+  const index: Index = { byName: new Map(), byEmail: new Map(), byLoginId: new Map() };
+  const add = (map: Map<string, Candidate[]>, value: string | undefined, c: Candidate) => {
+    if (!value) return;
+    const list = map.get(value) ?? [];
+    if (!list.includes(c)) list.push(c);
+    map.set(value, list);
+  };
+  for (const c of candidates) {
+    for (const name of [c.name, ...(c.aliases ?? [])]) add(index.byName, name, c);
+    add(index.byEmail, c.email, c);
+    // orgsync's login id is the e-mail; a migrated one may be the Knox userId.
+    add(index.byLoginId, c.userId, c);
+    add(index.byLoginId, c.email, c);
+  }
+  return index;
+}
 
 /** Splits a path cell into names: `삼성SDS > AI사업부 > 인사팀`. */
 const splitPath = (text: string, separator: string) => text.split(separator).map(normalName).filter(Boolean);
@@ -144,12 +169,12 @@ const splitPath = (text: string, separator: string) => text.split(separator).map
  * `삼성SDS > AI사업부` both fit a department directly under AI사업부. A row whose parent is empty is a
  * top-level department. A template with neither column matches by name alone.
  */
-function findDepartment(row: TemplateRow, candidates: readonly Candidate[], separator: string): Found {
+function findDepartment(row: TemplateRow, index: Index, separator: string): Found {
   const path = row.path !== undefined ? splitPath(row.path, separator) : undefined;
   const name = normalName(row.name) || path?.at(-1) || '';
   if (!name) return { candidates: [], reason: 'no department name' };
   const parent = path ? path.slice(0, -1) : row.parent !== undefined ? splitPath(row.parent, separator) : undefined;
-  const named = candidates.filter((c) => c.name === name);
+  const named = index.byName.get(name) ?? [];
   if (named.length === 0) return { candidates: [], reason: `no Knox department is named "${name}"` };
   if (parent === undefined)
     return {
@@ -174,12 +199,12 @@ function findDepartment(row: TemplateRow, candidates: readonly Candidate[], sepa
  * Employees: by e-mail, case-insensitively, then by login id (Knox userId, or the e-mail orgsync uses as
  * login id). When both columns name someone, they must name the same person.
  */
-function findEmployee(row: TemplateRow, candidates: readonly Candidate[]): Found {
+function findEmployee(row: TemplateRow, index: Index): Found {
   const email = normalEmail(row.email);
   const loginId = normalEmail(row.loginId);
   if (!email && !loginId) return { candidates: [], reason: 'no e-mail or login id' };
-  const byEmail = email ? candidates.filter((c) => c.email === email) : [];
-  const byLogin = loginId ? candidates.filter((c) => c.userId === loginId || c.email === loginId) : [];
+  const byEmail = (email && index.byEmail.get(email)) || [];
+  const byLogin = (loginId && index.byLoginId.get(loginId)) || [];
   if (byEmail.length === 1 && byLogin.length > 0 && !byLogin.some((c) => c.key === byEmail[0]!.key))
     return {
       candidates: [...byEmail, ...byLogin],
@@ -193,10 +218,10 @@ function findEmployee(row: TemplateRow, candidates: readonly Candidate[]): Found
   };
 }
 
-function findByName(row: TemplateRow, candidates: readonly Candidate[], what: { one: string; many: string }): Found {
+function findByName(row: TemplateRow, index: Index, what: { one: string; many: string }): Found {
   const name = normalName(row.name);
   if (!name) return { candidates: [], reason: 'no name' };
-  const found = candidates.filter((c) => c.name === name || c.aliases?.includes(name));
+  const found = index.byName.get(name) ?? [];
   return {
     candidates: found,
     reason: found.length ? `${found.length} ${what.many} are named "${name}"` : `no ${what.one} is named "${name}"`,
@@ -221,10 +246,11 @@ export function matchRows(
   candidates: readonly Candidate[],
   options: MatchOptions = {},
 ): MatchResult {
+  const index = indexOf(candidates);
   const found = rows.map((row): Found => {
-    if (entity === 'departments') return findDepartment(row, candidates, options.pathSeparator ?? '>');
-    if (entity === 'employees') return findEmployee(row, candidates);
-    return findByName(row, candidates, BY_NAME[entity]);
+    if (entity === 'departments') return findDepartment(row, index, options.pathSeparator ?? '>');
+    if (entity === 'employees') return findEmployee(row, index);
+    return findByName(row, index, BY_NAME[entity]);
   });
   // Two rows that fit one object: WORKPLACE would get one key twice. Neither is written.
   const rowsByKey = new Map<string, number[]>();
