@@ -4,49 +4,12 @@
  * Seoul read them.
  */
 
+import ms from 'ms';
+import stringWidth from 'string-width';
 import { seoulParts } from '../lib/seoul-time.js';
 
-// East Asian Wide and Fullwidth ranges (Unicode UAX #11) that occur in names and messages.
-const WIDE: readonly (readonly [number, number])[] = [
-  [0x1100, 0x115f],
-  [0x2e80, 0x303e],
-  [0x3041, 0x33ff],
-  [0x3400, 0x4dbf],
-  [0x4e00, 0x9fff],
-  [0xa000, 0xa4cf],
-  [0xa960, 0xa97f],
-  [0xac00, 0xd7a3],
-  [0xf900, 0xfaff],
-  [0xfe30, 0xfe4f],
-  [0xff00, 0xff60],
-  [0xffe0, 0xffe6],
-  [0x1f300, 0x1f64f],
-  [0x1f900, 0x1f9ff],
-  [0x20000, 0x3fffd],
-];
-// Combining marks, conjoining Hangul vowels/finals and zero-width characters take no cell of their own.
-const ZERO: readonly (readonly [number, number])[] = [
-  [0x0300, 0x036f],
-  [0x1160, 0x11ff],
-  [0x1ab0, 0x1aff],
-  [0x1dc0, 0x1dff],
-  [0x200b, 0x200f],
-  [0x20d0, 0x20ff],
-  [0xd7b0, 0xd7ff],
-  [0xfe00, 0xfe0f],
-  [0xfe20, 0xfe2f],
-];
-const within = (ranges: typeof WIDE, cp: number) => ranges.some(([from, to]) => cp >= from && cp <= to);
-
-/** Terminal cells a string takes. */
-export function displayWidth(text: string): number {
-  let width = 0;
-  for (const char of text) {
-    const cp = char.codePointAt(0)!;
-    width += within(ZERO, cp) ? 0 : within(WIDE, cp) ? 2 : 1;
-  }
-  return width;
-}
+/** Terminal cells a string takes (Unicode UAX #11: a Hangul syllable is two, a combining mark none). */
+export const displayWidth = (text: string): number => stringWidth(text);
 
 export interface Column {
   header: string;
@@ -105,14 +68,12 @@ export function formatDuration(ms: number | undefined): string {
   return join(Math.floor(s / 3_600), 'h', Math.floor((s % 3_600) / 60), 'm');
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const UNIT_NAMES: Record<string, string> = { second: 's', sec: 's', minute: 'm', min: 'm', hour: 'h', day: 'd' };
-
 /** `90s`, `30m`, `1h`, `1 hour`, `2 days` → milliseconds; undefined when it is not a duration. */
 export function parseDuration(text: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(text.trim());
-  if (!match) return undefined;
-  const word = match[2]!.toLowerCase().replace(/s$/, '');
-  const unit = UNITS[match[2]!.toLowerCase()] ?? UNITS[UNIT_NAMES[word] ?? ''];
-  return unit === undefined ? undefined : Number(match[1]) * unit;
+  const trimmed = text.trim();
+  // To `ms` a bare number is milliseconds; an operator typing `--catchup-window 30` means something else, so ask for a unit.
+  if (!/[a-z]$/i.test(trimmed)) return undefined;
+  // `ms` checks the text itself and answers undefined (not the number its types promise) when it is no duration.
+  const value: number | undefined = ms(trimmed as ms.StringValue);
+  return value !== undefined && Number.isFinite(value) ? value : undefined;
 }

@@ -1,14 +1,17 @@
 /**
  * The one place that owns the CLI's arguments, connection, output and exit codes (antfu/ni's runner):
  * command files declare options and a `run(ctx)` and never parse, connect, catch or exit themselves.
+ * commander parses argv; this file turns the command table into its program and owns what it cannot
+ * know: the Context, the wording of usage errors, and `explain()`.
  * Exit codes: 0 done; 1 the run failed or the command could not do what it was asked; 2 bad usage or
  * configuration. An error is one line; --verbose adds the stack.
  */
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
+import { Command as Program, CommanderError, Option } from 'commander';
 import { Client, Connection, isGrpcServiceError, ScheduleNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { ConfigError, loadConfig, type Config, type TemporalConfig } from '../config/index.js';
+import { commandHelp, GLOBAL_OPTIONS, globalHelp, suggest, usageLine } from './help.js';
 
 export interface Io {
   stdout(text: string): void;
@@ -93,26 +96,11 @@ export class CliError extends Error {
   }
 }
 
-const GLOBAL_OPTIONS = {
-  verbose: { type: 'boolean', description: 'on an error, print the stack too' },
-  help: { type: 'boolean', short: 'h', description: 'show this help' },
-} as const satisfies Options;
-
 /** Shared by every read command. */
 export const JSON_OPTION = { json: { type: 'boolean', description: 'print JSON instead of text' } } as const satisfies Options;
 
-export const EXIT_CODES = 'Exit codes: 0 done · 1 the run failed, or the command could not do it · 2 bad usage or configuration';
-
 export async function runCommands(table: readonly Command[], argv: readonly string[], io: Io): Promise<number> {
-  const out =
-    (stream: 'stdout' | 'stderr') =>
-    (text = '') =>
-      io[stream](`${text}\n`);
   const [first, ...rest] = argv;
-  if (first === undefined) {
-    io.stderr(globalHelp(table));
-    return 2;
-  }
   // `orgsync help <command>` is `orgsync <command> --help`, an unknown command included.
   if ((first === '-h' || first === '--help' || first === 'help') && rest[0] !== undefined)
     return runCommands(table, [rest[0], '--help'], io);
@@ -123,64 +111,17 @@ export async function runCommands(table: readonly Command[], argv: readonly stri
 
   let verbose = argv.includes('--verbose');
   let connection: Connection | undefined;
-  try {
-    let command = table.find((c) => c.name === first);
-    if (!command) throw new UsageError(`unknown command '${first}'${suggest(first, table)}`);
-    let path = `orgsync ${command.name}`;
-    let args = rest;
-    while (command.subcommands) {
-      const [sub, ...after] = args;
-      if (sub === '-h' || sub === '--help') {
-        io.stdout(commandHelp(command, path));
-        return 0;
-      }
-      const next: Command | undefined = sub === undefined ? undefined : command.subcommands.find((c) => c.name === sub);
-      if (!next)
-        throw new UsageError(
-          sub === undefined
-            ? `missing subcommand: one of ${command.subcommands.map((c) => c.name).join(', ')}`
-            : `unknown subcommand '${sub}'${suggest(sub, command.subcommands)}`,
-          command,
-          path,
-        );
-      command = next;
-      path = `${path} ${next.name}`;
-      args = after;
-    }
-    const current = command;
-    const options: Options = { ...command.options, ...GLOBAL_OPTIONS };
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...args],
-        options: Object.fromEntries(
-          Object.entries(options).map(([name, o]) => [name, { type: o.type, ...(o.short ? { short: o.short } : {}) }]),
-        ),
-        allowPositionals: true,
-        strict: true,
-      });
-    } catch (err) {
-      throw new UsageError(parseArgsMessage(err), current, path);
-    }
-    const flags = parsed.values as Values<Options> & { verbose?: boolean; help?: boolean };
-    verbose = flags.verbose ?? false;
-    if (flags.help) {
-      io.stdout(commandHelp(current, path));
-      return 0;
-    }
-    const declared = current.args ?? [];
-    const required = declared.filter((a) => !a.optional).length;
-    if (parsed.positionals.length < required) throw new UsageError(`missing <${declared[parsed.positionals.length]!.name}>`, current, path);
-    if (parsed.positionals.length > declared.length)
-      throw new UsageError(`unexpected argument '${parsed.positionals[declared.length]}'`, current, path);
-    for (const [name, value] of Object.entries(flags)) {
-      if (options[name]?.type === 'string' && value === '') throw new UsageError(`--${name} needs a value`, current, path);
-    }
+  let exitCode = 0;
+  const out =
+    (stream: 'stdout' | 'stderr') =>
+    (text = '') =>
+      io[stream](`${text}\n`);
 
+  async function invoke(command: Command, path: string, args: string[], flags: Values<Options>): Promise<number> {
     let temporal: TemporalConfig | undefined;
     const ctx: Context = {
       command: path,
-      args: parsed.positionals,
+      args,
       flags,
       env: io.env,
       print: out('stdout'),
@@ -200,11 +141,29 @@ export async function runCommands(table: readonly Command[], argv: readonly stri
         }
         return new Client({ connection, namespace });
       },
-      usage: (message) => new UsageError(message, current, path),
+      usage: (message) => new UsageError(message, command, path),
     };
-    if (!current.run) throw new Error(`${path} has no run`);
-    return (await current.run(ctx)) ?? 0;
+    if (!command.run) throw new Error(`${path} has no run`);
+    return (await command.run(ctx)) ?? 0;
+  }
+
+  try {
+    const program = buildProgram(table, io, async (command, path, words, values) => {
+      const { args, flags } = checkUsage(command, path, words, values);
+      verbose = flags.verbose === true;
+      exitCode = await invoke(command, path, args, flags);
+    });
+    program.action(() => {
+      const word = program.args[0];
+      if (word !== undefined) throw new UsageError(`unknown command '${word}'${suggest(word, table)}`);
+      io.stderr(globalHelp(table));
+      exitCode = 2;
+    });
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
   } catch (err) {
+    // commander throws once it has printed help (exit 0); exits happen in one place, main().
+    if (err instanceof CommanderError && err.exitCode === 0) return 0;
     const { message, exitCode, usage } = explain(err);
     io.stderr(`orgsync: ${message}\n`);
     if (usage)
@@ -218,11 +177,107 @@ export async function runCommands(table: readonly Command[], argv: readonly stri
   }
 }
 
+type Invoke = (command: Command, path: string, words: string[], values: Record<string, unknown>) => Promise<void>;
+
+/**
+ * The command table as a commander program. commander tokenises (long and short options, `--x=v`, `--`),
+ * dispatches to commands and subcommands and shows our help. It parses leniently: unknown options and
+ * extra words reach `checkUsage`, so every usage error is worded by the CLI, not read out of commander's.
+ */
+function buildProgram(table: readonly Command[], io: Io, invoke: Invoke): Program {
+  const helpOf = new WeakMap<Program, () => string>();
+  const program = new Program('orgsync')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout(text), writeErr: (text) => io.stderr(text), outputError: () => undefined })
+    .configureHelp({ formatHelp: (cmd) => helpOf.get(cmd)?.() ?? '' })
+    .helpCommand(false)
+    // The program's own help is handled above; here `stauts --help` is an unknown command, not the global help.
+    .helpOption(false)
+    .enablePositionalOptions()
+    .allowUnknownOption()
+    .allowExcessArguments();
+
+  const attach = (parent: Program, command: Command, path: string) => {
+    const cmd = parent
+      .command(command.name)
+      .helpOption(`-${GLOBAL_OPTIONS.help.short}, --help`, GLOBAL_OPTIONS.help.description)
+      .allowUnknownOption()
+      .allowExcessArguments();
+    helpOf.set(cmd, () => commandHelp(command, path));
+    if (command.subcommands) {
+      for (const sub of command.subcommands) attach(cmd, sub, `${path} ${sub.name}`);
+      cmd.action(() => {
+        const sub = cmd.args[0];
+        throw new UsageError(
+          sub === undefined
+            ? `missing subcommand: one of ${command.subcommands!.map((c) => c.name).join(', ')}`
+            : `unknown subcommand '${sub}'${suggest(sub, command.subcommands!)}`,
+          command,
+          path,
+        );
+      });
+      return;
+    }
+    // A value option's value is optional to commander, so a missing one is ours to word (`--id needs a value`).
+    const declared: Options = { ...command.options, verbose: GLOBAL_OPTIONS.verbose };
+    const options = Object.entries(declared).map(([name, o]) => {
+      const option = new Option(`${o.short ? `-${o.short}, ` : ''}--${name}${o.type === 'string' ? ' [value]' : ''}`);
+      cmd.addOption(option);
+      return [name, option] as const;
+    });
+    cmd.action(() =>
+      invoke(
+        command,
+        path,
+        cmd.args,
+        Object.fromEntries(options.map(([name, option]) => [name, cmd.getOptionValue(option.attributeName())])),
+      ),
+    );
+  };
+  for (const command of table) attach(program, command, `orgsync ${command.name}`);
+  return program;
+}
+
+/** The words and option values commander handed back, checked against the command's declaration. */
+function checkUsage(
+  command: Command,
+  path: string,
+  words: readonly string[],
+  values: Record<string, unknown>,
+): { args: string[]; flags: Values<Options> & { verbose?: boolean } } {
+  const options: Options = { ...command.options, ...GLOBAL_OPTIONS };
+  const usage = (message: string) => new UsageError(message, command, path);
+  // Unknown options, and everything after the first, are left among the words.
+  const stray = words.find((w) => w.length > 1 && w.startsWith('-'));
+  if (stray !== undefined) {
+    const [flag, value] = stray.split(/=(.*)/s);
+    throw usage(
+      value !== undefined && options[flag!.replace(/^--/, '')]?.type === 'boolean' ? `${flag} takes no value` : `unknown option ${flag}`,
+    );
+  }
+  const declared = command.args ?? [];
+  const required = declared.filter((a) => !a.optional).length;
+  if (words.length < required) throw usage(`missing <${declared[words.length]!.name}>`);
+  if (words.length > declared.length) throw usage(`unexpected argument '${words[declared.length]}'`);
+  const flags: Record<string, string | boolean> = {};
+  for (const [name, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    if (options[name]?.type === 'boolean') flags[name] = value === true;
+    else if (typeof value === 'string' && value !== '') flags[name] = value;
+    else throw usage(`--${name} needs a value`);
+  }
+  // Each value was checked against its declared type just above.
+  return { args: [...words], flags: flags as Values<Options> & { verbose?: boolean } };
+}
+
 /** One line for any error the CLI meets, and its exit code. */
 function explain(err: unknown): { message: string; exitCode: number; usage?: { command: Command | undefined; path: string } } {
   if (err instanceof UsageError) {
     return { message: err.message, exitCode: 2, usage: { command: err.command, path: err.path ?? 'orgsync' } };
   }
+  // Only a parse the runner does not word itself (none known) gets commander's own sentence.
+  if (err instanceof CommanderError)
+    return { message: err.message.replace(/^error: /, ''), exitCode: 2, usage: { command: undefined, path: 'orgsync' } };
   if (err instanceof ConfigError) return { message: `configuration: ${err.problems.join('; ')}`, exitCode: 2 };
   if (err instanceof CliError) return { message: err.message, exitCode: err.exitCode };
   if (err instanceof WorkflowNotFoundError) return { message: `no run ${err.workflowId} in this namespace`, exitCode: 1 };
@@ -255,69 +310,4 @@ function stackWithCauses(err: Error): string {
   const parts = [err.stack ?? String(err)];
   for (let e: unknown = err.cause; e instanceof Error; e = e.cause) parts.push(`caused by: ${e.stack ?? e.message}`);
   return parts.join('\n');
-}
-
-function parseArgsMessage(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  const code = (err as { code?: string }).code;
-  const option = /'(-[^'\s]+)/.exec(message)?.[1];
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option ${option}`;
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option)
-    return /argument missing/.test(message) ? `${option} needs a value` : `${option} takes no value`;
-  return message.split('.')[0]!;
-}
-
-function suggest(word: string, commands: readonly Command[]): string {
-  const close = commands.filter((c) => c.name.startsWith(word.slice(0, 3)) || word.startsWith(c.name.slice(0, 3)));
-  return close.length ? `; did you mean ${close.map((c) => c.name).join(' or ')}?` : '';
-}
-
-function usageLine(command: Command, path: string): string {
-  if (command.subcommands) return `${path} <${command.subcommands.map((c) => c.name).join('|')}> [options]`;
-  const args = (command.args ?? []).map((a) => (a.optional ? `[${a.name}]` : `<${a.name}>`));
-  const options = Object.entries(command.options ?? {}).map(([name, o]) =>
-    o.type === 'boolean' ? `[--${name}]` : `[--${name} ${o.value ?? `<${name}>`}]`,
-  );
-  return [path, ...args, ...options].join(' ');
-}
-
-function commandHelp(command: Command, path: string): string {
-  const lines = [`${path}: ${command.summary}`, '', `Usage: ${usageLine(command, path)}`];
-  if (command.description) lines.push('', command.description);
-  if (command.subcommands) {
-    const width = Math.max(...command.subcommands.map((c) => c.name.length));
-    lines.push('', 'Commands:', ...command.subcommands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`));
-  } else {
-    const options: [string, OptionSpec][] = [...Object.entries(command.options ?? {}), ...Object.entries(GLOBAL_OPTIONS)];
-    const names = options.map(
-      ([name, o]) => `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.value ?? `<${name}>`}` : ''}`,
-    );
-    const width = Math.max(...names.map((n) => n.length));
-    lines.push('', 'Options:', ...options.map(([, o], i) => `  ${names[i]!.padEnd(width)}  ${o.description}`));
-  }
-  lines.push('', command.examples.length > 1 ? 'Examples:' : 'Example:', ...command.examples.map((e) => `  ${e}`));
-  if (command.subcommands) lines.push('', `${path} <command> --help shows a command's options.`);
-  return `${lines.join('\n')}\n`;
-}
-
-function globalHelp(table: readonly Command[]): string {
-  const width = Math.max(...table.map((c) => c.name.length));
-  return [
-    "orgsync: keeps WORKPLACE's org chart in step with Knox Portal, on Temporal.",
-    '',
-    'Usage: orgsync <command> [arguments] [options]',
-    '',
-    'Commands:',
-    ...table.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
-    '',
-    'Examples:',
-    '  orgsync run --wait',
-    '  orgsync status',
-    '  orgsync report --format csv > report.csv',
-    '',
-    "orgsync <command> --help shows a command's options and an example. Read commands take --json.",
-    'Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, ORGSYNC_TASK_QUEUE (or ORGSYNC_CONFIG); see README "Configuration".',
-    EXIT_CODES,
-    '',
-  ].join('\n');
 }

@@ -7,10 +7,12 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { Secret } from './secret.js';
+import { OnboardingSettingsSchema } from './onboarding.js';
 import { SyncSettingsSchema } from './sync.js';
 
 export { Secret } from './secret.js';
 export type { AbsenceItem, AdditionalAttribute, SyncSettings } from './sync.js';
+export type { OnboardingSettings, SheetSettings } from './onboarding.js';
 
 const secret = (what: string) =>
   z
@@ -120,6 +122,8 @@ export const ConfigSchema = z.object({
   store: StoreConfigSchema,
   telemetry: TelemetryConfigSchema,
   sync: SyncSettingsSchema,
+  /** `orgsync external-keys` only: the template headers (config/onboarding.ts). */
+  onboarding: OnboardingSettingsSchema,
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

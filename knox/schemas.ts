@@ -24,7 +24,7 @@ const text = z.preprocess(
 );
 const flag = z.preprocess((v) => (v === null || v === '' ? undefined : v), z.enum(['T', 'F'], { error: 'expected one of T/F' }).optional());
 
-/** 직급 → WORKPLACE grade (activities/stages/grades.ts). */
+/** 직급 → WORKPLACE grade (engine/stages/grades.ts). */
 export const KnoxTitleSchema = z.object({
   titleCode: key, // the grade's external key; employees join on it
   titleName: needed, // the grade's name
@@ -43,6 +43,7 @@ export const KnoxOrganizationSchema = z.object({
   departmentOrder: text, // its display order
   managerId: text, // the head's userId (department heads, Reports To)
   hiddenDepartmentYn: flag, // T = hidden (sync.hiddenDepartments)
+  companyName: text, // the top of a department path in an External Key sheet (orgsync external-keys)
 });
 
 /** 임직원 → WORKPLACE employee (stages/employees.ts, job-titles.ts, reports-to.ts, mapping.ts). */

@@ -1,14 +1,16 @@
 /**
  * The CLI against a real run: one local stack (Knox and WORKPLACE simulators, workers on the shared dev
  * server) for the file. Every expectation is about what an operator sees (exit code, printed text) and
- * what really happened (the progress query, the WORKPLACE simulator).
+ * what really happened (the progress query, the WORKPLACE simulator). Each test starts from the same
+ * place (an empty WORKPLACE, the generated org in Knox, no faults, no run still going), so they pass in
+ * any order: `npx vitest run test/cli/runs.test.ts --sequence.shuffle`.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { generateOrg } from '../../generator/index.js';
 import type { LocalStack } from '../../scripts/local-stack.js';
@@ -26,6 +28,20 @@ beforeAll(async () => {
   env = await connectTestEnv();
   stack = await stackFor(env, org, { settings: { deletionGuard: { decisionTimeout: '10m' } } });
   cli = cliWith(stackEnv(stack));
+});
+beforeEach(() => {
+  stack.workplaceSimulator.reset();
+  stack.workplaceSimulator.faults.clear();
+  stack.knoxSimulator.setOrg(org);
+  stack.knoxSimulator.faults.clear();
+});
+// A run a failed test left going would make the next test's `orgsync run` refuse to overlap it.
+afterEach(async () => {
+  for await (const run of env.client.workflow.list({ query: `TaskQueue = '${stack.taskQueue}' AND ExecutionStatus = 'Running'` }))
+    await env.client.workflow
+      .getHandle(run.workflowId)
+      .terminate('test ended')
+      .catch(() => undefined);
 });
 afterAll(async () => {
   await stack?.close();
@@ -133,31 +149,22 @@ describe('orgsync run, status, list and report', () => {
     });
     const reason = '입사일 형식이 올바르지 않습니다, "hireDate"';
     stack.workplaceSimulator.faults.failKeys([...failing.map((e) => e.epId), department.departmentCode], reason);
-    try {
-      const id = unique('cli-failures');
-      const run = await cli('run', '--wait', '--id', id);
-      // Items that fail do not fail the run (seed 000's failure policy); the summary says where to look.
-      expect(run.code, run.stdout + run.stderr).toBe(0);
-      expect(run.stdout).toContain(`items failed or were skipped: orgsync report ${id}`);
+    const id = unique('cli-failures');
+    const run = await cli('run', '--wait', '--id', id);
+    // Items that fail do not fail the run (seed 000's failure policy); the summary says where to look.
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain(`items failed or were skipped: orgsync report ${id}`);
 
-      const csv = await cli('report', id, '--format', 'csv');
-      expect(csv.code).toBe(0);
-      expect(csv.stdout.startsWith('\uFEFFstage,key,name,operation,outcome,code,message\r\n')).toBe(true);
-      const [, ...rows] = parseCsv(csv.stdout.slice(1));
-      const withReason = expect.stringContaining(reason) as string;
-      expect(rows).toContainEqual([
-        'departments',
-        department.departmentCode,
-        department.departmentName,
-        'create',
-        'failed',
-        'WORKPLACE_VALIDATION',
-        withReason,
-      ]);
-      for (const e of failing)
-        expect(rows).toContainEqual(['employees', e.epId, e.fullName, 'update', 'failed', 'WORKPLACE_VALIDATION', withReason]);
-      for (const e of moved)
-        expect(rows).toContainEqual([
+    const csv = await cli('report', id, '--format', 'csv');
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.startsWith('\uFEFFstage,key,name,operation,outcome,code,message\r\n')).toBe(true);
+    const [, ...rows] = parseCsv(csv.stdout.slice(1));
+    const withReason = expect.stringContaining(reason) as string;
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        ['departments', department.departmentCode, department.departmentName, 'create', 'failed', 'WORKPLACE_VALIDATION', withReason],
+        ...failing.map((e) => ['employees', e.epId, e.fullName, 'update', 'failed', 'WORKPLACE_VALIDATION', withReason]),
+        ...moved.map((e) => [
           'employees',
           e.epId,
           e.fullName,
@@ -165,28 +172,32 @@ describe('orgsync run, status, list and report', () => {
           'skipped',
           'DEPENDENCY_FAILED',
           expect.stringContaining(department.departmentCode) as string,
-        ]);
+        ]),
+      ]),
+    );
 
-      const table = await cli('report', id);
-      expect(table.stdout).toMatch(/^Failed and skipped items \(\d+\):$/m);
-      for (const e of failing)
-        expect(table.stdout).toMatch(
-          new RegExp(`^사원 employees +${e.epId} +${e.fullName} +update +failed +WORKPLACE_VALIDATION +.*입사일`, 'm'),
-        );
+    const table = await cli('report', id);
+    expect(table.stdout).toMatch(/^Failed and skipped items \(\d+\):$/m);
+    expect(table.stdout.split('\n')).toEqual(
+      expect.arrayContaining(
+        failing.map(
+          (e) =>
+            expect.stringMatching(
+              new RegExp(`^사원 employees +${e.epId} +${e.fullName} +update +failed +WORKPLACE_VALIDATION +.*입사일`),
+            ) as string,
+        ),
+      ),
+    );
 
-      // From a host that cannot read the staging store: the run's own (bounded) list, here complete.
-      const elsewhere = cliWith(stackEnv(stack, { ORGSYNC_STORE_DIR: mkdtempSync(join(tmpdir(), 'orgsync-elsewhere-')) }));
-      const fromResult = JSON.parse((await elsewhere('report', id, '--json')).stdout) as {
-        itemsFrom: string;
-        items: unknown[];
-        notes: string[];
-      };
-      expect(fromResult).toMatchObject({ itemsFrom: 'result', notes: [] });
-      expect(fromResult.items).toHaveLength(rows.length);
-    } finally {
-      stack.workplaceSimulator.faults.clear();
-      stack.knoxSimulator.setOrg(org);
-    }
+    // From a host that cannot read the staging store: the run's own (bounded) list, here complete.
+    const elsewhere = cliWith(stackEnv(stack, { ORGSYNC_STORE_DIR: mkdtempSync(join(tmpdir(), 'orgsync-elsewhere-')) }));
+    const fromResult = JSON.parse((await elsewhere('report', id, '--json')).stdout) as {
+      itemsFrom: string;
+      items: unknown[];
+      notes: string[];
+    };
+    expect(fromResult).toMatchObject({ itemsFrom: 'result', notes: [] });
+    expect(fromResult.items).toHaveLength(rows.length);
   });
 });
 
@@ -258,7 +269,6 @@ describe('the deletion guard through the CLI', () => {
 describe('pause, resume and cancel', () => {
   /** A run with work to do, slow enough to act on while it goes. */
   const slowRun = async (prefix: string) => {
-    stack.workplaceSimulator.reset();
     stack.workplaceSimulator.faults.latencyMs(100);
     const id = unique(prefix);
     expect((await cli('run', '--id', id)).code).toBe(0);
@@ -268,114 +278,98 @@ describe('pause, resume and cancel', () => {
     eventually(async () => (await progressOf(env.client, id)).state === state, { what: `${id} to be ${state}` });
 
   it('pause and resume change the run as its progress query shows; meanwhile nothing is held and no second run starts', async () => {
-    try {
-      const id = await slowRun('cli-pause');
-      const paused = await cli('pause', id);
-      expect(paused).toMatchObject({ code: 0, stdout: expect.stringContaining(`pausing ${id}`) as string });
-      await progressState(id, 'paused');
-      const status = await cli('status', id);
-      expect(status.stdout).toMatch(/^state +paused/m);
-      expect(status.stdout).toContain(`Continue with: orgsync resume ${id}`);
+    const id = await slowRun('cli-pause');
+    const paused = await cli('pause', id);
+    expect(paused).toMatchObject({ code: 0, stdout: expect.stringContaining(`pausing ${id}`) as string });
+    await progressState(id, 'paused');
+    const status = await cli('status', id);
+    expect(status.stdout).toMatch(/^state +paused/m);
+    expect(status.stdout).toContain(`Continue with: orgsync resume ${id}`);
 
-      const approve = await cli('approve-deletions', id);
-      expect(approve).toEqual({
-        code: 1,
-        stdout: '',
-        stderr: `orgsync: cannot approve deletions of run ${id}: no stage of this run is waiting for a deletion decision\n`,
-      });
+    const approve = await cli('approve-deletions', id);
+    expect(approve).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `orgsync: cannot approve deletions of run ${id}: no stage of this run is waiting for a deletion decision\n`,
+    });
 
-      await eventually(async () => (await cli('list')).stdout.includes(id), { intervalMs: 250, what: 'visibility to list the run' });
-      const second = await cli('run');
-      expect(second.code).toBe(1);
-      expect(second.stderr).toMatch(new RegExp(`^orgsync: run ${id} \\(started .*\\) is still running; two runs would race on WORKPLACE`));
+    await eventually(async () => (await cli('list')).stdout.includes(id), { intervalMs: 250, what: 'visibility to list the run' });
+    const second = await cli('run');
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(new RegExp(`^orgsync: run ${id} \\(started .*\\) is still running; two runs would race on WORKPLACE`));
 
-      expect(await cli('resume', id)).toMatchObject({ code: 0, stdout: `resuming ${id}. Follow it with: orgsync status ${id}\n` });
-      expect((await progressOf(env.client, id)).state).not.toBe('paused');
-      stack.workplaceSimulator.faults.latencyMs(0);
-      expect(await ended(id)).toBe('completed');
-      expect(Object.keys(stack.workplaceSimulator.dump().employees)).toHaveLength(org.employees.length);
-    } finally {
-      stack.workplaceSimulator.faults.clear();
-    }
+    expect(await cli('resume', id)).toMatchObject({ code: 0, stdout: `resuming ${id}. Follow it with: orgsync status ${id}\n` });
+    expect((await progressOf(env.client, id)).state).not.toBe('paused');
+    stack.workplaceSimulator.faults.latencyMs(0);
+    expect(await ended(id)).toBe('completed');
+    expect(Object.keys(stack.workplaceSimulator.dump().employees)).toHaveLength(org.employees.length);
   });
 
   it('cancel ends the run as cancelled with what was done; pausing it afterwards is refused in one line', async () => {
-    try {
-      const id = await slowRun('cli-cancel');
-      const cancelled = await cli('cancel', id);
-      expect(cancelled).toMatchObject({ code: 0, stdout: expect.stringContaining(`cancelling ${id}`) as string });
-      await progressState(id, 'cancelled');
-      const status = await cli('status', id);
-      expect(status.stdout).toMatch(/^state +cancelled$/m);
-      expect(status.stdout).toContain('cancelled by an operator');
-      expect(Object.keys(stack.workplaceSimulator.dump().employees).length).toBeLessThan(org.employees.length);
-      expect(await cli('pause', id)).toEqual({ code: 1, stdout: '', stderr: `orgsync: run ${id} is completed; nothing to pause\n` });
-    } finally {
-      stack.workplaceSimulator.faults.clear();
-    }
+    const id = await slowRun('cli-cancel');
+    const cancelled = await cli('cancel', id);
+    expect(cancelled).toMatchObject({ code: 0, stdout: expect.stringContaining(`cancelling ${id}`) as string });
+    await progressState(id, 'cancelled');
+    const status = await cli('status', id);
+    expect(status.stdout).toMatch(/^state +cancelled$/m);
+    expect(status.stdout).toContain('cancelled by an operator');
+    expect(Object.keys(stack.workplaceSimulator.dump().employees).length).toBeLessThan(org.employees.length);
+    expect(await cli('pause', id)).toEqual({ code: 1, stdout: '', stderr: `orgsync: run ${id} is completed; nothing to pause\n` });
   });
 
   it('the raw Temporal CLI pauses, queries, describes and resumes a run the same way (README "Day-2 operations")', async () => {
-    try {
-      const id = await slowRun('cli-raw');
-      const cliPath = resolveTemporalCli();
-      // Asynchronously: this process runs the worker that answers the query.
-      const temporal = (...args: string[]) =>
-        new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
-          execFile(cliPath, [...args, '--address', inject('temporalAddress'), '--namespace', 'default'], (err, stdout, stderr) =>
-            resolve({ status: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-          );
-        });
-
-      const signal = await temporal('workflow', 'signal', '--workflow-id', id, '--name', 'pause');
-      expect(signal.status, signal.stderr).toBe(0);
-      await progressState(id, 'paused');
-      const query = await temporal('workflow', 'query', '--workflow-id', id, '--name', 'progress', '--output', 'json');
-      expect(query.status, query.stderr).toBe(0);
-      expect(query.stdout).toContain('"state": "paused"');
-      const describe = await temporal('workflow', 'describe', '--workflow-id', id, '--output', 'json');
-      expect(describe.status, describe.stderr).toBe(0);
-      expect(JSON.parse(describe.stdout)).toMatchObject({
-        workflowExecutionInfo: { status: 'WORKFLOW_EXECUTION_STATUS_RUNNING' },
-        executionConfig: { userMetadata: { summary: expect.stringMatching(/^orgsync run \d{4}-\d\d-\d\d$/) as string } },
+    const id = await slowRun('cli-raw');
+    const cliPath = resolveTemporalCli();
+    // Asynchronously: this process runs the worker that answers the query.
+    const temporal = (...args: string[]) =>
+      new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(cliPath, [...args, '--address', inject('temporalAddress'), '--namespace', 'default'], (err, stdout, stderr) =>
+          resolve({ status: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
       });
-      const update = await temporal(
-        'workflow',
-        'update',
-        'execute',
-        '--workflow-id',
-        id,
-        '--name',
-        'approveDeletions',
-        '--input',
-        '"tester"',
-      );
-      expect(update.status).not.toBe(0);
-      expect(update.stderr).toContain('no stage of this run is waiting for a deletion decision');
 
-      const resume = await temporal('workflow', 'signal', '--workflow-id', id, '--name', 'resume');
-      expect(resume.status, resume.stderr).toBe(0);
-      await eventually(async () => (await progressOf(env.client, id)).state !== 'paused', { what: `${id} to resume` });
-      stack.workplaceSimulator.faults.latencyMs(0);
-      expect(await ended(id)).toBe('completed');
-    } finally {
-      stack.workplaceSimulator.faults.clear();
-    }
+    const signal = await temporal('workflow', 'signal', '--workflow-id', id, '--name', 'pause');
+    expect(signal.status, signal.stderr).toBe(0);
+    await progressState(id, 'paused');
+    const query = await temporal('workflow', 'query', '--workflow-id', id, '--name', 'progress', '--output', 'json');
+    expect(query.status, query.stderr).toBe(0);
+    expect(query.stdout).toContain('"state": "paused"');
+    const describe = await temporal('workflow', 'describe', '--workflow-id', id, '--output', 'json');
+    expect(describe.status, describe.stderr).toBe(0);
+    expect(JSON.parse(describe.stdout)).toMatchObject({
+      workflowExecutionInfo: { status: 'WORKFLOW_EXECUTION_STATUS_RUNNING' },
+      executionConfig: { userMetadata: { summary: expect.stringMatching(/^orgsync run \d{4}-\d\d-\d\d$/) as string } },
+    });
+    const update = await temporal(
+      'workflow',
+      'update',
+      'execute',
+      '--workflow-id',
+      id,
+      '--name',
+      'approveDeletions',
+      '--input',
+      '"tester"',
+    );
+    expect(update.status).not.toBe(0);
+    expect(update.stderr).toContain('no stage of this run is waiting for a deletion decision');
+
+    const resume = await temporal('workflow', 'signal', '--workflow-id', id, '--name', 'resume');
+    expect(resume.status, resume.stderr).toBe(0);
+    await eventually(async () => (await progressOf(env.client, id)).state !== 'paused', { what: `${id} to resume` });
+    stack.workplaceSimulator.faults.latencyMs(0);
+    expect(await ended(id)).toBe('completed');
   });
 
   it('cancel stops a paused run mid-stage: it ends as cancelled', async () => {
-    try {
-      const id = await slowRun('cli-cancel-paused');
-      await eventually(async () => (await progressOf(env.client, id)).currentStage === 'departments', {
-        what: `${id} to reach departments`,
-      });
-      expect((await cli('pause', id)).code).toBe(0);
-      await progressState(id, 'paused');
-      expect((await cli('cancel', id)).code).toBe(0);
-      expect(await ended(id)).toBe('cancelled');
-      expect(await cli('status', id)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^부서 departments +cancelled/m) as string });
-    } finally {
-      stack.workplaceSimulator.faults.clear();
-    }
+    const id = await slowRun('cli-cancel-paused');
+    await eventually(async () => (await progressOf(env.client, id)).currentStage === 'departments', {
+      what: `${id} to reach departments`,
+    });
+    expect((await cli('pause', id)).code).toBe(0);
+    await progressState(id, 'paused');
+    expect((await cli('cancel', id)).code).toBe(0);
+    expect(await ended(id)).toBe('cancelled');
+    expect(await cli('status', id)).toMatchObject({ code: 0, stdout: expect.stringMatching(/^부서 departments +cancelled/m) as string });
   });
 });

@@ -135,12 +135,19 @@ describe('orgsync schedule', () => {
     expect((await schedule('describe')).stdout).toMatch(/^state +paused \(WORKPLACE maintenance\)$/m);
 
     expect(await schedule('delete')).toMatchObject({ code: 0, stdout: `deleted schedule ${id}; runs it started are not affected\n` });
-    for (const after of [['describe'], ['trigger'], ['update', '--note', 'x']]) {
+  });
+
+  it.each([[['describe']], [['trigger']], [['update', '--note', 'x']]])(
+    'after delete, schedule %j says in one line there is no schedule, exit 1',
+    async (after) => {
+      const { id, schedule } = scheduleCli();
+      expect((await schedule('create', '--paused')).code).toBe(0);
+      expect((await schedule('delete')).code).toBe(0);
       expect(await schedule(...after)).toEqual({
         code: 1,
         stdout: '',
         stderr: `orgsync: no schedule ${id}; create it with \`orgsync schedule create\`\n`,
       });
-    }
-  });
+    },
+  );
 });

@@ -84,7 +84,7 @@ describe('orgsync job-title-keys', () => {
     expect(result.code, result.stderr).toBe(0);
     const keys = JSON.parse(result.stdout) as { name: string; key: string }[];
     expect(keys.map((k) => k.name)).toEqual(names);
-    for (const { name, key } of keys) expect(jobs[key]?.name).toBe(name);
+    expect(keys.map(({ key }) => jobs[key]?.name)).toEqual(names);
     const text = await cli('job-title-keys', names[0]!);
     expect(text.stdout).toBe(`${names[0]}\t${keys[0]!.key}\n`);
   });

@@ -54,6 +54,16 @@ describe('usage', () => {
     [['job-title-keys', ','], '<names> lists no name'],
     [['job-title-keys', '--source', 'title', '책임'], '--source is gradeName or job, not title'],
     [['worker', 'extra'], "unexpected argument 'extra'"],
+    [['external-keys'], 'missing <grades|job-titles|departments|employees|additional-attributes>'],
+    [
+      ['external-keys', 'titles', '--sheet', 'a.xlsx', '--out', 'b.xlsx'],
+      "<entity> is one of grades, job-titles, departments, employees, additional-attributes, not 'titles'",
+    ],
+    [['external-keys', 'grades', '--out', 'b.xlsx'], '--sheet names the template'],
+    [['external-keys', 'grades', '--sheet', 'a.xlsx'], '--out names the file to write'],
+    [['external-keys', 'grades', '--sheet', 'a.xlsx', '--out', './a.xlsx'], '--out must differ from --sheet'],
+    [['external-keys', 'grades', '--sheet', 'a.xlsx', '--out', 'b.xlsx', '--report', 'xml'], "--report is csv or json, not 'xml'"],
+    [['external-keys', 'grades', '--sheet', 'a.xlsx', '--out', 'b.xlsx', '--report-file', 'r.csv'], '--report-file needs --report'],
   ])('orgsync %j prints usage and exits 2: %s', async (argv, message) => {
     const { code, stdout, stderr } = await cli(...argv);
     expect(code).toBe(2);
@@ -71,10 +81,10 @@ describe('usage', () => {
     expect(stdout).toMatch(new RegExp(`Examples?:\\n  orgsync ${path[0]}`));
   });
 
-  it('lists every command in the global help', async () => {
+  it.each(COMMANDS.map((c) => c.name))('the global help lists %s with its summary, and exits 0', async (name) => {
     const { code, stdout } = await cli('--help');
     expect(code).toBe(0);
-    for (const command of COMMANDS) expect(stdout).toMatch(new RegExp(`^  ${command.name} +\\S`, 'm'));
+    expect(stdout).toMatch(new RegExp(`^  ${name} +\\S`, 'm'));
     expect(stdout).toContain('Exit codes: 0');
   });
 });
@@ -151,15 +161,15 @@ describe('output formats', () => {
     expect(parseDuration(text)).toBe(ms);
   });
 
-  it('prints durations as people say them', () => {
-    expect([850, 12_000, 192_000, 180_000, 3_600_000, 3_840_000].map(formatDuration)).toEqual([
-      '850ms',
-      '12s',
-      '3m 12s',
-      '3m',
-      '1h',
-      '1h 4m',
-    ]);
+  it.each([
+    [850, '850ms'],
+    [12_000, '12s'],
+    [192_000, '3m 12s'],
+    [180_000, '3m'],
+    [3_600_000, '1h'],
+    [3_840_000, '1h 4m'],
+  ])('prints %i ms as people say it: %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
   });
 
   it("reads the server's calendar form of a cron back as cron", () => {
