@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { WorkplaceConfig } from '../config/index.js';
+import type { ExchangeListener } from '../lib/http-transport.js';
 import {
   ATTRIBUTE_ADD_ONLY_FIELDS,
   ATTRIBUTE_VALUE_PATH,
@@ -125,6 +126,8 @@ export interface WorkplaceClientOptions {
   now?: () => number;
   /** Await the WORKPLACE_RPS limiter before every request; default true. */
   rateLimit?: boolean;
+  /** Sees each request/response exchange: method, path, bodies, status; never a header or a secret. */
+  onExchange?: ExchangeListener;
 }
 
 type Route = { version: ApiVersion; segment: string };
@@ -145,6 +148,7 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
     timeoutMs: options.timeoutMs ?? 30_000,
     now: options.now ?? Date.now,
     rateLimit: options.rateLimit ?? true,
+    onExchange: options.onExchange,
   });
   const target = (call: Omit<WorkplaceCall, 'version' | 'segments'> & { route: Route; keys?: readonly string[] }) =>
     ({ ...call, version: call.route.version, segments: [call.route.segment, ...(call.keys ?? [])] }) satisfies WorkplaceCall;

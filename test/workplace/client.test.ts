@@ -15,7 +15,18 @@ import {
   type WorkplaceClient,
 } from '../../workplace/index.js';
 import type { SimRecord } from '../../workplace/simulator/server.js';
-import { departmentBody, employeeBody, gradeBody, json, smallOrg, startScriptedServer, test, workplaceConfig } from './support.js';
+import type { HttpExchange } from '../../lib/http-transport.js';
+import {
+  CREDENTIALS,
+  departmentBody,
+  employeeBody,
+  gradeBody,
+  json,
+  smallOrg,
+  startScriptedServer,
+  test,
+  workplaceConfig,
+} from './support.js';
 import { createWorkplaceClient } from '../../workplace/index.js';
 
 const SELECT_ATTRIBUTE: AttributeDefinitionBody = {
@@ -414,6 +425,29 @@ describe('requests per client', () => {
     expect(arrivals).toHaveLength(9);
     // The limiter spaces starts; arrivals may shift by the network's jitter, allowed for here (100 ms).
     for (let i = 4; i < arrivals.length; i++) expect(arrivals[i]! - arrivals[i - 4]!).toBeGreaterThan(900);
+  });
+
+  test('can be captured: method, path with query, bodies and status; never a header, a signature or a credential', async ({
+    simulator,
+    clientWith,
+  }) => {
+    const captured: HttpExchange[] = [];
+    const client = clientWith({}, { onExchange: (exchange) => captured.push(exchange) });
+    await client.grades.create('G1', gradeBody('Manager'));
+    await client.grades.list({ pageSize: 10 });
+    expect(captured.map((e) => [e.method, e.path, e.status])).toEqual([
+      ['POST', '/organization/apigw/v2/company/{companyId}/grade/G1', 201],
+      ['GET', '/organization/apigw/v2/company/{companyId}/grade?offset=0&limit=10', 200],
+    ]);
+    expect(captured[0]!.requestBody).toEqual(gradeBody('Manager'));
+    expect(captured[1]!.responseBody).toMatchObject({
+      status: 200,
+      body: { elements: [{ externalKey: 'G1', name: 'Manager' }], totalCount: 1 },
+    });
+    const text = JSON.stringify(captured);
+    for (const secret of [CREDENTIALS.companyId, CREDENTIALS.accessKey, CREDENTIALS.secretKey]) expect(text).not.toContain(secret);
+    expect(text).not.toMatch(/[A-Za-z0-9+/]{43}=/);
+    expect(simulator.counters().total).toBe(2);
   });
 
   test('reuse one keep-alive connection', async () => {
