@@ -4,7 +4,7 @@
  * Temporal's nonRetryable: 401/403 and 400 are permanent, 429, 5xx and network failures are transient
  * (workplace.md §1.6, §1.7, §4). No error ever holds a header, so none can print a key or a signature.
  */
-import { ALREADY_EXISTS_PATTERN, NOT_FOUND_PATTERN } from './assumptions.js';
+import { DEFAULT_PROTOCOL, type WorkplaceProtocol } from './assumptions.js';
 
 export type WorkplaceErrorCode =
   | 'WORKPLACE_AUTH'
@@ -155,20 +155,55 @@ export class WorkplaceRequestError extends WorkplaceError {
   }
 }
 
+/** How WORKPLACE's 400 messages are read (assumptions.ts `messages`), compiled once per client. */
+export interface MessageReading {
+  alreadyExists: readonly RegExp[];
+  notFound: readonly RegExp[];
+  missingReference: readonly RegExp[];
+}
+
+export function messageReading(messages: WorkplaceProtocol['messages']): MessageReading {
+  const compile = (sources: readonly string[]) => sources.map((source) => new RegExp(source, 'iu'));
+  return {
+    alreadyExists: compile(messages.alreadyExists),
+    notFound: compile(messages.notFound),
+    missingReference: compile(messages.missingReference),
+  };
+}
+
+const DEFAULT_READING = messageReading(DEFAULT_PROTOCOL.messages);
+
+/** Whether `text` names `key` as a whole token (D1 is not inside D10; a Korean particle may follow: D1은). */
+function mentions(text: string, key: string): boolean {
+  const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^A-Za-z0-9_-])${escaped}($|[^A-Za-z0-9_-])`).test(text);
+}
+
 /**
  * The error for a non-2xx answer: by status first (401/403, 429, 5xx); a 400 from WORKPLACE itself is
- * "already exists" / "not found" only when its message says so (assumptions.ts MESSAGES), otherwise a
- * validation error. Gateway answers (a gatewayCode) are never taken for either.
+ * "already exists" / "not found" only when its message says so (assumptions.ts `messages`), otherwise
+ * a validation error. A "not found" that is about a reference is not the path key's absence: a message
+ * matching `missingReference`, or naming one of the keys the body refers to (`references`), stays a
+ * validation error, so no verb switch follows a failed parent or manager. Gateway answers (a
+ * gatewayCode) are never taken for either.
  */
-export function workplaceFailure(init: WorkplaceErrorInit & { status: number }): WorkplaceError {
-  const { status } = init;
-  if (status === 401 || status === 403) return new WorkplaceAuthError(init);
-  if (status === 429) return new WorkplaceRateLimitError(init);
-  if (status >= 500) return new WorkplaceServerError(init);
-  if (status === 400 && init.gatewayCode === undefined && init.workplaceMessage) {
-    if (ALREADY_EXISTS_PATTERN.test(init.workplaceMessage)) return new WorkplaceAlreadyExistsError(init);
-    if (NOT_FOUND_PATTERN.test(init.workplaceMessage)) return new WorkplaceNotFoundError(init);
+export function workplaceFailure(
+  init: WorkplaceErrorInit & { status: number; references?: readonly string[] | undefined },
+  reading: MessageReading = DEFAULT_READING,
+): WorkplaceError {
+  const { status, references, ...rest } = init;
+  const error = { ...rest, status };
+  if (status === 401 || status === 403) return new WorkplaceAuthError(error);
+  if (status === 429) return new WorkplaceRateLimitError(error);
+  if (status >= 500) return new WorkplaceServerError(error);
+  const message = init.workplaceMessage;
+  if (status === 400 && init.gatewayCode === undefined && message) {
+    if (reading.alreadyExists.some((p) => p.test(message))) return new WorkplaceAlreadyExistsError(error);
+    const aboutReference =
+      reading.missingReference.some((p) => p.test(message)) ||
+      (references ?? []).some((key) => key !== '' && key !== init.externalKey && mentions(message, key));
+    if (!aboutReference && reading.notFound.some((p) => p.test(message))) return new WorkplaceNotFoundError(error);
   }
-  if (status >= 400) return new WorkplaceValidationError(init);
-  return new WorkplaceResponseError({ ...init, detail: `unexpected HTTP ${status}` });
+  if (status >= 400) return new WorkplaceValidationError(error);
+  return new WorkplaceResponseError({ ...error, detail: `unexpected HTTP ${status}` });
 }

@@ -5,12 +5,19 @@
  */
 import type { WorkplaceConfig } from '../config/index.js';
 import { HttpTransport, type ExchangeListener } from '../lib/http-transport.js';
-import { PREFIX, RETRY_AFTER_HEADER, type ApiVersion } from './assumptions.js';
-import { WorkplaceNetworkError, WorkplaceResponseError, workplaceFailure, type WorkplaceRequestInfo } from './errors.js';
+import type { ApiVersion, HttpVerb, RouteName, WorkplaceProtocol } from './assumptions.js';
+import {
+  messageReading,
+  WorkplaceNetworkError,
+  WorkplaceResponseError,
+  workplaceFailure,
+  type MessageReading,
+  type WorkplaceRequestInfo,
+} from './errors.js';
 import { EnvelopeErrorBodySchema, GatewayErrorBodySchema } from './schemas.js';
 import { signedHeaders } from './signing.js';
 
-export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type Method = HttpVerb;
 
 export interface WorkplaceCall {
   method: Method;
@@ -21,6 +28,10 @@ export interface WorkplaceCall {
   body?: unknown;
   /** For error messages. */
   externalKey?: string | undefined;
+  /** The protocol path the call takes, so a missing route names the config key to change. */
+  route?: RouteName | undefined;
+  /** Keys the body refers to (parent, department, grade, manager…): a 400 naming one is not "not found". */
+  references?: readonly string[] | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -28,6 +39,9 @@ export interface WorkplaceTransportOptions {
   timeoutMs: number;
   now: () => number;
   rateLimit: boolean;
+  protocol: WorkplaceProtocol;
+  /** Further values never to repeat (credentials among the protocol's extra fields). */
+  secrets?: readonly string[];
   /** Sees each request/response exchange, without headers (orgsync doctor --capture). */
   onExchange?: ExchangeListener | undefined;
 }
@@ -44,13 +58,15 @@ export interface WorkplaceAnswer {
  */
 export function requestTarget(
   companyId: string,
+  prefixes: WorkplaceProtocol['prefixes'],
   call: Pick<WorkplaceCall, 'method' | 'version' | 'segments' | 'query' | 'externalKey'>,
 ): { url: string; shownPath: string; info: WorkplaceRequestInfo } {
   const rest = call.segments.map(encodeURIComponent).join('/');
   const search = call.query && Object.keys(call.query).length ? `?${new URLSearchParams(call.query).toString()}` : '';
-  const shownPath = `${PREFIX[call.version]}/{companyId}/${rest}`;
+  const prefix = prefixes[call.version].replace(/\/+$/, '');
+  const shownPath = `${prefix}/{companyId}/${rest}`;
   return {
-    url: `${PREFIX[call.version]}/${encodeURIComponent(companyId)}/${rest}`.slice(1),
+    url: `${prefix}/${encodeURIComponent(companyId)}/${rest}`.replace(/^\/+/, ''),
     shownPath,
     info: { method: call.method, path: `${shownPath}${search}`, externalKey: call.externalKey },
   };
@@ -59,12 +75,17 @@ export function requestTarget(
 export class WorkplaceTransport {
   readonly #http: HttpTransport;
   readonly #companyId: string;
+  readonly #protocol: WorkplaceProtocol;
+  readonly #messages: MessageReading;
 
   constructor(config: WorkplaceConfig, options: WorkplaceTransportOptions) {
     if (config.signatureVersion === 'v1' && !config.apiKey) {
       throw new TypeError('WORKPLACE_SIGNATURE=v1 needs the API Gateway API key (NCP_API_KEY): v1 signs with it (workplace.md §1.4)');
     }
     this.#companyId = config.companyId;
+    this.#protocol = options.protocol;
+    this.#messages = messageReading(options.protocol.messages);
+    const { signing } = options.protocol;
     this.#http = new HttpTransport({
       baseUrl: config.baseUrl,
       timeoutMs: options.timeoutMs,
@@ -74,10 +95,14 @@ export class WorkplaceTransport {
       rateLimit: options.rateLimit ? { perSecond: config.rps, windowMs: 1050 } : undefined,
       // Every credential value, so that no text WORKPLACE echoes can carry one into an error or a capture;
       // the companyId too, which seed 002 calls an "API key".
-      secrets: [config.companyId, ...[config.secretKey, config.accessKey, config.apiKey].flatMap((s) => (s ? [s.reveal()] : []))],
+      secrets: [
+        config.companyId,
+        ...[config.secretKey, config.accessKey, config.apiKey].flatMap((s) => (s ? [s.reveal()] : [])),
+        ...(options.secrets ?? []),
+      ],
       // A signature is a 44-character base64 HMAC-SHA256: never repeat one, whoever echoed it.
       redactPatterns: [/[A-Za-z0-9+/]{43}=/g],
-      retryAfterHeader: RETRY_AFTER_HEADER,
+      retryAfterHeader: options.protocol.retryAfterHeader,
       onExchange: options.onExchange,
       hooks: {
         // Runs before every attempt, so each one carries a fresh timestamp (§1.5). Secrets are revealed here only.
@@ -86,16 +111,20 @@ export class WorkplaceTransport {
             const url = request.url instanceof URL ? request.url : new URL(String(request.url));
             Object.assign(
               request.headers,
-              signedHeaders({
-                method: request.method,
-                // §1.3: sign exactly the request target that goes on the wire.
-                uri: `${url.pathname}${url.search}`,
-                timestamp: String(Math.trunc(options.now())),
-                accessKey: config.accessKey.reveal(),
-                secretKey: config.secretKey.reveal(),
-                apiKey: config.apiKey?.reveal(),
-                version: config.signatureVersion,
-              }),
+              signedHeaders(
+                {
+                  method: request.method,
+                  // §1.3: sign exactly the request target that goes on the wire.
+                  uri: `${url.pathname}${url.search}`,
+                  timestamp: String(Math.trunc(options.now())),
+                  accessKey: config.accessKey.reveal(),
+                  secretKey: config.secretKey.reveal(),
+                  apiKey: config.apiKey?.reveal(),
+                  version: config.signatureVersion,
+                  v1IncludesApiKey: signing.v1IncludesApiKey,
+                },
+                signing.headers,
+              ),
             );
           },
         ],
@@ -109,7 +138,7 @@ export class WorkplaceTransport {
   }
 
   async call(call: WorkplaceCall): Promise<WorkplaceAnswer> {
-    const { url, shownPath, info } = requestTarget(this.#companyId, call);
+    const { url, shownPath, info } = requestTarget(this.#companyId, this.#protocol.prefixes, call);
     const answer = await this.#http.send(
       { method: call.method, url, query: call.query, body: call.body, signal: call.signal, shownPath },
       (detail) => new WorkplaceNetworkError({ ...info, detail }),
@@ -123,14 +152,18 @@ export class WorkplaceTransport {
     }
     if (!answer.ok) {
       const said = errorMessage(answer.json);
-      throw workplaceFailure({
-        ...info,
-        status: answer.status,
-        workplaceMessage: said.message === undefined ? undefined : this.#http.redact(said.message),
-        gatewayCode: said.gatewayCode,
-        detail: said.message === undefined ? `HTTP ${answer.status} without an error message` : undefined,
-        retryAfterMs: answer.retryAfterMs,
-      });
+      throw workplaceFailure(
+        {
+          ...info,
+          status: answer.status,
+          workplaceMessage: said.message === undefined ? undefined : this.#http.redact(said.message),
+          gatewayCode: said.gatewayCode,
+          detail: said.message === undefined ? `HTTP ${answer.status} without an error message` : undefined,
+          retryAfterMs: answer.retryAfterMs,
+          references: call.references,
+        },
+        this.#messages,
+      );
     }
     return { status: answer.status, json: answer.json };
   }

@@ -4,21 +4,7 @@
  * would refuse, naming the field. Responses are loose (unknown fields kept) and tolerate null for absent.
  */
 import { z } from 'zod';
-import {
-  ABSENCE_SORT_ORDER_IS_INTEGER,
-  ATTRIBUTE_LIST_SHOWS_KEYS,
-  DATE_FORMAT,
-  DEPARTMENT_LEADER_FIELD,
-  DEPARTMENT_LEADER_MAX,
-  EMPLOYEE_REFERENCE_FIELDS,
-  EMPLOYEE_REFERENCE_MAX,
-  EMPTY_SORT_ORDER_ALLOWED,
-  ENVELOPE_FIELDS,
-  LIST_FIELDS,
-  NICKNAME_SPECIALS,
-  PATH_KEY_MAX,
-  REPORTS_TO_FIELD,
-} from './assumptions.js';
+import { DEFAULT_PROTOCOL, type WorkplaceProtocol } from './assumptions.js';
 
 // ── building blocks ───────────────────────────────────────────────────────────────────────────────
 
@@ -29,66 +15,80 @@ const required = (max: number) => z.string().min(1, { error: 'required' }).max(m
 const I18nNames = z.record(z.string(), z.string());
 const YesNo = z.enum(['Y', 'N']);
 const isCalendarDate = (v: string) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
-const date = z.string().regex(DATE_FORMAT, { error: 'expected yyyy-MM-dd' }).refine(isCalendarDate, { error: 'not a calendar date' });
-const nicknameChars = new RegExp(`^[\\p{L}\\p{M}\\p{N} ${NICKNAME_SPECIALS.replace(/[\]\\^-]/g, '\\$&')}]*$`, 'u');
+/** FACT (§2.5): dates in employee bodies are `yyyy-MM-dd`. */
+const date = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected yyyy-MM-dd' })
+  .refine(isCalendarDate, { error: 'not a calendar date' });
 
 /** In a response, null and absent both mean "not set": normalised to absent, never cast. */
 const opt = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === null ? undefined : v), schema.optional());
 
 // ── request bodies ────────────────────────────────────────────────────────────────────────────────
+// Field names are orgsync's own (the defaults); the client renames the ones the protocol lets a
+// deployment rename (employee references, department head, Reports To) on the wire.
 
 /** §2.1 grade v2 (and §2.2 job v2, same shape): every field documented, so an unknown one is refused. */
-export const GradeBodySchema = z.strictObject({
-  name: required(100),
-  i18nNames: I18nNames.optional(),
-  itemUsed: z.boolean(),
-  /** A String in v2 (an int in v1); may be empty (EMPTY_SORT_ORDER_ALLOWED). */
-  sortOrder: EMPTY_SORT_ORDER_ALLOWED ? z.string() : z.string().min(1, { error: 'required' }),
-});
-export const JobBodySchema = GradeBodySchema;
+const gradeBody = (sortOrderMayBeEmpty: boolean) =>
+  z.strictObject({
+    name: required(100),
+    i18nNames: I18nNames.optional(),
+    itemUsed: z.boolean(),
+    /** A String in v2 (an int in v1); may be empty when the protocol says so. */
+    sortOrder: sortOrderMayBeEmpty ? z.string() : z.string().min(1, { error: 'required' }),
+  });
 
 /** §2.4 department v2, plus deptLeaderExternalKey (Decisions "department head", an assumption). */
-export const DepartmentBodySchema = z.strictObject({
-  name: required(100),
-  i18nNames: I18nNames.optional(),
-  deptExternalKey: required(100),
-  /** '#' for a top-level department. */
-  parentDeptExternalKey: required(100),
-  dispOrd: required(10),
-  deptEmailAddress: text(100).optional(),
-  externalEmailReceiveYn: z.boolean().optional(),
-  [DEPARTMENT_LEADER_FIELD]: text(DEPARTMENT_LEADER_MAX).optional(),
-});
+const departmentBody = (p: WorkplaceProtocol) =>
+  z.strictObject({
+    name: required(100),
+    i18nNames: I18nNames.optional(),
+    deptExternalKey: required(100),
+    /** '#' for a top-level department. */
+    parentDeptExternalKey: required(100),
+    dispOrd: required(10),
+    deptEmailAddress: text(100).optional(),
+    externalEmailReceiveYn: z.boolean().optional(),
+    deptLeaderExternalKey: text(p.departments.headMaxLength).optional(),
+  });
 
 /**
  * §2.5 employee v2, the readable part of the table, plus the reference fields of the Decisions table.
- * The table is cut off, so the client checks these fields and passes any others through (EMPLOYEE_BODY_IS_OPEN).
+ * The table is cut off, so the client checks these fields and passes any others through when the
+ * protocol says the body is open.
  */
-export const EmployeeBodySchema = z.object({
-  loginId: required(100),
-  emailAddress: required(100),
-  employYmd: date,
-  telephoneNo: text(30).optional(),
-  cellphoneNo: text(100).optional(),
-  birthYmd: date.optional(),
-  genderCd: z.enum(['MALE', 'FEMALE']).optional(),
-  empNick: text(100)
-    .regex(nicknameChars, { error: `only letters, digits, spaces and ${NICKNAME_SPECIALS}` })
-    .optional(),
-  localeTypeCd: z.string().optional(),
-  tmznTypeCd: z.string().optional(),
-  zipCode: text(10).optional(),
-  address: text(100).optional(),
-  addressDetail: text(100).optional(),
-  name: required(100),
-  i18nNames: I18nNames.optional(),
-  deptExternalKey: required(100),
-  /** Required: [] when none (§2.5 [INFER]). */
-  concurrentDeptExternalKeys: z.array(required(100)),
-  [EMPLOYEE_REFERENCE_FIELDS.grade]: text(EMPLOYEE_REFERENCE_MAX).optional(),
-  [EMPLOYEE_REFERENCE_FIELDS.job]: text(EMPLOYEE_REFERENCE_MAX).optional(),
-  [EMPLOYEE_REFERENCE_FIELDS.empType]: text(EMPLOYEE_REFERENCE_MAX).optional(),
-});
+const employeeBody = (p: WorkplaceProtocol) => {
+  const { nicknameSpecials, nicknameAllowsSpaces, referenceMaxLength } = p.employees;
+  const nicknameChars = new RegExp(
+    `^[\\p{L}\\p{M}\\p{N}${nicknameAllowsSpaces ? ' ' : ''}${nicknameSpecials.replace(/[\]\\^-]/g, '\\$&')}]*$`,
+    'u',
+  );
+  return z.object({
+    loginId: required(100),
+    emailAddress: required(100),
+    employYmd: date,
+    telephoneNo: text(30).optional(),
+    cellphoneNo: text(100).optional(),
+    birthYmd: date.optional(),
+    genderCd: z.enum(['MALE', 'FEMALE']).optional(),
+    empNick: text(100)
+      .regex(nicknameChars, { error: `only letters, digits${nicknameAllowsSpaces ? ', spaces' : ''} and ${nicknameSpecials}` })
+      .optional(),
+    localeTypeCd: z.string().optional(),
+    tmznTypeCd: z.string().optional(),
+    zipCode: text(10).optional(),
+    address: text(100).optional(),
+    addressDetail: text(100).optional(),
+    name: required(100),
+    i18nNames: I18nNames.optional(),
+    deptExternalKey: required(100),
+    /** Required: [] when none (§2.5 [INFER]). */
+    concurrentDeptExternalKeys: z.array(required(100)),
+    gradeCdExternalKey: text(referenceMaxLength).optional(),
+    jobCdExternalKey: text(referenceMaxLength).optional(),
+    empTypeExternalKey: text(referenceMaxLength).optional(),
+  });
+};
 
 /** Seed 003, addattr add (the edit body is the same without fieldUsedType). */
 export const AttributeDefinitionBodySchema = z.strictObject({
@@ -117,15 +117,36 @@ export const AttributeDefinitionBodySchema = z.strictObject({
 export const AttributeValueBodySchema = z.strictObject({ fieldData: z.string().nullish() });
 
 /** Decisions "Reports To" (an assumption): the manager's employee key. */
-export const ReportsToBodySchema = z.strictObject({ [REPORTS_TO_FIELD]: required(PATH_KEY_MAX) });
+const reportsToBody = (p: WorkplaceProtocol) => z.strictObject({ reportsToExternalKey: required(p.keys.maxLength) });
 
-/** Decisions "absence items" (an assumption). */
+/** Decisions "absence items" (an assumption). orgsync's sortOrder is a number; the client sends a String if the protocol says so. */
 export const AbsenceBodySchema = z.strictObject({
   name: required(100),
   i18nNames: I18nNames.optional(),
   halfDayYn: YesNo,
-  sortOrder: ABSENCE_SORT_ORDER_IS_INTEGER ? z.number().int() : z.string(),
+  sortOrder: z.number().int(),
 });
+
+export const GradeBodySchema = gradeBody(DEFAULT_PROTOCOL.grades.sortOrderMayBeEmpty);
+export const JobBodySchema = GradeBodySchema;
+export const DepartmentBodySchema = departmentBody(DEFAULT_PROTOCOL);
+export const EmployeeBodySchema = employeeBody(DEFAULT_PROTOCOL);
+export const ReportsToBodySchema = reportsToBody(DEFAULT_PROTOCOL);
+
+/** The body checks of the protocol in force (sizes, the nickname rule, empty sort orders, an open employee body). */
+export function bodySchemas(p: WorkplaceProtocol) {
+  const employee = employeeBody(p);
+  return {
+    grade: gradeBody(p.grades.sortOrderMayBeEmpty) as z.ZodType<GradeBody>,
+    job: gradeBody(p.jobs.sortOrderMayBeEmpty) as z.ZodType<JobBody>,
+    department: departmentBody(p) as z.ZodType<DepartmentBody>,
+    employee: (p.employees.bodyIsOpen ? employee.loose() : employee.strict()) as z.ZodType<EmployeeBody>,
+    attributeDefinition: AttributeDefinitionBodySchema,
+    attributeValue: AttributeValueBodySchema,
+    reportsTo: reportsToBody(p) as z.ZodType<ReportsToBody>,
+    absence: AbsenceBodySchema,
+  };
+}
 
 export type GradeBody = z.infer<typeof GradeBodySchema>;
 export type JobBody = z.infer<typeof JobBodySchema>;
@@ -155,7 +176,7 @@ export const DepartmentSchema = z.looseObject({
   i18nNames: opt(I18nNames),
   parentDeptExternalKey: z.string(),
   dispOrd: opt(z.string()),
-  [DEPARTMENT_LEADER_FIELD]: opt(z.string()),
+  deptLeaderExternalKey: opt(z.string()),
   deptEmailAddress: opt(z.string()),
   externalEmailReceiveYn: opt(z.boolean()),
 });
@@ -170,9 +191,9 @@ export const EmployeeSchema = z.looseObject({
   employYmd: opt(z.string()),
   i18nNames: opt(I18nNames),
   concurrentDeptExternalKeys: opt(z.array(z.string())),
-  [EMPLOYEE_REFERENCE_FIELDS.grade]: opt(z.string()),
-  [EMPLOYEE_REFERENCE_FIELDS.job]: opt(z.string()),
-  [EMPLOYEE_REFERENCE_FIELDS.empType]: opt(z.string()),
+  gradeCdExternalKey: opt(z.string()),
+  jobCdExternalKey: opt(z.string()),
+  empTypeExternalKey: opt(z.string()),
   telephoneNo: opt(z.string()),
   cellphoneNo: opt(z.string()),
   empNick: opt(z.string()),
@@ -187,7 +208,7 @@ const AttributeItemSchema = z.looseObject({
 
 /** Seed 003's list element: no externalKey (ATTRIBUTE_LIST_SHOWS_KEYS), `userModYn` rather than `userMod`. */
 export const AttributeDefinitionSchema = z.looseObject({
-  externalKey: ATTRIBUTE_LIST_SHOWS_KEYS ? z.string() : opt(z.string()),
+  externalKey: opt(z.string()),
   name: z.string(),
   fieldType: opt(z.string()),
   i18nNames: opt(I18nNames),
@@ -208,7 +229,7 @@ export const AbsenceSchema = z.looseObject({
 });
 
 export const AttributeValueSchema = z.looseObject({ fieldData: z.string().nullish() });
-export const ReportsToSchema = z.looseObject({ [REPORTS_TO_FIELD]: opt(z.string()) });
+export const ReportsToSchema = z.looseObject({ reportsToExternalKey: opt(z.string()) });
 /** §2.11: `{ companyId, externalKey, reprYn }`. */
 export const RepresentativeAdminSchema = z.looseObject({ reprYn: z.string() });
 
@@ -222,16 +243,20 @@ export type Absence = z.infer<typeof AbsenceSchema>;
 // ── envelopes, lists and error bodies (§1.7, §1.8) ────────────────────────────────────────────────
 
 /** §1.8.1: an object with `body` and at least one other envelope field is an envelope; anything else is bare. */
-export function unwrapEnvelope(json: unknown): unknown {
+export function unwrapEnvelope(json: unknown, fields: readonly string[] = DEFAULT_PROTOCOL.envelopeFields): unknown {
   if (json === null || typeof json !== 'object' || Array.isArray(json) || !('body' in json)) return json;
-  return ENVELOPE_FIELDS.some((field) => field in json) ? json.body : json;
+  return fields.some((field) => field in json) ? json.body : json;
 }
 
-/** §1.8.4: a v2 list page. (A bare array, §1.8.3, is told apart before this schema is used.) */
-export const ListPageSchema = z.looseObject({
-  [LIST_FIELDS.elements]: z.array(z.unknown()),
-  [LIST_FIELDS.totalCount]: z.number().int().nonnegative(),
-});
+/** §1.8.4: a v2 list page, read as `{ elements, totalCount }`. (A bare array, §1.8.3, is told apart before this schema is used.) */
+export function listPageSchema(names: WorkplaceProtocol['listFields']) {
+  return z
+    .looseObject({
+      [names.elements]: z.array(z.unknown()),
+      [names.totalCount]: z.number().int().nonnegative(),
+    })
+    .transform((page) => ({ elements: page[names.elements] as unknown[], totalCount: page[names.totalCount] as number }));
+}
 
 /** §1.7: the API Gateway's error body. errorCode is typed Integer but shown as a string. */
 export const GatewayErrorBodySchema = z.object({

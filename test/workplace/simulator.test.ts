@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect } from 'vitest';
-import { PREFIX } from '../../workplace/assumptions.js';
+import { DEFAULT_PROTOCOL } from '../../workplace/assumptions.js';
 import { createWorkplaceClient, sign, type WorkplaceClient } from '../../workplace/index.js';
 import type { WorkplaceSimulator } from '../../workplace/simulator/server.js';
 import { CREDENTIALS, departmentBody, employeeBody, gradeBody, manualClock, smallOrg, test, workplaceConfig } from './support.js';
@@ -66,6 +66,8 @@ async function probe(simulator: WorkplaceSimulator, p: Probe): Promise<Answer> {
   const text = await response.text();
   return { status: response.status, text, json: text ? (JSON.parse(text) as Answer['json']) : {} };
 }
+
+const PREFIX = DEFAULT_PROTOCOL.prefixes;
 
 const gatewayError = (errorCode: string, message: string) => ({ error: { errorCode, message, details: expect.any(String) as unknown } });
 

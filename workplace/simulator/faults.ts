@@ -3,8 +3,7 @@
  * one check the server makes per authentic request. A fault is either the gateway's (503/504 with its
  * error body, §1.7) or WORKPLACE's own (500, or 400 for a failing key, in the envelope).
  */
-import { GATEWAY_ERRORS } from '../assumptions.js';
-import type { Refusal } from './gateway.js';
+import { GATEWAY_ERRORS, type Refusal } from './gateway.js';
 
 export interface WorkplaceFaults {
   /** Requests naming one of these keys in their path fail with 400 and this message, every time. */

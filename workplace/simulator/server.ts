@@ -1,17 +1,21 @@
 /**
  * A WORKPLACE over real HTTP (node:http) for tests, benchmarks and the demo: the organization endpoints
  * orgsync uses, behind a simulated API Gateway (gateway.ts: signatures, usage plan), with WORKPLACE's
- * rules (store.ts), the envelope of §1.8, fault injection, a request log and counters. It shares only
- * workplace/assumptions.ts with the client.
+ * rules (store.ts), the envelope of §1.8, fault injection (faults.ts), a request log and counters
+ * (request-log.ts). It takes the same protocol overrides as the client, and can answer as other
+ * plausible readings of the reference would (`reading`). It shares only workplace/assumptions.ts with
+ * the client.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { closeServer, listen } from '../../lib/http-server.js';
-import { ENVELOPE_TIMEZONE_OFFSET_MS, GATEWAY_ERRORS, OTHER_COMPANY, PAGE_SIZE, PATH_KEY_MAX } from '../assumptions.js';
+import { resolveProtocol, type RouteName, type WorkplaceProtocolOverrides } from '../assumptions.js';
 import { FaultInjector, type Fault, type WorkplaceFaults } from './faults.js';
-import { authenticate, gatewayBody, UsagePlan, type RateLimit, type Refusal } from './gateway.js';
+import { authenticate, GATEWAY_ERRORS, gatewayBody, OTHER_COMPANY, UsagePlan, type RateLimit, type Refusal } from './gateway.js';
+import { ENGLISH, KOREAN } from './messages.js';
 import { RequestLog, type RequestCounters, type RequestLogEntry } from './request-log.js';
 import { matchRoute, routeTable, type Match } from './routes.js';
+import { ENVELOPE_TIMEZONE_OFFSET_MS } from './rules.js';
 import { SimulatedWorkplace, type SimState } from './store.js';
 
 export type { JsonValue, SimRecord, SimState } from './store.js';
@@ -35,7 +39,7 @@ export interface WorkplaceSimulatorOptions {
   secretKey?: string;
   /** With an API key, the API-key header must match when sent, and signature v1 is accepted (§1.4). */
   apiKey?: string;
-  /** Default and maximum `limit` of v2 lists; a larger one is capped. Default PAGE_SIZE. */
+  /** Default and maximum `limit` of v2 lists; a larger one is capped. Default the protocol's `paging.pageSize`. */
   pageSizeMax?: number;
   rateLimit?: RateLimit;
   /** The gateway's clock: timestamps, the usage plan and the log. Default Date.now. */
@@ -46,6 +50,23 @@ export interface WorkplaceSimulatorOptions {
   random?: () => number;
   /** The state to start from (a "migrated" WORKPLACE). */
   state?: Partial<SimState>;
+  /** The protocol this WORKPLACE speaks: the same overrides the client takes (`workplace.protocol`). */
+  protocol?: WorkplaceProtocolOverrides;
+  /** Answer as another plausible reading of the reference would; default: ours. */
+  reading?: WorkplaceReading;
+}
+
+/** Readings of the reference other than ours, as a real tenant may answer (workplace.md §6). */
+export interface WorkplaceReading {
+  /**
+   * Records as third-party clients see them: the top department's parent null, WORKPLACE's own ids
+   * (tenantId, deptNo, parentDeptNo, deptLeaderEmpId), dispOrd "1.0", null for unset optional fields.
+   */
+  realTenantLists?: boolean;
+  /** 400 messages in Korean ("이미 존재하는 …", "… 찾을 수 없습니다", "… 존재하지 않는 값입니다"). */
+  koreanMessages?: boolean;
+  /** Routes this gateway does not have: answered 404 / code 300, as a WORKPLACE without that API would. */
+  missingRoutes?: readonly RouteName[];
 }
 
 export interface WorkplaceSimulator {
@@ -82,8 +103,15 @@ export async function startWorkplaceSimulator(options: WorkplaceSimulatorOptions
   };
   const companyId = options.companyId ?? DEFAULT_SIMULATOR_CREDENTIALS.companyId;
   const now = options.now ?? Date.now;
-  const pageSizeMax = options.pageSizeMax ?? PAGE_SIZE;
-  const workplace = new SimulatedWorkplace(companyId);
+  const protocol = resolveProtocol(options.protocol);
+  const reading = options.reading ?? {};
+  const pageSizeMax = options.pageSizeMax ?? protocol.paging.pageSize;
+  const workplace = new SimulatedWorkplace(
+    companyId,
+    protocol,
+    reading.koreanMessages ? KOREAN : ENGLISH,
+    reading.realTenantLists ?? false,
+  );
   let plan = options.rateLimit ? new UsagePlan(options.rateLimit, now()) : undefined;
   const faults = new FaultInjector(options.random ?? Math.random);
   const requests = new RequestLog();
@@ -94,7 +122,7 @@ export async function startWorkplaceSimulator(options: WorkplaceSimulatorOptions
   };
   if (options.state) seed(options.state);
 
-  const routes = routeTable(workplace, pageSizeMax);
+  const routes = routeTable(workplace, protocol, pageSizeMax, new Set(reading.missingRoutes));
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -108,7 +136,7 @@ export async function startWorkplaceSimulator(options: WorkplaceSimulatorOptions
     const method = req.method ?? 'GET';
     const target = req.url ?? '/';
     const [path = '/', search = ''] = target.split(/\?(.*)/s);
-    const match = matchRoute(routes, path, method);
+    const match = matchRoute(routes, protocol.prefixes, path, method);
     const entry: RequestLogEntry = {
       at,
       method,
@@ -134,16 +162,17 @@ export async function startWorkplaceSimulator(options: WorkplaceSimulatorOptions
     // The gateway routes first (§1.7 404 / 300), then authenticates, then applies the usage plan.
     if (match.malformed) return gatewayReply({ error: GATEWAY_ERRORS.badRequest, details: 'the path is not valid percent-encoded UTF-8' });
     if (!match.route || !match.handler) return gatewayReply({ error: GATEWAY_ERRORS.notFound, details: `no ${method} ${path}` });
-    const refusal = authenticate(credentials, method, target, req.headers, now()) ?? plan?.admit(now());
+    const refusal = authenticate(protocol.signing, credentials, method, target, req.headers, now()) ?? plan?.admit(now());
     if (refusal) return gatewayReply(refusal);
     if (match.companyId !== companyId)
       return gatewayReply({ error: OTHER_COMPANY, details: 'the access key has no permission for this company' });
     const fault = faults.beforeWorkplace(`${method} ${match.route.label}`);
     if (fault) return faultReply(fault, path);
     // §1.1: path keys are String 36.
-    const tooLong = match.keys!.find((key) => key.length > PATH_KEY_MAX);
+    const { maxLength } = protocol.keys;
+    const tooLong = match.keys!.find((key) => key.length > maxLength);
     if (tooLong !== undefined)
-      return { status: 400, body: envelope(400, path, undefined, `invalid request: externalKey: longer than ${PATH_KEY_MAX} characters`) };
+      return { status: 400, body: envelope(400, path, undefined, `invalid request: externalKey: longer than ${maxLength} characters`) };
     const failing = faults.failingKey(match.keys!);
     if (failing) return faultReply(failing, path);
     let body: unknown;
@@ -155,7 +184,7 @@ export async function startWorkplaceSimulator(options: WorkplaceSimulatorOptions
       }
     }
     const outcome = match.handler({ keys: match.keys!, body, query: new URLSearchParams(search) });
-    if (outcome.status === 400) return { status: 400, body: envelope(400, path, undefined, outcome.message) };
+    if ('refused' in outcome) return { status: 400, body: envelope(400, path, undefined, outcome.refused) };
     if (options.bareResponses) return { status: outcome.status, body: outcome.payload ?? undefined };
     return { status: outcome.status, body: envelope(outcome.status, path, outcome.payload) };
   }
