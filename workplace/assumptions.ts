@@ -108,7 +108,7 @@ export interface WorkplaceProtocol {
   /**
    * ASSUMPTION: none. Constant fields per entity and verb, e.g. what third-party v2 clients send on an
    * employee create (§6): `employees: { create: { passwordSettingType: ADMIN, initializePassword: … } }`.
-   * A field whose name says password, secret or token is treated as a credential (never captured).
+   * A field whose name ends in Password, Secret or Token is treated as a credential (never captured).
    */
   extraFields: {
     grades: ExtraFields;

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import type { WorkplaceConfig } from '../config/index.js';
+import { DriftCounter, type DriftReport, type FieldType } from '../lib/drift.js';
 import type { ExchangeListener } from '../lib/http-transport.js';
 import {
   resolveProtocol,
@@ -17,18 +18,14 @@ import {
 import { WorkplaceNotFoundError, WorkplaceRequestError, WorkplaceResponseError } from './errors.js';
 import { requestTarget, WorkplaceTransport, type Method, type WorkplaceCall } from './http.js';
 import {
-  AbsenceSchema,
-  AttributeDefinitionSchema,
   AttributeValueSchema,
   bodySchemas,
-  DepartmentSchema,
-  EmployeeSchema,
+  documentedFields,
   fieldPath,
-  GradeSchema,
-  JobSchema,
   listPageSchema,
   ReportsToSchema,
   RepresentativeAdminSchema,
+  responseSchemas,
   unwrapEnvelope,
   type Absence,
   type AbsenceBody,
@@ -54,6 +51,24 @@ export interface ListOptions extends CallOptions {
   pageSize?: number;
 }
 
+/** A WORKPLACE record a list returned that orgsync cannot use: its key (when readable), its place, and which fields failed (never their values). */
+export interface UnreadableRecord {
+  key?: string;
+  /** Position in the whole list, from 0. */
+  index: number;
+  issues: string[];
+}
+
+/**
+ * A whole WORKPLACE list: the records that parsed (projected and normalised), those that did not (a
+ * malformed element never fails the listing), and how the list differs from the reference (drift).
+ */
+export interface WorkplaceListing<T> {
+  rows: T[];
+  unreadable: UnreadableRecord[];
+  drift: DriftReport;
+}
+
 /** create/update resolve to WORKPLACE's echo when it parses, else undefined: a write's outcome is its status (§1.8.2). */
 export interface EntityApi<Body, T> {
   create(key: string, body: Body, o?: CallOptions): Promise<T | undefined>;
@@ -62,11 +77,11 @@ export interface EntityApi<Body, T> {
   /** undefined when WORKPLACE says "not found". */
   get(key: string, o?: CallOptions): Promise<T | undefined>;
   /** Every row: reads page after page (offset/limit) until the total is reached. */
-  list(o?: ListOptions): Promise<T[]>;
+  list(o?: ListOptions): Promise<WorkplaceListing<T>>;
 }
 
 /** Keyed writes plus one unpaged full list (v1 addattr/addattrs; absence/absences). */
-export type ListedApi<Body, T> = Omit<EntityApi<Body, T>, 'get' | 'list'> & { list(o?: CallOptions): Promise<T[]> };
+export type ListedApi<Body, T> = Omit<EntityApi<Body, T>, 'get' | 'list'> & { list(o?: CallOptions): Promise<WorkplaceListing<T>> };
 
 export interface AttributeValueApi {
   create(employeeKey: string, attrKey: string, body: AttributeValueBody, o?: CallOptions): Promise<void>;
@@ -128,6 +143,9 @@ interface KeyedSpec<Body, T> {
   /** What the client checks before sending (documented sizes and required fields). */
   body: z.ZodType<Body>;
   result: z.ZodType<T>;
+  /** How drift reports name the list, and the fields the reference documents for its records. */
+  dataset: string;
+  documented: { types: Record<string, FieldType>; optional: readonly string[] };
   /** Rules that tie the body to the path key, which a schema alone cannot state. */
   check?: (key: string, body: Body) => { field: string; message: string } | undefined;
   /** The PUT body, when the reference documents a different one than the POST's. */
@@ -140,8 +158,8 @@ interface KeyedSpec<Body, T> {
   references?: (body: Body) => (string | undefined)[];
 }
 
-/** A field whose name says it holds a credential: its configured value is redacted from captures and errors. */
-const CREDENTIAL_FIELD = /password|secret|token/i;
+/** A field whose name says it holds a credential (initializePassword; not passwordSettingType): its value is redacted from captures and errors. */
+const CREDENTIAL_FIELD = /(password|secret|token)$/i;
 
 export function createWorkplaceClient(config: WorkplaceConfig, options: WorkplaceClientOptions = {}): WorkplaceClient {
   // Defaults (assumptions.ts), then the config file's workplace.protocol, then the caller's.
@@ -276,9 +294,38 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
         const call = target({ method: 'GET', route: listRoute, signal: o.signal });
         const payload = await send(call);
         const rows = Array.isArray(payload) ? payload : parse(call, listPageSchema(protocol.listFields), payload).elements;
-        return rows.map((row, i) => parse(call, spec.result, fromWire(row, spec.renames), [i]));
+        const listing = emptyListing<T>();
+        const drift = new DriftCounter(spec.dataset, spec.documented.types, spec.documented.optional);
+        readRows(spec, rows, listing, drift);
+        return { ...listing, drift: drift.report() };
       },
     };
+  }
+
+  /**
+   * Each element on its own: one that fails its schema becomes an unreadable record (its key if
+   * readable, and which fields failed), the rest of the list still counts. Drift is counted on the
+   * element as it came.
+   */
+  function readRows<B, T>(
+    spec: KeyedSpec<B, T>,
+    elements: readonly unknown[],
+    listing: Omit<WorkplaceListing<T>, 'drift'>,
+    drift: DriftCounter,
+  ) {
+    for (const element of elements) {
+      const index = listing.rows.length + listing.unreadable.length;
+      const key = readableKey(element);
+      drift.observe(element, key);
+      const parsed = spec.result.safeParse(fromWire(element, spec.renames));
+      if (parsed.success) listing.rows.push(parsed.data);
+      else
+        listing.unreadable.push({
+          ...(key === undefined ? {} : { key }),
+          index,
+          issues: parsed.error.issues.map((issue) => `${issue.path.length ? fieldPath(issue.path) : '(record)'}: ${issue.message}`),
+        });
+    }
   }
 
   function entity<B, T>(spec: KeyedSpec<B, T>): EntityApi<B, T> {
@@ -296,7 +343,8 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
       },
       async list(o = {}) {
         const limit = Math.max(1, Math.trunc(o.pageSize ?? pageSize));
-        const rows: T[] = [];
+        const listing = emptyListing<T>();
+        const drift = new DriftCounter(spec.dataset, spec.documented.types, spec.documented.optional);
         // §2: offset is the first row; advance by the rows received, since WORKPLACE may cap the limit.
         for (let offset = 0; ;) {
           const call = target({
@@ -307,12 +355,10 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
           });
           const payload = await send(call);
           const page = Array.isArray(payload) ? { elements: payload, totalCount: undefined } : parse(call, pageSchema, payload);
-          rows.push(
-            ...page.elements.map((row, i) => parse(call, spec.result, fromWire(row, spec.renames), [protocol.listFields.elements, i])),
-          );
+          readRows(spec, page.elements, listing, drift);
           offset += page.elements.length;
           const total = page.totalCount;
-          if (total === undefined ? page.elements.length < limit : offset >= total) return rows;
+          if (total === undefined ? page.elements.length < limit : offset >= total) return { ...listing, drift: drift.report() };
           if (page.elements.length === 0) {
             throw new WorkplaceResponseError({
               ...describe(call),
@@ -342,17 +388,21 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
   }
 
   const { referenceFields } = protocol.employees;
+  const responses = responseSchemas(protocol);
+  const documented = documentedFields(protocol);
+  const shown = (kind: keyof typeof documented, dataset: string) => ({ dataset: `WORKPLACE ${dataset}`, documented: documented[kind] });
   const reportsToRenames = { reportsToExternalKey: protocol.reportsTo.field };
   const removeAddOnly = (body: AttributeDefinitionBody) =>
     Object.fromEntries(Object.entries(body).filter(([field]) => !protocol.attributeDefinitions.addOnlyFields.includes(field)));
   return {
-    grades: entity({ entity: 'grades', route: 'grade', body: bodies.grade, result: GradeSchema }),
-    jobs: entity({ entity: 'jobs', route: 'job', body: bodies.job, result: JobSchema }),
+    grades: entity({ ...shown('grade', 'grade list'), entity: 'grades', route: 'grade', body: bodies.grade, result: responses.grade }),
+    jobs: entity({ ...shown('job', 'job list'), entity: 'jobs', route: 'job', body: bodies.job, result: responses.job }),
     departments: entity({
+      ...shown('department', 'department list'),
       entity: 'departments',
       route: 'department',
       body: bodies.department,
-      result: DepartmentSchema,
+      result: responses.department,
       renames: { deptLeaderExternalKey: protocol.departments.headField },
       check: (key, body) =>
         protocol.departments.bodyKeyMustMatchPath && body.deptExternalKey !== key
@@ -366,10 +416,11 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
       ],
     }),
     employees: entity({
+      ...shown('employee', 'employee list'),
       entity: 'employees',
       route: 'employee',
       body: bodies.employee,
-      result: EmployeeSchema,
+      result: responses.employee,
       renames: {
         gradeCdExternalKey: referenceFields.grade,
         jobCdExternalKey: referenceFields.job,
@@ -385,10 +436,11 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
     }),
     attributeDefinitions: listed(
       {
+        ...shown('attributeDefinition', 'additional attribute list'),
         entity: 'attributeDefinitions',
         route: 'attributeDefinition',
         body: bodies.attributeDefinition,
-        result: AttributeDefinitionSchema,
+        result: responses.attributeDefinition,
         // Seed 003: the edit body has no fieldUsedType.
         forUpdate: removeAddOnly,
       },
@@ -425,10 +477,11 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
     },
     absences: listed(
       {
+        ...shown('absence', 'absence item list'),
         entity: 'absences',
         route: 'absence',
         body: bodies.absence,
-        result: AbsenceSchema,
+        result: responses.absence,
         toWire: (body) => (protocol.absences.sortOrderIsInteger ? body : { ...body, sortOrder: String(body.sortOrder) }),
       },
       'absenceList',
@@ -440,6 +493,15 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
     },
     stats: () => transport.stats(),
   };
+}
+
+const emptyListing = <T>(): Omit<WorkplaceListing<T>, 'drift'> => ({ rows: [], unreadable: [] });
+
+/** A list element's externalKey, when it has a usable one (drift examples and unreadable records name it). */
+function readableKey(element: unknown): string | undefined {
+  if (typeof element !== 'object' || element === null) return undefined;
+  const key = (element as Record<string, unknown>).externalKey;
+  return typeof key === 'string' && key !== '' ? key : undefined;
 }
 
 /** The configured values of extra fields that hold credentials (an initial password): redacted like the NCP keys. */

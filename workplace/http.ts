@@ -5,7 +5,7 @@
  */
 import type { WorkplaceConfig } from '../config/index.js';
 import { HttpTransport, type ExchangeListener } from '../lib/http-transport.js';
-import type { ApiVersion, HttpVerb, RouteName, WorkplaceProtocol } from './assumptions.js';
+import { routeConfigKey, type ApiVersion, type HttpVerb, type RouteName, type WorkplaceProtocol } from './assumptions.js';
 import {
   messageReading,
   WorkplaceNetworkError,
@@ -84,7 +84,7 @@ export class WorkplaceTransport {
     }
     this.#companyId = config.companyId;
     this.#protocol = options.protocol;
-    this.#messages = messageReading(options.protocol.messages);
+    this.#messages = messageReading(options.protocol);
     const { signing } = options.protocol;
     this.#http = new HttpTransport({
       baseUrl: config.baseUrl,
@@ -161,6 +161,7 @@ export class WorkplaceTransport {
           detail: said.message === undefined ? `HTTP ${answer.status} without an error message` : undefined,
           retryAfterMs: answer.retryAfterMs,
           references: call.references,
+          configKey: call.route ? routeConfigKey(call.route) : undefined,
         },
         this.#messages,
       );

@@ -5,7 +5,7 @@
  */
 import type { AbsenceBody } from '../../workplace/index.js';
 import { delta, type DesiredEntry } from '../plan.js';
-import { defineStage, i18n, type StageDraft } from './spec.js';
+import { defineStage, i18n, unreadableTargets, type StageDraft } from './spec.js';
 
 export const absenceItems = defineStage<AbsenceBody>({
   stage: 'absenceItems',
@@ -25,12 +25,17 @@ export const absenceItems = defineStage<AbsenceBody>({
         },
       ]),
     );
-    const current = new Map((await ctx.workplace.absences.list({ signal: ctx.signal })).map((a) => [a.externalKey, a]));
+    const listing = await ctx.workplace.absences.list({ signal: ctx.signal });
+    const current = new Map(listing.rows.map((a) => [a.externalKey, a]));
+    const target = unreadableTargets('absenceItems', listing.unreadable);
+    for (const key of target.keys) desired.delete(key);
     const { items, unchanged } = delta(desired, current, {
       fields: ['name', 'i18nNames', 'halfDayYn', 'sortOrder'],
+      protect: target.keys,
+      deletes: target.deletes,
       deleteLabel: (_key, a) => a.name,
     });
-    return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid: [] };
+    return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid: target.outcomes, drift: [listing.drift] };
   },
 
   apply(client, op, item, signal) {

@@ -10,7 +10,7 @@ import type { KnoxEmployee } from '../../knox/index.js';
 import type { AttributeDefinitionBody } from '../../workplace/index.js';
 import { delta, type DesiredEntry, type DraftItem } from '../plan.js';
 import { departmentScope } from './mapping.js';
-import { defineStage, readEach, type StageDraft } from './spec.js';
+import { defineStage, readEach, unreadableTargets, type StageDraft } from './spec.js';
 
 interface Value {
   fieldData: string;
@@ -33,7 +33,7 @@ export const additionalAttributes = defineStage<Body>({
     const byName = new Map(attributes.map((a) => [a.name, a.key]));
     const listed = await ctx.workplace.attributeDefinitions.list({ signal: ctx.signal });
     const currentDefinitions = new Map(
-      listed.flatMap((d) => {
+      listed.rows.flatMap((d) => {
         const key = d.externalKey ?? byName.get(d.name);
         return key ? [[key, comparable(d)] as const] : [];
       }),
@@ -46,10 +46,14 @@ export const additionalAttributes = defineStage<Body>({
         { label: body.name, value: comparable(body) },
       ]),
     );
+    const target = unreadableTargets('additionalAttributes', listed.unreadable);
+    for (const key of target.keys) desiredDefinitions.delete(key);
     const definitions = delta(desiredDefinitions, currentDefinitions, {
       fields: ['fieldType', 'name', 'i18nNames', 'searchDispYn', 'attrItemList'],
       body: (key, _value, existing): AttributeDefinitionBody =>
         existing ? bodies.get(key)! : { ...bodies.get(key)!, fieldUsedType: 'MEM' },
+      protect: target.keys,
+      deletes: target.deletes,
       deleteLabel: (_key, d) => d.name,
     });
 
@@ -106,8 +110,9 @@ export const additionalAttributes = defineStage<Body>({
       unchanged: definitions.unchanged + values.unchanged,
       sourceCount: desiredDefinitions.size + desiredValues.size,
       targetCount: currentDefinitions.size + currentValues.size,
-      invalid: unreadable,
+      invalid: [...target.outcomes, ...unreadable],
       current: currentValues,
+      drift: [listed.drift],
     };
   },
 

@@ -4,7 +4,7 @@
  */
 import type { GradeBody } from '../../workplace/index.js';
 import { delta, type DesiredEntry } from '../plan.js';
-import { defineStage, i18n, invalidOutcomes, type StageDraft } from './spec.js';
+import { defineStage, i18n, invalidOutcomes, unreadableTargets, type StageDraft } from './spec.js';
 import type { ItemOutcome } from '../../workflows/definitions.js';
 
 const FIELDS = ['name', 'i18nNames', 'itemUsed', 'sortOrder'] as const;
@@ -41,15 +41,19 @@ export const grades = defineStage<GradeBody>({
       }
       desired.set(title.titleCode, { value, label: value.name });
     }
-    const current = new Map((await ctx.workplace.grades.list({ signal: ctx.signal })).map((g) => [g.externalKey, g]));
+    const listing = await ctx.workplace.grades.list({ signal: ctx.signal });
+    const current = new Map(listing.rows.map((g) => [g.externalKey, g]));
+    const target = unreadableTargets('grades', listing.unreadable);
+    for (const key of target.keys) desired.delete(key);
+    invalid.push(...target.outcomes);
     const { items, unchanged } = delta(desired, current, {
       fields: FIELDS,
       protect: new Set(invalid.map((i) => i.key)),
-      deletes: !unreadable.some((r) => !r.key),
+      deletes: !unreadable.some((r) => !r.key) && target.deletes,
       deleteLabel: (_key, grade) => grade.name,
     });
     for (const item of items) if (item.op === 'delete') item.pass = 'followUp';
-    return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid };
+    return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid, drift: [listing.drift] };
   },
 
   apply(client, op, item, signal) {

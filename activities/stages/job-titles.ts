@@ -7,7 +7,7 @@
 import type { JobBody } from '../../workplace/index.js';
 import { delta, type DesiredEntry } from '../plan.js';
 import { jobTitleOf } from './mapping.js';
-import { defineStage, i18n, type StageDraft } from './spec.js';
+import { defineStage, i18n, unreadableTargets, type StageDraft } from './spec.js';
 
 const FIELDS = ['name', 'i18nNames', 'itemUsed', 'sortOrder'] as const;
 
@@ -44,10 +44,18 @@ export const jobTitles = defineStage<JobBody>({
         },
       ]),
     );
-    const current = new Map((await ctx.workplace.jobs.list({ signal: ctx.signal })).map((j) => [j.externalKey, j]));
-    const { items, unchanged } = delta(desired, current, { fields: FIELDS, deleteLabel: (_key, job) => job.name });
+    const listing = await ctx.workplace.jobs.list({ signal: ctx.signal });
+    const current = new Map(listing.rows.map((j) => [j.externalKey, j]));
+    const target = unreadableTargets('jobTitles', listing.unreadable);
+    for (const key of target.keys) desired.delete(key);
+    const { items, unchanged } = delta(desired, current, {
+      fields: FIELDS,
+      protect: target.keys,
+      deletes: target.deletes,
+      deleteLabel: (_key, job) => job.name,
+    });
     for (const item of items) if (item.op === 'delete') item.pass = 'followUp';
-    return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid: [] };
+    return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid: target.outcomes, drift: [listing.drift] };
   },
 
   apply(client, op, item, signal) {

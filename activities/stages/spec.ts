@@ -6,7 +6,8 @@
  */
 import type { SyncSettings } from '../../config/index.js';
 import type { KnoxEmployee, KnoxInvalidRecord, KnoxOrganization, KnoxTitle } from '../../knox/index.js';
-import { WorkplaceError, type WorkplaceClient } from '../../workplace/index.js';
+import type { DriftReport } from '../../lib/drift.js';
+import { WorkplaceError, type UnreadableRecord, type WorkplaceClient } from '../../workplace/index.js';
 import type { ItemOutcome, Operation, StageName } from '../../workflows/definitions.js';
 import type { DraftItem, MissingKeys, PlanItem } from '../plan.js';
 import { shortHash } from './mapping.js';
@@ -64,6 +65,8 @@ export interface StageDraft<B = unknown> {
   invalid: ItemOutcome[];
   /** For 'recorded' targets: the current state the plan was made against, the base of the next record. */
   current?: ReadonlyMap<string, unknown>;
+  /** Where WORKPLACE's lists differ from the reference (absent, null, mistyped, undocumented fields): reported, never a failure. */
+  drift?: DriftReport[];
 }
 
 export interface StageSpec<B = unknown> {
@@ -97,6 +100,29 @@ export function invalidOutcomes(stage: StageName, records: readonly KnoxInvalidR
 }
 
 export const UNIDENTIFIED = '(unidentified)';
+
+/**
+ * WORKPLACE records a list returned that orgsync cannot read: failed items of `stage`, and their keys,
+ * which the stage neither creates nor deletes this run. A record without a readable key could be any
+ * of WORKPLACE's: then the stage deletes nothing (`deletes` false).
+ */
+export function unreadableTargets(
+  stage: StageName,
+  records: readonly UnreadableRecord[],
+): { outcomes: ItemOutcome[]; keys: Set<string>; deletes: boolean } {
+  return {
+    outcomes: records.map((r) => ({
+      stage,
+      key: r.key ?? UNIDENTIFIED,
+      op: 'read',
+      outcome: 'failed',
+      code: 'WORKPLACE_UNREADABLE_RECORD',
+      message: `WORKPLACE's record (element ${r.index} of its list) is unreadable, so it is left alone: ${r.issues.join('; ')}`,
+    })),
+    keys: new Set(records.flatMap((r) => (r.key ? [r.key] : []))),
+    deletes: records.every((r) => r.key),
+  };
+}
 
 /** Keeps spec files typed without repeating the generic parameter. */
 export const defineStage = <B>(spec: StageSpec<B>): StageSpec<B> => spec;
@@ -136,7 +162,8 @@ export async function readEach<V>(
           const value = await read(key);
           if (value !== undefined) chunkFound.push([key, value]);
         } catch (err) {
-          if (!(err instanceof WorkplaceError) || err.retryable) throw err;
+          // A missing route is the stage's problem (wrong protocol path), not this key's.
+          if (!(err instanceof WorkplaceError) || err.retryable || err.code === 'WORKPLACE_NO_ROUTE') throw err;
           chunkUnreadable.push({
             stage,
             key,

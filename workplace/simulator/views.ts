@@ -54,14 +54,14 @@ function realTenantIds(kind: Kind, key: string, record: SimRecord, { protocol }:
   const { root, headField } = protocol.departments;
   const parent = str(record.parentDeptExternalKey);
   const head = str(record[headField]);
-  const order = str(record.dispOrd);
+  const order = record.dispOrd;
   return {
     parentDeptExternalKey: parent === root ? null : parent,
     deptNo: uuidOf(`department:${key}`),
     parentDeptNo: parent === root ? root : uuidOf(`department:${parent}`),
     deptLeaderEmpId: head ? uuidOf(`employee:${head}`) : null,
     // A Java double on the way out: "1" is stored, "1.0" is shown.
-    dispOrd: order !== undefined && /^-?\d+$/.test(order) ? `${order}.0` : (order ?? null),
+    dispOrd: typeof order === 'string' && /^-?\d+$/.test(order) ? `${order}.0` : (order ?? null),
   };
 }
 
