@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { Secret } from './secret.js';
 import { OnboardingSettingsSchema } from './onboarding.js';
 import { SyncSettingsSchema } from './sync.js';
+import { WorkplaceProtocolSchema } from './workplace-protocol.js';
 
 export { Secret } from './secret.js';
 export type { AbsenceItem, AdditionalAttribute, SyncSettings } from './sync.js';
@@ -102,6 +103,8 @@ export const WorkplaceConfigSchema = z.object({
   apiKey: secret('the API Gateway API key').optional(),
   rps: rps('WORKPLACE requests per second, across all workers', 10),
   signatureVersion: z.enum(['v2', 'v1'], { error: 'expected v2 or v1' }).default('v2'),
+  /** workplace/assumptions.ts's protocol, overridable from the config file (workplace: protocol:) once the real API is known. */
+  protocol: WorkplaceProtocolSchema.optional(),
 });
 
 export const StoreConfigSchema = z.object({

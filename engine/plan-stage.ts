@@ -8,6 +8,7 @@ import type { SyncSettings } from '../config/index.js';
 import type { KnoxClient } from '../knox/index.js';
 import { runFolder, type StagingStore } from '../store/index.js';
 import type { WorkplaceClient } from '../workplace/index.js';
+import { boundDrift } from '../lib/drift.js';
 import { assertUsable, snapshotReader } from './knox-snapshot.js';
 import { keepOutcomes } from './outcomes.js';
 import { brokenDependency, deletionGuard, missingKeysFrom, order, type PlanItem } from './plan.js';
@@ -71,6 +72,7 @@ export async function planStage(deps: EngineDeps, input: PlanStageInput, io: Eng
     spec.target === 'recorded' ? (draft.current ?? new Map()) : undefined,
   );
   await appendOutcomes(store, input.runId, draft.invalid);
+  const drift = (draft.drift ?? []).filter((d) => d.fields.length > 0).map((d) => boundDrift(d));
   const invalidSample: ItemOutcome[] = [];
   keepOutcomes(invalidSample, 0, draft.invalid);
   return {
@@ -84,6 +86,7 @@ export async function planStage(deps: EngineDeps, input: PlanStageInput, io: Eng
     waves: ordered.waves,
     guard,
     preview: ordered.items.slice(0, PREVIEW).map(describeItem),
+    ...(drift.length ? { drift } : {}),
   };
 }
 

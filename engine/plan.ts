@@ -61,6 +61,8 @@ export interface DeltaOptions<V, C, B> {
   body?: (key: string, desired: V, current: C | undefined) => B;
   /** Keys that must not be deleted even though Knox did not return them (invalid or skipped records). */
   protect?: ReadonlySet<string>;
+  /** Keys neither created, updated nor deleted this run: WORKPLACE listed them but orgsync could not read them. */
+  leaveAlone?: ReadonlySet<string>;
   /** Whether deleting a key absent from Knox is allowed at all (e.g. the leaver policy). */
   deletes?: boolean;
   deleteLabel?: (key: string, current: C) => string | undefined;
@@ -84,6 +86,7 @@ export function delta<V extends object, C extends object = V, B = V>(
   let unchanged = 0;
   const body = (options.body ?? ((_key: string, value: V) => value)) as (key: string, d: V, c: C | undefined) => B;
   for (const [key, entry] of desired) {
+    if (options.leaveAlone?.has(key)) continue;
     const existing = current.get(key);
     const base = { key, label: entry.label, dependsOn: entry.dependsOn };
     if (existing === undefined) {
@@ -96,7 +99,7 @@ export function delta<V extends object, C extends object = V, B = V>(
   }
   if (options.deletes !== false) {
     for (const [key, existing] of current) {
-      if (desired.has(key) || options.protect?.has(key)) continue;
+      if (desired.has(key) || options.protect?.has(key) || options.leaveAlone?.has(key)) continue;
       items.push({ key, op: 'delete', label: options.deleteLabel?.(key, existing), before: existing });
     }
   }

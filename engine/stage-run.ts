@@ -152,6 +152,7 @@ export class StageRun {
 
   /** The main pass's plan: Knox records that could not be mapped count as failed items; a dry run keeps the preview. */
   planned(summary: PlanSummary): void {
+    this.drift.push(...(summary.drift ?? []));
     this.start(summary, 'approved');
     const c = this.#c();
     c.counts.failed += summary.invalid;

@@ -178,6 +178,8 @@ export interface PlanSummary {
   guard: GuardVerdict;
   /** A dry run's look at what would be written. */
   preview: ItemDescriptor[];
+  /** Where WORKPLACE's lists differ from the reference (bounded), reported once by the stage that listed them. */
+  drift?: DriftReport[];
 }
 
 /** One plan item as the stage workflow sees it: enough to schedule, name and count it. */

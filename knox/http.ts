@@ -1,12 +1,11 @@
 /**
- * One Knox call: rate-limited, System-ID and config headers set, got's retries off (Temporal owns
- * retries), a timeout, a keep-alive agent, the caller's AbortSignal honoured. Returns the parsed JSON of
- * a `result: success` answer; every other outcome becomes a named KnoxError (errors.ts).
+ * One Knox call over the shared transport (lib/http-transport.ts: limiter, counters, network errors,
+ * JSON, redaction, Retry-After, capture): the System-ID and config headers set, and the answer read
+ * the Knox way. Returns the parsed JSON of a `result: success` answer; every other outcome becomes a
+ * named KnoxError (errors.ts).
  */
-import { RequestError, TimeoutError, type Got } from 'got';
-import { baseClient } from '../lib/http-client.js';
 import type { KnoxConfig } from '../config/index.js';
-import { RateLimiter } from '../lib/rate-limiter.js';
+import { HttpTransport, type ExchangeListener } from '../lib/http-transport.js';
 import { SYSTEM_ID_HEADER, type KnoxProtocol } from './assumptions.js';
 import { knoxFailure, KnoxNetworkError, KnoxResponseError, type KnoxRequestInfo } from './errors.js';
 
@@ -22,106 +21,69 @@ export interface KnoxTransportOptions {
   /** Sockets kept per host: enough for the client's concurrency. */
   maxSockets: number;
   protocol: KnoxProtocol;
+  /** Sees each request/response exchange, without headers (orgsync doctor --capture). */
+  onExchange?: ExchangeListener;
 }
 
 export class KnoxTransport {
-  readonly #got: Got;
-  readonly #limiter: RateLimiter | undefined;
+  readonly #http: HttpTransport;
   readonly #protocol: KnoxProtocol;
-  readonly #timeoutMs: number;
-  #calls = 0;
-  readonly #byPath: Record<string, number> = {};
-
-  /** The System-ID and header values: redacted from anything Knox or the network says back. */
-  readonly #secrets: string[];
 
   constructor(config: KnoxConfig, options: KnoxTransportOptions) {
-    this.#limiter = options.rateLimit ? new RateLimiter({ perSecond: config.rps }) : undefined;
     this.#protocol = options.protocol;
-    this.#timeoutMs = options.timeoutMs;
-    this.#secrets = [config.systemId, ...Object.values(config.headers).map((value) => value.reveal())].filter((secret) => secret !== '');
-    this.#got = baseClient({
+    const headers = Object.fromEntries(Object.entries(config.headers).map(([name, value]) => [name, value.reveal()]));
+    this.#http = new HttpTransport({
       baseUrl: config.baseUrl,
       timeoutMs: options.timeoutMs,
       maxSockets: options.maxSockets,
       // Secrets are revealed here and nowhere else; errors never carry headers.
-      headers: {
-        ...Object.fromEntries(Object.entries(config.headers).map(([name, value]) => [name, value.reveal()])),
-        [SYSTEM_ID_HEADER]: config.systemId,
-      },
+      headers: { ...headers, [SYSTEM_ID_HEADER]: config.systemId },
+      rateLimit: options.rateLimit ? { perSecond: config.rps } : undefined,
+      // The System-ID and header values: redacted from anything Knox or the network says back.
+      secrets: [config.systemId, ...Object.values(headers)],
+      onExchange: options.onExchange,
     });
   }
 
   stats(): { calls: number; byPath: Record<string, number> } {
-    return { calls: this.#calls, byPath: { ...this.#byPath } };
+    const { requests, byPath } = this.#http.stats();
+    return { calls: requests, byPath };
   }
 
   async call(call: KnoxCall): Promise<Record<string, unknown>> {
-    const { signal } = call;
-    await this.#limiter?.take(signal);
-    signal?.throwIfAborted();
-    this.#calls++;
-    this.#byPath[call.path] = (this.#byPath[call.path] ?? 0) + 1;
-    let response;
-    try {
-      response = await this.#got(call.path.replace(/^\/+/, ''), {
+    const answer = await this.#http.send(
+      {
         method: call.method as 'GET' | 'POST',
-        searchParams: call.query,
-        ...(call.body === undefined ? {} : { json: call.body }),
-        signal,
-      });
-    } catch (error) {
-      signal?.throwIfAborted();
-      const detail =
-        error instanceof TimeoutError
-          ? `no answer within ${this.#timeoutMs} ms`
-          : error instanceof RequestError
-            ? `${error.code}: ${error.message}`
-            : String(error);
-      // No `cause`: got's error carries the request options, headers and all, for any logger to print.
-      throw new KnoxNetworkError({ ...call, code: 'KNOX_NETWORK', detail: this.#redact(detail) });
-    }
-    const body = parseJson(response.body);
+        url: call.path.replace(/^\/+/, ''),
+        query: call.query,
+        body: call.body,
+        signal: call.signal,
+        shownPath: call.path,
+      },
+      (detail) => new KnoxNetworkError({ ...call, code: 'KNOX_NETWORK', detail }),
+    );
+    const body = isRecord(answer.json) ? answer.json : undefined;
     const { code: codeField, message: messageField } = this.#protocol.errorFields;
     const said = stringField(body, messageField);
-    const knox = { code: stringField(body, codeField), message: said === undefined ? undefined : this.#redact(said) };
-    const ok = response.statusCode >= 200 && response.statusCode < 300;
-    if (!ok || body?.result === 'fail') throw knoxFailure(call, response.statusCode, knox, retryAfterMs(response.headers['retry-after']));
+    const knox = { code: stringField(body, codeField), message: said === undefined ? undefined : this.#http.redact(said) };
+    if (!answer.ok || body?.result === 'fail') throw knoxFailure(call, answer.status, knox, answer.retryAfterMs);
     if (!body || body.result !== 'success') {
       throw new KnoxResponseError({
         ...call,
         code: 'KNOX_BAD_RESPONSE',
-        status: response.statusCode,
+        status: answer.status,
         detail: body ? `result is ${JSON.stringify(body.result)}, expected "success"` : 'the body is not a JSON object',
       });
     }
     return body;
   }
-
-  #redact(text: string): string {
-    return this.#secrets.reduce((out, secret) => out.split(secret).join('[redacted]'), text);
-  }
 }
 
-function parseJson(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function stringField(body: Record<string, unknown> | undefined, name: string): string | undefined {
   const value = body?.[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** Retry-After in seconds or as an HTTP date. */
-function retryAfterMs(header: string | undefined): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }

@@ -5,42 +5,27 @@
  */
 import type { z } from 'zod';
 import type { WorkplaceConfig } from '../config/index.js';
+import { DriftCounter, type DriftReport, type FieldType } from '../lib/drift.js';
+import type { ExchangeListener } from '../lib/http-transport.js';
 import {
-  ATTRIBUTE_ADD_ONLY_FIELDS,
-  ATTRIBUTE_VALUE_PATH,
-  ATTRIBUTE_VALUE_VERBS,
-  DEPARTMENT_BODY_KEY_MUST_MATCH_PATH,
-  EMPLOYEE_BODY_IS_OPEN,
-  PAGE_SIZE,
-  PAGING_PARAMS,
-  PATH_KEY_MAX,
-  REPORTS_TO_FIELD,
-  SEGMENTS,
-  UNSENDABLE_KEYS,
-  type ApiVersion,
+  resolveProtocol,
+  type BodyEntity,
+  type JsonValue,
+  type RouteName,
+  type WorkplaceProtocol,
+  type WorkplaceProtocolOverrides,
 } from './assumptions.js';
 import { WorkplaceNotFoundError, WorkplaceRequestError, WorkplaceResponseError } from './errors.js';
 import { requestTarget, WorkplaceTransport, type Method, type WorkplaceCall } from './http.js';
 import {
-  AbsenceBodySchema,
-  AbsenceSchema,
-  AttributeDefinitionBodySchema,
-  AttributeDefinitionSchema,
-  AttributeValueBodySchema,
   AttributeValueSchema,
-  DepartmentBodySchema,
-  DepartmentSchema,
-  EmployeeBodySchema,
-  EmployeeSchema,
+  bodySchemas,
+  documentedFields,
   fieldPath,
-  GradeBodySchema,
-  GradeSchema,
-  JobBodySchema,
-  JobSchema,
-  ListPageSchema,
-  ReportsToBodySchema,
+  listPageSchema,
   ReportsToSchema,
   RepresentativeAdminSchema,
+  responseSchemas,
   unwrapEnvelope,
   type Absence,
   type AbsenceBody,
@@ -66,6 +51,24 @@ export interface ListOptions extends CallOptions {
   pageSize?: number;
 }
 
+/** A WORKPLACE record a list returned that orgsync cannot use: its key (when readable), its place, and which fields failed (never their values). */
+export interface UnreadableRecord {
+  key?: string;
+  /** Position in the whole list, from 0. */
+  index: number;
+  issues: string[];
+}
+
+/**
+ * A whole WORKPLACE list: the records that parsed (projected and normalised), those that did not (a
+ * malformed element never fails the listing), and how the list differs from the reference (drift).
+ */
+export interface WorkplaceListing<T> {
+  rows: T[];
+  unreadable: UnreadableRecord[];
+  drift: DriftReport;
+}
+
 /** create/update resolve to WORKPLACE's echo when it parses, else undefined: a write's outcome is its status (§1.8.2). */
 export interface EntityApi<Body, T> {
   create(key: string, body: Body, o?: CallOptions): Promise<T | undefined>;
@@ -74,11 +77,11 @@ export interface EntityApi<Body, T> {
   /** undefined when WORKPLACE says "not found". */
   get(key: string, o?: CallOptions): Promise<T | undefined>;
   /** Every row: reads page after page (offset/limit) until the total is reached. */
-  list(o?: ListOptions): Promise<T[]>;
+  list(o?: ListOptions): Promise<WorkplaceListing<T>>;
 }
 
 /** Keyed writes plus one unpaged full list (v1 addattr/addattrs; absence/absences). */
-export type ListedApi<Body, T> = Omit<EntityApi<Body, T>, 'get' | 'list'> & { list(o?: CallOptions): Promise<T[]> };
+export type ListedApi<Body, T> = Omit<EntityApi<Body, T>, 'get' | 'list'> & { list(o?: CallOptions): Promise<WorkplaceListing<T>> };
 
 export interface AttributeValueApi {
   create(employeeKey: string, attrKey: string, body: AttributeValueBody, o?: CallOptions): Promise<void>;
@@ -125,30 +128,57 @@ export interface WorkplaceClientOptions {
   now?: () => number;
   /** Await the WORKPLACE_RPS limiter before every request; default true. */
   rateLimit?: boolean;
+  /** Sees each request/response exchange: method, path, bodies, status; never a header or a secret. */
+  onExchange?: ExchangeListener;
+  /** Overrides of the protocol, over the defaults (assumptions.ts) and the config file's `workplace.protocol`. */
+  protocol?: WorkplaceProtocolOverrides;
 }
 
-type Route = { version: ApiVersion; segment: string };
+/** orgsync's name of a field → the name on the wire, where the protocol lets a deployment rename it. */
+type Renames = Readonly<Record<string, string>>;
 
 interface KeyedSpec<Body, T> {
-  route: Route;
+  entity: BodyEntity;
+  route: RouteName;
   /** What the client checks before sending (documented sizes and required fields). */
   body: z.ZodType<Body>;
   result: z.ZodType<T>;
+  /** How drift reports name the list, and the fields the reference documents for its records. */
+  dataset: string;
+  documented: { types: Record<string, FieldType>; optional: readonly string[] };
   /** Rules that tie the body to the path key, which a schema alone cannot state. */
   check?: (key: string, body: Body) => { field: string; message: string } | undefined;
   /** The PUT body, when the reference documents a different one than the POST's. */
-  forUpdate?: (body: Body) => unknown;
+  forUpdate?: (body: Body) => Record<string, unknown>;
+  /** Field names the protocol renames on the wire. */
+  renames?: Renames;
+  /** How a value goes on the wire, beyond renaming (absence sortOrder as a String). */
+  toWire?: (body: Record<string, unknown>) => Record<string, unknown>;
+  /** Keys the body refers to: WORKPLACE naming one in a 400 is a failed reference, not "not found". */
+  references?: (body: Body) => (string | undefined)[];
 }
 
+/** A field whose name says it holds a credential (initializePassword; not passwordSettingType): its value is redacted from captures and errors. */
+const CREDENTIAL_FIELD = /(password|secret|token)$/i;
+
 export function createWorkplaceClient(config: WorkplaceConfig, options: WorkplaceClientOptions = {}): WorkplaceClient {
+  // Defaults (assumptions.ts), then the config file's workplace.protocol, then the caller's.
+  const protocol = resolveProtocol(config.protocol, options.protocol);
+  const bodies = bodySchemas(protocol);
   const transport = new WorkplaceTransport(config, {
     timeoutMs: options.timeoutMs ?? 30_000,
     now: options.now ?? Date.now,
     rateLimit: options.rateLimit ?? true,
+    protocol,
+    onExchange: options.onExchange,
+    secrets: credentialValues(protocol),
   });
-  const target = (call: Omit<WorkplaceCall, 'version' | 'segments'> & { route: Route; keys?: readonly string[] }) =>
-    ({ ...call, version: call.route.version, segments: [call.route.segment, ...(call.keys ?? [])] }) satisfies WorkplaceCall;
-  const describe = (call: WorkplaceCall) => requestTarget(config.companyId, call).info;
+  const target = (call: Omit<WorkplaceCall, 'version' | 'segments' | 'route'> & { route: RouteName; keys?: readonly string[] }) => {
+    const { version, segment } = protocol.paths[call.route];
+    return { ...call, version, segments: [...segment.split('/').filter(Boolean), ...(call.keys ?? [])] } satisfies WorkplaceCall;
+  };
+  const describe = (call: WorkplaceCall) => requestTarget(config.companyId, protocol.prefixes, call).info;
+  const { maxLength, unsendable } = protocol.keys;
 
   /**
    * A call on a keyed path, refused before sending if a key cannot be carried (§1.1: ≤ 36 characters).
@@ -156,7 +186,7 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
    */
   function keyedCall(
     method: Method,
-    route: Route,
+    route: RouteName,
     keys: Readonly<Record<string, string>>,
     path: readonly string[],
     o: CallOptions,
@@ -166,16 +196,16 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
       const problem =
         typeof key !== 'string' || key === ''
           ? 'required'
-          : key.length > PATH_KEY_MAX
-            ? `at most ${PATH_KEY_MAX} characters, got ${key.length}`
-            : (UNSENDABLE_KEYS as readonly string[]).includes(key)
-              ? 'cannot be "." or ".." (URLs drop them)'
+          : key.length > maxLength
+            ? `at most ${maxLength} characters, got ${key.length}`
+            : unsendable.includes(key)
+              ? `cannot be ${unsendable.map((k) => `"${k}"`).join(' or ')} (URLs drop them)`
               : undefined;
       if (problem) throw new WorkplaceRequestError({ ...describe(call), field, detail: `not sent: ${problem}` });
     }
     return call;
   }
-  const byKey = (method: Method, route: Route, key: string, o: CallOptions) => keyedCall(method, route, { externalKey: key }, [key], o);
+  const byKey = (method: Method, route: RouteName, key: string, o: CallOptions) => keyedCall(method, route, { externalKey: key }, [key], o);
 
   function checkBody<B>(call: WorkplaceCall, schema: z.ZodType<B>, body: unknown): B {
     const parsed = schema.safeParse(body);
@@ -192,7 +222,7 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
 
   /** The payload of a 2xx answer, envelope or not (§1.8). */
   async function send(call: WorkplaceCall): Promise<unknown> {
-    return unwrapEnvelope((await transport.call(call)).json);
+    return unwrapEnvelope((await transport.call(call)).json, protocol.envelopeFields);
   }
 
   function parse<T>(call: WorkplaceCall, schema: z.ZodType<T>, value: unknown, at: readonly PropertyKey[] = []): T {
@@ -206,11 +236,23 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
     });
   }
 
-  /** A single entity's answer. An echo without its key (seed 002) gets the key of the path. */
-  function withPathKey(payload: unknown, key: string): unknown {
-    return typeof payload === 'object' && payload !== null && !Array.isArray(payload) && !('externalKey' in payload)
-      ? { externalKey: key, ...payload }
-      : payload;
+  /** A single entity's answer, in orgsync's field names. An echo without its key (seed 002) gets the key of the path. */
+  function fromWire(payload: unknown, renames: Renames | undefined, key?: string): unknown {
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload;
+    const record: Record<string, unknown> = { ...(payload as Record<string, unknown>) };
+    for (const [ours, wire] of Object.entries(renames ?? {})) {
+      if (wire === ours || !(wire in record)) continue;
+      record[ours] = record[wire];
+      delete record[wire];
+    }
+    return key !== undefined && !('externalKey' in record) ? { externalKey: key, ...record } : record;
+  }
+
+  /** A body in the protocol's field names, with its constant extra fields (the fields orgsync sends win). */
+  function toWire(entity: BodyEntity, op: 'create' | 'update', body: Record<string, unknown>, renames?: Renames): Record<string, unknown> {
+    const wire: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(body)) wire[renames?.[field] ?? field] = value;
+    return { ...(protocol.extraFields[entity][op] ?? {}), ...wire };
   }
 
   /** A read whose "not found" means "nothing there" rather than an error. */
@@ -230,13 +272,17 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
     const checked = checkBody(call, spec.body, body);
     const problem = spec.check?.(key, checked);
     if (problem) throw new WorkplaceRequestError({ ...describe(call), field: problem.field, detail: `not sent: ${problem.message}` });
-    const payload = await send({ ...call, body: method === 'PUT' && spec.forUpdate ? spec.forUpdate(checked) : checked });
+    const op = method === 'POST' ? 'create' : 'update';
+    const sent = op === 'update' && spec.forUpdate ? spec.forUpdate(checked) : (checked as Record<string, unknown>);
+    const wire = toWire(spec.entity, op, spec.toWire ? spec.toWire(sent) : sent, spec.renames);
+    const references = spec.references?.(checked).filter((ref): ref is string => !!ref);
+    const payload = await send({ ...call, body: wire, references });
     // The echo varies (seed 002 has no key, seed 003 drops fieldUsedType): informative, never a failed write.
-    const echo = spec.result.safeParse(withPathKey(payload, key));
+    const echo = spec.result.safeParse(fromWire(payload, spec.renames, key));
     return echo.success ? echo.data : undefined;
   }
 
-  function listed<B, T>(spec: KeyedSpec<B, T>, listRoute: Route): ListedApi<B, T> {
+  function listed<B, T>(spec: KeyedSpec<B, T>, listRoute: RouteName): ListedApi<B, T> {
     return {
       create: (key, body, o = {}) => write(spec, 'POST', key, body, o),
       update: (key, body, o = {}) => write(spec, 'PUT', key, body, o),
@@ -247,13 +293,44 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
       async list(o = {}) {
         const call = target({ method: 'GET', route: listRoute, signal: o.signal });
         const payload = await send(call);
-        const rows = Array.isArray(payload) ? payload : parse(call, ListPageSchema, payload).elements;
-        return rows.map((row, i) => parse(call, spec.result, row, [i]));
+        const rows = Array.isArray(payload) ? payload : parse(call, listPageSchema(protocol.listFields), payload).elements;
+        const listing = emptyListing<T>();
+        const drift = new DriftCounter(spec.dataset, spec.documented.types, spec.documented.optional);
+        readRows(spec, rows, listing, drift);
+        return { ...listing, drift: drift.report() };
       },
     };
   }
 
+  /**
+   * Each element on its own: one that fails its schema becomes an unreadable record (its key if
+   * readable, and which fields failed), the rest of the list still counts. Drift is counted on the
+   * element as it came.
+   */
+  function readRows<B, T>(
+    spec: KeyedSpec<B, T>,
+    elements: readonly unknown[],
+    listing: Omit<WorkplaceListing<T>, 'drift'>,
+    drift: DriftCounter,
+  ) {
+    for (const element of elements) {
+      const index = listing.rows.length + listing.unreadable.length;
+      const key = readableKey(element);
+      drift.observe(element, key);
+      const parsed = spec.result.safeParse(fromWire(element, spec.renames));
+      if (parsed.success) listing.rows.push(parsed.data);
+      else
+        listing.unreadable.push({
+          ...(key === undefined ? {} : { key }),
+          index,
+          issues: parsed.error.issues.map((issue) => `${issue.path.length ? fieldPath(issue.path) : '(record)'}: ${issue.message}`),
+        });
+    }
+  }
+
   function entity<B, T>(spec: KeyedSpec<B, T>): EntityApi<B, T> {
+    const { offsetParam, limitParam, pageSize } = protocol.paging;
+    const pageSchema = listPageSchema(protocol.listFields);
     return {
       ...listed(spec, spec.route),
       async get(key, o = {}) {
@@ -261,30 +338,31 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
         return readOptional(call, (payload) => {
           if (payload === undefined || payload === null)
             throw new WorkplaceResponseError({ ...describe(call), detail: 'unexpected response: no body' });
-          return parse(call, spec.result, withPathKey(payload, key));
+          return parse(call, spec.result, fromWire(payload, spec.renames, key));
         });
       },
       async list(o = {}) {
-        const limit = Math.max(1, Math.trunc(o.pageSize ?? PAGE_SIZE));
-        const rows: T[] = [];
+        const limit = Math.max(1, Math.trunc(o.pageSize ?? pageSize));
+        const listing = emptyListing<T>();
+        const drift = new DriftCounter(spec.dataset, spec.documented.types, spec.documented.optional);
         // §2: offset is the first row; advance by the rows received, since WORKPLACE may cap the limit.
         for (let offset = 0; ;) {
           const call = target({
             method: 'GET',
             route: spec.route,
-            query: { [PAGING_PARAMS.offset]: String(offset), [PAGING_PARAMS.limit]: String(limit) },
+            query: { [offsetParam]: String(offset), [limitParam]: String(limit) },
             signal: o.signal,
           });
           const payload = await send(call);
-          const page = Array.isArray(payload) ? { elements: payload, totalCount: undefined } : parse(call, ListPageSchema, payload);
-          rows.push(...page.elements.map((row, i) => parse(call, spec.result, row, ['elements', i])));
+          const page = Array.isArray(payload) ? { elements: payload, totalCount: undefined } : parse(call, pageSchema, payload);
+          readRows(spec, page.elements, listing, drift);
           offset += page.elements.length;
           const total = page.totalCount;
-          if (total === undefined ? page.elements.length < limit : offset >= total) return rows;
+          if (total === undefined ? page.elements.length < limit : offset >= total) return { ...listing, drift: drift.report() };
           if (page.elements.length === 0) {
             throw new WorkplaceResponseError({
               ...describe(call),
-              field: 'elements',
+              field: protocol.listFields.elements,
               detail: `unexpected response: empty page at offset ${offset} of totalCount ${total}`,
             });
           }
@@ -294,81 +372,148 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
   }
 
   /** §2.8: `addattrdata/employee/{externalKey}/attrkey/{attrExternalKey}`. */
+  const { employeeSegment, attributeSegment, verbs: valueVerbs } = protocol.attributeValues;
   const attributeValueCall = (method: Method, employeeKey: string, attrKey: string, o: CallOptions) =>
     keyedCall(
       method,
-      SEGMENTS.attributeValue,
+      'attributeValue',
       { externalKey: employeeKey, attrExternalKey: attrKey },
-      [ATTRIBUTE_VALUE_PATH.employee, employeeKey, ATTRIBUTE_VALUE_PATH.attribute, attrKey],
+      [employeeSegment, employeeKey, attributeSegment, attrKey],
       o,
     );
-  async function writeValue(method: Method, employeeKey: string, attrKey: string, body: AttributeValueBody, o: CallOptions): Promise<void> {
-    const call = attributeValueCall(method, employeeKey, attrKey, o);
-    await transport.call({ ...call, body: checkBody(call, AttributeValueBodySchema, body) });
+  async function writeValue(op: 'create' | 'update', employeeKey: string, attrKey: string, body: AttributeValueBody, o: CallOptions) {
+    const call = attributeValueCall(valueVerbs[op], employeeKey, attrKey, o);
+    const checked = checkBody(call, bodies.attributeValue, body);
+    await transport.call({ ...call, body: toWire('attributeValues', op, checked) });
   }
 
+  const { referenceFields } = protocol.employees;
+  const responses = responseSchemas(protocol);
+  const documented = documentedFields(protocol);
+  const shown = (kind: keyof typeof documented, dataset: string) => ({ dataset: `WORKPLACE ${dataset}`, documented: documented[kind] });
+  const reportsToRenames = { reportsToExternalKey: protocol.reportsTo.field };
+  const removeAddOnly = (body: AttributeDefinitionBody) =>
+    Object.fromEntries(Object.entries(body).filter(([field]) => !protocol.attributeDefinitions.addOnlyFields.includes(field)));
   return {
-    grades: entity({ route: SEGMENTS.grade, body: GradeBodySchema, result: GradeSchema }),
-    jobs: entity({ route: SEGMENTS.job, body: JobBodySchema, result: JobSchema }),
+    grades: entity({ ...shown('grade', 'grade list'), entity: 'grades', route: 'grade', body: bodies.grade, result: responses.grade }),
+    jobs: entity({ ...shown('job', 'job list'), entity: 'jobs', route: 'job', body: bodies.job, result: responses.job }),
     departments: entity({
-      route: SEGMENTS.department,
-      body: DepartmentBodySchema,
-      result: DepartmentSchema,
+      ...shown('department', 'department list'),
+      entity: 'departments',
+      route: 'department',
+      body: bodies.department,
+      result: responses.department,
+      renames: { deptLeaderExternalKey: protocol.departments.headField },
       check: (key, body) =>
-        DEPARTMENT_BODY_KEY_MUST_MATCH_PATH && body.deptExternalKey !== key
+        protocol.departments.bodyKeyMustMatchPath && body.deptExternalKey !== key
           ? { field: 'deptExternalKey', message: `must equal the path key ${key}` }
           : body.parentDeptExternalKey === key
             ? { field: 'parentDeptExternalKey', message: 'a department cannot be its own parent' }
             : undefined,
+      references: (body) => [
+        body.parentDeptExternalKey === protocol.departments.root ? undefined : body.parentDeptExternalKey,
+        body.deptLeaderExternalKey,
+      ],
     }),
     employees: entity({
-      route: SEGMENTS.employee,
-      body: EMPLOYEE_BODY_IS_OPEN ? EmployeeBodySchema.loose() : EmployeeBodySchema.strict(),
-      result: EmployeeSchema,
+      ...shown('employee', 'employee list'),
+      entity: 'employees',
+      route: 'employee',
+      body: bodies.employee,
+      result: responses.employee,
+      renames: {
+        gradeCdExternalKey: referenceFields.grade,
+        jobCdExternalKey: referenceFields.job,
+        empTypeExternalKey: referenceFields.empType,
+      },
+      references: (body) => [
+        body.deptExternalKey,
+        ...body.concurrentDeptExternalKeys,
+        body.gradeCdExternalKey,
+        body.jobCdExternalKey,
+        body.empTypeExternalKey,
+      ],
     }),
     attributeDefinitions: listed(
       {
-        route: SEGMENTS.attributeDefinition,
-        body: AttributeDefinitionBodySchema,
-        result: AttributeDefinitionSchema,
+        ...shown('attributeDefinition', 'additional attribute list'),
+        entity: 'attributeDefinitions',
+        route: 'attributeDefinition',
+        body: bodies.attributeDefinition,
+        result: responses.attributeDefinition,
         // Seed 003: the edit body has no fieldUsedType.
-        forUpdate: (body) =>
-          Object.fromEntries(Object.entries(body).filter(([field]) => !(ATTRIBUTE_ADD_ONLY_FIELDS as readonly string[]).includes(field))),
+        forUpdate: removeAddOnly,
       },
-      SEGMENTS.attributeDefinitionList,
+      'attributeDefinitionList',
     ),
     attributeValues: {
-      create: (employeeKey, attrKey, body, o = {}) => writeValue(ATTRIBUTE_VALUE_VERBS.create, employeeKey, attrKey, body, o),
-      update: (employeeKey, attrKey, body, o = {}) => writeValue(ATTRIBUTE_VALUE_VERBS.update, employeeKey, attrKey, body, o),
+      create: (employeeKey, attrKey, body, o = {}) => writeValue('create', employeeKey, attrKey, body, o),
+      update: (employeeKey, attrKey, body, o = {}) => writeValue('update', employeeKey, attrKey, body, o),
       remove: async (employeeKey, attrKey, o = {}) => {
-        await transport.call(attributeValueCall(ATTRIBUTE_VALUE_VERBS.remove, employeeKey, attrKey, o));
+        await transport.call(attributeValueCall(valueVerbs.remove, employeeKey, attrKey, o));
       },
       async get(employeeKey, attrKey, o = {}) {
-        const call = attributeValueCall(ATTRIBUTE_VALUE_VERBS.get, employeeKey, attrKey, o);
+        const call = attributeValueCall(valueVerbs.get, employeeKey, attrKey, o);
         return readOptional(call, (payload) => ({ fieldData: parse(call, AttributeValueSchema, payload).fieldData ?? null }));
       },
     },
     reportsTo: {
       async set(employeeKey, managerKey, o = {}) {
-        const call = byKey('PUT', SEGMENTS.reportsTo, employeeKey, o);
-        await transport.call({ ...call, body: checkBody(call, ReportsToBodySchema, { [REPORTS_TO_FIELD]: managerKey }) });
+        const call = byKey(protocol.reportsTo.verbs.set, 'reportsTo', employeeKey, o);
+        const body = checkBody(call, bodies.reportsTo, { reportsToExternalKey: managerKey });
+        await transport.call({ ...call, body: { [protocol.reportsTo.field]: body.reportsToExternalKey }, references: [managerKey] });
       },
       async get(employeeKey, o = {}) {
-        const call = byKey('GET', SEGMENTS.reportsTo, employeeKey, o);
-        return readOptional(call, (payload) => parse(call, ReportsToSchema, payload)[REPORTS_TO_FIELD]).then(
-          (manager) => manager || undefined,
+        const call = byKey(protocol.reportsTo.verbs.get, 'reportsTo', employeeKey, o);
+        const manager = await readOptional(
+          call,
+          (payload) => parse(call, ReportsToSchema, fromWire(payload, reportsToRenames)).reportsToExternalKey,
         );
+        return manager || undefined;
       },
       clear: async (employeeKey, o = {}) => {
-        await transport.call(byKey('DELETE', SEGMENTS.reportsTo, employeeKey, o));
+        await transport.call(byKey(protocol.reportsTo.verbs.clear, 'reportsTo', employeeKey, o));
       },
     },
-    absences: listed({ route: SEGMENTS.absence, body: AbsenceBodySchema, result: AbsenceSchema }, SEGMENTS.absenceList),
+    absences: listed(
+      {
+        ...shown('absence', 'absence item list'),
+        entity: 'absences',
+        route: 'absence',
+        body: bodies.absence,
+        result: responses.absence,
+        toWire: (body) => (protocol.absences.sortOrderIsInteger ? body : { ...body, sortOrder: String(body.sortOrder) }),
+      },
+      'absenceList',
+    ),
     async isRepresentativeAdmin(employeeKey, o = {}) {
-      const call = byKey('GET', SEGMENTS.representativeAdmin, employeeKey, o);
+      const call = byKey('GET', 'representativeAdmin', employeeKey, o);
       const answer = await readOptional(call, (payload) => parse(call, RepresentativeAdminSchema, payload).reprYn === 'Y');
       return answer ?? false;
     },
     stats: () => transport.stats(),
   };
+}
+
+const emptyListing = <T>(): Omit<WorkplaceListing<T>, 'drift'> => ({ rows: [], unreadable: [] });
+
+/** A list element's externalKey, when it has a usable one (drift examples and unreadable records name it). */
+function readableKey(element: unknown): string | undefined {
+  if (typeof element !== 'object' || element === null) return undefined;
+  const key = (element as Record<string, unknown>).externalKey;
+  return typeof key === 'string' && key !== '' ? key : undefined;
+}
+
+/** The configured values of extra fields that hold credentials (an initial password): redacted like the NCP keys. */
+function credentialValues(protocol: WorkplaceProtocol): string[] {
+  const values: string[] = [];
+  const collect = (value: JsonValue) => {
+    if (typeof value === 'string' || typeof value === 'number') values.push(String(value));
+    else if (Array.isArray(value)) value.forEach(collect);
+    else if (value && typeof value === 'object') Object.values(value).forEach(collect);
+  };
+  for (const byOp of Object.values(protocol.extraFields))
+    for (const fields of [byOp.create, byOp.update])
+      for (const [name, value] of Object.entries(fields ?? {})) if (CREDENTIAL_FIELD.test(name)) collect(value);
+  return values.filter((value) => value.length >= 4);
 }

@@ -4,13 +4,14 @@
  * Temporal's nonRetryable: 401/403 and 400 are permanent, 429, 5xx and network failures are transient
  * (workplace.md §1.6, §1.7, §4). No error ever holds a header, so none can print a key or a signature.
  */
-import { ALREADY_EXISTS_PATTERN, NOT_FOUND_PATTERN } from './assumptions.js';
+import { DEFAULT_PROTOCOL, type WorkplaceProtocol } from './assumptions.js';
 
 export type WorkplaceErrorCode =
   | 'WORKPLACE_AUTH'
   | 'WORKPLACE_VALIDATION'
   | 'WORKPLACE_ALREADY_EXISTS'
   | 'WORKPLACE_NOT_FOUND'
+  | 'WORKPLACE_NO_ROUTE'
   | 'WORKPLACE_RATE_LIMITED'
   | 'WORKPLACE_SERVER'
   | 'WORKPLACE_NETWORK'
@@ -35,6 +36,8 @@ export interface WorkplaceErrorInit extends WorkplaceRequestInfo {
   /** The body or response field at fault (request and response errors). */
   field?: string | undefined;
   retryAfterMs?: number | undefined;
+  /** The config key that sets the request's path (a missing route names it). */
+  configKey?: string | undefined;
 }
 
 export abstract class WorkplaceError extends Error {
@@ -49,6 +52,7 @@ export abstract class WorkplaceError extends Error {
   declare readonly gatewayCode?: string;
   declare readonly field?: string;
   declare readonly retryAfterMs?: number;
+  declare readonly configKey?: string;
 
   protected constructor(code: WorkplaceErrorCode, retryable: boolean, init: WorkplaceErrorInit) {
     super(describe(code, init));
@@ -63,12 +67,41 @@ export abstract class WorkplaceError extends Error {
     if (init.gatewayCode !== undefined) this.gatewayCode = init.gatewayCode;
     if (init.field !== undefined) this.field = init.field;
     if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
+    if (init.configKey !== undefined) this.configKey = init.configKey;
   }
 
   /** What a log or a Temporal failure may carry: the fields above, nothing from the request's headers. */
   toJSON(): Record<string, unknown> {
-    const { name, code, message, retryable, status, method, path, externalKey, workplaceMessage, gatewayCode, field, retryAfterMs } = this;
-    return { name, code, message, retryable, status, method, path, externalKey, workplaceMessage, gatewayCode, field, retryAfterMs };
+    const {
+      name,
+      code,
+      message,
+      retryable,
+      status,
+      method,
+      path,
+      externalKey,
+      workplaceMessage,
+      gatewayCode,
+      field,
+      retryAfterMs,
+      configKey,
+    } = this;
+    return {
+      name,
+      code,
+      message,
+      retryable,
+      status,
+      method,
+      path,
+      externalKey,
+      workplaceMessage,
+      gatewayCode,
+      field,
+      retryAfterMs,
+      configKey,
+    };
   }
 }
 
@@ -77,7 +110,9 @@ function describe(code: WorkplaceErrorCode, init: WorkplaceErrorInit): string {
   const key = init.externalKey === undefined ? '' : ` (key ${init.externalKey})`;
   const status = init.status === undefined ? '' : ` (HTTP ${init.status}${init.gatewayCode ? `, gateway code ${init.gatewayCode}` : ''})`;
   const what = [init.field, init.workplaceMessage ?? init.detail ?? 'no message'].filter(Boolean).join(': ');
-  return `WORKPLACE ${init.method} ${init.path}${key} failed: ${code}${status}: ${what}`;
+  const hint =
+    code === 'WORKPLACE_NO_ROUTE' ? `; this WORKPLACE has no such route: set ${init.configKey ?? 'workplace.protocol.paths'}` : '';
+  return `WORKPLACE ${init.method} ${init.path}${key} failed: ${code}${status}: ${what}${hint}`;
 }
 
 /** 401/403 (gateway 200/210/230): bad signature, unknown key, clock skew, no permission. Needs an operator. */
@@ -112,6 +147,18 @@ export class WorkplaceNotFoundError extends WorkplaceValidationError {
   override readonly name = 'WorkplaceNotFoundError';
   constructor(init: WorkplaceErrorInit) {
     super(init, 'WORKPLACE_NOT_FOUND');
+  }
+}
+
+/**
+ * The gateway's 404 / code 300 (§1.7): no route for this path or method, so the protocol's path is
+ * wrong for this WORKPLACE (or the API is not enabled), not a missing record. Permanent; the message
+ * names the config key to change (e.g. `workplace.protocol.paths.reportsTo`).
+ */
+export class WorkplaceNoRouteError extends WorkplaceError {
+  override readonly name = 'WorkplaceNoRouteError';
+  constructor(init: WorkplaceErrorInit) {
+    super('WORKPLACE_NO_ROUTE', false, init);
   }
 }
 
@@ -155,20 +202,58 @@ export class WorkplaceRequestError extends WorkplaceError {
   }
 }
 
+/** How WORKPLACE's 400 messages are read (assumptions.ts `messages`), compiled once per client. */
+export interface MessageReading {
+  alreadyExists: readonly RegExp[];
+  notFound: readonly RegExp[];
+  missingReference: readonly RegExp[];
+  noRoute: WorkplaceProtocol['noRoute'];
+}
+
+export function messageReading(protocol: Pick<WorkplaceProtocol, 'messages' | 'noRoute'>): MessageReading {
+  const compile = (sources: readonly string[]) => sources.map((source) => new RegExp(source, 'iu'));
+  return {
+    alreadyExists: compile(protocol.messages.alreadyExists),
+    notFound: compile(protocol.messages.notFound),
+    missingReference: compile(protocol.messages.missingReference),
+    noRoute: protocol.noRoute,
+  };
+}
+
+const DEFAULT_READING = messageReading(DEFAULT_PROTOCOL);
+
+/** Whether `text` names `key` as a whole token (D1 is not inside D10; a Korean particle may follow: D1은). */
+function mentions(text: string, key: string): boolean {
+  const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^A-Za-z0-9_-])${escaped}($|[^A-Za-z0-9_-])`).test(text);
+}
+
 /**
- * The error for a non-2xx answer: by status first (401/403, 429, 5xx); a 400 from WORKPLACE itself is
- * "already exists" / "not found" only when its message says so (assumptions.ts MESSAGES), otherwise a
- * validation error. Gateway answers (a gatewayCode) are never taken for either.
+ * The error for a non-2xx answer: by status first (401/403, 429, 5xx), then the gateway's "no route"; a 400 from WORKPLACE itself is
+ * "already exists" / "not found" only when its message says so (assumptions.ts `messages`), otherwise
+ * a validation error. A "not found" that is about a reference is not the path key's absence: a message
+ * matching `missingReference`, or naming one of the keys the body refers to (`references`), stays a
+ * validation error, so no verb switch follows a failed parent or manager. Gateway answers (a
+ * gatewayCode) are never taken for either.
  */
-export function workplaceFailure(init: WorkplaceErrorInit & { status: number }): WorkplaceError {
-  const { status } = init;
-  if (status === 401 || status === 403) return new WorkplaceAuthError(init);
-  if (status === 429) return new WorkplaceRateLimitError(init);
-  if (status >= 500) return new WorkplaceServerError(init);
-  if (status === 400 && init.gatewayCode === undefined && init.workplaceMessage) {
-    if (ALREADY_EXISTS_PATTERN.test(init.workplaceMessage)) return new WorkplaceAlreadyExistsError(init);
-    if (NOT_FOUND_PATTERN.test(init.workplaceMessage)) return new WorkplaceNotFoundError(init);
+export function workplaceFailure(
+  init: WorkplaceErrorInit & { status: number; references?: readonly string[] | undefined },
+  reading: MessageReading = DEFAULT_READING,
+): WorkplaceError {
+  const { status, references, ...rest } = init;
+  const error = { ...rest, status };
+  if (status === 401 || status === 403) return new WorkplaceAuthError(error);
+  if (status === 429) return new WorkplaceRateLimitError(error);
+  if (status >= 500) return new WorkplaceServerError(error);
+  if (status === reading.noRoute.status && init.gatewayCode === reading.noRoute.gatewayCode) return new WorkplaceNoRouteError(error);
+  const message = init.workplaceMessage;
+  if (status === 400 && init.gatewayCode === undefined && message) {
+    if (reading.alreadyExists.some((p) => p.test(message))) return new WorkplaceAlreadyExistsError(error);
+    const aboutReference =
+      reading.missingReference.some((p) => p.test(message)) ||
+      (references ?? []).some((key) => key !== '' && key !== init.externalKey && mentions(message, key));
+    if (!aboutReference && reading.notFound.some((p) => p.test(message))) return new WorkplaceNotFoundError(error);
   }
-  if (status >= 400) return new WorkplaceValidationError(init);
-  return new WorkplaceResponseError({ ...init, detail: `unexpected HTTP ${status}` });
+  if (status >= 400) return new WorkplaceValidationError(error);
+  return new WorkplaceResponseError({ ...error, detail: `unexpected HTTP ${status}` });
 }

@@ -7,9 +7,13 @@ export type {
   ListedApi,
   ListOptions,
   ReportsToApi,
+  UnreadableRecord,
   WorkplaceClient,
   WorkplaceClientOptions,
+  WorkplaceListing,
 } from './client.js';
+export { DEFAULT_PROTOCOL, resolveProtocol, routeConfigKey } from './assumptions.js';
+export type { RouteName, WorkplaceProtocol, WorkplaceProtocolOverrides } from './assumptions.js';
 export {
   AbsenceBodySchema,
   AbsenceSchema,
@@ -47,6 +51,7 @@ export {
   WorkplaceAuthError,
   WorkplaceError,
   WorkplaceNetworkError,
+  WorkplaceNoRouteError,
   WorkplaceNotFoundError,
   WorkplaceRateLimitError,
   WorkplaceRequestError,

@@ -3,7 +3,7 @@
  * The client's beforeRequest hook (http.ts) is the only caller with real credentials.
  */
 import { createHmac } from 'node:crypto';
-import { HEADERS, SIGNATURE_V1_INCLUDES_API_KEY } from './assumptions.js';
+import { DEFAULT_PROTOCOL, type WorkplaceProtocol } from './assumptions.js';
 
 export type SignatureVersion = 'v2' | 'v1';
 
@@ -19,12 +19,22 @@ export interface SigningInput {
   /** Required by v1 (§1.4); sent as a header whenever given. */
   apiKey?: string | undefined;
   version: SignatureVersion;
+  /** §1.4's layout (assumptions.ts `signing.v1IncludesApiKey`); default true. */
+  v1IncludesApiKey?: boolean | undefined;
 }
 
 /** §1.3: "METHOD URI\nTIMESTAMP\nACCESSKEY"; v1 puts the API key before the access key (§1.4, an assumption). */
-export function stringToSign({ method, uri, timestamp, accessKey, apiKey, version }: Omit<SigningInput, 'secretKey'>): string {
+export function stringToSign({
+  method,
+  uri,
+  timestamp,
+  accessKey,
+  apiKey,
+  version,
+  v1IncludesApiKey = DEFAULT_PROTOCOL.signing.v1IncludesApiKey,
+}: Omit<SigningInput, 'secretKey'>): string {
   const lines = [`${method.toUpperCase()} ${uri}`, timestamp];
-  if (version === 'v1' && SIGNATURE_V1_INCLUDES_API_KEY) {
+  if (version === 'v1' && v1IncludesApiKey) {
     if (!apiKey) throw new TypeError('signature v1 needs the API Gateway API key (NCP_API_KEY)');
     lines.push(apiKey);
   }
@@ -38,11 +48,14 @@ export function sign(input: SigningInput): string {
 }
 
 /** The authentication headers of one attempt; the API-key header only when a key is configured (Decisions "signing"). */
-export function signedHeaders(input: SigningInput): Record<string, string> {
+export function signedHeaders(
+  input: SigningInput,
+  names: WorkplaceProtocol['signing']['headers'] = DEFAULT_PROTOCOL.signing.headers,
+): Record<string, string> {
   return {
-    [HEADERS.timestamp]: input.timestamp,
-    [HEADERS.accessKey]: input.accessKey,
-    [input.version === 'v1' ? HEADERS.signatureV1 : HEADERS.signatureV2]: sign(input),
-    ...(input.apiKey ? { [HEADERS.apiKey]: input.apiKey } : {}),
+    [names.timestamp]: input.timestamp,
+    [names.accessKey]: input.accessKey,
+    [input.version === 'v1' ? names.signatureV1 : names.signatureV2]: sign(input),
+    ...(input.apiKey ? { [names.apiKey]: input.apiKey } : {}),
   };
 }

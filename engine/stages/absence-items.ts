@@ -5,7 +5,7 @@
  */
 import type { AbsenceBody } from '../../workplace/index.js';
 import { delta, type DesiredEntry } from '../plan.js';
-import { defineStage, keyedApply, i18n, type StageDraft } from './spec.js';
+import { defineStage, keyedApply, i18n, listedTarget, type StageDraft } from './spec.js';
 
 export const absenceItems = defineStage<AbsenceBody>({
   stage: 'absenceItems',
@@ -25,12 +25,21 @@ export const absenceItems = defineStage<AbsenceBody>({
         },
       ]),
     );
-    const current = new Map((await ctx.workplace.absences.list({ signal: ctx.signal })).map((a) => [a.externalKey, a]));
-    const { items, unchanged } = delta(desired, current, {
+    const target = await listedTarget('absenceItems', ctx.workplace.absences, ctx.signal);
+    const { items, unchanged } = delta(desired, target.current, {
       fields: ['name', 'i18nNames', 'halfDayYn', 'sortOrder'],
+      leaveAlone: target.leaveAlone,
+      deletes: target.deletes,
       deleteLabel: (_key, a) => a.name,
     });
-    return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid: [] };
+    return {
+      items,
+      unchanged,
+      sourceCount: desired.size,
+      targetCount: target.current.size,
+      invalid: target.outcomes,
+      drift: [target.drift],
+    };
   },
 
   apply: keyedApply((client) => client.absences),

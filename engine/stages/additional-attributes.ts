@@ -10,7 +10,7 @@ import type { KnoxEmployee } from '../../knox/index.js';
 import type { AttributeDefinitionBody } from '../../workplace/index.js';
 import { delta, type DesiredEntry, type DraftItem } from '../plan.js';
 import { departmentScope } from './mapping.js';
-import { defineStage, readEach, type StageDraft } from './spec.js';
+import { defineStage, readEach, listedTarget, type StageDraft } from './spec.js';
 
 export interface Value {
   fieldData: string;
@@ -32,13 +32,13 @@ export const additionalAttributes = defineStage<Body>({
 
     // Definitions: listed by WORKPLACE. Its list may omit externalKey (seed 003 example), so fall back to the name.
     const byName = new Map(attributes.map((a) => [a.name, a.key]));
-    const listed = await ctx.workplace.attributeDefinitions.list({ signal: ctx.signal });
-    const currentDefinitions = new Map(
-      listed.flatMap((d) => {
-        const key = d.externalKey ?? byName.get(d.name);
-        return key ? [[key, comparable(d)] as const] : [];
-      }),
+    const target = await listedTarget(
+      'additionalAttributes',
+      ctx.workplace.attributeDefinitions,
+      ctx.signal,
+      (d) => d.externalKey ?? byName.get(d.name),
     );
+    const currentDefinitions = new Map([...target.current].map(([key, d]) => [key, comparable(d)]));
     // Compared as WORKPLACE lists them; written in full (item keys included).
     const bodies = new Map(attributes.map((a) => [a.key, definitionBody(a)]));
     const desiredDefinitions = new Map(
@@ -51,6 +51,8 @@ export const additionalAttributes = defineStage<Body>({
       fields: ['fieldType', 'name', 'i18nNames', 'searchDispYn', 'attrItemList'],
       body: (key, _value, existing): AttributeDefinitionBody =>
         existing ? bodies.get(key)! : { ...bodies.get(key)!, fieldUsedType: 'MEM' },
+      leaveAlone: target.leaveAlone,
+      deletes: target.deletes,
       deleteLabel: (_key, d) => d.name,
     });
 
@@ -97,8 +99,9 @@ export const additionalAttributes = defineStage<Body>({
       unchanged: definitions.unchanged + values.unchanged,
       sourceCount: desiredDefinitions.size + desiredValues.size,
       targetCount: currentDefinitions.size + currentValues.size,
-      invalid: unreadable,
+      invalid: [...target.outcomes, ...unreadable],
       current: currentValues,
+      drift: [target.drift],
     };
   },
 

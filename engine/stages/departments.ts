@@ -10,7 +10,7 @@ import type { DepartmentBody } from '../../workplace/index.js';
 import type { ItemOutcome } from '../types.js';
 import { delta, treeDepths, type DesiredEntry, type DraftItem } from '../plan.js';
 import { departmentHeads, departmentScope } from './mapping.js';
-import { defineStage, keyedApply, i18n, invalidOutcomes, type StageDraft } from './spec.js';
+import { defineStage, keyedApply, i18n, invalidOutcomes, listedTarget, type StageDraft } from './spec.js';
 
 const ROOT = '#';
 const FIELDS = ['name', 'i18nNames', 'parentDeptExternalKey', 'dispOrd'] as const;
@@ -76,9 +76,12 @@ export const departments = defineStage<DepartmentBody>({
       }
     }
 
-    const current = new Map((await ctx.workplace.departments.list({ signal: ctx.signal })).map((d) => [d.externalKey, d]));
+    const target = await listedTarget('departments', ctx.workplace.departments, ctx.signal);
+    const current = target.current;
+    invalid.push(...target.outcomes);
     const { items, unchanged } = delta(desired, current, {
       fields: FIELDS,
+      leaveAlone: target.leaveAlone,
       // Keep the head WORKPLACE has: the follow-up pass sets the new one once it exists.
       body: (_key, value, existing): DepartmentBody => ({
         ...value,
@@ -86,7 +89,7 @@ export const departments = defineStage<DepartmentBody>({
       }),
       protect: new Set(invalid.map((i) => i.key)),
       // A department record without a readable code could be any of WORKPLACE's: delete none this run.
-      deletes: !unreadable.some((r) => !r.key),
+      deletes: !unreadable.some((r) => !r.key) && target.deletes,
       deleteLabel: (_key, d) => d.name,
     });
 
@@ -102,7 +105,7 @@ export const departments = defineStage<DepartmentBody>({
     }
 
     items.push(...headUpdates(desired, current, departmentHeads(included.values(), await ctx.knox.employees())));
-    return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid };
+    return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid, drift: [target.drift] };
   },
 
   apply: keyedApply((client) => client.departments),

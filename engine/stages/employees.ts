@@ -10,7 +10,7 @@ import type { EmployeeBody } from '../../workplace/index.js';
 import type { ItemOutcome } from '../types.js';
 import { delta, type DesiredEntry, type Dependency } from '../plan.js';
 import { departmentScope, jobTitleOf } from './mapping.js';
-import { defineStage, keyedApply, i18n, invalidOutcomes, type StageDraft } from './spec.js';
+import { defineStage, keyedApply, i18n, invalidOutcomes, listedTarget, type StageDraft } from './spec.js';
 
 export type Desired = Omit<EmployeeBody, 'employYmd'>;
 
@@ -151,14 +151,16 @@ export const employees = defineStage<EmployeeBody>({
       desired.set(person.epId, mapped.entry);
     }
 
-    const current = new Map((await ctx.workplace.employees.list({ signal: ctx.signal })).map((e) => [e.externalKey, e]));
+    const target = await listedTarget('employees', ctx.workplace.employees, ctx.signal);
+    invalid.push(...target.outcomes);
     // A record Knox returned without a readable epId could be anyone in WORKPLACE: delete no one this run.
     const unidentified = unreadable.some((r) => !r.key);
-    const { items, unchanged } = delta(desired, current, {
+    const { items, unchanged } = delta(desired, target.current, {
       fields: employeeFields(ctx.settings),
+      leaveAlone: target.leaveAlone,
       body: (_key, value, existing) => employeeBody(value, existing, ctx.settings, ctx.today),
       protect: new Set([...invalid, ...skipped].map((o) => o.key)),
-      deletes: ctx.settings.leavers === 'delete' && !unidentified,
+      deletes: ctx.settings.leavers === 'delete' && !unidentified && target.deletes,
       deleteLabel: (_key, e) => e.name,
     });
     // Confirm each leaver with Knox itself before planning to delete them.
@@ -174,7 +176,14 @@ export const employees = defineStage<EmployeeBody>({
           message: 'missing from the full Knox read but Knox still returns this employee by epId (moved while the read ran?): not deleted',
         };
     }
-    return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid: [...invalid, ...skipped] };
+    return {
+      items,
+      unchanged,
+      sourceCount: desired.size,
+      targetCount: target.current.size,
+      invalid: [...invalid, ...skipped],
+      drift: [target.drift],
+    };
   },
 
   apply: keyedApply((client) => client.employees),

@@ -4,7 +4,7 @@
  */
 import type { GradeBody } from '../../workplace/index.js';
 import { delta, type DesiredEntry } from '../plan.js';
-import { defineStage, deleteInFollowUp, keyedApply, i18n, invalidOutcomes, type StageDraft } from './spec.js';
+import { defineStage, deleteInFollowUp, keyedApply, i18n, invalidOutcomes, listedTarget, type StageDraft } from './spec.js';
 import type { ItemOutcome } from '../types.js';
 
 const FIELDS = ['name', 'i18nNames', 'itemUsed', 'sortOrder'] as const;
@@ -41,15 +41,17 @@ export const grades = defineStage<GradeBody>({
       }
       desired.set(title.titleCode, { value, label: value.name });
     }
-    const current = new Map((await ctx.workplace.grades.list({ signal: ctx.signal })).map((g) => [g.externalKey, g]));
-    const { items, unchanged } = delta(desired, current, {
+    const target = await listedTarget('grades', ctx.workplace.grades, ctx.signal);
+    invalid.push(...target.outcomes);
+    const { items, unchanged } = delta(desired, target.current, {
       fields: FIELDS,
+      leaveAlone: target.leaveAlone,
       protect: new Set(invalid.map((i) => i.key)),
-      deletes: !unreadable.some((r) => !r.key),
+      deletes: !unreadable.some((r) => !r.key) && target.deletes,
       deleteLabel: (_key, grade) => grade.name,
     });
     deleteInFollowUp(items);
-    return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid };
+    return { items, unchanged, sourceCount: desired.size, targetCount: target.current.size, invalid, drift: [target.drift] };
   },
 
   apply: keyedApply((client) => client.grades),

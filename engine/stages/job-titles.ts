@@ -7,7 +7,7 @@
 import type { JobBody } from '../../workplace/index.js';
 import { delta, type DesiredEntry } from '../plan.js';
 import { jobTitleOf } from './mapping.js';
-import { defineStage, deleteInFollowUp, keyedApply, i18n, type StageDraft } from './spec.js';
+import { defineStage, deleteInFollowUp, keyedApply, i18n, listedTarget, type StageDraft } from './spec.js';
 
 const FIELDS = ['name', 'i18nNames', 'itemUsed', 'sortOrder'] as const;
 
@@ -44,10 +44,22 @@ export const jobTitles = defineStage<JobBody>({
         },
       ]),
     );
-    const current = new Map((await ctx.workplace.jobs.list({ signal: ctx.signal })).map((j) => [j.externalKey, j]));
-    const { items, unchanged } = delta(desired, current, { fields: FIELDS, deleteLabel: (_key, job) => job.name });
+    const target = await listedTarget('jobTitles', ctx.workplace.jobs, ctx.signal);
+    const { items, unchanged } = delta(desired, target.current, {
+      fields: FIELDS,
+      leaveAlone: target.leaveAlone,
+      deletes: target.deletes,
+      deleteLabel: (_key, job) => job.name,
+    });
     deleteInFollowUp(items);
-    return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid: [] };
+    return {
+      items,
+      unchanged,
+      sourceCount: desired.size,
+      targetCount: target.current.size,
+      invalid: target.outcomes,
+      drift: [target.drift],
+    };
   },
 
   apply: keyedApply((client) => client.jobs),

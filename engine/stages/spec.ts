@@ -6,7 +6,8 @@
  */
 import type { SyncSettings } from '../../config/index.js';
 import type { KnoxEmployee, KnoxInvalidRecord, KnoxOrganization, KnoxTitle } from '../../knox/index.js';
-import { WorkplaceError, type ListedApi, type WorkplaceClient } from '../../workplace/index.js';
+import type { DriftReport } from '../../lib/drift.js';
+import { WorkplaceError, type ListedApi, type WorkplaceClient, type WorkplaceListing } from '../../workplace/index.js';
 import type { ItemOutcome } from '../types.js';
 import type { KnoxDataset, Operation, StageName } from '../pipeline.js';
 import type { DraftItem, MissingKeys, PlanItem } from '../plan.js';
@@ -63,6 +64,8 @@ export interface StageDraft<B = unknown> {
   invalid: ItemOutcome[];
   /** For 'recorded' targets: the current state the plan was made against, the base of the next record. */
   current?: ReadonlyMap<string, unknown>;
+  /** Where WORKPLACE's lists differ from the reference (absent, null, mistyped, undocumented fields): reported, never a failure. */
+  drift?: DriftReport[];
 }
 
 export interface StageSpec<B = unknown> {
@@ -114,6 +117,47 @@ export function deleteInFollowUp<B>(items: DraftItem<B>[]): DraftItem<B>[] {
   return items;
 }
 
+/** WORKPLACE's current objects of a listable entity, as a stage plans against them. */
+export interface ListedTarget<T> {
+  current: Map<string, T>;
+  /** Keys WORKPLACE listed in records orgsync cannot read: neither created, updated nor deleted this run. */
+  leaveAlone: Set<string>;
+  /** False when a record had no readable key: it could be any of WORKPLACE's, so the stage deletes nothing. */
+  deletes: boolean;
+  /** The unreadable records, as failed items of the stage. */
+  outcomes: ItemOutcome[];
+  drift: DriftReport;
+}
+
+/** Lists an entity's objects by external key; a malformed record never fails the listing (issue 10). */
+export async function listedTarget<T extends { externalKey?: string | undefined }>(
+  stage: StageName,
+  api: { list(o: { signal: AbortSignal }): Promise<WorkplaceListing<T>> },
+  signal: AbortSignal,
+  keyOf: (row: T) => string | undefined = (row) => row.externalKey,
+): Promise<ListedTarget<T>> {
+  const listing = await api.list({ signal });
+  const current = new Map<string, T>();
+  for (const row of listing.rows) {
+    const key = keyOf(row);
+    if (key) current.set(key, row);
+  }
+  return {
+    current,
+    leaveAlone: new Set(listing.unreadable.flatMap((r) => (r.key ? [r.key] : []))),
+    deletes: listing.unreadable.every((r) => r.key),
+    outcomes: listing.unreadable.map((r) => ({
+      stage,
+      key: r.key ?? UNIDENTIFIED,
+      op: 'read',
+      outcome: 'failed',
+      code: 'WORKPLACE_UNREADABLE_RECORD',
+      message: `WORKPLACE's record (element ${r.index} of its list) is unreadable, so it is left alone: ${r.issues.join('; ')}`,
+    })),
+    drift: listing.drift,
+  };
+}
+
 /** Keeps spec files typed without repeating the generic parameter. */
 export const defineStage = <B>(spec: StageSpec<B>): StageSpec<B> => spec;
 
@@ -152,7 +196,8 @@ export async function readEach<V>(
           const value = await read(key);
           if (value !== undefined) chunkFound.push([key, value]);
         } catch (err) {
-          if (!(err instanceof WorkplaceError) || err.retryable) throw err;
+          // A missing route is the stage's problem (wrong protocol path), not this key's.
+          if (!(err instanceof WorkplaceError) || err.retryable || err.code === 'WORKPLACE_NO_ROUTE') throw err;
           chunkUnreadable.push({
             stage,
             key,

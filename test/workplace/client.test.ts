@@ -15,7 +15,18 @@ import {
   type WorkplaceClient,
 } from '../../workplace/index.js';
 import type { SimRecord } from '../../workplace/simulator/server.js';
-import { departmentBody, employeeBody, gradeBody, json, smallOrg, startScriptedServer, test, workplaceConfig } from './support.js';
+import type { HttpExchange } from '../../lib/http-transport.js';
+import {
+  CREDENTIALS,
+  departmentBody,
+  employeeBody,
+  gradeBody,
+  json,
+  smallOrg,
+  startScriptedServer,
+  test,
+  workplaceConfig,
+} from './support.js';
 import { createWorkplaceClient } from '../../workplace/index.js';
 
 const SELECT_ATTRIBUTE: AttributeDefinitionBody = {
@@ -54,15 +65,15 @@ describe.each([
         i18nNames: { ko_KR: 'Manager', en_US: 'Manager (en)' },
       });
       expect(await client[api].update('G1', gradeBody('Senior manager', '3'))).toMatchObject({ externalKey: 'G1', name: 'Senior manager' });
-      expect((await client[api].list()).map((g) => [g.externalKey, g.name, g.sortOrder])).toEqual([
+      expect((await client[api].list()).rows.map((g) => [g.externalKey, g.name, g.sortOrder])).toEqual([
         ['G1', 'Senior manager', '3'],
         ['G2', 'Director', '2'],
       ]);
       await client[api].remove('G2');
       expect(await client[api].get('G2')).toBeUndefined();
       expect(simulator.dump()[api]).toEqual({ G1: gradeBody('Senior manager', '3') });
-      // Unknown fields WORKPLACE adds are kept, not dropped.
-      expect(await client[api].get('G1')).toHaveProperty('companyId');
+      // What orgsync does not use is dropped: plans carry only what is compared.
+      expect(await client[api].get('G1')).not.toHaveProperty('companyId');
     },
   );
 
@@ -81,7 +92,7 @@ describe.each([
       parentDeptExternalKey: 'D1',
       dispOrd: '1',
     });
-    expect((await client.departments.list()).map((d) => [d.externalKey, d.parentDeptExternalKey])).toEqual([
+    expect((await client.departments.list()).rows.map((d) => [d.externalKey, d.parentDeptExternalKey])).toEqual([
       ['HQ', '#'],
       ['D1', 'HQ'],
       ['D2', 'D1'],
@@ -117,7 +128,7 @@ describe.each([
     await client.employees.create('E2', employeeBody('E2', 'D2'));
     expect(await client.employees.get('E1')).toMatchObject({ ...body, externalKey: 'E1' });
     await client.employees.update('E1', { ...body, deptExternalKey: 'D2', concurrentDeptExternalKeys: [] });
-    expect((await client.employees.list()).map((e) => [e.externalKey, e.deptExternalKey])).toEqual([
+    expect((await client.employees.list()).rows.map((e) => [e.externalKey, e.deptExternalKey])).toEqual([
       ['E1', 'D2'],
       ['E2', 'D2'],
     ]);
@@ -135,13 +146,13 @@ describe.each([
     // Seed 003: the edit body has no fieldUsedType, so WORKPLACE keeps none.
     expect(simulator.dump().attributeDefinitions.status).not.toHaveProperty('fieldUsedType');
     expect(simulator.log().find((e) => e.method === 'PUT')?.status).toBe(201);
-    const [listed, ...more] = await client.attributeDefinitions.list();
+    const [listed, ...more] = (await client.attributeDefinitions.list()).rows;
     expect(more).toEqual([]);
     expect(listed).toMatchObject({ name: '재직여부', fieldType: 'SELECT', searchDispYn: 'Y', userModYn: 'N', dispOrd: 0 });
     expect(listed!.attrItemList!.map((i) => i.itemName)).toEqual(['in office', 'leave of absence']);
     expect(listed!.externalKey).toBeUndefined();
     await client.attributeDefinitions.remove('status');
-    expect(await client.attributeDefinitions.list()).toEqual([]);
+    expect((await client.attributeDefinitions.list()).rows).toEqual([]);
   });
 
   test('attribute values: set, read, changed, removed; a value never set reads as undefined', async ({ simulator, client }) => {
@@ -171,7 +182,7 @@ describe.each([
     await client.absences.create('vacation', { name: '휴가', i18nNames: { en_US: 'Vacation' }, halfDayYn: 'Y', sortOrder: 1 });
     await client.absences.create('training', { name: '교육', halfDayYn: 'N', sortOrder: 2 });
     await client.absences.update('training', { name: '교육', halfDayYn: 'Y', sortOrder: 3 });
-    expect((await client.absences.list()).map((a) => [a.externalKey, a.halfDayYn, a.sortOrder])).toEqual([
+    expect((await client.absences.list()).rows.map((a) => [a.externalKey, a.halfDayYn, a.sortOrder])).toEqual([
       ['vacation', 'Y', 1],
       ['training', 'Y', 3],
     ]);
@@ -194,14 +205,14 @@ describe('lists larger than a page', () => {
 
   test('are read whole, one offset/limit request per page', async ({ simulator, client }) => {
     simulator.seed({ grades: grades(250) });
-    const listed = await client.grades.list();
+    const listed = (await client.grades.list()).rows;
     expect(listed.map((g) => g.externalKey)).toEqual(Object.keys(grades(250)));
     expect(simulator.log().map((e) => e.query)).toEqual(['offset=0&limit=100', 'offset=100&limit=100', 'offset=200&limit=100']);
   });
 
   test('ends without an extra request when the last page is exactly full', async ({ simulator, client }) => {
     simulator.seed({ grades: grades(200) });
-    expect(await client.grades.list()).toHaveLength(200);
+    expect((await client.grades.list()).rows).toHaveLength(200);
     expect(simulator.counters().total).toBe(2);
   });
 
@@ -210,7 +221,7 @@ describe('lists larger than a page', () => {
 
     test('are still read whole, advancing by the rows received', async ({ simulator, client }) => {
       simulator.seed({ grades: grades(75) });
-      expect((await client.grades.list({ pageSize: 100 })).map((g) => g.externalKey)).toEqual(Object.keys(grades(75)));
+      expect((await client.grades.list({ pageSize: 100 })).rows.map((g) => g.externalKey)).toEqual(Object.keys(grades(75)));
       expect(simulator.log().map((e) => e.query)).toEqual(['offset=0&limit=100', 'offset=30&limit=100', 'offset=60&limit=100']);
     });
   });
@@ -222,7 +233,7 @@ describe('lists larger than a page', () => {
       const offset = Number(query.get('offset'));
       json(res, 200, rows.slice(offset, offset + Number(query.get('limit'))));
     });
-    const listed = await createWorkplaceClient(workplaceConfig(server.url), { rateLimit: false }).jobs.list({ pageSize: 10 });
+    const listed = (await createWorkplaceClient(workplaceConfig(server.url), { rateLimit: false }).jobs.list({ pageSize: 10 })).rows;
     await server.close();
     expect(listed.map((j) => j.externalKey)).toEqual(rows.map((r) => r.externalKey));
     expect(server.requests).toHaveLength(3);
@@ -352,16 +363,25 @@ describe('answers that break the schema', () => {
     expect((error as Error).message).toMatch(/GET \S+\/grade\/G1 \(key G1\) failed: WORKPLACE_BAD_RESPONSE: name: unexpected response/);
   });
 
-  test('fail naming the element and field within a list page', async ({ simulator, client }) => {
+  test('of one list element make that element unreadable, by key and field, while the rest of the list parses', async ({
+    simulator,
+    client,
+  }) => {
     const departments: Record<string, SimRecord> = Object.fromEntries(
       Array.from({ length: 130 }, (_, i) => [`D${i}`, departmentBody(`D${i}`)]),
     );
-    departments.D120 = { ...departments.D120!, parentDeptExternalKey: null };
+    departments.D120 = { ...departments.D120!, name: 42 };
+    departments.D121 = { ...departments.D121!, i18nNames: 'Sales' };
     simulator.seed({ departments });
-    await expect(client.departments.list()).rejects.toMatchObject({
-      code: 'WORKPLACE_BAD_RESPONSE',
-      field: 'elements[20].parentDeptExternalKey',
-    });
+    const listing = await client.departments.list();
+    expect(listing.rows).toHaveLength(128);
+    expect(listing.rows.map((d) => d.externalKey)).not.toContain('D120');
+    expect(listing.unreadable).toEqual([
+      { key: 'D120', index: 120, issues: ['name: Invalid input: expected string, received number'] },
+      { key: 'D121', index: 121, issues: ['i18nNames: Invalid input: expected record, received string'] },
+    ]);
+    // Issues name fields, never what WORKPLACE sent.
+    expect(JSON.stringify(listing.unreadable)).not.toContain('Sales');
   });
 
   test('fail when a 2xx answer is not JSON at all (a proxy page)', async () => {
@@ -414,6 +434,29 @@ describe('requests per client', () => {
     expect(arrivals).toHaveLength(9);
     // The limiter spaces starts; arrivals may shift by the network's jitter, allowed for here (100 ms).
     for (let i = 4; i < arrivals.length; i++) expect(arrivals[i]! - arrivals[i - 4]!).toBeGreaterThan(900);
+  });
+
+  test('can be captured: method, path with query, bodies and status; never a header, a signature or a credential', async ({
+    simulator,
+    clientWith,
+  }) => {
+    const captured: HttpExchange[] = [];
+    const client = clientWith({}, { onExchange: (exchange) => captured.push(exchange) });
+    await client.grades.create('G1', gradeBody('Manager'));
+    await client.grades.list({ pageSize: 10 });
+    expect(captured.map((e) => [e.method, e.path, e.status])).toEqual([
+      ['POST', '/organization/apigw/v2/company/{companyId}/grade/G1', 201],
+      ['GET', '/organization/apigw/v2/company/{companyId}/grade?offset=0&limit=10', 200],
+    ]);
+    expect(captured[0]!.requestBody).toEqual(gradeBody('Manager'));
+    expect(captured[1]!.responseBody).toMatchObject({
+      status: 200,
+      body: { elements: [{ externalKey: 'G1', name: 'Manager' }], totalCount: 1 },
+    });
+    const text = JSON.stringify(captured);
+    for (const secret of [CREDENTIALS.companyId, CREDENTIALS.accessKey, CREDENTIALS.secretKey]) expect(text).not.toContain(secret);
+    expect(text).not.toMatch(/[A-Za-z0-9+/]{43}=/);
+    expect(simulator.counters().total).toBe(2);
   });
 
   test('reuse one keep-alive connection', async () => {

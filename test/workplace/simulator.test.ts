@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect } from 'vitest';
-import { PREFIX } from '../../workplace/assumptions.js';
+import { DEFAULT_PROTOCOL } from '../../workplace/assumptions.js';
 import { createWorkplaceClient, sign, type WorkplaceClient } from '../../workplace/index.js';
 import type { WorkplaceSimulator } from '../../workplace/simulator/server.js';
 import { CREDENTIALS, departmentBody, employeeBody, gradeBody, manualClock, smallOrg, test, workplaceConfig } from './support.js';
@@ -66,6 +66,8 @@ async function probe(simulator: WorkplaceSimulator, p: Probe): Promise<Answer> {
   const text = await response.text();
   return { status: response.status, text, json: text ? (JSON.parse(text) as Answer['json']) : {} };
 }
+
+const PREFIX = DEFAULT_PROTOCOL.prefixes;
 
 const gatewayError = (errorCode: string, message: string) => ({ error: { errorCode, message, details: expect.any(String) as unknown } });
 
@@ -513,6 +515,52 @@ describe('referential rules (§4)', () => {
     await probe(simulator, { method: 'POST', path: 'department/D1', body: departmentBody('D1') });
     const answer = await probe(simulator, { method: 'PUT', path: 'department/D1', body: departmentBody('D2') });
     expect(answer).toMatchObject({ status: 400, json: { message: 'invalid request: deptExternalKey must equal the path key D1' } });
+  });
+});
+
+describe('other readings of the reference (reading)', () => {
+  describe('a real tenant with Korean messages and no Reports To route', () => {
+    test.override({ simulatorOptions: { reading: { realTenantLists: true, koreanMessages: true, missingRoutes: ['reportsTo'] } } });
+
+    test('lists the root with a null parent, its own ids, "1.0" and nulls for what was never set', async ({ simulator }) => {
+      await probe(simulator, { method: 'POST', path: 'department/HQ', body: departmentBody('HQ') });
+      const answer = await probe(simulator, { method: 'GET', path: 'department?offset=0&limit=10' });
+      const [hq] = (answer.json.body as { elements: Record<string, unknown>[] }).elements;
+      expect(hq).toMatchObject({
+        externalKey: 'HQ',
+        parentDeptExternalKey: null,
+        parentDeptNo: '#',
+        dispOrd: '1.0',
+        deptLeaderExternalKey: null,
+        deptLeaderEmpId: null,
+        deptEmailAddress: null,
+        externalEmailReceiveYn: null,
+        companyId: CREDENTIALS.companyId,
+      });
+      expect(hq).toEqual(expect.objectContaining({ tenantId: expect.any(String) as unknown, deptNo: expect.any(String) as unknown }));
+      // What is stored is what was written: the shape is only how it is shown.
+      expect(simulator.dump().departments.HQ).toEqual(departmentBody('HQ'));
+    });
+
+    test('words its 400s in Korean, a failed reference naming the missing key', async ({ simulator }) => {
+      await probe(simulator, { method: 'POST', path: 'grade/G1', body: gradeBody('사원') });
+      expect((await probe(simulator, { method: 'POST', path: 'grade/G1', body: gradeBody('사원') })).json.message).toBe(
+        '이미 존재하는 직급입니다. (externalKey: G1)',
+      );
+      expect((await probe(simulator, { method: 'GET', path: 'grade/G9' })).json.message).toBe(
+        '직급 정보를 찾을 수 없습니다. (externalKey: G9)',
+      );
+      expect((await probe(simulator, { method: 'POST', path: 'department/D1', body: departmentBody('D1', 'D0') })).json.message).toBe(
+        'parentDeptExternalKey D0은(는) 존재하지 않는 값입니다.',
+      );
+    });
+
+    test('answers the missing route 404 / code 300, as for any path it has no route for', async ({ simulator }) => {
+      expect(await probe(simulator, { method: 'GET', version: 'v1', path: 'reportsTo/E1' })).toMatchObject({
+        status: 404,
+        json: gatewayError('300', 'Not Found Exception'),
+      });
+    });
   });
 });
 

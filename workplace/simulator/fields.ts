@@ -3,17 +3,7 @@
  * and the one check that applies them. Written from the reference, not from the client's schemas: a
  * shared mistake would otherwise agree with itself.
  */
-import {
-  ABSENCE_SORT_ORDER_IS_INTEGER,
-  DATE_FORMAT,
-  DEPARTMENT_LEADER_FIELD,
-  DEPARTMENT_LEADER_MAX,
-  EMPLOYEE_REFERENCE_FIELDS,
-  EMPTY_SORT_ORDER_ALLOWED,
-  EMPLOYEE_REFERENCE_MAX,
-  NICKNAME_SPECIALS,
-  REPORTS_TO_FIELD,
-} from '../assumptions.js';
+import type { WorkplaceProtocol } from '../assumptions.js';
 
 type FieldType = 'String' | 'boolean' | 'Int' | 'Map' | 'List' | 'StringList';
 
@@ -40,95 +30,97 @@ const f = (name: string, type: FieldType, size: number | undefined, required: 'Y
 });
 
 const YN = ['Y', 'N'] as const;
-const DATE = { pattern: DATE_FORMAT, says: 'yyyy-MM-dd' };
-const escaped = NICKNAME_SPECIALS.replace(/[\]\\^-]/g, '\\$&');
-const NICKNAME = { pattern: new RegExp(`^[\\p{L}\\p{M}\\p{N} ${escaped}]*$`, 'u'), says: `letters, digits and ${NICKNAME_SPECIALS} only` };
+/** FACT (§2.5): dates in employee bodies are `yyyy-MM-dd`. */
+const DATE = { pattern: /^\d{4}-\d{2}-\d{2}$/, says: 'yyyy-MM-dd' };
 
-/** §2.1 grade v2 and §2.2 job v2 (identical tables). */
-const GRADE: readonly Field[] = [
-  f('name', 'String', 100, 'Y'),
-  f('i18nNames', 'Map', undefined, 'N'),
-  f('itemUsed', 'boolean', undefined, 'Y'),
-  f('sortOrder', 'String', undefined, 'Y', { mayBeEmpty: EMPTY_SORT_ORDER_ALLOWED }),
-];
+export type BodyTables = Record<
+  'grade' | 'job' | 'department' | 'employee' | 'attributeDefinition' | 'attributeValue' | 'reportsTo' | 'absence',
+  readonly Field[]
+>;
 
-/** §2.4 department v2 add body (plus the head, an assumption of the Decisions table). */
-const DEPARTMENT: readonly Field[] = [
-  f('name', 'String', 100, 'Y'),
-  f('i18nNames', 'Map', undefined, 'N'),
-  f('deptExternalKey', 'String', 100, 'Y'),
-  f('parentDeptExternalKey', 'String', 100, 'Y'),
-  f('deptEmailAddress', 'String', 100, 'N'),
-  f('externalEmailReceiveYn', 'boolean', undefined, 'N'),
-  f('dispOrd', 'String', 10, 'Y'),
-  f(DEPARTMENT_LEADER_FIELD, 'String', DEPARTMENT_LEADER_MAX, 'N'),
-];
+/** The tables, with the field names, sizes and readings of the protocol in force. */
+export function bodyTables(protocol: WorkplaceProtocol): BodyTables {
+  const { employees, departments } = protocol;
+  const escaped = employees.nicknameSpecials.replace(/[\]\\^-]/g, '\\$&');
+  const nickname = {
+    pattern: new RegExp(`^[\\p{L}\\p{M}\\p{N}${employees.nicknameAllowsSpaces ? ' ' : ''}${escaped}]*$`, 'u'),
+    says: `letters, digits and ${employees.nicknameSpecials} only`,
+  };
 
-/** §2.5 employee v2, the readable rows, plus the reference fields third-party clients send. */
-const EMPLOYEE: readonly Field[] = [
-  f('loginId', 'String', 100, 'Y'),
-  f('emailAddress', 'String', 100, 'Y'),
-  f('employYmd', 'String', 10, 'Y', { format: DATE }),
-  f('telephoneNo', 'String', 30, 'N'),
-  f('cellphoneNo', 'String', 100, 'N'),
-  f('birthYmd', 'String', 30, 'N', { format: DATE }),
-  f('genderCd', 'String', 30, 'N', { values: ['MALE', 'FEMALE'] }),
-  f('empNick', 'String', 100, 'N', { format: NICKNAME }),
-  f('localeTypeCd', 'String', undefined, 'N'),
-  f('tmznTypeCd', 'String', undefined, 'N'),
-  f('zipCode', 'String', 10, 'N'),
-  f('address', 'String', 100, 'N'),
-  f('addressDetail', 'String', 100, 'N'),
-  f('name', 'String', 100, 'Y'),
-  f('i18nNames', 'Map', undefined, 'N'),
-  f('deptExternalKey', 'String', 100, 'Y'),
-  f('concurrentDeptExternalKeys', 'StringList', 100, 'Y'),
-  ...Object.values(EMPLOYEE_REFERENCE_FIELDS).map((name) => f(name, 'String', EMPLOYEE_REFERENCE_MAX, 'N')),
-];
+  /** §2.1 grade v2 and §2.2 job v2 (identical tables). */
+  const grade = (mayBeEmpty: boolean): readonly Field[] => [
+    f('name', 'String', 100, 'Y'),
+    f('i18nNames', 'Map', undefined, 'N'),
+    f('itemUsed', 'boolean', undefined, 'Y'),
+    f('sortOrder', 'String', undefined, 'Y', { mayBeEmpty }),
+  ];
 
-/** Seed 003, addattr add (edit: the same without fieldUsedType, which is then ignored). */
-const ATTRIBUTE_DEFINITION: readonly Field[] = [
-  f('fieldType', 'String', 50, 'Y', { values: ['INPUT', 'DATE', 'YESNO', 'SELECT'] }),
-  f('name', 'String', 100, 'Y'),
-  f('i18nNames', 'Map', undefined, 'N'),
-  f('fieldUsedType', 'String', 100, 'N'),
-  f('searchDispYn', 'String', 1, 'Y', { values: YN }),
-  f('userDispYn', 'String', 1, 'Y', { values: YN }),
-  f('userMod', 'String', 20, 'Y', { values: ['CHANGE', 'UNCHANGED', 'INVISIBLE'] }),
-  f('attrItemList', 'List', undefined, 'N', {
-    items: [
-      f('externalKey', 'String', undefined, 'N'),
-      f('itemName', 'String', undefined, 'N'),
-      f('i18nItemNames', 'Map', undefined, 'N'),
-      f('fieldTypeItemOrd', 'Int', undefined, 'N'),
+  return {
+    grade: grade(protocol.grades.sortOrderMayBeEmpty),
+    job: grade(protocol.jobs.sortOrderMayBeEmpty),
+    /** §2.4 department v2 add body (plus the head, an assumption of the Decisions table). */
+    department: [
+      f('name', 'String', 100, 'Y'),
+      f('i18nNames', 'Map', undefined, 'N'),
+      f('deptExternalKey', 'String', 100, 'Y'),
+      f('parentDeptExternalKey', 'String', 100, 'Y'),
+      f('deptEmailAddress', 'String', 100, 'N'),
+      f('externalEmailReceiveYn', 'boolean', undefined, 'N'),
+      f('dispOrd', 'String', 10, 'Y'),
+      f(departments.headField, 'String', departments.headMaxLength, 'N'),
     ],
-  }),
-];
-
-/** §2.8: fieldData is a String, not required. */
-const ATTRIBUTE_VALUE: readonly Field[] = [f('fieldData', 'String', undefined, 'N')];
-
-/** Decisions "Reports To" (assumption): the manager's employee key. */
-const REPORTS_TO: readonly Field[] = [f(REPORTS_TO_FIELD, 'String', 36, 'Y')];
-
-/** Decisions "absence items" (assumption). */
-const ABSENCE: readonly Field[] = [
-  f('name', 'String', 100, 'Y'),
-  f('i18nNames', 'Map', undefined, 'N'),
-  f('halfDayYn', 'String', 1, 'Y', { values: YN }),
-  f('sortOrder', ABSENCE_SORT_ORDER_IS_INTEGER ? 'Int' : 'String', undefined, 'Y'),
-];
-
-export const BODY_TABLES = {
-  grade: GRADE,
-  job: GRADE,
-  department: DEPARTMENT,
-  employee: EMPLOYEE,
-  attributeDefinition: ATTRIBUTE_DEFINITION,
-  attributeValue: ATTRIBUTE_VALUE,
-  reportsTo: REPORTS_TO,
-  absence: ABSENCE,
-} as const satisfies Record<string, readonly Field[]>;
+    /** §2.5 employee v2, the readable rows, plus the reference fields third-party clients send. */
+    employee: [
+      f('loginId', 'String', 100, 'Y'),
+      f('emailAddress', 'String', 100, 'Y'),
+      f('employYmd', 'String', 10, 'Y', { format: DATE }),
+      f('telephoneNo', 'String', 30, 'N'),
+      f('cellphoneNo', 'String', 100, 'N'),
+      f('birthYmd', 'String', 30, 'N', { format: DATE }),
+      f('genderCd', 'String', 30, 'N', { values: ['MALE', 'FEMALE'] }),
+      f('empNick', 'String', 100, 'N', { format: nickname }),
+      f('localeTypeCd', 'String', undefined, 'N'),
+      f('tmznTypeCd', 'String', undefined, 'N'),
+      f('zipCode', 'String', 10, 'N'),
+      f('address', 'String', 100, 'N'),
+      f('addressDetail', 'String', 100, 'N'),
+      f('name', 'String', 100, 'Y'),
+      f('i18nNames', 'Map', undefined, 'N'),
+      f('deptExternalKey', 'String', 100, 'Y'),
+      f('concurrentDeptExternalKeys', 'StringList', 100, 'Y'),
+      ...Object.values(employees.referenceFields).map((name) => f(name, 'String', employees.referenceMaxLength, 'N')),
+    ],
+    /** Seed 003, addattr add (edit: the same without fieldUsedType, which is then ignored). */
+    attributeDefinition: [
+      f('fieldType', 'String', 50, 'Y', { values: ['INPUT', 'DATE', 'YESNO', 'SELECT'] }),
+      f('name', 'String', 100, 'Y'),
+      f('i18nNames', 'Map', undefined, 'N'),
+      f('fieldUsedType', 'String', 100, 'N'),
+      f('searchDispYn', 'String', 1, 'Y', { values: YN }),
+      f('userDispYn', 'String', 1, 'Y', { values: YN }),
+      f('userMod', 'String', 20, 'Y', { values: ['CHANGE', 'UNCHANGED', 'INVISIBLE'] }),
+      f('attrItemList', 'List', undefined, 'N', {
+        items: [
+          f('externalKey', 'String', undefined, 'N'),
+          f('itemName', 'String', undefined, 'N'),
+          f('i18nItemNames', 'Map', undefined, 'N'),
+          f('fieldTypeItemOrd', 'Int', undefined, 'N'),
+        ],
+      }),
+    ],
+    /** §2.8: fieldData is a String, not required. */
+    attributeValue: [f('fieldData', 'String', undefined, 'N')],
+    /** Decisions "Reports To" (assumption): the manager's employee key. */
+    reportsTo: [f(protocol.reportsTo.field, 'String', protocol.keys.maxLength, 'Y')],
+    /** Decisions "absence items" (assumption). */
+    absence: [
+      f('name', 'String', 100, 'Y'),
+      f('i18nNames', 'Map', undefined, 'N'),
+      f('halfDayYn', 'String', 1, 'Y', { values: YN }),
+      f('sortOrder', protocol.absences.sortOrderIsInteger ? 'Int' : 'String', undefined, 'Y'),
+    ],
+  };
+}
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

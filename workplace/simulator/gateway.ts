@@ -6,15 +6,30 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import {
-  AUTH_FAILURE,
-  ENVELOPE_TIMEZONE_OFFSET_MS,
-  GATEWAY_ERRORS,
-  HEADERS,
-  MAX_CLOCK_SKEW_MS,
-  SIGNATURE_V1_INCLUDES_API_KEY,
-  V2_REQUIRES_API_KEY,
-} from '../assumptions.js';
+import type { WorkplaceProtocol } from '../assumptions.js';
+import { ENVELOPE_TIMEZONE_OFFSET_MS, V2_REQUIRES_API_KEY } from './rules.js';
+
+/** FACT (§1.7): the API Gateway's own error codes, in `{ error: { errorCode, message, details } }`. */
+export const GATEWAY_ERRORS = {
+  badRequest: { status: 400, errorCode: '100', message: 'Bad Request Exception' },
+  authenticationFailed: { status: 401, errorCode: '200', message: 'Authentication Failed' },
+  permissionDenied: { status: 401, errorCode: '210', message: 'Permission Denied' },
+  forbidden: { status: 403, errorCode: '230', message: 'Forbidden' },
+  notFound: { status: 404, errorCode: '300', message: 'Not Found Exception' },
+  quotaExceeded: { status: 429, errorCode: '400', message: 'Quota Exceeded' },
+  throttleLimited: { status: 429, errorCode: '410', message: 'Throttle Limited' },
+  rateLimited: { status: 429, errorCode: '420', message: 'Rate Limited' },
+  entityTooLarge: { status: 413, errorCode: '430', message: 'Request Entity Too Large' },
+  endpointError: { status: 503, errorCode: '500', message: 'Endpoint Error' },
+  endpointTimeout: { status: 504, errorCode: '510', message: 'Endpoint Timeout' },
+  unexpected: { status: 500, errorCode: '900', message: 'Unexpected Error' },
+} as const;
+
+/** ASSUMPTION (§1.5 [INFER]): a bad signature, unknown access key or stale timestamp is 401 / code 200. */
+export const AUTH_FAILURE = GATEWAY_ERRORS.authenticationFailed;
+
+/** ASSUMPTION: an authentic request for another companyId is refused as 401 / code 210 Permission Denied. */
+export const OTHER_COMPANY = GATEWAY_ERRORS.permissionDenied;
 
 export interface GatewayError {
   status: number;
@@ -56,26 +71,28 @@ function sameSignature(expected: Buffer, given: string): boolean {
  * (path and query), which is what the client must have signed (§1.3 [SIM]).
  */
 export function authenticate(
+  signing: WorkplaceProtocol['signing'],
   credentials: Credentials,
   method: string,
   target: string,
   headers: IncomingHttpHeaders,
   now: number,
 ): Refusal | undefined {
-  const timestamp = header(headers, HEADERS.timestamp);
-  const accessKey = header(headers, HEADERS.accessKey);
-  const apiKey = header(headers, HEADERS.apiKey);
-  const v2 = header(headers, HEADERS.signatureV2);
-  const v1 = header(headers, HEADERS.signatureV1);
-  if (!timestamp || !/^\d+$/.test(timestamp)) return refuse(`${HEADERS.timestamp} missing or not milliseconds`);
-  if (Math.abs(now - Number(timestamp)) >= MAX_CLOCK_SKEW_MS)
-    return refuse(`${HEADERS.timestamp} is 5 minutes or more away from the gateway clock`);
-  if (!accessKey) return refuse(`${HEADERS.accessKey} missing`);
+  const names = signing.headers;
+  const timestamp = header(headers, names.timestamp);
+  const accessKey = header(headers, names.accessKey);
+  const apiKey = header(headers, names.apiKey);
+  const v2 = header(headers, names.signatureV2);
+  const v1 = header(headers, names.signatureV1);
+  if (!timestamp || !/^\d+$/.test(timestamp)) return refuse(`${names.timestamp} missing or not milliseconds`);
+  if (Math.abs(now - Number(timestamp)) >= signing.maxClockSkewMs)
+    return refuse(`${names.timestamp} is ${signing.maxClockSkewMs / 60_000} minutes or more away from the gateway clock`);
+  if (!accessKey) return refuse(`${names.accessKey} missing`);
   if (accessKey !== credentials.accessKey) return refuse('unknown access key');
   if (apiKey !== undefined && apiKey !== credentials.apiKey) return refuse('invalid API key');
   const start = `${method.toUpperCase()} ${target}`;
   if (v2) {
-    if (V2_REQUIRES_API_KEY && credentials.apiKey && !apiKey) return refuse(`${HEADERS.apiKey} missing`);
+    if (V2_REQUIRES_API_KEY && credentials.apiKey && !apiKey) return refuse(`${names.apiKey} missing`);
     return sameSignature(expectedSignature(credentials.secretKey, [start, timestamp, accessKey]), v2)
       ? undefined
       : refuse('signature mismatch');
@@ -83,8 +100,8 @@ export function authenticate(
   if (v1) {
     // §1.4 [SIM]: v1 only when an API key is configured, with the API-key layout.
     if (!credentials.apiKey) return refuse('signature v1 is not enabled (no API key configured)');
-    if (!apiKey) return refuse(`${HEADERS.apiKey} missing (required with signature v1)`);
-    const lines = SIGNATURE_V1_INCLUDES_API_KEY ? [start, timestamp, apiKey, accessKey] : [start, timestamp, accessKey];
+    if (!apiKey) return refuse(`${names.apiKey} missing (required with signature v1)`);
+    const lines = signing.v1IncludesApiKey ? [start, timestamp, apiKey, accessKey] : [start, timestamp, accessKey];
     return sameSignature(expectedSignature(credentials.secretKey, lines), v1) ? undefined : refuse('signature mismatch');
   }
   return refuse('no signature header');

@@ -6,6 +6,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import { WorkplaceProtocolSchema } from '../../config/workplace-protocol.js';
+import { DEFAULT_PROTOCOL, type RouteName } from '../assumptions.js';
 import { DEFAULT_SIMULATOR_CREDENTIALS, startWorkplaceSimulator, type SimState } from './server.js';
 
 const { values } = parseArgs({
@@ -27,17 +30,41 @@ const { values } = parseArgs({
     /** Where to write the state on exit. */
     dump: { type: 'string' },
     bare: { type: 'boolean', default: false },
+    /** A YAML or JSON file holding a `workplace.protocol` section: the protocol this WORKPLACE speaks. */
+    protocol: { type: 'string' },
+    'real-tenant-lists': { type: 'boolean', default: false },
+    'korean-messages': { type: 'boolean', default: false },
+    /** Comma-separated protocol path names the gateway has no route for, e.g. reportsTo,absence. */
+    'missing-routes': { type: 'string' },
   },
 });
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+function protocolFile(path: string) {
+  const parsed = WorkplaceProtocolSchema.safeParse(parseYaml(readFileSync(path, 'utf8')));
+  if (!parsed.success)
+    fail(`--protocol ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
+
+const missingRoutes = (values['missing-routes'] ?? '')
+  .split(',')
+  .map((name) => name.trim())
+  .filter(Boolean)
+  .map((name) =>
+    name in DEFAULT_PROTOCOL.paths ? (name as RouteName) : fail(`--missing-routes: no path named ${name} (see workplace.protocol.paths)`),
+  );
 
 function number(name: keyof typeof values, o: { integer?: boolean } = {}): number | undefined {
   const raw = values[name];
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0 || (o.integer && !Number.isInteger(n))) {
-    console.error(`--${name} must be a non-negative ${o.integer ? 'integer' : 'number'}, got ${String(raw)}`);
-    process.exit(2);
-  }
+  if (!Number.isFinite(n) || n < 0 || (o.integer && !Number.isInteger(n)))
+    fail(`--${name} must be a non-negative ${o.integer ? 'integer' : 'number'}, got ${String(raw)}`);
   return n;
 }
 
@@ -61,6 +88,8 @@ const simulator = await startWorkplaceSimulator({
   ...(values['page-size-max'] ? { pageSizeMax: number('page-size-max', { integer: true })! } : {}),
   ...(values.state ? { state: JSON.parse(readFileSync(values.state, 'utf8')) as Partial<SimState> } : {}),
   bareResponses: values.bare,
+  ...(values.protocol ? { protocol: protocolFile(values.protocol) } : {}),
+  reading: { realTenantLists: values['real-tenant-lists'], koreanMessages: values['korean-messages'], missingRoutes },
 });
 simulator.faults.latencyMs(number('latency-ms') ?? 0);
 simulator.faults.serverErrorRatio(number('server-error-ratio') ?? 0);

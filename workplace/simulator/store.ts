@@ -3,30 +3,22 @@
  * workplace.md §4 (the simulator contract) and §2 (the documented body tables and referential rules).
  * Plain JSON state, so a test can seed a "migrated" WORKPLACE and compare what was written.
  */
-import { createHash } from 'node:crypto';
+import type { WorkplaceProtocol } from '../assumptions.js';
+import { ENGLISH, type Messages } from './messages.js';
+import { served } from './views.js';
 import {
   ATTRIBUTE_DELETE_CASCADES,
-  ATTRIBUTE_LIST_SHOWS_KEYS,
   ATTRIBUTE_VALUE_FORMATS,
-  ATTRIBUTE_VALUE_VERBS,
   CONCURRENT_DEPARTMENT_IS_MEMBERSHIP,
-  DEPARTMENT_BODY_KEY_MUST_MATCH_PATH,
-  DEPARTMENT_LEADER_FIELD,
-  EMPLOYEE_BODY_IS_OPEN,
   EMPLOYEE_DELETE_CASCADES,
-  EMPLOYEE_REFERENCE_FIELDS,
   EMPLOYEE_UNIQUE_FIELDS,
   IN_USE_GRADE_JOB_DELETE_REFUSED,
-  MESSAGES,
   REPORTS_TO_EMPTY_IS_NULL,
-  REPORTS_TO_FIELD,
   REPORTS_TO_SELF_REFUSED,
   REPRESENTATIVE_ADMIN_DELETE_REFUSED,
-  ROOT_DEPARTMENT,
-  SUCCESS_STATUS,
   UNIQUE_NAME_ENTITIES,
-} from '../assumptions.js';
-import { BODY_TABLES, stored, tableViolation } from './fields.js';
+} from './rules.js';
+import { bodyTables, stored, tableViolation, type BodyTables } from './fields.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type SimRecord = { [field: string]: JsonValue };
@@ -59,40 +51,40 @@ export const emptyState = (): SimState => ({
 /** The keyed entities with POST/PUT/DELETE on `…/{segment}/{externalKey}`. */
 export type Kind = 'grade' | 'job' | 'department' | 'employee' | 'attributeDefinition' | 'absence';
 
-const KINDS: Record<
-  Kind,
-  { collection: 'grades' | 'jobs' | 'departments' | 'employees' | 'attributeDefinitions' | 'absences'; label: string }
-> = {
-  grade: { collection: 'grades', label: 'grade' },
-  job: { collection: 'jobs', label: 'job' },
-  department: { collection: 'departments', label: 'department' },
-  employee: { collection: 'employees', label: 'employee' },
-  attributeDefinition: { collection: 'attributeDefinitions', label: 'additional attribute' },
-  absence: { collection: 'absences', label: 'absence item' },
+const KINDS: Record<Kind, { collection: 'grades' | 'jobs' | 'departments' | 'employees' | 'attributeDefinitions' | 'absences' }> = {
+  grade: { collection: 'grades' },
+  job: { collection: 'jobs' },
+  department: { collection: 'departments' },
+  employee: { collection: 'employees' },
+  attributeDefinition: { collection: 'attributeDefinitions' },
+  absence: { collection: 'absences' },
 };
 
-/** What WORKPLACE answers: a payload with its status, or a 400 with a message (§4). */
-export type Outcome = { status: 200 | 201; payload: unknown } | { status: 400; message: string };
+/** What WORKPLACE answers: a payload with its success status (protocol `successStatus`), or a 400 with a message (§4). */
+export type Outcome = { status: number; payload: unknown } | { status: 400; refused: string };
 
-const ok = (payload: unknown, status: 200 | 201 = 200): Outcome => ({ status, payload });
-const refused = (message: string): Outcome => ({ status: 400, message });
+const ok = (payload: unknown, status = 200): Outcome => ({ status, payload });
+const refused = (message: string): Outcome => ({ status: 400, refused: message });
 const invalid = (problem: string): Outcome => refused(`invalid request: ${problem}`);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: JsonValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
-
-/** A stable UUID-shaped id for WORKPLACE's own keys (deptNo, empId). */
-function uuidOf(seed: string): string {
-  const h = createHash('sha1').update(seed).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
 
 export class SimulatedWorkplace {
   #state: SimState = emptyState();
   /** Employees by lower-cased login id and e-mail: the uniqueness rule without scanning 100,000 records per write. */
   #unique: Map<string, Map<string, string>> | undefined;
   readonly representativeAdmins = new Set<string>();
+  readonly #tables: BodyTables;
 
-  constructor(readonly companyId: string) {}
+  constructor(
+    readonly companyId: string,
+    readonly protocol: WorkplaceProtocol,
+    readonly messages: Messages = ENGLISH,
+    /** Show records as real tenants do (views.ts). */
+    readonly realTenant = false,
+  ) {
+    this.#tables = bodyTables(protocol);
+  }
 
   get state(): SimState {
     return this.#state;
@@ -128,22 +120,23 @@ export class SimulatedWorkplace {
   // ── keyed entities ─────────────────────────────────────────────────────────────────────────────
 
   create(kind: Kind, key: string, body: unknown): Outcome {
-    const { collection, label } = KINDS[kind];
-    if (key in this.state[collection]) return refused(MESSAGES.alreadyExists(label, key));
-    return this.#write(kind, key, body, SUCCESS_STATUS.POST);
+    const { collection } = KINDS[kind];
+    if (key in this.state[collection]) return refused(this.messages.alreadyExists(kind, key));
+    return this.#write(kind, key, body, this.protocol.successStatus.POST);
   }
 
   update(kind: Kind, key: string, body: unknown): Outcome {
-    const { collection, label } = KINDS[kind];
-    if (!(key in this.state[collection])) return refused(MESSAGES.notFound(label, key));
-    return this.#write(kind, key, body, SUCCESS_STATUS.PUT);
+    const { collection } = KINDS[kind];
+    if (!(key in this.state[collection])) return refused(this.messages.notFound(kind, key));
+    return this.#write(kind, key, body, this.protocol.successStatus.PUT);
   }
 
   /** PUT replaces the whole record (§2: "full body, same fields"). */
-  #write(kind: Kind, key: string, body: unknown, status: 200 | 201): Outcome {
-    const problem = tableViolation(BODY_TABLES[kind], body);
+  #write(kind: Kind, key: string, body: unknown, status: number): Outcome {
+    const problem = tableViolation(this.#tables[kind], body);
     if (problem) return invalid(problem);
-    const record = stored(BODY_TABLES[kind], body as Record<string, unknown>, kind === 'employee' && EMPLOYEE_BODY_IS_OPEN) as SimRecord;
+    const open = kind === 'employee' && this.protocol.employees.bodyIsOpen;
+    const record = stored(this.#tables[kind], body as Record<string, unknown>, open) as SimRecord;
     const broken = this.#ruleViolation(kind, key, record);
     if (broken) return refused(broken);
     if (kind === 'employee') {
@@ -155,8 +148,8 @@ export class SimulatedWorkplace {
   }
 
   remove(kind: Kind, key: string): Outcome {
-    const { collection, label } = KINDS[kind];
-    if (!(key in this.state[collection])) return refused(MESSAGES.notFound(label, key));
+    const { collection } = KINDS[kind];
+    if (!(key in this.state[collection])) return refused(this.messages.notFound(kind, key));
     const blocked = this.#deleteBlocked(kind, key);
     if (blocked) return refused(blocked);
     if (kind === 'employee') this.#index(key, this.state.employees[key], true);
@@ -166,17 +159,18 @@ export class SimulatedWorkplace {
   }
 
   get(kind: Kind, key: string): Outcome {
-    const { collection, label } = KINDS[kind];
-    if (!(key in this.state[collection])) return refused(MESSAGES.notFound(label, key));
+    const { collection } = KINDS[kind];
+    if (!(key in this.state[collection])) return refused(this.messages.notFound(kind, key));
     return ok(this.served(kind, key));
   }
 
   /** v2 list (§1.8.4): `{ elements, totalCount }` from `offset`, at most `limit` rows, in creation order. */
   page(kind: Kind, offset: number, limit: number): Outcome {
     const keys = Object.keys(this.state[KINDS[kind].collection]);
+    const { elements, totalCount } = this.protocol.listFields;
     return ok({
-      elements: keys.slice(offset, offset + limit).map((key, i) => this.served(kind, key, offset + i)),
-      totalCount: keys.length,
+      [elements]: keys.slice(offset, offset + limit).map((key, i) => this.served(kind, key, offset + i)),
+      [totalCount]: keys.length,
     });
   }
 
@@ -185,35 +179,16 @@ export class SimulatedWorkplace {
     return ok(Object.keys(this.state[KINDS[kind].collection]).map((key, order) => this.served(kind, key, order)));
   }
 
-  /** An entity as GET and the lists show it: the stored body, its key, and WORKPLACE's own fields. `order` (creation order) only shows in the attribute list. */
+  /** An entity as GET and the lists show it (views.ts). `order` (creation order) only shows in the attribute list. */
   served(kind: Kind, key: string, order?: number): Record<string, unknown> {
     const record = this.state[KINDS[kind].collection][key]!;
-    switch (kind) {
-      case 'department': {
-        const parent = str(record.parentDeptExternalKey);
-        const leader = str(record[DEPARTMENT_LEADER_FIELD]);
-        return {
-          externalKey: key,
-          ...record,
-          companyId: this.companyId,
-          deptNo: uuidOf(`department:${key}`),
-          parentDeptNo: parent === ROOT_DEPARTMENT ? ROOT_DEPARTMENT : uuidOf(`department:${parent}`),
-          deptLeaderEmpId: leader ? uuidOf(`employee:${leader}`) : null,
-        };
-      }
-      case 'employee':
-        return {
-          externalKey: key,
-          ...record,
-          companyId: this.companyId,
-          empId: uuidOf(`employee:${key}`),
-          deptNo: uuidOf(`department:${str(record.deptExternalKey)}`),
-        };
-      case 'attributeDefinition':
-        return attributeListElement(key, record, order ?? Object.keys(this.state.attributeDefinitions).indexOf(key));
-      default:
-        return { externalKey: key, ...record, companyId: this.companyId };
-    }
+    const position = order ?? Object.keys(this.state[KINDS[kind].collection]).indexOf(key);
+    return served(kind, key, record, position, {
+      protocol: this.protocol,
+      tables: this.#tables,
+      companyId: this.companyId,
+      realTenant: this.realTenant,
+    });
   }
 
   /** POST/PUT answers echo what was stored; addattr's echo leaves fieldUsedType out (seed 003). */
@@ -226,7 +201,8 @@ export class SimulatedWorkplace {
   // ── rules ──────────────────────────────────────────────────────────────────────────────────────
 
   #ruleViolation(kind: Kind, key: string, record: SimRecord): string | undefined {
-    const { collection, label } = KINDS[kind];
+    const { collection } = KINDS[kind];
+    const label = kind === 'grade' ? 'grade' : 'job';
     if ((UNIQUE_NAME_ENTITIES as readonly string[]).includes(kind)) {
       const twin = Object.entries(this.state[collection]).find(([other, r]) => other !== key && r.name === record.name);
       if (twin) return `${label} name "${str(record.name)}" is already used by ${twin[0]}`;
@@ -238,35 +214,36 @@ export class SimulatedWorkplace {
 
   #departmentViolation(key: string, record: SimRecord): string | undefined {
     const parent = str(record.parentDeptExternalKey)!;
-    if (DEPARTMENT_BODY_KEY_MUST_MATCH_PATH && record.deptExternalKey !== key)
-      return `invalid request: deptExternalKey must equal the path key ${key}`;
-    if (parent !== ROOT_DEPARTMENT) {
+    const { root, headField, bodyKeyMustMatchPath } = this.protocol.departments;
+    if (bodyKeyMustMatchPath && record.deptExternalKey !== key) return `invalid request: deptExternalKey must equal the path key ${key}`;
+    if (parent !== root) {
       if (parent === key) return 'invalid request: a department cannot be its own parent';
-      if (!(parent in this.state.departments)) return MESSAGES.missingReference('parentDeptExternalKey', parent);
+      if (!(parent in this.state.departments)) return this.messages.missingReference('parentDeptExternalKey', parent);
       // A move under one's own descendant would cut the subtree off the tree.
-      for (let at: string | undefined = parent; at && at !== ROOT_DEPARTMENT; at = str(this.state.departments[at]?.parentDeptExternalKey)) {
+      for (let at: string | undefined = parent; at && at !== root; at = str(this.state.departments[at]?.parentDeptExternalKey)) {
         if (at === key) return `invalid request: ${parent} is below ${key}; a department cannot move under its own sub-department`;
       }
     }
-    const leader = str(record[DEPARTMENT_LEADER_FIELD]);
-    if (leader && !(leader in this.state.employees)) return MESSAGES.missingReference(DEPARTMENT_LEADER_FIELD, leader);
+    const leader = str(record[headField]);
+    if (leader && !(leader in this.state.employees)) return this.messages.missingReference(headField, leader);
     return undefined;
   }
 
   #employeeViolation(key: string, record: SimRecord): string | undefined {
+    const references = this.protocol.employees.referenceFields;
     const departments = [str(record.deptExternalKey)!, ...((record.concurrentDeptExternalKeys as string[] | undefined) ?? [])];
     const missingDepartment = departments.find((d) => !(d in this.state.departments));
     if (missingDepartment)
-      return MESSAGES.missingReference(
+      return this.messages.missingReference(
         missingDepartment === departments[0] ? 'deptExternalKey' : 'concurrentDeptExternalKeys',
         missingDepartment,
       );
     for (const [field, collection] of [
-      [EMPLOYEE_REFERENCE_FIELDS.grade, 'grades'],
-      [EMPLOYEE_REFERENCE_FIELDS.job, 'jobs'],
+      [references.grade, 'grades'],
+      [references.job, 'jobs'],
     ] as const) {
       const ref = str(record[field]);
-      if (ref && !(ref in this.state[collection])) return MESSAGES.missingReference(field, ref);
+      if (ref && !(ref in this.state[collection])) return this.messages.missingReference(field, ref);
     }
     for (const field of EMPLOYEE_UNIQUE_FIELDS) {
       const value = str(record[field])!.toLowerCase();
@@ -281,7 +258,7 @@ export class SimulatedWorkplace {
     switch (kind) {
       case 'grade':
       case 'job': {
-        const field = kind === 'grade' ? EMPLOYEE_REFERENCE_FIELDS.grade : EMPLOYEE_REFERENCE_FIELDS.job;
+        const field = this.protocol.employees.referenceFields[kind];
         const holders = employees.filter(([, e]) => e[field] === key).length;
         return IN_USE_GRADE_JOB_DELETE_REFUSED && holders > 0 ? `${kind} ${key} is still held by ${holders} employee(s)` : undefined;
       }
@@ -300,7 +277,7 @@ export class SimulatedWorkplace {
           return `employee ${key} is the representative administrator and cannot be deleted`;
         const referenced =
           Object.values(this.state.reportsTo).includes(key) ||
-          Object.values(this.state.departments).some((d) => d[DEPARTMENT_LEADER_FIELD] === key);
+          Object.values(this.state.departments).some((d) => d[this.protocol.departments.headField] === key);
         return !EMPLOYEE_DELETE_CASCADES && referenced ? `employee ${key} is still a manager or a department head` : undefined;
       }
       case 'attributeDefinition': {
@@ -319,7 +296,7 @@ export class SimulatedWorkplace {
       delete this.state.reportsTo[key];
       for (const [employee, manager] of Object.entries(this.state.reportsTo)) if (manager === key) delete this.state.reportsTo[employee];
       for (const department of Object.values(this.state.departments))
-        if (department[DEPARTMENT_LEADER_FIELD] === key) delete department[DEPARTMENT_LEADER_FIELD];
+        if (department[this.protocol.departments.headField] === key) delete department[this.protocol.departments.headField];
     }
     if (kind === 'attributeDefinition') {
       for (const [employee, values] of Object.entries(this.state.attributeValues)) {
@@ -331,34 +308,34 @@ export class SimulatedWorkplace {
 
   // ── per-employee attribute values (§2.8) ───────────────────────────────────────────────────────
 
-  /** "additional attribute A1 of employee E1 not found / already exists": the value is the path's entity. */
-  static #valueLabel = (attrKey: string) => `additional attribute ${attrKey} of employee`;
-
   #value(employeeKey: string, attrKey: string): string | null | undefined {
     return this.state.attributeValues[employeeKey]?.[attrKey];
   }
 
-  /** create: the value must not be set yet; update: it must be (assumptions.ts ATTRIBUTE_VALUE_VERBS). */
+  /** create: the value must not be set yet; update: it must be (assumptions.ts `attributeValues.verbs`). */
   writeValue(op: 'create' | 'update', employeeKey: string, attrKey: string, body: unknown): Outcome {
     const exists = this.#value(employeeKey, attrKey) !== undefined;
-    const label = SimulatedWorkplace.#valueLabel(attrKey);
-    if (op === 'create' && exists) return refused(MESSAGES.alreadyExists(label, employeeKey));
-    if (op === 'update' && !exists) return refused(MESSAGES.notFound(label, employeeKey));
-    const problem = tableViolation(BODY_TABLES.attributeValue, body);
+    const valueKey = this.messages.valueKey(employeeKey, attrKey);
+    if (op === 'create' && exists) return refused(this.messages.alreadyExists('attributeValue', valueKey));
+    if (op === 'update' && !exists) return refused(this.messages.notFound('attributeValue', valueKey));
+    const problem = tableViolation(this.#tables.attributeValue, body);
     if (problem) return invalid(problem);
-    if (!(employeeKey in this.state.employees)) return refused(MESSAGES.missingReference('employee', employeeKey));
+    if (!(employeeKey in this.state.employees)) return refused(this.messages.missingReference('employee', employeeKey));
     const definition = this.state.attributeDefinitions[attrKey];
-    if (!definition) return refused(MESSAGES.missingReference('additional attribute', attrKey));
+    if (!definition) return refused(this.messages.missingReference('additional attribute', attrKey));
     const fieldData = isObject(body) && typeof body.fieldData === 'string' ? body.fieldData : null;
     const format = valueFormatProblem(definition, fieldData);
     if (format) return invalid(`fieldData: ${format}`);
     (this.state.attributeValues[employeeKey] ??= {})[attrKey] = fieldData;
-    return ok({ externalKey: employeeKey, attrExternalKey: attrKey, fieldData }, SUCCESS_STATUS[ATTRIBUTE_VALUE_VERBS[op]]);
+    return ok(
+      { externalKey: employeeKey, attrExternalKey: attrKey, fieldData },
+      this.protocol.successStatus[this.protocol.attributeValues.verbs[op]],
+    );
   }
 
   removeValue(employeeKey: string, attrKey: string): Outcome {
     if (this.#value(employeeKey, attrKey) === undefined)
-      return refused(MESSAGES.notFound(SimulatedWorkplace.#valueLabel(attrKey), employeeKey));
+      return refused(this.messages.notFound('attributeValue', this.messages.valueKey(employeeKey, attrKey)));
     delete this.state.attributeValues[employeeKey]![attrKey];
     if (Object.keys(this.state.attributeValues[employeeKey]!).length === 0) delete this.state.attributeValues[employeeKey];
     return ok(null);
@@ -366,34 +343,35 @@ export class SimulatedWorkplace {
 
   getValue(employeeKey: string, attrKey: string): Outcome {
     const fieldData = this.#value(employeeKey, attrKey);
-    if (fieldData === undefined) return refused(MESSAGES.notFound(SimulatedWorkplace.#valueLabel(attrKey), employeeKey));
+    if (fieldData === undefined) return refused(this.messages.notFound('attributeValue', this.messages.valueKey(employeeKey, attrKey)));
     return ok({ externalKey: employeeKey, attrExternalKey: attrKey, fieldData });
   }
 
   // ── Reports To (Decisions table, an assumption) ────────────────────────────────────────────────
 
   setReportsTo(employeeKey: string, body: unknown): Outcome {
-    if (!(employeeKey in this.state.employees)) return refused(MESSAGES.notFound('employee', employeeKey));
-    const problem = tableViolation(BODY_TABLES.reportsTo, body);
+    if (!(employeeKey in this.state.employees)) return refused(this.messages.notFound('employee', employeeKey));
+    const problem = tableViolation(this.#tables.reportsTo, body);
     if (problem) return invalid(problem);
-    const manager = (body as Record<string, string>)[REPORTS_TO_FIELD]!;
-    if (REPORTS_TO_SELF_REFUSED && manager === employeeKey) return invalid(`${REPORTS_TO_FIELD}: an employee cannot report to themselves`);
-    if (!(manager in this.state.employees)) return refused(MESSAGES.missingReference(REPORTS_TO_FIELD, manager));
+    const field = this.protocol.reportsTo.field;
+    const manager = (body as Record<string, string>)[field]!;
+    if (REPORTS_TO_SELF_REFUSED && manager === employeeKey) return invalid(`${field}: an employee cannot report to themselves`);
+    if (!(manager in this.state.employees)) return refused(this.messages.missingReference(field, manager));
     this.state.reportsTo[employeeKey] = manager;
-    return ok({ externalKey: employeeKey, [REPORTS_TO_FIELD]: manager });
+    return ok({ externalKey: employeeKey, [field]: manager });
   }
 
   getReportsTo(employeeKey: string): Outcome {
-    if (!(employeeKey in this.state.employees)) return refused(MESSAGES.notFound('employee', employeeKey));
+    if (!(employeeKey in this.state.employees)) return refused(this.messages.notFound('employee', employeeKey));
     const manager = this.state.reportsTo[employeeKey];
-    if (manager === undefined && !REPORTS_TO_EMPTY_IS_NULL) return refused(MESSAGES.notFound('Reports To of employee', employeeKey));
-    return ok({ externalKey: employeeKey, [REPORTS_TO_FIELD]: manager ?? null });
+    if (manager === undefined && !REPORTS_TO_EMPTY_IS_NULL) return refused(this.messages.notFound('reportsTo', employeeKey));
+    return ok({ externalKey: employeeKey, [this.protocol.reportsTo.field]: manager ?? null });
   }
 
   clearReportsTo(employeeKey: string): Outcome {
-    if (!(employeeKey in this.state.employees)) return refused(MESSAGES.notFound('employee', employeeKey));
+    if (!(employeeKey in this.state.employees)) return refused(this.messages.notFound('employee', employeeKey));
     if (!(employeeKey in this.state.reportsTo) && !REPORTS_TO_EMPTY_IS_NULL)
-      return refused(MESSAGES.notFound('Reports To of employee', employeeKey));
+      return refused(this.messages.notFound('reportsTo', employeeKey));
     delete this.state.reportsTo[employeeKey];
     return ok(null);
   }
@@ -401,7 +379,7 @@ export class SimulatedWorkplace {
   // ── representative admin (§2.11) ───────────────────────────────────────────────────────────────
 
   representativeAdmin(employeeKey: string): Outcome {
-    if (!(employeeKey in this.state.employees)) return refused(MESSAGES.notFound('employee', employeeKey));
+    if (!(employeeKey in this.state.employees)) return refused(this.messages.notFound('employee', employeeKey));
     return ok({ companyId: this.companyId, externalKey: employeeKey, reprYn: this.representativeAdmins.has(employeeKey) ? 'Y' : 'N' });
   }
 }
@@ -419,24 +397,4 @@ function valueFormatProblem(definition: SimRecord, fieldData: string | null): st
     if (!keys.includes(fieldData)) return `a SELECT value is one of the items' external keys (${keys.join(', ')})`;
   }
   return undefined;
-}
-
-/** Seed 003's list element: userModYn instead of userMod, a numeric dispOrd, keys only if ATTRIBUTE_LIST_SHOWS_KEYS. */
-function attributeListElement(key: string, record: SimRecord, order: number): Record<string, unknown> {
-  const items = (record.attrItemList as SimRecord[] | undefined) ?? [];
-  return {
-    ...(ATTRIBUTE_LIST_SHOWS_KEYS ? { externalKey: key } : {}),
-    fieldType: record.fieldType,
-    searchDispYn: record.searchDispYn,
-    userModYn: record.userMod === 'CHANGE' ? 'Y' : 'N',
-    dispOrd: order,
-    name: record.name,
-    i18nNames: record.i18nNames ?? {},
-    attrItemList: items.map((item, i) => ({
-      ...(ATTRIBUTE_LIST_SHOWS_KEYS && item.externalKey !== undefined ? { externalKey: item.externalKey } : {}),
-      fieldTypeItemOrd: item.fieldTypeItemOrd ?? i,
-      itemName: item.itemName,
-      i18nItemNames: item.i18nItemNames ?? {},
-    })),
-  };
 }
