@@ -150,6 +150,12 @@ export const ENV_VARS = {
   ORGSYNC_LOG_LEVEL: ['telemetry', 'logLevel'],
 } as const satisfies Record<string, readonly [Section, string]>;
 
+/**
+ * Variables whose empty value means something: `ORGSYNC_METRICS_ADDRESS=` turns the endpoint off, as
+ * README says. Every other empty variable counts as unset (compose passes `${NAME:-}` for what is not set).
+ */
+const EMPTY_IS_A_VALUE: ReadonlySet<string> = new Set<keyof typeof ENV_VARS>(['ORGSYNC_METRICS_ADDRESS']);
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   constructor(readonly problems: readonly string[]) {
@@ -207,7 +213,7 @@ export function loadConfig<S extends Section>(sections: readonly S[], env: NodeJ
   const raw: RawConfig = env.ORGSYNC_CONFIG ? readConfigFile(env.ORGSYNC_CONFIG) : {};
   for (const [name, [section, key]] of Object.entries(ENV_VARS)) {
     const value = env[name];
-    if (value === undefined || value === '') continue;
+    if (value === undefined || (value === '' && !EMPTY_IS_A_VALUE.has(name))) continue;
     (raw[section] ??= {})[key] = value;
   }
   const schema = z.object(Object.fromEntries(sections.map((s) => [s, ConfigSchema.shape[s]])));

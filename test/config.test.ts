@@ -134,6 +134,24 @@ describe('loadConfig', () => {
     expect(config.sync.deletionGuard).toEqual({ maxShare: 0.05, maxCount: 20, decisionTimeout: '24h' });
   });
 
+  it('turns metrics off with an empty ORGSYNC_METRICS_ADDRESS, over the default and over the file, while other empty variables stay unset', () => {
+    expect(loadConfig(['telemetry'], {}).telemetry.metricsAddress).toBe('127.0.0.1:9464');
+    const dir = mkdtempSync(join(tmpdir(), 'orgsync-config-'));
+    writeFileSync(join(dir, 'orgsync.yaml'), 'telemetry:\n  metricsAddress: 0.0.0.0:9464\n');
+    const config = loadConfig(['telemetry', 'knox', 'workplace'], {
+      ...complete,
+      ORGSYNC_CONFIG: join(dir, 'orgsync.yaml'),
+      ORGSYNC_METRICS_ADDRESS: '',
+      NCP_API_KEY: '',
+      KNOX_HEADERS: '',
+      KNOX_RPS: '',
+    });
+    expect(config.telemetry.metricsAddress).toBe('');
+    expect(config.workplace.apiKey).toBeUndefined();
+    expect(config.knox.headers).toEqual({});
+    expect(config.knox.rps).toBe(10);
+  });
+
   it('refuses additional attributes without the employee stage (seed 000)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'orgsync-config-'));
     const file = join(dir, 'orgsync.json');
