@@ -46,8 +46,11 @@ interface EventBase {
   dryRun?: boolean;
 }
 
+/** A deletion guard holds: the first message, and the reminder before its deadline. */
+export type DecisionEvent = EventBase & { event: 'awaiting-decision' | 'decision-deadline-near'; hold: DeletionGuardHold };
+
 export type NotifyEvent =
-  | (EventBase & { event: 'awaiting-decision' | 'decision-deadline-near'; hold: DeletionGuardHold })
+  | DecisionEvent
   | (EventBase & { event: 'run-failed'; stage?: StageName; message: string; firstFailure?: FirstFailure; stages: StageTally[] })
   | (EventBase & { event: 'run-completed-with-problems'; stages: StageTally[] })
   | (EventBase & { event: 'rollback-finished'; rollback: RollbackFinished });
@@ -57,7 +60,7 @@ const MAX_MESSAGE = 500;
 
 const cut = (text: string) => (text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE - 1)}…` : text);
 
-export function awaitingDecision(runId: string, hold: DeletionGuardHold, at: Date, dryRun = false): NotifyEvent {
+export function awaitingDecision(runId: string, hold: DeletionGuardHold, at: Date, dryRun = false): DecisionEvent {
   return {
     event: 'awaiting-decision',
     runId,

@@ -10,6 +10,8 @@
 import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, createWriteActivities, type ActivityDeps } from '../activities/index.js';
+import { createNotifyActivities } from '../activities/notify.js';
+import type { NotifyConfig } from '../config/index.js';
 import { writeTaskQueue } from '../workflows/definitions.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -21,9 +23,13 @@ export interface WorkerSetup {
   /** Requests per second to WORKPLACE across all workers (WORKPLACE_RPS). */
   workplaceRps: number;
   deps: ActivityDeps;
+  /** Where notifications go (the `notify:` section); none when absent. */
+  notify?: NotifyConfig;
   /** A prebuilt bundle (tests build one per file); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkflowBundle;
 }
+
+const NO_NOTIFICATIONS: NotifyConfig = { webhooks: [], language: 'ko', deadlineWarning: '2h' };
 
 export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
   const common = { connection: setup.connection, namespace: setup.namespace ?? 'default', shutdownGraceTime: '30 seconds' } as const;
@@ -31,7 +37,10 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
     ...common,
     taskQueue: setup.taskQueue,
     ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities(setup.deps),
+    activities: {
+      ...createActivities(setup.deps),
+      ...createNotifyActivities({ notify: setup.notify ?? NO_NOTIFICATIONS, namespace: common.namespace }),
+    },
   });
   const writes = await Worker.create({
     ...common,
