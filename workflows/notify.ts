@@ -47,22 +47,27 @@ export async function notifyWorkflow(event: NotifyEvent, tuning: Partial<NotifyT
 
   const deliverEverywhere = async (e: NotifyEvent) => {
     const prepared = await prepareNotification(e);
-    await Promise.all(prepared.targets.map((target) => deliver(prepared.notification, target)));
+    // In target order, whichever answers first.
+    for (const outcome of await Promise.all(prepared.targets.map((target) => deliver(prepared.notification, target)))) {
+      if (outcome.reason === undefined) result.delivered.push(outcome.target);
+      else result.undelivered.push({ target: outcome.target, reason: outcome.reason });
+    }
     return prepared;
   };
   const deliver = async (notification: Notification, target: { id: string; name: string }) => {
+    const what = `${notification.event} → ${target.name}`;
     const { deliverNotification } = proxyActivities<NotifyActivities>({
       startToCloseTimeout: '1 minute',
       retry: { initialInterval: retry.initialIntervalMs, backoffCoefficient: 2, maximumAttempts: retry.maximumAttempts },
-      summary: `${notification.event} → ${target.name}`,
+      summary: what,
     });
     try {
       await deliverNotification({ notification, target: target.id });
-      result.delivered.push(`${notification.event} → ${target.name}`);
+      return { target: what };
     } catch (err) {
       const reason = err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
       log.warn('notification given up', { event: notification.event, runId: notification.runId, target: target.name, reason });
-      result.undelivered.push({ target: `${notification.event} → ${target.name}`, reason });
+      return { target: what, reason };
     }
   };
 
