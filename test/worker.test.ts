@@ -134,7 +134,7 @@ describe('the worker process', () => {
         const metrics = await eventually(
           async () => {
             const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-            return text.includes('orgsync_items') ? text : undefined;
+            return text.includes('orgsync_items_total') && text.includes('orgsync_task_queue_pollers') ? text : undefined;
           },
           { what: 'orgsync counters on /metrics' },
         );
@@ -142,7 +142,7 @@ describe('the worker process', () => {
           .split('\n')
           .find(
             (l) =>
-              l.startsWith('orgsync_items{') &&
+              l.startsWith('orgsync_items_total{') &&
               l.includes('op="create"') &&
               l.includes('outcome="written"') &&
               l.includes('stage="employees"'),
