@@ -82,8 +82,8 @@ export interface MetricsCollector {
 
 export function startMetricsCollector(options: CollectorOptions): MetricsCollector {
   const { client, namespace, taskQueue } = options;
-  // taskQueue: the label the SDK itself adds to workflow and activity metrics (orgsync_items_total …).
-  const meter = options.meter.withTags({ taskQueue });
+  // namespace and taskQueue: the labels the SDK itself adds to workflow and activity metrics (orgsync_items_total …).
+  const meter = options.meter.withTags({ namespace, taskQueue });
   const gauge = (name: string, unit: string, description: string) => meter.createGauge(name, 'float', unit, description);
   const lastSuccess = gauge(ORGSYNC_METRICS.lastSuccess, 's', 'When the latest successful (not dry) run ended; 0 when visibility has none');
   const lastState = gauge(ORGSYNC_METRICS.lastFinishedState, '', '1 for the state of the latest finished (not dry) run, 0 for the others');
