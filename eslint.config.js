@@ -14,6 +14,7 @@ const WORKFLOW_SAFE = [
   'lib/stages.ts',
   'lib/seoul-time.ts',
   'lib/drift.ts',
+  'notify/events.ts',
 ];
 
 export default tseslint.config(

@@ -118,6 +118,53 @@ export const TelemetryConfigSchema = z.object({
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
 });
 
+/** Same form as sync.deletionGuard.decisionTimeout: milliseconds or '90s', '30m', '2h', '1d'. */
+const duration = z.union([z.number().int().positive(), z.string().regex(/^\d+(ms|s|m|h|d)$/)], {
+  error: "expected milliseconds or a duration such as '2h'",
+});
+
+/** A chat webhook carries its token in the URL (Slack, Teams, Google Chat), so the whole URL is a secret. */
+const webhookUrl = z
+  .string()
+  .pipe(z.url({ protocol: /^https?$/, error: 'expected http(s) URLs, comma-separated' }))
+  .transform((u) => new Secret(u));
+
+/** Mail through SMTP (nodemailer): `secure` is TLS from the first byte (port 465); otherwise STARTTLS when offered. */
+export const SmtpConfigSchema = z
+  .object({
+    host: z.string().min(1),
+    port: z.coerce.number().int().positive().default(587),
+    secure: z.boolean().default(false),
+    user: z.string().min(1).optional(),
+    password: secret('the SMTP password').optional(),
+    from: z.string().min(1),
+    to: z.array(z.email({ error: 'expected e-mail addresses' })).min(1),
+  })
+  .strict();
+
+/** Who is told when a run waits for a decision, fails, or completes with problems (notify/). */
+export const NotifyConfigSchema = z.object({
+  webhooks: z
+    .preprocess(
+      (v) =>
+        typeof v === 'string'
+          ? v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : v,
+      z.array(webhookUrl),
+    )
+    .default([]),
+  /** The language of the ready-made `text` (and of the mail). */
+  language: z.enum(['ko', 'en'], { error: 'expected ko or en' }).default('ko'),
+  /** How long before a deletion decision's deadline the reminder goes out. */
+  deadlineWarning: duration.default('2h'),
+  /** The Temporal Web UI, for links to the run (e.g. http://temporal-ui.example.com:8080). */
+  uiUrl: url('the Temporal Web UI URL').optional(),
+  smtp: SmtpConfigSchema.optional(),
+});
+
 export const ConfigSchema = z.object({
   temporal: TemporalConfigSchema,
   knox: KnoxConfigSchema,
@@ -127,12 +174,14 @@ export const ConfigSchema = z.object({
   sync: SyncSettingsSchema,
   /** `orgsync external-keys` only: the template headers (config/onboarding.ts). */
   onboarding: OnboardingSettingsSchema,
+  notify: NotifyConfigSchema,
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type TemporalConfig = z.infer<typeof TemporalConfigSchema>;
 export type KnoxConfig = z.infer<typeof KnoxConfigSchema>;
 export type WorkplaceConfig = z.infer<typeof WorkplaceConfigSchema>;
+export type NotifyConfig = z.infer<typeof NotifyConfigSchema>;
 export type Section = keyof Config;
 
 /** The environment contract: variable name → where it lands in the config. Documented in README. */
@@ -155,7 +204,15 @@ export const ENV_VARS = {
   ORGSYNC_STORE_DIR: ['store', 'dir'],
   ORGSYNC_METRICS_ADDRESS: ['telemetry', 'metricsAddress'],
   ORGSYNC_LOG_LEVEL: ['telemetry', 'logLevel'],
+  ORGSYNC_NOTIFY_URL: ['notify', 'webhooks'],
+  ORGSYNC_UI_URL: ['notify', 'uiUrl'],
 } as const satisfies Record<string, readonly [Section, string]>;
+
+/**
+ * Variables whose empty value means something: `ORGSYNC_METRICS_ADDRESS=` turns the endpoint off, as
+ * README says. Every other empty variable counts as unset (compose passes `${NAME:-}` for what is not set).
+ */
+const EMPTY_IS_A_VALUE: ReadonlySet<string> = new Set<keyof typeof ENV_VARS>(['ORGSYNC_METRICS_ADDRESS']);
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -214,7 +271,7 @@ export function loadConfig<S extends Section>(sections: readonly S[], env: NodeJ
   const raw: RawConfig = env.ORGSYNC_CONFIG ? readConfigFile(env.ORGSYNC_CONFIG) : {};
   for (const [name, [section, key]] of Object.entries(ENV_VARS)) {
     const value = env[name];
-    if (value === undefined || value === '') continue;
+    if (value === undefined || (value === '' && !EMPTY_IS_A_VALUE.has(name))) continue;
     (raw[section] ??= {})[key] = value;
   }
   const schema = z.object(Object.fromEntries(sections.map((s) => [s, ConfigSchema.shape[s]])));

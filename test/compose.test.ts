@@ -3,6 +3,14 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ENV_VARS } from '../config/index.js';
+import { ORGSYNC_METRICS } from '../worker/metrics.js';
+
+const COUNTERS = new Set<string>([
+  ORGSYNC_METRICS.workplaceRequests,
+  ORGSYNC_METRICS.knoxRequests,
+  ORGSYNC_METRICS.collectionErrors,
+  ORGSYNC_METRICS.activityFailures,
+]);
 
 // No Docker engine runs on our machines, so the compose file is checked for what can be checked:
 // well-formed, the services and ports the README promises, and env names that match config/.
@@ -15,6 +23,9 @@ const ComposeSchema = z.object({
       environment: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
       ports: z.array(z.string()).optional(),
       depends_on: z.union([z.array(z.string()), z.record(z.string(), z.looseObject({}))]).optional(),
+      profiles: z.array(z.string()).optional(),
+      volumes: z.array(z.string()).optional(),
+      command: z.array(z.string()).optional(),
     }),
   ),
   volumes: z.record(z.string(), z.unknown()).optional(),
@@ -25,7 +36,8 @@ const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
 describe('docker-compose.yml', () => {
   it('runs PostgreSQL, Temporal on it, the Web UI and the orgsync worker built from the repo', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['orgsync-worker', 'postgresql', 'temporal', 'temporal-ui']);
+    const always = Object.entries(compose.services).filter(([, service]) => !service.profiles);
+    expect(always.map(([name]) => name).sort()).toEqual(['orgsync-worker', 'postgresql', 'temporal', 'temporal-ui']);
     expect(compose.services.temporal?.image).toMatch(/^temporalio\/auto-setup:\d/);
     expect(compose.services.temporal?.environment?.DB).toBe('postgres12');
     expect(compose.services.temporal?.environment?.POSTGRES_SEEDS).toBe('postgresql');
@@ -51,6 +63,65 @@ describe('docker-compose.yml', () => {
 
   it('keeps secrets out of the compose file: they come from .env', () => {
     const env = compose.services['orgsync-worker']?.environment ?? {};
-    for (const secret of ['NCP_SECRET_KEY', 'NCP_ACCESS_KEY', 'NCP_API_KEY', 'KNOX_HEADERS']) expect(String(env[secret])).toMatch(/^\$\{/);
+    for (const secret of ['NCP_SECRET_KEY', 'NCP_ACCESS_KEY', 'NCP_API_KEY', 'KNOX_HEADERS', 'ORGSYNC_NOTIFY_URL'])
+      expect(String(env[secret])).toMatch(/^\$\{/);
+  });
+
+  it('has an optional monitoring profile: Prometheus scraping the worker with the alert rules, Grafana with the dashboard', () => {
+    const monitoring = Object.entries(compose.services).filter(([, service]) => service.profiles?.includes('monitoring'));
+    expect(monitoring.map(([name]) => name).sort()).toEqual(['grafana', 'prometheus']);
+    const { prometheus, grafana } = compose.services;
+    expect(prometheus?.volumes).toContain('./ops/prometheus:/etc/prometheus/orgsync:ro');
+    expect(prometheus?.command).toContain('--config.file=/etc/prometheus/orgsync/prometheus.yml');
+    const scrape = z
+      .object({
+        rule_files: z.array(z.string()),
+        scrape_configs: z.array(z.object({ static_configs: z.array(z.object({ targets: z.array(z.string()) })) })),
+      })
+      .parse(parse(readFileSync(new URL('../ops/prometheus/prometheus.yml', import.meta.url), 'utf8')));
+    expect(scrape.rule_files).toEqual(['alerts.yml']);
+    // The worker's metrics port, as the compose file publishes it.
+    expect(scrape.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets))).toEqual(['orgsync-worker:9464']);
+    expect(compose.services['orgsync-worker']?.environment?.ORGSYNC_METRICS_ADDRESS).toBe('0.0.0.0:9464');
+
+    expect(grafana?.volumes).toEqual(
+      expect.arrayContaining([
+        './ops/grafana/provisioning:/etc/grafana/provisioning:ro',
+        './ops/grafana/orgsync.json:/var/lib/grafana/dashboards/orgsync.json:ro',
+      ]),
+    );
+    const datasource = z
+      .object({ datasources: z.array(z.object({ type: z.string(), url: z.string(), isDefault: z.boolean() })) })
+      .parse(parse(readFileSync(new URL('../ops/grafana/provisioning/datasources/prometheus.yml', import.meta.url), 'utf8')));
+    expect(datasource.datasources).toEqual([
+      expect.objectContaining({ type: 'prometheus', url: 'http://prometheus:9090', isDefault: true }),
+    ]);
+    const provider = z
+      .object({ providers: z.array(z.object({ options: z.object({ path: z.string() }) })) })
+      .parse(parse(readFileSync(new URL('../ops/grafana/provisioning/dashboards/orgsync.yml', import.meta.url), 'utf8')));
+    expect(provider.providers[0]?.options.path).toBe('/var/lib/grafana/dashboards');
+    for (const port of ['9090:9090', '3000:3000']) expect([...(prometheus?.ports ?? []), ...(grafana?.ports ?? [])]).toContain(port);
+  });
+
+  it('ships a dashboard whose every orgsync metric is one the worker exports', () => {
+    const dashboard = z
+      .object({ uid: z.string(), panels: z.array(z.object({ title: z.string(), targets: z.array(z.object({ expr: z.string() })) })) })
+      .parse(JSON.parse(readFileSync(new URL('../ops/grafana/orgsync.json', import.meta.url), 'utf8')));
+    const exported = [
+      ...Object.values(ORGSYNC_METRICS).map((name) => (COUNTERS.has(name) ? `${name}_total` : name)),
+      'orgsync_items_total',
+      'orgsync_runs_total',
+      'orgsync_notifications_total',
+    ];
+    const used = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((t) => t.expr.match(/orgsync_[a-z_]+/g) ?? [])));
+    expect([...used].filter((name) => !exported.includes(name))).toEqual([]);
+    expect(dashboard.panels.map((p) => p.title)).toEqual(
+      expect.arrayContaining([
+        'Runs per day, by outcome',
+        'WORKPLACE writes per stage',
+        'WORKPLACE request rate against WORKPLACE_RPS',
+        'Knox calls',
+      ]),
+    );
   });
 });

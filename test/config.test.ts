@@ -134,6 +134,58 @@ describe('loadConfig', () => {
     expect(config.sync.deletionGuard).toEqual({ maxShare: 0.05, maxCount: 20, decisionTimeout: '24h' });
   });
 
+  it('turns metrics off with an empty ORGSYNC_METRICS_ADDRESS, over the default and over the file, while other empty variables stay unset', () => {
+    expect(loadConfig(['telemetry'], {}).telemetry.metricsAddress).toBe('127.0.0.1:9464');
+    const dir = mkdtempSync(join(tmpdir(), 'orgsync-config-'));
+    writeFileSync(join(dir, 'orgsync.yaml'), 'telemetry:\n  metricsAddress: 0.0.0.0:9464\n');
+    const config = loadConfig(['telemetry', 'knox', 'workplace'], {
+      ...complete,
+      ORGSYNC_CONFIG: join(dir, 'orgsync.yaml'),
+      ORGSYNC_METRICS_ADDRESS: '',
+      NCP_API_KEY: '',
+      KNOX_HEADERS: '',
+      KNOX_RPS: '',
+    });
+    expect(config.telemetry.metricsAddress).toBe('');
+    expect(config.workplace.apiKey).toBeUndefined();
+    expect(config.knox.headers).toEqual({});
+    expect(config.knox.rps).toBe(10);
+  });
+
+  it('reads notification targets: webhook URLs are secrets, the SMTP password too, and a bad URL is named, never echoed', () => {
+    expect(loadConfig(['notify'], {}).notify).toEqual({ webhooks: [], language: 'ko', deadlineWarning: '2h' });
+    const dir = mkdtempSync(join(tmpdir(), 'orgsync-config-'));
+    const file = join(dir, 'orgsync.yaml');
+    writeFileSync(
+      file,
+      [
+        'notify:',
+        '  language: en',
+        '  deadlineWarning: 90m',
+        '  smtp: { host: smtp.example.com, user: orgsync, password: smtp-pass-123, from: orgsync@example.com, to: [ops@example.com] }',
+      ].join('\n'),
+    );
+    const { notify } = loadConfig(['notify'], {
+      ORGSYNC_CONFIG: file,
+      ORGSYNC_NOTIFY_URL: 'https://hooks.slack.com/services/T0/B0/tok3n, http://127.0.0.1:9000/hook',
+      ORGSYNC_UI_URL: 'http://temporal-ui:8080/',
+    });
+    expect(notify.webhooks.map((w) => w.reveal())).toEqual(['https://hooks.slack.com/services/T0/B0/tok3n', 'http://127.0.0.1:9000/hook']);
+    expect(notify).toMatchObject({ language: 'en', deadlineWarning: '90m', uiUrl: 'http://temporal-ui:8080' });
+    expect(notify.smtp).toMatchObject({ host: 'smtp.example.com', port: 587, secure: false, to: ['ops@example.com'] });
+    expect(notify.smtp?.password?.reveal()).toBe('smtp-pass-123');
+    expect(JSON.stringify(notify) + inspect(notify, { depth: 5 })).not.toMatch(/tok3n|smtp-pass-123/);
+
+    let error: unknown;
+    try {
+      loadConfig(['notify'], { ORGSYNC_NOTIFY_URL: 'hooks.slack.com/services/T0/B0/tok3n' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual(['ORGSYNC_NOTIFY_URL: expected http(s) URLs, comma-separated']);
+  });
+
   it('refuses additional attributes without the employee stage (seed 000)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'orgsync-config-'));
     const file = join(dir, 'orgsync.json');

@@ -124,7 +124,11 @@ describe('the worker process', () => {
     it('syncs, serves Prometheus metrics with orgsync counters, never logs a secret, and stops gracefully on SIGTERM', async () => {
       const taskQueue = unique('worker');
       const metricsPort = await freePort();
-      const worker = startWorker(configured(taskQueue, metricsPort, newStore()));
+      // A webhook URL carries its token: the worker must never log it.
+      const worker = startWorker({
+        ...configured(taskQueue, metricsPort, newStore()),
+        ORGSYNC_NOTIFY_URL: 'http://127.0.0.1:9/hooks/T0KEN-s3cret',
+      });
       try {
         await ready(worker);
         const result = await client.workflow.execute(orgSyncWorkflow, { taskQueue, workflowId: unique('via-worker'), args: [{}] });
@@ -134,7 +138,7 @@ describe('the worker process', () => {
         const metrics = await eventually(
           async () => {
             const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-            return text.includes('orgsync_items') ? text : undefined;
+            return text.includes('orgsync_items_total') && text.includes('orgsync_task_queue_pollers') ? text : undefined;
           },
           { what: 'orgsync counters on /metrics' },
         );
@@ -142,20 +146,23 @@ describe('the worker process', () => {
           .split('\n')
           .find(
             (l) =>
-              l.startsWith('orgsync_items{') &&
+              l.startsWith('orgsync_items_total{') &&
               l.includes('op="create"') &&
               l.includes('outcome="written"') &&
               l.includes('stage="employees"'),
           );
         expect(employeesWritten?.split(' ').at(-1)).toBe(String(org.employees.length));
         expect(metrics).toContain('temporal_');
+        // The collector's gauges share the endpoint: this worker polls both queues.
+        expect(metrics).toMatch(new RegExp(`orgsync_task_queue_pollers\\{[^}]*queue="writes"[^}]*taskQueue="${taskQueue}"[^}]*\\} [1-9]`));
+        expect(metrics).toContain(`orgsync_workplace_rate_limit_requests_per_second{namespace="default",taskQueue="${taskQueue}"} 200`);
       } finally {
         worker.child.kill('SIGTERM');
       }
       expect(await worker.exited).toBe(0);
       const { stdout, stderr } = worker.output();
       expect(stdout).toContain('orgsync worker stopped');
-      for (const secret of [LOCAL_WORKPLACE.secretKey, LOCAL_WORKPLACE.accessKey, LOCAL_KNOX_SYSTEM_ID])
+      for (const secret of [LOCAL_WORKPLACE.secretKey, LOCAL_WORKPLACE.accessKey, LOCAL_KNOX_SYSTEM_ID, 'T0KEN-s3cret'])
         expect(stdout + stderr).not.toContain(secret);
       // Logs are one JSON object per line.
       for (const line of stdout.trim().split('\n')) expect(() => JSON.parse(line) as unknown).not.toThrow();

@@ -3,21 +3,23 @@
  * registers orgsync's search attributes, and runs until SIGINT or SIGTERM, when in-flight activities
  * get 30 seconds to finish before they are handed back to the server.
  */
-import { Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { durationMs } from '../engine/policy.js';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { createKnoxClient } from '../knox/index.js';
 import { StagingStore } from '../store/index.js';
 import { createWorkplaceClient } from '../workplace/index.js';
 import { writeTaskQueue } from '../workflows/definitions.js';
 import { ensureSearchAttributes } from './search-attributes.js';
+import { startMetricsCollector } from './metrics.js';
 import { installRuntime } from './telemetry.js';
 import { createWorkers, runWorkers } from './workers.js';
 
 export async function main(): Promise<number> {
   let config;
   try {
-    config = loadConfig(['temporal', 'knox', 'workplace', 'store', 'telemetry', 'sync']);
+    config = loadConfig(['temporal', 'knox', 'workplace', 'store', 'telemetry', 'sync', 'notify']);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -28,28 +30,37 @@ export async function main(): Promise<number> {
   const logger = installRuntime(config.telemetry);
   const { address, namespace, taskQueue } = config.temporal;
 
-  const client = await Connection.connect({ address });
-  try {
-    const added = await ensureSearchAttributes(client, namespace);
-    if (added.length) logger.info('registered search attributes', { added });
-  } finally {
-    await client.close();
-  }
+  // Kept open: the metrics collector asks visibility and DescribeTaskQueue through it.
+  const clientConnection = await Connection.connect({ address });
+  const added = await ensureSearchAttributes(clientConnection, namespace);
+  if (added.length) logger.info('registered search attributes', { added });
 
+  const knox = createKnoxClient(config.knox);
+  const workplace = createWorkplaceClient(config.workplace);
   const connection = await NativeConnection.connect({ address });
   const workers = await createWorkers({
     connection,
     namespace,
     taskQueue,
     workplaceRps: config.workplace.rps,
-    deps: {
-      knox: createKnoxClient(config.knox),
-      workplace: createWorkplaceClient(config.workplace),
-      store: new StagingStore(config.store.dir),
-      settings: config.sync,
-      companyCodes: config.knox.companyCodes,
-    },
+    notify: config.notify,
+    deps: { knox, workplace, store: new StagingStore(config.store.dir), settings: config.sync, companyCodes: config.knox.companyCodes },
   });
+  const collector = config.telemetry.metricsAddress
+    ? startMetricsCollector({
+        client: new Client({ connection: clientConnection, namespace }),
+        meter: Runtime.instance().metricMeter,
+        namespace,
+        taskQueue,
+        decisionTimeoutMs: durationMs(config.sync.deletionGuard.decisionTimeout),
+        workplaceRps: config.workplace.rps,
+        knoxRps: config.knox.rps,
+        knox,
+        workplace,
+        onError: (err) =>
+          void logger.warn('could not collect orgsync metrics', { error: err instanceof Error ? err.message : String(err) }),
+      })
+    : undefined;
   logger.info('orgsync worker ready', {
     address,
     namespace,
@@ -58,9 +69,14 @@ export async function main(): Promise<number> {
     knoxRps: config.knox.rps,
     store: config.store.dir,
     metrics: config.telemetry.metricsAddress || 'off',
+    notify: [
+      ...config.notify.webhooks.map((w) => new URL(w.reveal()).host),
+      ...(config.notify.smtp ? [`mail via ${config.notify.smtp.host}`] : []),
+    ],
   });
   await runWorkers(workers);
-  await connection.close();
+  collector?.stop();
+  await Promise.all([connection.close(), clientConnection.close()]);
   logger.info('orgsync worker stopped');
   return 0;
 }

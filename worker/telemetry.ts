@@ -17,7 +17,10 @@ export function installRuntime(telemetry: Config['telemetry']): Logger {
     logger,
     telemetryOptions: {
       logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
-      ...(telemetry.metricsAddress ? { metrics: { prometheus: { bindAddress: telemetry.metricsAddress } } } : {}),
+      // countersTotalSuffix: counters end in _total, as Prometheus conventions ask (orgsync_items_total).
+      ...(telemetry.metricsAddress
+        ? { metrics: { prometheus: { bindAddress: telemetry.metricsAddress, countersTotalSuffix: true } } }
+        : {}),
     },
   });
   return logger;

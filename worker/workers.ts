@@ -8,8 +8,11 @@
  *   cannot), and each write activity makes exactly one request, so activities/s = requests/s.
  */
 import { fileURLToPath } from 'node:url';
-import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, createWriteActivities, type ActivityDeps } from '../activities/index.js';
+import { createNotifyActivities } from '../activities/notify.js';
+import type { NotifyConfig } from '../config/index.js';
+import { activityFailureCounter } from './metrics.js';
 import { writeTaskQueue } from '../workflows/definitions.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -21,17 +24,30 @@ export interface WorkerSetup {
   /** Requests per second to WORKPLACE across all workers (WORKPLACE_RPS). */
   workplaceRps: number;
   deps: ActivityDeps;
+  /** Where notifications go (the `notify:` section); none when absent. */
+  notify?: NotifyConfig;
   /** A prebuilt bundle (tests build one per file); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkflowBundle;
 }
 
+const NO_NOTIFICATIONS: NotifyConfig = { webhooks: [], language: 'ko', deadlineWarning: '2h' };
+
 export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
-  const common = { connection: setup.connection, namespace: setup.namespace ?? 'default', shutdownGraceTime: '30 seconds' } as const;
+  const common: Pick<WorkerOptions, 'connection' | 'namespace' | 'shutdownGraceTime' | 'interceptors'> = {
+    connection: setup.connection,
+    namespace: setup.namespace ?? 'default',
+    shutdownGraceTime: '30 seconds',
+    // orgsync_activity_failures_total{failure_type}: 429s and every other failed attempt (worker/metrics.ts).
+    interceptors: { activity: [activityFailureCounter] },
+  };
   const main = await Worker.create({
     ...common,
     taskQueue: setup.taskQueue,
     ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities(setup.deps),
+    activities: {
+      ...createActivities(setup.deps),
+      ...createNotifyActivities({ notify: setup.notify ?? NO_NOTIFICATIONS, namespace: setup.namespace ?? 'default' }),
+    },
   });
   const writes = await Worker.create({
     ...common,
