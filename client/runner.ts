@@ -3,8 +3,9 @@
  * command files declare options and a `run(ctx)` and never parse, connect, catch or exit themselves.
  * commander parses argv; this file turns the command table into its program and owns what it cannot
  * know: the Context, the wording of usage errors, and `explain()`.
- * Exit codes: 0 done; 1 the run failed or the command could not do what it was asked; 2 bad usage or
- * configuration. An error is one line; --verbose adds the stack.
+ * Exit codes (EXIT): 0 done; 1 the run failed or the command could not do what it was asked; 2 bad usage
+ * or configuration; 3 the run completed but some items failed; 4 the run was cancelled. An error is one
+ * line; --verbose adds the stack.
  */
 import { userInfo } from 'node:os';
 import { Command as Program, CommanderError, Option } from 'commander';
@@ -83,6 +84,17 @@ export class UsageError extends Error {
   ) {
     super(message);
   }
+}
+
+/** The CLI's exit codes, one per outcome a script must tell apart (README "Exit codes"). */
+export const EXIT = { ok: 0, failed: 1, usage: 2, completedWithFailures: 3, cancelled: 4 } as const;
+
+/** How a run's end state exits `orgsync run --wait` (and whatever else waits for a run). */
+export function exitCodeOf(state: string): number {
+  if (state === 'completed') return EXIT.ok;
+  if (state === 'completed-with-failures') return EXIT.completedWithFailures;
+  if (state === 'cancelled') return EXIT.cancelled;
+  return EXIT.failed;
 }
 
 /** A failure the command explains itself: exit `exitCode` (1 unless said otherwise) with this one line. */

@@ -8,6 +8,7 @@ import proto from '@temporalio/proto';
 import { readRunOutcomes } from '../engine/plan-store.js';
 import { runFolder, StagingStore } from '../store/index.js';
 import { progressQuery } from '../workflows/definitions.js';
+import { RUN_END_STATES } from '../engine/outcomes.js';
 import { STAGES, type StageName } from '../engine/pipeline.js';
 import { type ItemOutcome, type OrgSyncProgress, type OrgSyncResult } from '../engine/types.js';
 import type { orgSyncWorkflow } from '../workflows/org-sync.js';
@@ -107,7 +108,7 @@ export async function readRun(client: Client, id: string, options: { queryTimeou
         : `could not read its progress: ${firstLine(err)}`;
       return { id, execution, problem };
     }
-    if (!['completed', 'failed', 'cancelled'].includes(progress.state)) return { id, execution, progress };
+    if (!RUN_END_STATES.includes(progress.state)) return { id, execution, progress };
     // The run has decided how it ends and is tidying up (pruning the store): its result is a moment away.
     const closed = await client.connection
       .withDeadline(Date.now() + timeoutMs, () => handle.result())
@@ -159,7 +160,7 @@ export function stateOf(run: Pick<WorkflowExecutionInfo, 'status' | 'typedSearch
     case 'RUNNING':
       return attribute ?? 'running';
     case 'COMPLETED':
-      return attribute === 'cancelled' ? 'cancelled' : 'completed';
+      return attribute === 'cancelled' || attribute === 'completed-with-failures' ? attribute : 'completed';
     case 'FAILED':
       return 'failed';
     default:

@@ -3,7 +3,7 @@
  * items that results and memos carry, and how often a stage reports progress. Pure: workflow code and
  * tests call it alike.
  */
-import type { ItemOutcome, OperationCounts, StageCounts, StageProgress, StageResult } from './types.js';
+import type { ItemOutcome, OperationCounts, RunEndState, StageCounts, StageProgress, StageResult } from './types.js';
 import type { StageName } from './pipeline.js';
 
 /**
@@ -52,6 +52,16 @@ export function keepOutcomes(kept: ItemOutcome[], keptBytes: number, more: reado
     bytes += size;
   }
   return bytes;
+}
+
+/** The states a run ends in. */
+export const RUN_END_STATES: readonly string[] = ['completed', 'completed-with-failures', 'failed', 'cancelled'] satisfies RunEndState[];
+
+/** A run that went through ends `completed`, or `completed-with-failures` when any item failed. */
+export function runEndState(stages: readonly Pick<StageResult, 'counts'>[], failed: boolean, cancelled: boolean): RunEndState {
+  if (failed) return 'failed';
+  if (cancelled) return 'cancelled';
+  return stages.some((s) => s.counts.failed > 0) ? 'completed-with-failures' : 'completed';
 }
 
 export function sumOps(a: OperationCounts, b: OperationCounts): OperationCounts {

@@ -97,11 +97,13 @@ export interface StageResult {
   preview?: { op: Operation; key: string; label?: string; changes?: string[] }[];
 }
 
-export type RunState = 'running' | 'paused' | 'awaiting-approval' | 'completed' | 'failed' | 'cancelled';
+/** How a run ended: `completed-with-failures` when it went through but some items failed (each has its own exit code). */
+export type RunEndState = 'completed' | 'completed-with-failures' | 'failed' | 'cancelled';
+export type RunState = 'running' | 'paused' | 'awaiting-approval' | RunEndState;
 
 export interface OrgSyncResult {
   runId: string;
-  state: 'completed' | 'failed' | 'cancelled';
+  state: RunEndState;
   dryRun: boolean;
   startedAt: string;
   durationMs: number;

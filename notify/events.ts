@@ -90,7 +90,7 @@ export function runEnded(result: OrgSyncResult, at: Date): NotifyEvent | undefin
       stages,
     };
   }
-  if (result.state === 'completed' && stages.some((s) => s.failed + s.skipped > 0)) {
+  if (result.state !== 'cancelled' && stages.some((s) => s.failed + s.skipped > 0)) {
     return { ...base, event: 'run-completed-with-problems', stages };
   }
   return undefined;

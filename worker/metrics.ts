@@ -34,7 +34,7 @@ export const ORGSYNC_METRICS = {
   activityFailures: 'orgsync_activity_failures',
 } as const;
 
-export const FINISHED_STATES = ['completed', 'failed', 'cancelled'] as const;
+export const FINISHED_STATES = ['completed', 'completed-with-failures', 'failed', 'cancelled'] as const;
 
 /** Counts every failed activity attempt by its ApplicationFailure type (the error's stable code). */
 export const activityFailureCounter: ActivityInterceptorsFactory = (ctx) => ({
@@ -131,7 +131,8 @@ export function startMetricsCollector(options: CollectorOptions): MetricsCollect
     }
 
     const success = await latestClosed(
-      `${runs} AND ExecutionStatus = 'Completed' AND OrgSyncState = 'completed' AND OrgSyncDryRun = false`,
+      // A run with some failed items still went through: it is a successful run; its failures are another alert.
+      `${runs} AND ExecutionStatus = 'Completed' AND OrgSyncState IN ('completed', 'completed-with-failures') AND OrgSyncDryRun = false`,
     );
     lastSuccess.set(success ? success.closeTime.getTime() / 1000 : 0);
 
@@ -192,7 +193,7 @@ export function startMetricsCollector(options: CollectorOptions): MetricsCollect
 
 /** A run's end as operators count it: terminated and timed out are failures too. */
 function finishedState(status: string, state: unknown): (typeof FINISHED_STATES)[number] {
-  if (status === 'COMPLETED') return state === 'cancelled' ? 'cancelled' : 'completed';
+  if (status === 'COMPLETED') return state === 'cancelled' || state === 'completed-with-failures' ? state : 'completed';
   if (status === 'CANCELLED') return 'cancelled';
   return 'failed';
 }

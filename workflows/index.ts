@@ -2,3 +2,4 @@
 export { orgSyncWorkflow } from './org-sync.js';
 export { stageWorkflow } from './stage.js';
 export { syncEmployeeWorkflow } from './sync-employee.js';
+export { notifyWorkflow } from './notify.js';

@@ -6,17 +6,11 @@
 import { metricMeter } from '@temporalio/workflow';
 import type { OrgSyncResult } from '../engine/types.js';
 
-/** completed | completed_with_problems | failed | cancelled: what "runs per day and their outcome" counts. */
-export function runOutcome(result: OrgSyncResult): 'completed' | 'completed_with_problems' | 'failed' | 'cancelled' {
-  if (result.state !== 'completed') return result.state;
-  return result.stages.some((s) => s.counts.failed + s.counts.skipped > 0) ? 'completed_with_problems' : 'completed';
-}
-
-/** orgsync_runs_total{outcome, dry_run}: call once, where the run's result is final. */
+/** orgsync_runs_total{outcome, dry_run}, outcome = the run's end state with underscores: call once, where the result is final. */
 export function countRunEnded(result: OrgSyncResult): void {
   metricMeter
     .createCounter('orgsync_runs', 'runs', 'orgsync runs that ended, by outcome')
-    .add(1, { outcome: runOutcome(result), dry_run: String(result.dryRun) });
+    .add(1, { outcome: result.state.replaceAll('-', '_'), dry_run: String(result.dryRun) });
 }
 
 /** orgsync_deletion_holds_total{stage}: call when a stage's deletion guard holds. */

@@ -33,7 +33,7 @@ import {
   stopStageSignal,
 } from './definitions.js';
 import { DEFAULT_TUNING, PIPELINE, STAGE_TITLES, type PipelineStep, type StageName } from '../engine/pipeline.js';
-import { emptyCounts, emptyOperationCounts, mergeProgress, mergeResults } from '../engine/outcomes.js';
+import { emptyCounts, emptyOperationCounts, mergeProgress, mergeResults, runEndState } from '../engine/outcomes.js';
 import {
   type OrgSyncInput,
   type OrgSyncProgress,
@@ -46,6 +46,9 @@ import { OrgSyncDryRun, OrgSyncHasFailures, OrgSyncStage, OrgSyncState } from '.
 import { stageWorkflow } from './stage.js';
 import { stageResult } from '../engine/stage-run.js';
 import { memoLine, runMarkdown } from './details.js';
+import { countRunEnded } from './metrics.js';
+import { announce } from './notify.js';
+import { runEnded } from '../notify/events.js';
 
 type Activities = ReturnType<typeof acts.createActivities>;
 
@@ -187,7 +190,7 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
     }
 
     const merged = mergeResults(results);
-    const endState: OrgSyncResult['state'] = failure ? 'failed' : cancelRequested ? 'cancelled' : 'completed';
+    const endState = runEndState(merged, failure !== undefined, cancelRequested);
     const hasFailures = merged.some((s) => s.counts.failed + s.counts.skipped > 0);
     const result: OrgSyncResult = {
       runId,
@@ -204,6 +207,10 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
     await pruneStore({ keepRuns: KEEP_RUNS, currentRunId: runId }).catch((err: unknown) =>
       log.warn('could not prune the staging store', { error: String(err) }),
     );
+    countRunEnded(result);
+    const ended = runEnded(result, new Date());
+    // Before the end state is published: starting the notifier takes a workflow task of its own.
+    if (ended) await announce(ended);
     // The end state is published last, in the same workflow task that completes the run, so a query
     // never says "completed" while Temporal still lists the run as running.
     state = endState;

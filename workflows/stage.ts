@@ -32,6 +32,9 @@ import {
   stopStageSignal,
 } from './definitions.js';
 import { stageMarkdown } from './details.js';
+import { countDeletionHold } from './metrics.js';
+import { announce, withdraw } from './notify.js';
+import { awaitingDecision } from '../notify/events.js';
 import { failureDetails, failureMessage, writeActivities, writeItem } from './write.js';
 
 type Activities = ReturnType<typeof acts.createActivities>;
@@ -170,7 +173,10 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     run.holdFor(summary, new Date(Date.now() + policy.decisionTimeoutMs).toISOString());
     log.warn('deletion guard holds', { stage: step.stage, ...summary.guard });
     await report(true);
+    countDeletionHold(step.stage);
+    await announce(awaitingDecision(runId, run.hold!, new Date()));
     const decided = await condition(() => run.decision !== undefined || run.stopping, policy.decisionTimeoutMs);
+    await withdraw('awaiting-decision');
     run.decided(summary, decided);
     log.warn('deletion guard decided', { stage: step.stage, decision: run.carry!.guard?.decision, by: run.decision?.by });
   }

@@ -7,7 +7,7 @@ import type { orgSyncWorkflow } from '../../workflows/org-sync.js';
 import { OrgSyncDryRun } from '../../workflows/search-attributes.js';
 import { seoulParts } from '../../lib/seoul-time.js';
 import { displayWidth, formatTime } from '../format.js';
-import { CliError, defineCommand, JSON_OPTION, type Context } from '../runner.js';
+import { CliError, defineCommand, JSON_OPTION, type Context, EXIT, exitCodeOf } from '../runner.js';
 import {
   newRunId,
   noWorkerMessage,
@@ -103,7 +103,8 @@ export const run = defineCommand({
     if (ended instanceof Error) throw ended;
     if (ctx.flags.json) ctx.json(ended);
     else ctx.print(`\n${runLines(await readRun(client, id)).join('\n')}`);
-    if (ended.state !== 'completed') throw new CliError(`run ${id} ${ended.state}${ended.message ? `: ${ended.message}` : ''}`);
+    const code = exitCodeOf(ended.state);
+    if (code !== EXIT.ok) throw new CliError(`run ${id} ${ended.state}${ended.message ? `: ${ended.message}` : ''}`, code);
   },
 });
 
