@@ -41,8 +41,11 @@ export interface SnapshotSummary {
   perCompany: Record<string, number>;
   /** True when this call found the dataset already read for the run. */
   reused: boolean;
-  /** Reported by the stage that read the dataset, once per run (a reused snapshot carries none). */
-  drift?: DriftReport;
+  /**
+   * Drift of what this call read from Knox (a reused snapshot read nothing): the dataset's own, and the
+   * organizations' too when reading employees read them first. Reported once per run and dataset.
+   */
+  drift?: DriftReport[];
 }
 
 export function employeeAttributes(settings: SyncSettings): string[] {
@@ -70,10 +73,11 @@ export async function takeSnapshot(
   if (existing) return summarize(existing, true);
 
   const { signal, onProgress } = options;
+  let firstRead: SnapshotSummary | undefined;
   let stored: StoredDataset<unknown>;
   if (dataset === 'employees') {
     // Employees are enumerated per department, so the departments come first (from this run's snapshot).
-    await takeSnapshot(deps, runId, 'organizations', options);
+    firstRead = await takeSnapshot(deps, runId, 'organizations', options);
     const organizations = (await deps.store.readJson<StoredDataset<KnoxOrganization>>(datasetKey(runId, 'organizations')))!;
     stored = await readAll(dataset, deps.companyCodes, (company) =>
       deps.knox.listEmployees(company, {
@@ -94,7 +98,9 @@ export async function takeSnapshot(
     stored = await readAll(dataset, deps.companyCodes, (company) => deps.knox.listTitles(company, { signal }));
   }
   await deps.store.writeJson(key, stored);
-  return summarize(stored, false);
+  const summary = summarize(stored, false);
+  const drift = [...(firstRead?.drift ?? []), ...(summary.drift ?? [])];
+  return { ...summary, ...(drift.length ? { drift } : {}) };
 }
 
 async function readAll<T>(
@@ -144,7 +150,7 @@ function summarize(stored: StoredDataset<unknown>, reused: boolean): SnapshotSum
     perCompany: stored.perCompany,
     reused,
     // Older snapshots (before drift was kept) have none.
-    ...(!reused && stored.drift?.fields.length ? { drift: boundDrift(stored.drift) } : {}),
+    ...(!reused && stored.drift?.fields.length ? { drift: [boundDrift(stored.drift)] } : {}),
   };
 }
 

@@ -38,7 +38,8 @@ export class KnoxTransport {
       maxSockets: options.maxSockets,
       // Secrets are revealed here and nowhere else; errors never carry headers.
       headers: { ...headers, [SYSTEM_ID_HEADER]: config.systemId },
-      rateLimit: options.rateLimit ? { perSecond: config.rps } : undefined,
+      // As for WORKPLACE: a 5% wider window absorbs network jitter, so Knox's gateway never counts more than KNOX_RPS in a second.
+      rateLimit: options.rateLimit ? { perSecond: config.rps, windowMs: 1050 } : undefined,
       // The System-ID and header values: redacted from anything Knox or the network says back.
       secrets: [config.systemId, ...Object.values(headers)],
       onExchange: options.onExchange,

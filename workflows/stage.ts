@@ -153,7 +153,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     try {
       for (const dataset of policy.knoxDatasets[step.stage]) {
         const snapshot = await snapshotKnox({ runId, dataset });
-        if (snapshot.drift) run.drift.push(snapshot.drift);
+        run.drift.push(...(snapshot.drift ?? []));
       }
       summary = await planStage({
         runId,

@@ -54,6 +54,7 @@ export const USED = {
     'departmentOrder',
     'managerId',
     'hiddenDepartmentYn',
+    'companyName',
   ],
   employee: [
     'epId',
