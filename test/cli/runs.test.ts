@@ -151,8 +151,10 @@ describe('orgsync run, status, list and report', () => {
     stack.workplaceSimulator.faults.failKeys([...failing.map((e) => e.epId), department.departmentCode], reason);
     const id = unique('cli-failures');
     const run = await cli('run', '--wait', '--id', id);
-    // Items that fail do not fail the run (seed 000's failure policy); the summary says where to look.
-    expect(run.code, run.stdout + run.stderr).toBe(0);
+    // Items that fail do not fail the run (seed 000's failure policy), but the run says so: state
+    // completed-with-failures, exit 3, and the summary says where to look.
+    expect(run.code, run.stdout + run.stderr).toBe(3);
+    expect(run.stderr).toContain(`run ${id} completed-with-failures`);
     expect(run.stdout).toContain(`items failed or were skipped: orgsync report ${id}`);
 
     const csv = await cli('report', id, '--format', 'csv');
