@@ -11,6 +11,7 @@ const WORKFLOW_SAFE = [
   'engine/outcomes.ts',
   'engine/types.ts',
   'engine/stage-run.ts',
+  'engine/canary.ts',
   'lib/stages.ts',
   'lib/seoul-time.ts',
   'lib/drift.ts',

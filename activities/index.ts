@@ -14,6 +14,7 @@ import { planPage, planStage, type EngineDeps, type EngineIo, type PlanStageInpu
 import { appendOutcomes, appendWrites, pruneRuns, readPlanMeta, recordStageState, type WriteRecord } from '../engine/plan-store.js';
 import type { KnoxDataset, Operation, StageName } from '../engine/pipeline.js';
 import { runPolicy } from '../engine/policy.js';
+import type { PlannedStage } from '../engine/stage-run.js';
 import { STAGE_SPECS } from '../engine/stages/index.js';
 import { planEmployee, type EmployeePlan } from '../engine/sync-employee.js';
 import type { ItemDescriptor, ItemOutcome, PlanSummary, RunPolicy } from '../engine/types.js';
@@ -62,9 +63,15 @@ export function createActivities(deps: ActivityDeps) {
       planPage(store, input),
 
     /** A plan's layout, for the follow-up pass that applies the rest of it. */
-    async describePlan(input: { planRef: string }): Promise<Pick<PlanSummary, 'planRef' | 'waves' | 'ops' | 'unchanged'>> {
+    async describePlan(input: { planRef: string }): Promise<PlannedStage> {
       const meta = await readPlanMeta(store, input.planRef);
-      return { planRef: meta.ref, waves: meta.waves, ops: meta.ops, unchanged: meta.unchanged };
+      return {
+        planRef: meta.ref,
+        waves: meta.waves,
+        ops: meta.ops,
+        unchanged: meta.unchanged,
+        ...(meta.alwaysSent ? { alwaysSent: meta.alwaysSent } : {}),
+      };
     },
 
     /** What a stage has done since it last said: failed and skipped items, and the journal of successful writes. */

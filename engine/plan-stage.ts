@@ -9,6 +9,7 @@ import type { KnoxClient } from '../knox/index.js';
 import { runFolder, type StagingStore } from '../store/index.js';
 import type { WorkplaceClient } from '../workplace/index.js';
 import { boundDrift } from '../lib/drift.js';
+import { alwaysSentFields } from './canary.js';
 import { assertUsable, snapshotReader } from './knox-snapshot.js';
 import { keepOutcomes } from './outcomes.js';
 import { brokenDependency, deletionGuard, missingKeysFrom, order, type PlanItem } from './plan.js';
@@ -53,6 +54,7 @@ export async function planStage(deps: EngineDeps, input: PlanStageInput, io: Eng
   for (const dataset of spec.knox) await assertUsable(ctx.knox, dataset, settings.maxFailureShare);
   const draft = await spec.plan(ctx);
   const ordered = order(draft.items);
+  const alwaysSent = alwaysSentFields(ordered.items);
   const ops = { main: countOps(ordered.items, 'main'), followUp: countOps(ordered.items, 'followUp') };
   const guard = deletionGuard(ops.main.delete + ops.followUp.delete, draft.targetCount, draft.sourceCount, settings.deletionGuard);
   const meta = await writePlan(
@@ -67,6 +69,7 @@ export async function planStage(deps: EngineDeps, input: PlanStageInput, io: Eng
       targetCount: draft.targetCount,
       invalid: draft.invalid.length,
       guard,
+      alwaysSent,
     },
     ordered,
     spec.target === 'recorded' ? (draft.current ?? new Map()) : undefined,
@@ -86,6 +89,7 @@ export async function planStage(deps: EngineDeps, input: PlanStageInput, io: Eng
     waves: ordered.waves,
     guard,
     preview: ordered.items.slice(0, PREVIEW).map(describeItem),
+    alwaysSent,
     ...(drift.length ? { drift } : {}),
   };
 }

@@ -24,6 +24,8 @@ export interface PlanMeta {
   targetCount: number;
   invalid: number;
   guard: GuardVerdict;
+  /** Per operation, the fields every body in the plan carries (the canary's "always sent"). */
+  alwaysSent?: Partial<Record<Operation, string[]>>;
 }
 
 export async function writePlan(

@@ -5,6 +5,7 @@
  */
 import { emptyCounts, emptyOperationCounts, keepOutcomes, sumOps, totalOps } from './outcomes.js';
 import type { DriftReport } from '../lib/drift.js';
+import { canaryFailure, type CanaryAnswer } from './canary.js';
 import type { WriteRecord } from './plan-store.js';
 import { STAGE_TITLES, type Operation, type PipelineStep } from './pipeline.js';
 import type {
@@ -21,7 +22,7 @@ import type {
 } from './types.js';
 
 /** What a stage keeps of its plan: where it is and how it is laid out. */
-export type PlannedStage = Pick<PlanSummary, 'planRef' | 'waves' | 'ops' | 'unchanged'>;
+export type PlannedStage = Pick<PlanSummary, 'planRef' | 'waves' | 'ops' | 'unchanged' | 'alwaysSent'>;
 
 export type DeletionVerdict = 'approved' | 'rejected';
 
@@ -43,6 +44,8 @@ export interface Carry {
   writeFailures: number;
   /** Bounded (boundDrift): a few fields per dataset. */
   drift?: DriftReport[];
+  /** Kinds of write whose canary WORKPLACE has answered (engine/canary.ts): they no longer go alone. */
+  canaries?: Operation[];
 }
 
 /** The stage fails as a whole when this many first writes all failed: something systemic is wrong. */
@@ -104,6 +107,8 @@ export class StageRun {
   /** Drift in what this stage read first; it travels in the carry once there is one. */
   readonly drift: DriftReport[];
   #authFailure: ItemOutcome | undefined;
+  /** A canary's answer showed every write of its kind will fail: the stage's failure message. */
+  #systemic: string | undefined;
   /** WORKPLACE's answer to the latest failed write in this run of the stage. */
   #lastFailure: string | undefined;
 
@@ -136,7 +141,13 @@ export class StageRun {
     const ops = plan.ops[this.step.pass];
     this.carry = {
       // Only the layout: the carry travels in every continue-as-new input.
-      plan: { planRef: plan.planRef, waves: plan.waves, ops: plan.ops, unchanged: plan.unchanged },
+      plan: {
+        planRef: plan.planRef,
+        waves: plan.waves,
+        ops: plan.ops,
+        unchanged: plan.unchanged,
+        ...(plan.alwaysSent ? { alwaysSent: plan.alwaysSent } : {}),
+      },
       cursor: plan.waves[this.step.pass][0]?.start ?? 0,
       counts: { ...emptyCounts(), planned: totalOps(ops), unchanged: this.step.pass === 'main' ? plan.unchanged : 0 },
       ops: emptyOperationCounts(),
@@ -243,8 +254,21 @@ export class StageRun {
     this.record(outcome);
   }
 
+  /** Whether this item's write is the first of its kind, which goes alone (engine/canary.ts). */
+  isCanary(item: ItemDescriptor): boolean {
+    return !(this.#c().canaries ?? []).includes(item.op) && !this.skipReason(item);
+  }
+
+  /** WORKPLACE answered a canary: with success (`refused` undefined) or a refusal that may be systemic. */
+  canaryAnswered(op: Operation, refused?: CanaryAnswer): void {
+    const c = this.#c();
+    const verdict = refused && canaryFailure(this.step.stage, op, refused, c.plan.alwaysSent?.[op] ?? []);
+    if (verdict) this.#systemic ??= verdict;
+    else if (!(c.canaries ?? []).includes(op)) c.canaries = [...(c.canaries ?? []), op];
+  }
+
   shouldStop(): boolean {
-    return this.stopping || this.#authFailure !== undefined || this.#earlyFailure();
+    return this.stopping || this.#authFailure !== undefined || this.#systemic !== undefined || this.#earlyFailure();
   }
 
   #earlyFailure(): boolean {
@@ -261,6 +285,7 @@ export class StageRun {
   checkFailurePolicy(final = false): void {
     const c = this.#c();
     if (this.#authFailure) throw new StageFailure(credentialsMessage('WORKPLACE', this.#authFailure.message));
+    if (this.#systemic) throw new StageFailure(this.#systemic);
     if (this.#earlyFailure()) throw new StageFailure(`the first ${c.attempted} writes all failed; the last: ${this.#latestFailure()}`);
     if (!final || this.stopping || c.attempted === 0) return;
     if (c.writeFailures === c.attempted)
@@ -273,7 +298,7 @@ export class StageRun {
 
   /** Whether the recorded state may be written: the stage applied its plan as far as it goes. */
   get finishedCleanly(): boolean {
-    return !this.stopping && !this.#authFailure;
+    return !this.stopping && !this.#authFailure && !this.#systemic;
   }
 
   lastIndex(): number {

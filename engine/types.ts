@@ -180,6 +180,8 @@ export interface PlanSummary {
   guard: GuardVerdict;
   /** A dry run's look at what would be written. */
   preview: ItemDescriptor[];
+  /** Per operation, the fields every body in the plan carries (engine/canary.ts). */
+  alwaysSent?: Partial<Record<Operation, string[]>>;
   /** Where WORKPLACE's lists differ from the reference (bounded), reported once by the stage that listed them. */
   drift?: DriftReport[];
 }

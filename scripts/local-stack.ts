@@ -15,7 +15,7 @@ import type { GeneratedOrg } from '../generator/index.js';
 import { startKnoxSimulator, type KnoxSimulator } from '../knox/simulator/server.js';
 import { StagingStore } from '../store/index.js';
 import { createWorkplaceClient, type WorkplaceClient } from '../workplace/index.js';
-import { startWorkplaceSimulator, type WorkplaceSimulator } from '../workplace/simulator/server.js';
+import { startWorkplaceSimulator, type WorkplaceReading, type WorkplaceSimulator } from '../workplace/simulator/server.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
 import type { OrgSyncInput, OrgSyncResult } from '../engine/types.js';
 import { createWorkers } from '../worker/workers.js';
@@ -44,6 +44,8 @@ export interface LocalStackOptions {
   knoxRps?: number;
   storeDir?: string;
   workflowBundle?: WorkflowBundle;
+  /** Another plausible reading of the WORKPLACE reference for its simulator (real-tenant lists, Korean messages, missing routes). */
+  workplaceReading?: WorkplaceReading;
   /** Ports for the simulators (0 = any free port). */
   knoxPort?: number;
   workplacePort?: number;
@@ -68,7 +70,11 @@ export interface LocalStack {
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const knoxSimulator = await startKnoxSimulator({ port: options.knoxPort ?? 0, systemId: LOCAL_KNOX_SYSTEM_ID, org: options.org });
-  const workplaceSimulator = await startWorkplaceSimulator({ port: options.workplacePort ?? 0, ...LOCAL_WORKPLACE });
+  const workplaceSimulator = await startWorkplaceSimulator({
+    port: options.workplacePort ?? 0,
+    ...LOCAL_WORKPLACE,
+    ...(options.workplaceReading ? { reading: options.workplaceReading } : {}),
+  });
   const settings = SyncSettingsSchema.parse(options.settings ?? {});
   const workplaceRps = options.workplaceRps ?? 200;
   const knox = createKnoxClient({

@@ -361,6 +361,20 @@ describe('a sync run', () => {
     });
   });
 
+  it('stops a stage at its first write when WORKPLACE has no route for it (the canary), naming the config key, not after 50 failures', async () => {
+    const org = generateOrg({ seed: 36, employees: 10, departments: 3 });
+    const absenceItems = ['연차', '반차', '병가', '공가', '경조'].map((name, i) => ({ key: `absence-${i}`, name }));
+    await withStack(org, { settings: { absenceItems }, workplaceReading: { missingRoutes: ['absence'] } }, async (stack) => {
+      const runId = unique('canary');
+      const error = await stack.sync(runId, { tuning: FAST, stages: ['absenceItems'] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WorkflowFailedError);
+      expect((error as WorkflowFailedError).cause!.message).toMatch(
+        /^부재항목 absence items failed, so the run stopped before the next stage: the first create of the stage was refused in a way every create would be: .*set workplace\.protocol\.paths\.absence/,
+      );
+      expect(stack.workplaceSimulator.log().filter((e) => e.method === 'POST')).toHaveLength(1);
+    });
+  });
+
   it.each([
     { maxFailureShare: 0.2, state: 'failed' },
     { maxFailureShare: 0.5, state: 'completed-with-failures' },

@@ -189,11 +189,15 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
       while (c.cursor < wave.end && !run.shouldStop()) {
         const end = Math.min(wave.end, c.cursor + tuning.pageSize);
         for (const item of await plans.readPlanPage({ runId, planRef: c.plan.planRef, start: c.cursor, end })) {
-          await condition(() => (!run.paused && run.inFlight < tuning.writeConcurrency) || run.shouldStop());
+          // The first write of each kind goes alone, and is answered before any other starts (engine/canary.ts).
+          const alone = run.isCanary(item);
+          const free = () => (alone ? run.inFlight === 0 : run.inFlight < tuning.writeConcurrency);
+          await condition(() => (!run.paused && free()) || run.shouldStop());
           if (run.shouldStop()) break;
           run.inFlight++;
           // Not awaited: up to writeConcurrency items are in flight; each settles inFlight itself.
-          void applyItem(item).finally(() => run.inFlight--);
+          const written = applyItem(item).finally(() => run.inFlight--);
+          if (alone) await written;
           c.cursor = item.i + 1;
           if (run.pending.length + run.pendingWrites.length >= 200) await flush();
           await report();
@@ -241,6 +245,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
       }
     }
     const written = await writeItem(step.stage, run.carry!.plan.planRef, item);
+    run.canaryAnswered(item.op, written.ok ? undefined : written);
     if (written.ok) {
       run.written(item.i, written.op);
       items.add(1, { stage: step.stage, outcome: 'written', op: written.op });
