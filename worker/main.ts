@@ -7,7 +7,7 @@ import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { createKnoxClient } from '../knox/index.js';
-import { StagingStore } from '../store/index.js';
+import { openStore } from '../store/index.js';
 import { createWorkplaceClient } from '../workplace/index.js';
 import { writeTaskQueue } from '../workflows/definitions.js';
 import { ensureSearchAttributes } from './search-attributes.js';
@@ -36,6 +36,8 @@ export async function main(): Promise<number> {
     await client.close();
   }
 
+  // Migrates a PostgreSQL store before any activity can touch it.
+  const store = await openStore(config.store);
   const connection = await NativeConnection.connect({ address });
   const workers = await createWorkers({
     connection,
@@ -45,7 +47,7 @@ export async function main(): Promise<number> {
     deps: {
       knox: createKnoxClient(config.knox),
       workplace: createWorkplaceClient(config.workplace),
-      store: new StagingStore(config.store.dir),
+      store,
       settings: config.sync,
       companyCodes: config.knox.companyCodes,
     },
@@ -56,11 +58,11 @@ export async function main(): Promise<number> {
     taskQueues: [taskQueue, writeTaskQueue(taskQueue)],
     workplaceRps: config.workplace.rps,
     knoxRps: config.knox.rps,
-    store: config.store.dir,
+    store: store.root,
     metrics: config.telemetry.metricsAddress || 'off',
   });
   await runWorkers(workers);
-  await connection.close();
+  await Promise.all([connection.close(), store.close()]);
   logger.info('orgsync worker stopped');
   return 0;
 }
