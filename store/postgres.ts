@@ -37,6 +37,8 @@ const MIGRATIONS: readonly ((schema: string) => string)[] = [
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
+const UNDEFINED_TABLE = '42P01';
+const INVALID_SCHEMA_NAME = '3F000';
 
 /** The keys under `key`, as an index range (bytewise, '0' follows '/'); its first bound is `key` itself. */
 const subtree = (key: string) => [checkKey(key), `${key}/`, `${key}0`];
@@ -72,6 +74,8 @@ export class PostgresStore implements StagingStore {
 
   async #migrate(): Promise<void> {
     const s = this.#schema;
+    // Up to date already (the common case): no lock, no DDL, so a read-only user (a reporting host) gets by.
+    if ((await this.#version(this.#pool)) >= MIGRATIONS.length) return;
     const client = await this.#pool.connect();
     try {
       await client.query('BEGIN');
@@ -80,8 +84,7 @@ export class PostgresStore implements StagingStore {
       await client.query(
         `CREATE TABLE IF NOT EXISTS ${s}.schema_version (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
       );
-      const { rows } = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${s}.schema_version`);
-      for (let version = (rows[0]?.version ?? 0) + 1; version <= MIGRATIONS.length; version++) {
+      for (let version = (await this.#version(client)) + 1; version <= MIGRATIONS.length; version++) {
         await client.query(MIGRATIONS[version - 1]!(s));
         await client.query(`INSERT INTO ${s}.schema_version (version) VALUES ($1)`, [version]);
       }
@@ -91,6 +94,17 @@ export class PostgresStore implements StagingStore {
       throw err;
     } finally {
       client.release();
+    }
+  }
+
+  /** The schema's version; 0 before the first migration made its schema or table. */
+  async #version(db: pg.Pool | pg.PoolClient): Promise<number> {
+    try {
+      const { rows } = await db.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${this.#schema}.schema_version`);
+      return rows[0]?.version ?? 0;
+    } catch (err) {
+      if (err instanceof pg.DatabaseError && (err.code === UNDEFINED_TABLE || err.code === INVALID_SCHEMA_NAME)) return 0;
+      throw err;
     }
   }
 

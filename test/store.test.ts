@@ -289,6 +289,29 @@ describe('the PostgreSQL staging store', () => {
     expect(await store.readJson('runs/r1/x.json')).toBe(1);
   });
 
+  it('opens a migrated store for a user who may only read it (a reporting host)', async () => {
+    const schema = schemaName();
+    const owner = await openStore({ dir: 'unused', url: url(), schema });
+    opened.push(owner);
+    await owner.appendLines('runs/r1/outcomes/grades.jsonl', [{ key: 'G1' }]);
+    const reader = `reader_${schema}`;
+    const admin = new pg.Client(inject('postgresUrl'));
+    await admin.connect();
+    try {
+      await admin.query(`CREATE ROLE ${reader} LOGIN`);
+      await admin.query(`GRANT USAGE ON SCHEMA ${schema} TO ${reader}`);
+      await admin.query(`GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO ${reader}`);
+    } finally {
+      await admin.end();
+    }
+    const asReader = new URL(inject('postgresUrl'));
+    asReader.username = reader;
+    const store = await openStore({ dir: 'unused', url: new Secret(asReader.toString()), schema });
+    opened.push(store);
+    expect(await store.readLines('runs/r1/outcomes/grades.jsonl')).toEqual([{ key: 'G1' }]);
+    await expect(store.writeJson('runs/r1/x.json', 1)).rejects.toThrow(/permission denied/);
+  });
+
   it('keeps schemas apart: one database can hold several stores', async () => {
     const a = await openStore({ dir: 'unused', url: url(), schema: schemaName() });
     const b = await openStore({ dir: 'unused', url: url(), schema: schemaName() });
@@ -302,7 +325,7 @@ describe('the PostgreSQL staging store', () => {
     const { port } = new URL(inject('postgresUrl'));
     const err = await openStore({
       dir: 'unused',
-      url: new Secret(`postgres://orgsync:hunter2-password@127.0.0.1:${port}/no_such_database`),
+      url: new Secret(`postgres://postgres:hunter2-password@127.0.0.1:${port}/no_such_database`),
       schema: 'orgsync',
     }).catch((e: unknown) => e as Error);
     expect(err).toBeInstanceOf(Error);
