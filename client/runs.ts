@@ -6,7 +6,8 @@ import { WorkflowFailedError, type Client, type WorkflowExecutionDescription, ty
 import { ApplicationFailure } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { readRunOutcomes } from '../engine/plan-store.js';
-import { runFolder, StagingStore } from '../store/index.js';
+import type { StoreConfig } from '../config/index.js';
+import { openStore, runFolder } from '../store/index.js';
 import { progressQuery } from '../workflows/definitions.js';
 import { RUN_END_STATES } from '../engine/outcomes.js';
 import { STAGES, type StageName } from '../engine/pipeline.js';
@@ -194,20 +195,25 @@ export interface RunItems {
  * Every failed and skipped item of a run: from the staging store when this host can read it, else the
  * first MAX_OUTCOMES_PER_STAGE per stage that the run's result carries.
  */
-export async function runItems(view: RunView, storeDir: string): Promise<RunItems> {
-  const store = new StagingStore(storeDir);
+export async function runItems(view: RunView, storeConfig: StoreConfig): Promise<RunItems> {
   const folder = runFolder(view.id);
-  const location = `${store.root}/${folder}/outcomes`;
   const stages = view.result?.stages ?? view.progress?.stages ?? [];
   const total = stages.reduce((sum, s) => sum + s.counts.failed + s.counts.skipped, 0);
-  if (await store.exists(folder)) {
-    // An append retried after a lost reply can repeat lines; an item counts once.
-    const seen = new Set<string>();
-    const items = (await readRunOutcomes(store, view.id)).filter((o) => {
-      const key = JSON.stringify([o.stage, o.key, o.op, o.outcome, o.code, o.message]);
-      return seen.has(key) ? false : (seen.add(key), true);
-    });
-    return { items: inPipelineOrder(items), total: Math.max(total, items.length), source: 'store', location };
+  // A database this host cannot reach is a store it cannot read, like a directory it does not have.
+  const store = await openStore(storeConfig).catch(() => undefined);
+  const location = `${store?.root ?? storeConfig.dir}/${folder}/outcomes`;
+  try {
+    if (store && (await store.exists(folder).catch(() => false))) {
+      // An append retried after a lost reply can repeat lines; an item counts once.
+      const seen = new Set<string>();
+      const items = (await readRunOutcomes(store, view.id)).filter((o) => {
+        const key = JSON.stringify([o.stage, o.key, o.op, o.outcome, o.code, o.message]);
+        return seen.has(key) ? false : (seen.add(key), true);
+      });
+      return { items: inPipelineOrder(items), total: Math.max(total, items.length), source: 'store', location };
+    }
+  } finally {
+    await store?.close();
   }
   const items = view.result?.stages.flatMap((s) => s.outcomes) ?? [];
   return { items: inPipelineOrder(items), total: Math.max(total, items.length), source: 'result', location };

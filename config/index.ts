@@ -108,8 +108,19 @@ export const WorkplaceConfigSchema = z.object({
 });
 
 export const StoreConfigSchema = z.object({
-  /** The staging store: a local directory, or a shared mount (NFS/NAS) when workers run on several hosts. */
+  /** The staging store's embedded default: a local directory. */
   dir: z.string().min(1).default('.orgsync/store'),
+  /** A PostgreSQL database instead, which workers on several hosts share. A credential: it may carry a password. */
+  url: z
+    .string()
+    .pipe(z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// URL, e.g. postgres://orgsync:…@db:5432/orgsync' }))
+    .transform((value) => new Secret(value))
+    .optional(),
+  /** The schema in that database holding the store's tables; one database can hold several orgsync deployments. */
+  schema: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'expected a PostgreSQL schema name: lower-case letters, digits, _' })
+    .default('orgsync'),
 });
 
 export const TelemetryConfigSchema = z.object({
@@ -182,6 +193,7 @@ export type TemporalConfig = z.infer<typeof TemporalConfigSchema>;
 export type KnoxConfig = z.infer<typeof KnoxConfigSchema>;
 export type WorkplaceConfig = z.infer<typeof WorkplaceConfigSchema>;
 export type NotifyConfig = z.infer<typeof NotifyConfigSchema>;
+export type StoreConfig = z.infer<typeof StoreConfigSchema>;
 export type Section = keyof Config;
 
 /** The environment contract: variable name → where it lands in the config. Documented in README. */
@@ -202,6 +214,8 @@ export const ENV_VARS = {
   WORKPLACE_RPS: ['workplace', 'rps'],
   WORKPLACE_SIGNATURE: ['workplace', 'signatureVersion'],
   ORGSYNC_STORE_DIR: ['store', 'dir'],
+  ORGSYNC_STORE_URL: ['store', 'url'],
+  ORGSYNC_STORE_SCHEMA: ['store', 'schema'],
   ORGSYNC_METRICS_ADDRESS: ['telemetry', 'metricsAddress'],
   ORGSYNC_LOG_LEVEL: ['telemetry', 'logLevel'],
   ORGSYNC_NOTIFY_URL: ['notify', 'webhooks'],

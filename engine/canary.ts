@@ -44,7 +44,9 @@ export function canaryFailure(stage: StageName, op: Operation, answer: CanaryAns
   const requiredUnsent = REQUIRED.test(answer.message) ? named.find((field) => !alwaysSent.includes(field)) : undefined;
   const field = refusedSent ?? requiredUnsent;
   if (!field) return undefined;
-  const why = refusedSent ? `WORKPLACE refuses the field ${field}, which orgsync always sends` : `WORKPLACE requires ${field}, which orgsync does not send`;
+  const why = refusedSent
+    ? `WORKPLACE refuses the field ${field}, which orgsync always sends`
+    : `WORKPLACE requires ${field}, which orgsync does not send`;
   return `${first} (${why}): ${answer.message}. Check ${PROTOCOL_KEYS[stage]}`;
 }
 

@@ -1,19 +1,21 @@
 /**
  * Everything orgsync needs, locally and for real: the Knox and WORKPLACE simulators on their own ports,
  * a staging store, the real clients pointed at the simulators, and the two workers on a Temporal server.
- * The engine tests, the demo and the benchmark all stand this up the same way.
+ * The engine tests, the demo and the benchmark all stand this up the same way. The store is a directory,
+ * or PostgreSQL when ORGSYNC_STORE_URL is set (each stack in a schema of its own).
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker, WorkflowBundle } from '@temporalio/worker';
-import { Secret, type SyncSettings } from '../config/index.js';
+import { Secret, StoreConfigSchema, type StoreConfig, type SyncSettings } from '../config/index.js';
 import { SyncSettingsSchema } from '../config/sync.js';
 import { createKnoxClient, type KnoxClient } from '../knox/index.js';
 import type { GeneratedOrg } from '../generator/index.js';
 import { startKnoxSimulator, type KnoxSimulator } from '../knox/simulator/server.js';
-import { StagingStore } from '../store/index.js';
+import { openStore, type StagingStore } from '../store/index.js';
 import { createWorkplaceClient, type WorkplaceClient } from '../workplace/index.js';
 import { startWorkplaceSimulator, type WorkplaceReading, type WorkplaceSimulator } from '../workplace/simulator/server.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
@@ -42,6 +44,7 @@ export interface LocalStackOptions {
   /** A different secret key for the client than the simulator expects (tests of refused credentials). */
   clientSecretKey?: string;
   knoxRps?: number;
+  /** The store's directory (default: a new temp one); unused when ORGSYNC_STORE_URL selects PostgreSQL. */
   storeDir?: string;
   workflowBundle?: WorkflowBundle;
   /** Another plausible reading of the WORKPLACE reference for its simulator (real-tenant lists, Korean messages, missing routes). */
@@ -57,6 +60,8 @@ export interface LocalStack {
   knox: KnoxClient;
   workplace: WorkplaceClient;
   store: StagingStore;
+  /** What opened `store`, for processes that must open the same one (the CLI's report). */
+  storeConfig: StoreConfig;
   settings: SyncSettings;
   taskQueue: string;
   /** Starts (or restarts) the workers; a stack starts with them running. */
@@ -69,6 +74,13 @@ export interface LocalStack {
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const storeUrl = process.env.ORGSYNC_STORE_URL;
+  const storeConfig = StoreConfigSchema.parse({
+    dir: options.storeDir ?? mkdtempSync(join(tmpdir(), 'orgsync-store-')),
+    // A schema per stack: stacks sharing one may not prune each other's runs.
+    ...(storeUrl ? { url: storeUrl, schema: `stack_${randomUUID().replace(/-/g, '').slice(0, 16)}` } : {}),
+  });
+  const store = await openStore(storeConfig);
   const knoxSimulator = await startKnoxSimulator({ port: options.knoxPort ?? 0, systemId: LOCAL_KNOX_SYSTEM_ID, org: options.org });
   const workplaceSimulator = await startWorkplaceSimulator({
     port: options.workplacePort ?? 0,
@@ -92,7 +104,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     rps: options.clientRps ?? workplaceRps,
     signatureVersion: 'v2',
   });
-  const store = new StagingStore(options.storeDir ?? mkdtempSync(join(tmpdir(), 'orgsync-store-')));
 
   let workers: Worker[] = [];
   let running: Promise<unknown> | undefined;
@@ -119,6 +130,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     knox,
     workplace,
     store,
+    storeConfig,
     settings,
     taskQueue: options.taskQueue,
     startWorkers,
@@ -127,7 +139,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       options.client.workflow.execute(orgSyncWorkflow, { taskQueue: options.taskQueue, workflowId, args: [input] }),
     async close() {
       await stopWorkers();
-      await Promise.all([knoxSimulator.close(), workplaceSimulator.close()]);
+      await Promise.all([knoxSimulator.close(), workplaceSimulator.close(), store.close()]);
     },
   };
 }

@@ -1,96 +1,58 @@
 /**
  * The staging store: where bulk data lives so that workflow history carries only references to it
  * (Knox snapshots, plans, the full list of failed items, the state recorded for entities WORKPLACE
- * cannot list). A directory: local by default; workers on several hosts mount one shared NFS/NAS
- * export at ORGSYNC_STORE_DIR. Writes are atomic (temp file + rename) so a reader on another host
- * never sees half a file, and files are never rewritten in place except `state/`, whose writer is
- * the single finishing stage of a run.
+ * cannot list). Keys are slash-separated paths. Two backends with one contract (test/store.test.ts):
+ * a directory, the embedded default for one host, and a PostgreSQL database (ORGSYNC_STORE_URL), which
+ * workers on several hosts share.
  */
-import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import type { StoreConfig } from '../config/index.js';
+import { DirectoryStore } from './directory.js';
+import { PostgresStore } from './postgres.js';
 
-export class StagingStore {
+export { DirectoryStore } from './directory.js';
+export { PostgresStore } from './postgres.js';
+
+export interface StagingStore {
+  /**
+   * Where the keys live, stable across processes and free of credentials: a directory's absolute path,
+   * or postgres://host:port/database/schema. Per-process caches key on it; messages show it.
+   */
   readonly root: string;
+  /** The value written at `key`, or undefined when there is none. */
+  readJson<T>(key: string): Promise<T | undefined>;
+  /**
+   * Writes `key` whole, atomically: a reader sees the old value or the new one, never part of it. Keys
+   * are written once: a second write of a key that exists keeps the first value (two workers racing on
+   * one snapshot or checkpoint agree on what every later reader sees). Keys under `state/` are the
+   * exception: each write replaces them, the last writer wins.
+   */
+  writeJson(key: string, value: unknown): Promise<void>;
+  /** Appends JSON lines to `key` as one atomic step: concurrent appends never interleave, one client's appends keep their order. */
+  appendLines(key: string, values: readonly unknown[]): Promise<void>;
+  /** Every line appended to `key`, oldest append first; [] when there is none. */
+  readLines<T>(key: string): Promise<T[]>;
+  /** Whether `key` was written, or anything under it. */
+  exists(key: string): Promise<boolean>;
+  /** The names of the immediate children of `prefix`, sorted (like readdir); [] when there are none. */
+  list(prefix: string): Promise<string[]>;
+  /** Removes `key` and everything under it. */
+  remove(key: string): Promise<void>;
+  /** How long ago `key` (or, for a prefix, what is under it) was last written, in ms; undefined when absent. */
+  ageMs(key: string, now?: number): Promise<number | undefined>;
+  close(): Promise<void>;
+}
 
-  constructor(dir: string) {
-    this.root = resolve(dir);
+/** The store the configuration names: PostgreSQL when it has a URL (migrated before this returns), else the directory. */
+export async function openStore(config: Pick<StoreConfig, 'dir' | 'url' | 'schema'>): Promise<StagingStore> {
+  if (!config.url) return new DirectoryStore(config.dir);
+  const store = new PostgresStore(config.url, config.schema);
+  try {
+    await store.migrate();
+  } catch (err) {
+    await store.close();
+    throw err;
   }
-
-  #path(key: string): string {
-    if (key.split('/').some((part) => part === '..' || part === '')) throw new Error(`bad store key: ${key}`);
-    return join(this.root, key);
-  }
-
-  async readJson<T>(key: string): Promise<T | undefined> {
-    try {
-      return JSON.parse(await readFile(this.#path(key), 'utf8')) as T;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
-  }
-
-  async writeJson(key: string, value: unknown): Promise<void> {
-    const path = this.#path(key);
-    await mkdir(dirname(path), { recursive: true });
-    const temp = `${path}.${randomUUID()}.tmp`;
-    await writeFile(temp, JSON.stringify(value));
-    await rename(temp, path);
-  }
-
-  /** Appends JSON lines; each append is one write(2) with O_APPEND, so concurrent writers do not interleave lines. */
-  async appendLines(key: string, values: readonly unknown[]): Promise<void> {
-    if (values.length === 0) return;
-    const path = this.#path(key);
-    await mkdir(dirname(path), { recursive: true });
-    await appendFile(path, values.map((v) => `${JSON.stringify(v)}\n`).join(''));
-  }
-
-  async readLines<T>(key: string): Promise<T[]> {
-    let text: string;
-    try {
-      text = await readFile(this.#path(key), 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
-    }
-    return text
-      .split('\n')
-      .filter((line) => line.length > 0)
-      .map((line) => JSON.parse(line) as T);
-  }
-
-  async exists(key: string): Promise<boolean> {
-    try {
-      await stat(this.#path(key));
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  async list(prefix: string): Promise<string[]> {
-    try {
-      return (await readdir(this.#path(prefix))).sort();
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
-    }
-  }
-
-  async remove(key: string): Promise<void> {
-    await rm(this.#path(key), { recursive: true, force: true });
-  }
-
-  /** Age of a key in ms (by mtime), or undefined when absent. */
-  async ageMs(key: string, now = Date.now()): Promise<number | undefined> {
-    try {
-      return now - (await stat(this.#path(key))).mtimeMs;
-    } catch {
-      return undefined;
-    }
-  }
+  return store;
 }
 
 /** Workflow ids may contain '/', ':' and spaces; a run's folder name must not. */

@@ -1,8 +1,13 @@
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import pg from 'pg';
 import { parse } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
-import { ENV_VARS } from '../config/index.js';
+import { ENV_VARS, StoreConfigSchema } from '../config/index.js';
+import { resolvePostgresBin } from '../scripts/postgres-dev-server.js';
+import { openStore } from '../store/index.js';
 import { ORGSYNC_METRICS } from '../worker/metrics.js';
 
 const COUNTERS = new Set<string>([
@@ -13,7 +18,8 @@ const COUNTERS = new Set<string>([
 ]);
 
 // No Docker engine runs on our machines, so the compose file is checked for what can be checked:
-// well-formed, the services and ports the README promises, and env names that match config/.
+// well-formed, the services and ports the README promises, env names that match config/, and the
+// worker's database, made by the compose file's own setup script on the tests' PostgreSQL server.
 const ComposeSchema = z.object({
   services: z.record(
     z.string(),
@@ -37,7 +43,7 @@ const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 describe('docker-compose.yml', () => {
   it('runs PostgreSQL, Temporal on it, the Web UI and the orgsync worker built from the repo', () => {
     const always = Object.entries(compose.services).filter(([, service]) => !service.profiles);
-    expect(always.map(([name]) => name).sort()).toEqual(['orgsync-worker', 'postgresql', 'temporal', 'temporal-ui']);
+    expect(always.map(([name]) => name).sort()).toEqual(['orgsync-db-setup', 'orgsync-worker', 'postgresql', 'temporal', 'temporal-ui']);
     expect(compose.services.temporal?.image).toMatch(/^temporalio\/auto-setup:\d/);
     expect(compose.services.temporal?.environment?.DB).toBe('postgres12');
     expect(compose.services.temporal?.environment?.POSTGRES_SEEDS).toBe('postgresql');
@@ -123,5 +129,60 @@ describe('docker-compose.yml', () => {
         'Knox calls',
       ]),
     );
+  });
+
+  it('gives the worker a database and user of its own on that PostgreSQL, made before it starts', async () => {
+    const worker = compose.services['orgsync-worker']!;
+    const setup = compose.services['orgsync-db-setup']!;
+    expect(worker.depends_on).toMatchObject({ 'orgsync-db-setup': { condition: 'service_completed_successfully' } });
+    expect(setup.depends_on).toMatchObject({ postgresql: { condition: 'service_healthy' } });
+    expect(setup.environment).toMatchObject({ PGHOST: 'postgresql', PGUSER: compose.services.postgresql?.environment?.POSTGRES_USER });
+    expect(worker.environment?.ORGSYNC_STORE_URL).toBe('postgres://orgsync:${ORGSYNC_DB_PASSWORD:-orgsync}@postgresql:5432/orgsync');
+    // No volume for the store: it is the database now, shared by workers on any host.
+    expect(worker.volumes?.filter((v) => v.includes('/var/lib/orgsync'))).toEqual([]);
+
+    // The setup script, run twice as compose would on every `up`, against a server with Temporal's superuser.
+    const mount = setup.volumes?.find((v) => v.endsWith(`:${setup.command?.at(-1)}:ro`));
+    const script = new URL(`../${mount!.split(':')[0]!.replace(/^\.\//, '')}`, import.meta.url).pathname;
+    const server = new URL(inject('postgresUrl'));
+    const admin = new pg.Client(server.toString());
+    await admin.connect();
+    try {
+      await admin.query(`DO $$ BEGIN CREATE ROLE temporal SUPERUSER LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`);
+    } finally {
+      await admin.end();
+    }
+    const env = {
+      PATH: `${resolvePostgresBin()}:${process.env.PATH}`,
+      PGHOST: server.hostname,
+      PGPORT: server.port,
+      PGUSER: 'temporal',
+      ORGSYNC_DB_PASSWORD: 'orgsync',
+    };
+    for (let i = 0; i < 2; i++) expect((await promisify(execFile)('sh', [script], { env })).stdout).toContain('is ready');
+
+    // The worker's URL, pointed at the test server, opens a store as the unprivileged orgsync user.
+    const url = worker
+      .environment!.ORGSYNC_STORE_URL!.toString()
+      .replace('${ORGSYNC_DB_PASSWORD:-orgsync}', 'orgsync')
+      .replace('postgresql:5432', server.host);
+    const store = await openStore(StoreConfigSchema.parse({ url, schema: 'orgsync' }));
+    try {
+      await store.writeJson('state/grades.json', { G1: 'x' });
+      expect(await store.readJson('state/grades.json')).toEqual({ G1: 'x' });
+    } finally {
+      await store.close();
+    }
+    const asWorker = new pg.Client(url);
+    await asWorker.connect();
+    try {
+      const { rows } = await asWorker.query<{ owner: string; superuser: boolean }>(
+        `SELECT pg_get_userbyid(datdba) AS owner, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser
+         FROM pg_database WHERE datname = current_database()`,
+      );
+      expect(rows).toEqual([{ owner: 'orgsync', superuser: false }]);
+    } finally {
+      await asWorker.end();
+    }
   });
 });

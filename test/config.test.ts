@@ -66,6 +66,22 @@ describe('loadConfig', () => {
     expect(config.knox.headers.Authorization?.reveal()).toBe('Bearer knox-token-xyz');
   });
 
+  it('selects the PostgreSQL store by ORGSYNC_STORE_URL, a credential, and reports a bad one without echoing it', () => {
+    expect(loadConfig(['store'], {}).store).toEqual({ dir: '.orgsync/store', schema: 'orgsync' });
+    const url = 'postgres://orgsync:pg-password-42@db.internal:5432/orgsync';
+    const { store } = loadConfig(['store'], { ORGSYNC_STORE_URL: url, ORGSYNC_STORE_SCHEMA: 'tenant_a' });
+    expect(store.url?.reveal()).toBe(url);
+    expect(store.schema).toBe('tenant_a');
+    for (const shown of [JSON.stringify(store), inspect(store, { depth: 10 })]) expect(shown).not.toContain('pg-password-42');
+
+    const found = problems({ ...complete, ORGSYNC_STORE_URL: 'mysql://u:pg-password-42@db/x', ORGSYNC_STORE_SCHEMA: 'Bad-Name' });
+    expect(found).toEqual([
+      expect.stringMatching(/^ORGSYNC_STORE_URL: expected a postgres:\/\/ URL/),
+      expect.stringMatching(/^ORGSYNC_STORE_SCHEMA: /),
+    ]);
+    expect(found.join('\n')).not.toContain('pg-password-42');
+  });
+
   it.each([
     ['JSON', 'orgsync.json', '{ "workplace": { "secretKey": TOPSECRET-0123 } }'],
     ['JSON', 'orgsync.json', '{ "workplace": { "accessKey": "AK" "secretKey": "TOPSECRET-0123" } }'],

@@ -11,7 +11,7 @@ import { takeSnapshot } from '../engine/knox-snapshot.js';
 import { createKnoxClient } from '../knox/index.js';
 import { generateOrg } from '../generator/index.js';
 import { startKnoxSimulator, type KnoxSimulator } from '../knox/simulator/server.js';
-import { StagingStore } from '../store/index.js';
+import { DirectoryStore } from '../store/index.js';
 
 const SYSTEM_ID = 'C60REST0001';
 const SNAPSHOT_KEY = (dataset: string) => `runs/run-1/knox/${dataset}.json`;
@@ -25,7 +25,7 @@ afterEach(async () => {
 
 async function snapshotOf(companyCodes: string[], dataset: 'titles' | 'organizations' | 'employees') {
   const knox = createKnoxClient({ baseUrl: simulator!.url, systemId: SYSTEM_ID, companyCodes, rps: 1000, headers: {} });
-  const store = new StagingStore(mkdtempSync(join(tmpdir(), 'orgsync-snapshot-')));
+  const store = new DirectoryStore(mkdtempSync(join(tmpdir(), 'orgsync-snapshot-')));
   const deps = { knox, store, settings: SyncSettingsSchema.parse({}), companyCodes };
   const summary = await takeSnapshot(deps, 'run-1', dataset).catch((err: unknown) => err as Error);
   return { summary, store };

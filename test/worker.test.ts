@@ -1,18 +1,20 @@
 /**
  * `npm run worker` as the real process it is: configuration errors, a sync through it, its Prometheus
- * endpoint, its logs, and a graceful stop on SIGTERM.
+ * endpoint, its logs, a graceful stop on SIGTERM, and two processes sharing a PostgreSQL store.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { generateOrg } from '../generator/index.js';
+import { generateOrg, nextDay } from '../generator/index.js';
 import { startKnoxSimulator, type KnoxSimulator } from '../knox/simulator/server.js';
 import { freePort } from '../scripts/temporal-dev-server.js';
 import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE } from '../scripts/local-stack.js';
+import { StoreConfigSchema } from '../config/index.js';
+import { openStore } from '../store/index.js';
 import { startWorkplaceSimulator, type WorkplaceSimulator } from '../workplace/simulator/server.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
 import { eventually, unique } from './helpers/temporal.js';
@@ -81,7 +83,9 @@ describe('the worker process', () => {
       eventually(() => worker.output().stdout.includes('orgsync worker ready'), { timeoutMs: 60_000, what: 'the worker to be ready' });
     // Each test syncs the same org into an empty WORKPLACE.
     beforeEach(() => {
+      knox.setOrg(org);
       workplace.reset();
+      workplace.clearLog();
       workplace.faults.clear();
     });
 
@@ -166,6 +170,92 @@ describe('the worker process', () => {
         expect(stdout + stderr).not.toContain(secret);
       // Logs are one JSON object per line.
       for (const line of stdout.trim().split('\n')) expect(() => JSON.parse(line) as unknown).not.toThrow();
+    });
+
+    /** Activity tasks this worker process received, by activity type (the SDK's own counter, on its /metrics). */
+    async function activitiesReceived(metricsPort: number): Promise<Record<string, number>> {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      const received: Record<string, number> = {};
+      for (const line of text.split('\n')) {
+        const match = /^temporal_activity_task_received\{.*activity_type="(\w+)".*\} (\d+)$/.exec(line);
+        if (match) received[match[1]!] = (received[match[1]!] ?? 0) + Number(match[2]);
+      }
+      return received;
+    }
+
+    /** Per object (its path: an attribute value's names the employee and the attribute), how often it was POSTed. */
+    const postsPerObject = () => {
+      const count = new Map<string, number>();
+      for (const e of workplace.log()) if (e.method === 'POST') count.set(e.path, (count.get(e.path) ?? 0) + 1);
+      return count;
+    };
+    const keysPosted = (route: string) => [...new Set(workplace.log().flatMap((e) => (e.route === route ? [e.externalKey] : [])))].sort();
+
+    it('runs as two processes on one task queue with directories of their own and one PostgreSQL store: day 1 and day 2 together, each object created once', async () => {
+      const day1 = generateOrg({ seed: 21, employees: 120, departments: 12 });
+      const { org: day2, changes } = nextDay(day1, { seed: 22, churn: 0.05 });
+      knox.setOrg(day1);
+      const settings = join(newStore(), 'no-guard.yaml');
+      writeFileSync(settings, 'sync:\n  deletionGuard: { maxShare: 1, maxCount: 1000000 }\n');
+      const taskQueue = unique('two-workers');
+      // A password in the URL (the test server trusts any) that no log line may show.
+      const storeUrl = new URL(inject('postgresUrl'));
+      storeUrl.password = 'pg-password-in-url';
+      const shared = {
+        ORGSYNC_STORE_URL: storeUrl.toString(),
+        ORGSYNC_STORE_SCHEMA: unique('two_workers').replace(/-/g, '_'),
+        ORGSYNC_CONFIG: settings,
+      };
+      const processes = await Promise.all(
+        [0, 1].map(async () => {
+          const metricsPort = await freePort();
+          const dir = newStore();
+          return { dir, metricsPort, worker: startWorker({ ...configured(taskQueue, metricsPort, dir), ...shared }) };
+        }),
+      );
+      try {
+        await Promise.all(processes.map((p) => ready(p.worker)));
+
+        const first = await client.workflow.execute(orgSyncWorkflow, { taskQueue, workflowId: unique('two-workers-day1'), args: [{}] });
+        expect(first.state).toBe('completed');
+        expect([...postsPerObject()].filter(([, n]) => n > 1)).toEqual([]);
+        expect(keysPosted('POST employee')).toEqual(day1.employees.map((e) => e.epId).sort());
+        expect(keysPosted('POST department')).toEqual(day1.organizations.map((o) => o.departmentCode).sort());
+        expect(postsPerObject().size).toBeGreaterThan(day1.employees.length + day1.organizations.length);
+
+        workplace.clearLog();
+        knox.setOrg(day2);
+        const second = await client.workflow.execute(orgSyncWorkflow, { taskQueue, workflowId: unique('two-workers-day2'), args: [{}] });
+        expect(second.state).toBe('completed');
+        expect([...postsPerObject()].filter(([, n]) => n > 1)).toEqual([]);
+        expect(keysPosted('POST employee')).toEqual([...changes.hired].sort());
+        expect(keysPosted('POST department')).toEqual([...changes.departmentsAdded].sort());
+
+        // Both took work of both kinds: a plan one process wrote was applied by the other, through the shared store.
+        const received = await Promise.all(processes.map((p) => activitiesReceived(p.metricsPort)));
+        for (const ran of received) {
+          expect(ran.applyWrite).toBeGreaterThan(0);
+          expect((ran.planStage ?? 0) + (ran.snapshotKnox ?? 0) + (ran.readPlanPage ?? 0)).toBeGreaterThan(0);
+        }
+        // Seven stages planned each day, each once, by one process or the other.
+        expect(received.reduce((sum, ran) => sum + (ran.planStage ?? 0), 0)).toBe(14);
+      } finally {
+        for (const p of processes) p.worker.child.kill('SIGTERM');
+      }
+      for (const p of processes) {
+        expect(await p.worker.exited).toBe(0);
+        const { stdout, stderr } = p.worker.output();
+        expect(stdout).toContain(`"store":"postgres://${storeUrl.host}/postgres/${shared.ORGSYNC_STORE_SCHEMA}"`);
+        expect(stdout + stderr).not.toContain('pg-password-in-url');
+      }
+      // Neither process wrote to its own directory: both runs are in the shared store.
+      for (const p of processes) expect(readdirSync(p.dir)).toEqual([]);
+      const store = await openStore(StoreConfigSchema.parse({ url: shared.ORGSYNC_STORE_URL, schema: shared.ORGSYNC_STORE_SCHEMA }));
+      try {
+        expect(await store.list('runs')).toHaveLength(2);
+      } finally {
+        await store.close();
+      }
     });
   });
 });

@@ -8,7 +8,7 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { durationMs } from '../engine/policy.js';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { createKnoxClient } from '../knox/index.js';
-import { StagingStore } from '../store/index.js';
+import { openStore } from '../store/index.js';
 import { createWorkplaceClient } from '../workplace/index.js';
 import { writeTaskQueue } from '../workflows/definitions.js';
 import { ensureSearchAttributes } from './search-attributes.js';
@@ -37,6 +37,8 @@ export async function main(): Promise<number> {
 
   const knox = createKnoxClient(config.knox);
   const workplace = createWorkplaceClient(config.workplace);
+  // Migrates a PostgreSQL store before any activity can touch it.
+  const store = await openStore(config.store);
   const connection = await NativeConnection.connect({ address });
   const workers = await createWorkers({
     connection,
@@ -44,7 +46,7 @@ export async function main(): Promise<number> {
     taskQueue,
     workplaceRps: config.workplace.rps,
     notify: config.notify,
-    deps: { knox, workplace, store: new StagingStore(config.store.dir), settings: config.sync, companyCodes: config.knox.companyCodes },
+    deps: { knox, workplace, store, settings: config.sync, companyCodes: config.knox.companyCodes },
   });
   const collector = config.telemetry.metricsAddress
     ? startMetricsCollector({
@@ -67,7 +69,7 @@ export async function main(): Promise<number> {
     taskQueues: [taskQueue, writeTaskQueue(taskQueue)],
     workplaceRps: config.workplace.rps,
     knoxRps: config.knox.rps,
-    store: config.store.dir,
+    store: store.root,
     metrics: config.telemetry.metricsAddress || 'off',
     notify: [
       ...config.notify.webhooks.map((w) => new URL(w.reveal()).host),
@@ -76,7 +78,7 @@ export async function main(): Promise<number> {
   });
   await runWorkers(workers);
   collector?.stop();
-  await Promise.all([connection.close(), clientConnection.close()]);
+  await Promise.all([connection.close(), clientConnection.close(), store.close()]);
   logger.info('orgsync worker stopped');
   return 0;
 }

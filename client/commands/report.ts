@@ -11,7 +11,7 @@ export const report = defineCommand({
   name: 'report',
   summary: 'per-stage summary and every failed or skipped item with its reason',
   description: [
-    'Items come from the staging store (ORGSYNC_STORE_DIR) when this host can read it; otherwise from the',
+    'Items come from the staging store (ORGSYNC_STORE_DIR or ORGSYNC_STORE_URL) when this host can read it; otherwise from the',
     "run's result, which keeps the first 100 per stage. CSV is UTF-8 with a BOM, so Excel shows Korean names.",
   ].join('\n'),
   args: [{ name: 'id', optional: true }],
@@ -27,7 +27,7 @@ export const report = defineCommand({
     if (!(FORMATS as readonly string[]).includes(format)) throw ctx.usage(`--format is one of ${FORMATS.join(', ')}, not '${format}'`);
     const id = await resolveRunId(ctx, ctx.args[0]);
     const view = await readRun(await ctx.client(), id);
-    const { items, total, source, location } = await runItems(view, ctx.store().dir);
+    const { items, total, source, location } = await runItems(view, ctx.store());
     const notes = [
       ...(view.progress ? ['the run has not ended yet; the list grows until it does'] : []),
       ...(items.length < total ? [`showing ${items.length} of ${total}; the full list is in the staging store at ${location}`] : []),

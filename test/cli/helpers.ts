@@ -6,6 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { inject } from 'vitest';
 import { runCli } from '../../client/cli.js';
+import type { StoreConfig } from '../../config/index.js';
 import type { LocalStack } from '../../scripts/local-stack.js';
 import { progressQuery } from '../../workflows/definitions.js';
 import { type OrgSyncProgress } from '../../engine/types.js';
@@ -32,9 +33,14 @@ export function stackEnv(stack: LocalStack, extra: NodeJS.ProcessEnv = {}): Node
   return {
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     ORGSYNC_TASK_QUEUE: stack.taskQueue,
-    ORGSYNC_STORE_DIR: stack.store.root,
+    ...storeEnv(stack.storeConfig),
     ...extra,
   };
+}
+
+/** The variables that name `config`'s store, as an operator would set them. */
+export function storeEnv(config: StoreConfig): NodeJS.ProcessEnv {
+  return config.url ? { ORGSYNC_STORE_URL: config.url.reveal(), ORGSYNC_STORE_SCHEMA: config.schema } : { ORGSYNC_STORE_DIR: config.dir };
 }
 
 export const progressOf = (client: Client, workflowId: string): Promise<OrgSyncProgress> =>

@@ -192,7 +192,9 @@ describe('orgsync run, status, list and report', () => {
     );
 
     // From a host that cannot read the staging store: the run's own (bounded) list, here complete.
-    const elsewhere = cliWith(stackEnv(stack, { ORGSYNC_STORE_DIR: mkdtempSync(join(tmpdir(), 'orgsync-elsewhere-')) }));
+    const elsewhere = cliWith(
+      stackEnv(stack, { ORGSYNC_STORE_URL: '', ORGSYNC_STORE_DIR: mkdtempSync(join(tmpdir(), 'orgsync-elsewhere-')) }),
+    );
     const fromResult = JSON.parse((await elsewhere('report', id, '--json')).stdout) as {
       itemsFrom: string;
       items: unknown[];
@@ -247,7 +249,9 @@ describe('the deletion guard through the CLI', () => {
         .sort(),
     ).toEqual(Object.keys(extras).sort());
 
-    const elsewhere = cliWith(stackEnv(stack, { ORGSYNC_STORE_DIR: mkdtempSync(join(tmpdir(), 'orgsync-elsewhere-')) }));
+    const elsewhere = cliWith(
+      stackEnv(stack, { ORGSYNC_STORE_URL: '', ORGSYNC_STORE_DIR: mkdtempSync(join(tmpdir(), 'orgsync-elsewhere-')) }),
+    );
     const bounded = await elsewhere('report', id);
     expect(bounded.code).toBe(0);
     expect(bounded.stdout).toMatch(new RegExp(`showing 100 of 130; the full list is in the staging store at .*/runs/${id}/outcomes`));
