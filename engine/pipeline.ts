@@ -54,6 +54,29 @@ export const PIPELINE: readonly PipelineStep[] = [
   { stage: 'absenceItems', pass: 'main' },
 ];
 
+/**
+ * A rollback (orgsync rollback, issue 12): what the run deleted is re-created and what it changed is
+ * restored in the forward order (a re-created department must exist before its people move back into
+ * it), then what it created is deleted in reverse dependency order: attribute values and definitions,
+ * Reports To, employees, department heads and departments, job titles, grades.
+ */
+export const ROLLBACK_PIPELINE: readonly PipelineStep[] = [
+  { stage: 'grades', pass: 'main' },
+  { stage: 'jobTitles', pass: 'main' },
+  { stage: 'departments', pass: 'main' },
+  { stage: 'employees', pass: 'main' },
+  { stage: 'reportsTo', pass: 'main' },
+  { stage: 'additionalAttributes', pass: 'main' },
+  { stage: 'absenceItems', pass: 'main' },
+  { stage: 'additionalAttributes', pass: 'followUp' },
+  { stage: 'reportsTo', pass: 'followUp' },
+  { stage: 'employees', pass: 'followUp' },
+  { stage: 'departments', pass: 'followUp' },
+  { stage: 'jobTitles', pass: 'followUp' },
+  { stage: 'grades', pass: 'followUp' },
+  { stage: 'absenceItems', pass: 'followUp' },
+];
+
 export type Operation = 'create' | 'update' | 'delete';
 
 /** The Knox data a stage reads (one snapshot each per run). */

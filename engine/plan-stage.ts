@@ -16,8 +16,10 @@ import { brokenDependency, deletionGuard, missingKeysFrom, order, type PlanItem 
 import { appendOutcomes, readPlanItems, readPlanMeta, readRunOutcomes, recordedStateKey, writePlan } from './plan-store.js';
 import { DEFAULT_TUNING, type Pass, type StageName } from './pipeline.js';
 import { STAGE_SPECS } from './stages/index.js';
-import type { PlanContext } from './stages/spec.js';
-import type { ItemDescriptor, ItemOutcome, OperationCounts, PlanSummary } from './types.js';
+import type { PlanContext, StageDraft } from './stages/spec.js';
+import { reconcileWithApproved } from './review.js';
+import { planRollback } from './rollback.js';
+import type { ItemDescriptor, ItemOutcome, OperationCounts, PlanSummary, RollbackOf } from './types.js';
 
 export interface EngineDeps {
   knox: KnoxClient;
@@ -41,6 +43,10 @@ export interface PlanStageInput {
   /** Plans of the stages that already ran in this run, so this stage knows what the run created. */
   earlierPlans?: Partial<Record<StageName, string>>;
   readCheckpointEvery?: number;
+  /** A reviewed run being applied: this stage's approved plan, held against the fresh one (engine/review.ts). */
+  approvedPlan?: string;
+  /** A rollback: undo what that run wrote in this stage (engine/rollback.ts). */
+  rollback?: RollbackOf;
 }
 
 /** A dry run shows this many of the planned writes. */
@@ -51,8 +57,16 @@ export async function planStage(deps: EngineDeps, input: PlanStageInput, io: Eng
   const spec = STAGE_SPECS[input.stage];
   const outcomes = await readRunOutcomes(store, input.runId);
   const ctx = planContext(deps, input, io, outcomes);
-  for (const dataset of spec.knox) await assertUsable(ctx.knox, dataset, settings.maxFailureShare);
-  const draft = await spec.plan(ctx);
+  let draft: StageDraft;
+  if (input.rollback) draft = await planRollback(ctx, input.rollback, store);
+  else {
+    for (const dataset of spec.knox) await assertUsable(ctx.knox, dataset, settings.maxFailureShare);
+    draft = await spec.plan(ctx);
+  }
+  if (input.approvedPlan) {
+    const approved = await readPlanMeta(store, input.approvedPlan);
+    draft = { ...draft, items: reconcileWithApproved(await readPlanItems(store, input.approvedPlan, 0, approved.total), draft.items) };
+  }
   const ordered = order(draft.items);
   const alwaysSent = alwaysSentFields(ordered.items);
   const ops = { main: countOps(ordered.items, 'main'), followUp: countOps(ordered.items, 'followUp') };
@@ -72,7 +86,8 @@ export async function planStage(deps: EngineDeps, input: PlanStageInput, io: Eng
       alwaysSent,
     },
     ordered,
-    spec.target === 'recorded' ? (draft.current ?? new Map()) : undefined,
+    // A rollback with nothing recorded to start from records nothing: a partial record would pass for a whole one.
+    spec.target === 'recorded' && (draft.current || !input.rollback) ? (draft.current ?? new Map()) : undefined,
   );
   await appendOutcomes(store, input.runId, draft.invalid);
   const drift = (draft.drift ?? []).filter((d) => d.fields.length > 0).map((d) => boundDrift(d));

@@ -135,7 +135,8 @@ export async function recordStageState(
   store: StagingStore,
   input: { runId: string; stage: StageName; planRef: string; attemptedThrough: number },
 ): Promise<void> {
-  const base = (await store.readJson<Record<string, unknown>>(`${input.planRef}/target.json`)) ?? {};
+  const base = await store.readJson<Record<string, unknown>>(`${input.planRef}/target.json`);
+  if (!base) return;
   const meta = await readPlanMeta(store, input.planRef);
   const unsuccessful = new Set((await readRunOutcomes(store, input.runId)).filter((o) => o.stage === input.stage).map((o) => o.key));
   const state = new Map(Object.entries(base));

@@ -12,6 +12,15 @@ export interface RunOptions {
   dryRun?: boolean;
   /** Run only these stages (their follow-up passes included); default: every stage switched on in config. */
   stages?: StageName[];
+  /** Plan every stage as a dry run does, then wait for an operator to approve exactly that plan (orgsync run --review). */
+  review?: boolean;
+  /** This run undoes what run `of` wrote (orgsync rollback); `force` also undoes items changed since. */
+  rollback?: RollbackOf;
+}
+
+export interface RollbackOf {
+  of: string;
+  force?: boolean;
 }
 
 export interface OrgSyncInput extends RunOptions {
@@ -98,8 +107,24 @@ export interface StageResult {
 }
 
 /** How a run ended: `completed-with-failures` when it went through but some items failed (each has its own exit code). */
-export type RunEndState = 'completed' | 'completed-with-failures' | 'failed' | 'cancelled';
-export type RunState = 'running' | 'paused' | 'awaiting-approval' | RunEndState;
+export type RunEndState = 'completed' | 'completed-with-failures' | 'failed' | 'cancelled' | 'rejected' | 'rolled-back';
+export type RunState = 'running' | 'paused' | 'awaiting-approval' | 'awaiting-review' | RunEndState;
+
+/** A reviewed run waiting for an operator to approve or reject its plan. */
+export interface ReviewHold {
+  /** When silence becomes a rejection (ISO). */
+  decideBy: string;
+  /** What each stage would write. */
+  stages: { stage: StageName; plannedOps: OperationCounts; planRef?: string }[];
+}
+
+/** How a reviewed run was decided. */
+export interface ReviewDecision {
+  decision: 'approved' | 'rejected' | 'timed-out';
+  by?: string;
+  /** The approved (frozen) plan of each stage, in the staging store. */
+  plans: Partial<Record<StageName, string>>;
+}
 
 export interface OrgSyncResult {
   runId: string;
@@ -110,6 +135,12 @@ export interface OrgSyncResult {
   /** One entry per stage that ran (passes merged), in pipeline order. */
   stages: StageResult[];
   message?: string;
+  /** A reviewed run: the decision, and the stages as the review planned them (a dry run of each). */
+  review?: ReviewDecision & { preview: StageResult[] };
+  /** A rollback: the run it undid. */
+  rollbackOf?: string;
+  /** The run's own writes that were undone after a stage failed (sync.onStageFailure), and how that went. */
+  rolledBack?: { stages: StageName[]; runId: string; state: RunEndState; message?: string };
 }
 
 export interface OrgSyncProgress {
@@ -122,6 +153,7 @@ export interface OrgSyncProgress {
   currentChildId?: string;
   stages: StageProgress[];
   hold?: DeletionGuardHold;
+  review?: ReviewHold;
 }
 
 // ---- messages -------------------------------------------------------------------------------------

@@ -3,9 +3,11 @@
  * in the config file; endpoints are workplace.md's assumption. With none configured the stage does
  * nothing at all: an empty list is "not set up", never "delete every absence item".
  */
-import type { AbsenceBody } from '../../workplace/index.js';
+import type { Absence, AbsenceBody } from '../../workplace/index.js';
 import { delta, type DesiredEntry } from '../plan.js';
-import { defineStage, keyedApply, i18n, listedTarget, type StageDraft } from './spec.js';
+import { defineStage, keyedApply, i18n, listedRollback, listedTarget, type StageDraft } from './spec.js';
+
+const FIELDS = ['name', 'i18nNames', 'halfDayYn', 'sortOrder'] as const;
 
 export const absenceItems = defineStage<AbsenceBody>({
   stage: 'absenceItems',
@@ -27,7 +29,7 @@ export const absenceItems = defineStage<AbsenceBody>({
     );
     const target = await listedTarget('absenceItems', ctx.workplace.absences, ctx.signal);
     const { items, unchanged } = delta(desired, target.current, {
-      fields: ['name', 'i18nNames', 'halfDayYn', 'sortOrder'],
+      fields: FIELDS,
       leaveAlone: target.leaveAlone,
       deletes: target.deletes,
       deleteLabel: (_key, a) => a.name,
@@ -43,4 +45,12 @@ export const absenceItems = defineStage<AbsenceBody>({
   },
 
   apply: keyedApply((client) => client.absences),
+  rollback: listedRollback({
+    api: (client) => client.absences,
+    fields: FIELDS,
+    restore: (_key, before) => {
+      const a = before as Absence;
+      return { name: a.name, i18nNames: a.i18nNames, halfDayYn: a.halfDayYn === 'Y' ? 'Y' : 'N', sortOrder: a.sortOrder ?? 0 };
+    },
+  }),
 });

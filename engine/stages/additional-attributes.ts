@@ -7,10 +7,10 @@
  */
 import type { AdditionalAttribute } from '../../config/index.js';
 import type { KnoxEmployee } from '../../knox/index.js';
-import type { AttributeDefinitionBody } from '../../workplace/index.js';
+import type { AttributeDefinition, AttributeDefinitionBody } from '../../workplace/index.js';
 import { delta, type DesiredEntry, type DraftItem } from '../plan.js';
 import { departmentScope } from './mapping.js';
-import { defineStage, readEach, listedTarget, type StageDraft } from './spec.js';
+import { defineStage, readEach, listedTarget, recordedCurrent, type StageDraft } from './spec.js';
 
 export interface Value {
   fieldData: string;
@@ -113,6 +113,37 @@ export const additionalAttributes = defineStage<Body>({
     const [employeeKey, attributeKey] = item.key.split('/') as [string, string];
     if (op === 'delete') return client.attributeValues.remove(employeeKey, attributeKey, { signal });
     return client.attributeValues[op](employeeKey, attributeKey, item.body as Value, { signal });
+  },
+
+  rollback: {
+    async current(ctx, keys) {
+      const byName = new Map(ctx.settings.additionalAttributes.map((a) => [a.name, a.key]));
+      const definitions = await listedTarget(
+        'additionalAttributes',
+        ctx.workplace.attributeDefinitions,
+        ctx.signal,
+        (d: AttributeDefinition) => d.externalKey ?? byName.get(d.name),
+      );
+      const values = await recordedCurrent<Value>(ctx, keys.filter(isValueKey), async (key) => {
+        const [employeeKey, attributeKey] = key.split('/') as [string, string];
+        const found = await ctx.workplace.attributeValues.get(employeeKey, attributeKey, { signal: ctx.signal });
+        return found?.fieldData ? { fieldData: found.fieldData } : undefined;
+      });
+      return { now: new Map([...definitions.current, ...values.now]), ...(values.record ? { record: values.record } : {}) };
+    },
+    fields: (key) => (isValueKey(key) ? ['fieldData'] : ['fieldType', 'name', 'i18nNames', 'searchDispYn']),
+    // A definition's list shows neither userMod nor every item key: what it was cannot be put back exactly.
+    restore: (key, before) => {
+      const fieldData = isValueKey(key) ? (before as Partial<Value> | undefined)?.fieldData : undefined;
+      return fieldData ? { fieldData } : undefined;
+    },
+    // Values go before the definitions they belong to.
+    place: (items) =>
+      items.map((item) =>
+        item.op === 'delete'
+          ? { ...item, pass: 'followUp', wave: isValueKey(item.key) ? 0 : 1 }
+          : { ...item, wave: isValueKey(item.key) ? 1 : 0 },
+      ),
   },
 });
 

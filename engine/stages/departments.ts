@@ -6,11 +6,11 @@
  * - follow-up pass (after employees): heads (deptLeaderExternalKey, Decisions table), then deletions,
  *   deepest first, once their people have moved.
  */
-import type { DepartmentBody } from '../../workplace/index.js';
+import type { Department, DepartmentBody } from '../../workplace/index.js';
 import type { ItemOutcome } from '../types.js';
 import { delta, treeDepths, type DesiredEntry, type DraftItem } from '../plan.js';
 import { departmentHeads, departmentScope } from './mapping.js';
-import { defineStage, keyedApply, i18n, invalidOutcomes, listedTarget, type StageDraft } from './spec.js';
+import { defineStage, keyedApply, i18n, invalidOutcomes, listedRollback, listedTarget, type StageDraft } from './spec.js';
 
 const ROOT = '#';
 const FIELDS = ['name', 'i18nNames', 'parentDeptExternalKey', 'dispOrd'] as const;
@@ -109,7 +109,61 @@ export const departments = defineStage<DepartmentBody>({
   },
 
   apply: keyedApply((client) => client.departments),
+
+  rollback: listedRollback({
+    api: (client) => client.departments,
+    fields: [...FIELDS, 'deptLeaderExternalKey'],
+    restore: (key, before): DepartmentBody => {
+      const d = before as Department;
+      return {
+        name: d.name,
+        i18nNames: d.i18nNames,
+        deptExternalKey: key,
+        parentDeptExternalKey: d.parentDeptExternalKey,
+        dispOrd: d.dispOrd ?? '0',
+        ...(d.deptLeaderExternalKey ? { deptLeaderExternalKey: d.deptLeaderExternalKey } : {}),
+      };
+    },
+    place: placeRollback,
+  }),
 });
+
+/**
+ * A department rollback in the run's own order: restores and re-creates first, parents before children,
+ * keeping the head WORKPLACE has (the old head may be re-created only by the employee stage); then, in
+ * the follow-up pass, the old heads and the deletions, deepest first.
+ */
+function placeRollback(items: DraftItem<DepartmentBody>[], now: ReadonlyMap<string, unknown>): DraftItem<DepartmentBody>[] {
+  const current = now as ReadonlyMap<string, Department>;
+  const parents = new Map([...current].map(([code, d]) => [code, d.parentDeptExternalKey]));
+  for (const item of items) if (item.body) parents.set(item.key, item.body.parentDeptExternalKey);
+  const after = treeDepths(parents);
+  const before = treeDepths(new Map([...current].map(([code, d]) => [code, d.parentDeptExternalKey])));
+  const deepest = Math.max(0, ...before.values());
+  const placed: DraftItem<DepartmentBody>[] = [];
+  for (const item of items) {
+    if (item.op === 'delete') {
+      placed.push({ ...item, pass: 'followUp', wave: 1 + deepest - Math.max(0, before.get(item.key) ?? 0) });
+      continue;
+    }
+    const { deptLeaderExternalKey: head, ...body } = item.body!;
+    const headNow = current.get(item.key)?.deptLeaderExternalKey || undefined;
+    const kept = { ...body, ...(headNow ? { deptLeaderExternalKey: headNow } : {}) };
+    const changes = (item.changes ?? []).filter((field) => field !== 'deptLeaderExternalKey');
+    if (item.op === 'create' || changes.length > 0)
+      placed.push({ ...item, body: kept, changes, pass: 'main', wave: Math.max(0, after.get(item.key) ?? 0) });
+    if (head !== headNow)
+      placed.push({
+        ...item,
+        op: item.op === 'create' ? 'update' : item.op,
+        body: { ...body, ...(head ? { deptLeaderExternalKey: head } : {}) },
+        changes: ['deptLeaderExternalKey'],
+        pass: 'followUp',
+        wave: 0,
+      });
+  }
+  return placed;
+}
 
 /**
  * Follow-up items that set a department's head where Knox's differs from WORKPLACE's. A head Knox

@@ -6,11 +6,11 @@
  */
 import type { SyncSettings } from '../../config/index.js';
 import type { KnoxEmployee } from '../../knox/index.js';
-import type { EmployeeBody } from '../../workplace/index.js';
+import type { Employee, EmployeeBody } from '../../workplace/index.js';
 import type { ItemOutcome } from '../types.js';
 import { delta, type DesiredEntry, type Dependency } from '../plan.js';
 import { departmentScope, jobTitleOf } from './mapping.js';
-import { defineStage, keyedApply, i18n, invalidOutcomes, listedTarget, type StageDraft } from './spec.js';
+import { defineStage, keyedApply, i18n, invalidOutcomes, listedRollback, listedTarget, type StageDraft } from './spec.js';
 
 export type Desired = Omit<EmployeeBody, 'employYmd'>;
 
@@ -187,4 +187,30 @@ export const employees = defineStage<EmployeeBody>({
   },
 
   apply: keyedApply((client) => client.employees),
+
+  rollback: listedRollback({
+    api: (client) => client.employees,
+    fields: (_key, ctx) => employeeFields(ctx.settings),
+    // Re-created as WORKPLACE held them, with the original hire date (the day orgsync first created them
+    // when a list does not show it: WORKPLACE requires one).
+    restore: (_key, before, ctx): EmployeeBody => {
+      const e = before as Employee;
+      return {
+        loginId: e.loginId,
+        emailAddress: e.emailAddress,
+        name: e.name,
+        i18nNames: e.i18nNames,
+        deptExternalKey: e.deptExternalKey,
+        concurrentDeptExternalKeys: e.concurrentDeptExternalKeys ?? [],
+        gradeCdExternalKey: e.gradeCdExternalKey,
+        jobCdExternalKey: e.jobCdExternalKey,
+        telephoneNo: e.telephoneNo,
+        cellphoneNo: e.cellphoneNo,
+        empNick: e.empNick,
+        employYmd: e.employYmd || ctx.today,
+      };
+    },
+    // A rollback deletes nobody the representative-admin check would not let a run delete.
+    place: (items) => items.map((item) => (item.op === 'delete' ? { ...item, check: 'representativeAdmin' as const } : item)),
+  }),
 });

@@ -2,9 +2,9 @@
  * 직급 grades. Source: Knox /titles of each company. Key: titleCode. Deleted in the follow-up pass,
  * after employees have moved to their new grades.
  */
-import type { GradeBody } from '../../workplace/index.js';
+import type { Grade, GradeBody } from '../../workplace/index.js';
 import { delta, type DesiredEntry } from '../plan.js';
-import { defineStage, deleteInFollowUp, keyedApply, i18n, invalidOutcomes, listedTarget, type StageDraft } from './spec.js';
+import { defineStage, deleteInFollowUp, keyedApply, i18n, invalidOutcomes, listedRollback, listedTarget, type StageDraft } from './spec.js';
 import type { ItemOutcome } from '../types.js';
 
 const FIELDS = ['name', 'i18nNames', 'itemUsed', 'sortOrder'] as const;
@@ -55,4 +55,10 @@ export const grades = defineStage<GradeBody>({
   },
 
   apply: keyedApply((client) => client.grades),
+  rollback: listedRollback({ api: (client) => client.grades, fields: FIELDS, restore: (_key, before) => restoreGrade(before as Grade) }),
 });
+
+/** A grade or job title as WORKPLACE listed it, as the body that puts it back. */
+export function restoreGrade(before: Grade): GradeBody {
+  return { name: before.name, i18nNames: before.i18nNames, itemUsed: before.itemUsed ?? true, sortOrder: before.sortOrder ?? '' };
+}

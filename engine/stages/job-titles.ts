@@ -4,10 +4,11 @@
  * key). Order: the best (lowest) titleSortOrder among the holders, so 수석 sorts before 책임.
  * Deleted in the follow-up pass, once nobody holds them.
  */
-import type { JobBody } from '../../workplace/index.js';
+import type { Job, JobBody } from '../../workplace/index.js';
 import { delta, type DesiredEntry } from '../plan.js';
 import { jobTitleOf } from './mapping.js';
-import { defineStage, deleteInFollowUp, keyedApply, i18n, listedTarget, type StageDraft } from './spec.js';
+import { restoreGrade } from './grades.js';
+import { defineStage, deleteInFollowUp, keyedApply, i18n, listedRollback, listedTarget, type StageDraft } from './spec.js';
 
 const FIELDS = ['name', 'i18nNames', 'itemUsed', 'sortOrder'] as const;
 
@@ -63,4 +64,5 @@ export const jobTitles = defineStage<JobBody>({
   },
 
   apply: keyedApply((client) => client.jobs),
+  rollback: listedRollback({ api: (client) => client.jobs, fields: FIELDS, restore: (_key, before) => restoreGrade(before as Job) }),
 });

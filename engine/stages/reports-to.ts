@@ -7,7 +7,7 @@
 import type { KnoxEmployee, KnoxOrganization } from '../../knox/index.js';
 import { delta, type DesiredEntry } from '../plan.js';
 import { departmentHeads, departmentScope, headResolver } from './mapping.js';
-import { defineStage, readEach, type StageDraft } from './spec.js';
+import { defineStage, readEach, recordedCurrent, type StageDraft } from './spec.js';
 
 export interface ReportsTo {
   reportsToExternalKey: string;
@@ -60,6 +60,19 @@ export const reportsTo = defineStage<ReportsTo>({
   apply(client, op, item, signal) {
     if (op === 'delete') return client.reportsTo.clear(item.key, { signal });
     return client.reportsTo.set(item.key, item.body!.reportsToExternalKey, { signal });
+  },
+
+  rollback: {
+    current: (ctx, keys) =>
+      recordedCurrent<ReportsTo>(ctx, keys, async (key) => {
+        const manager = await ctx.workplace.reportsTo.get(key, { signal: ctx.signal });
+        return manager ? { reportsToExternalKey: manager } : undefined;
+      }),
+    fields: () => ['reportsToExternalKey'],
+    restore: (_key, before) => {
+      const manager = (before as Partial<ReportsTo> | undefined)?.reportsToExternalKey;
+      return manager ? { reportsToExternalKey: manager } : undefined;
+    },
   },
 });
 

@@ -84,6 +84,61 @@ export interface StageSpec<B = unknown> {
    * create). True for WORKPLACE's keyed entities (workplace.md Decisions: "upsert").
    */
   upsert: boolean;
+  /** How a rollback undoes this stage's writes (engine/rollback.ts). */
+  rollback: RollbackHooks<B>;
+}
+
+/** What a rollback needs to know of a stage beyond its writes. */
+export interface RollbackHooks<B = unknown> {
+  /**
+   * WORKPLACE's objects for these keys as they are now, shaped as the plan compares them; for a recorded
+   * target also the whole record the rollback's writes then change (undefined: nothing is recorded).
+   */
+  current(ctx: PlanContext, keys: readonly string[]): Promise<{ now: ReadonlyMap<string, unknown>; record?: ReadonlyMap<string, unknown> }>;
+  /** The fields that tell whether WORKPLACE still holds what the run wrote to `key`. */
+  fields(key: string, ctx: PlanContext): readonly string[];
+  /** The body that puts `before` back; undefined where WORKPLACE does not let orgsync put it back exactly. */
+  restore(key: string, before: unknown, ctx: PlanContext): B | undefined;
+  /** Passes, waves and checks of the inverse writes; by default restores in the main pass and deletions in the follow-up. */
+  place?(items: DraftItem<B>[], now: ReadonlyMap<string, unknown>): DraftItem<B>[];
+}
+
+/** The rollback's view of a listed entity: one listing, restored from the before-image's own fields. */
+export function listedRollback<B, T extends { externalKey?: string | undefined }>(hooks: {
+  api: (client: WorkplaceClient) => { list(o: { signal: AbortSignal }): Promise<WorkplaceListing<T>> };
+  fields: readonly string[] | ((key: string, ctx: PlanContext) => readonly string[]);
+  restore: RollbackHooks<B>['restore'];
+  place?: RollbackHooks<B>['place'];
+}): RollbackHooks<B> {
+  const { api, fields, ...rest } = hooks;
+  return {
+    ...rest,
+    current: async (ctx) => ({ now: (await listedTarget(ctx.stage, api(ctx.workplace), ctx.signal)).current }),
+    fields: typeof fields === 'function' ? fields : () => fields,
+  };
+}
+
+/**
+ * Current values of a target WORKPLACE cannot list: as the last run recorded them (the rollback's writes
+ * then update that record), or, with no record, one read per key (and nothing is recorded).
+ */
+export async function recordedCurrent<V>(
+  ctx: PlanContext,
+  keys: readonly string[],
+  read: (key: string) => Promise<V | undefined>,
+): Promise<{ now: ReadonlyMap<string, unknown>; record?: ReadonlyMap<string, unknown> }> {
+  const recorded = await ctx.recorded<V>();
+  if (recorded)
+    return { now: new Map(keys.flatMap((key) => (recorded.has(key) ? [[key, recorded.get(key)] as const] : []))), record: recorded };
+  return { now: (await readEach(ctx.stage, keys, read, ctx)).found };
+}
+
+/** Picks the named fields of a before-image that are set (a listed record carries orgsync's own names). */
+export function pick<K extends string>(from: unknown, fields: readonly K[]): Partial<Record<K, unknown>> {
+  const record = (from ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(fields.flatMap((f) => (record[f] === undefined || record[f] === null ? [] : [[f, record[f]]]))) as Partial<
+    Record<K, unknown>
+  >;
 }
 
 /** Knox records that failed validation, as failed items of `stage`. A record without a key is "(unidentified)". */
