@@ -4,7 +4,7 @@
  * commander parses argv; this file turns the command table into its program and owns what it cannot
  * know: the Context, the wording of usage errors, and `explain()`.
  * Exit codes (EXIT): 0 done; 1 the run failed or the command could not do what it was asked; 2 bad usage
- * or configuration; 3 the run completed but some items failed; 4 the run was cancelled. An error is one
+ * or configuration; 3 the run completed but some items failed; 4 the run was cancelled (or its review rejected). An error is one
  * line; --verbose adds the stack.
  */
 import { userInfo } from 'node:os';
@@ -89,11 +89,13 @@ export class UsageError extends Error {
 /** The CLI's exit codes, one per outcome a script must tell apart (README "Exit codes"). */
 export const EXIT = { ok: 0, failed: 1, usage: 2, completedWithFailures: 3, cancelled: 4 } as const;
 
+// A rejected review wrote nothing, as a cancelled run did; a run rolled back after a failure still failed.
+
 /** How a run's end state exits `orgsync run --wait` (and whatever else waits for a run). */
 export function exitCodeOf(state: string): number {
   if (state === 'completed') return EXIT.ok;
   if (state === 'completed-with-failures') return EXIT.completedWithFailures;
-  if (state === 'cancelled') return EXIT.cancelled;
+  if (state === 'cancelled' || state === 'rejected') return EXIT.cancelled;
   return EXIT.failed;
 }
 

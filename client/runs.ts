@@ -5,7 +5,8 @@
 import { WorkflowFailedError, type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import proto from '@temporalio/proto';
-import { readRunOutcomes } from '../engine/plan-store.js';
+import { readPlanItems, readPlanMeta, readRunOutcomes } from '../engine/plan-store.js';
+import type { PlanItem } from '../engine/plan.js';
 import type { StoreConfig } from '../config/index.js';
 import { openStore, runFolder } from '../store/index.js';
 import { progressQuery } from '../workflows/definitions.js';
@@ -217,6 +218,35 @@ export async function runItems(view: RunView, storeConfig: StoreConfig): Promise
   }
   const items = view.result?.stages.flatMap((s) => s.outcomes) ?? [];
   return { items: inPipelineOrder(items), total: Math.max(total, items.length), source: 'result', location };
+}
+
+/**
+ * Every planned item of a reviewed run (its reviewed plan) or of a dry run, from the staging store;
+ * undefined for other runs, or when this host cannot read the store.
+ */
+export async function plannedItems(view: RunView, storeConfig: StoreConfig): Promise<(PlanItem & { stage: StageName })[] | undefined> {
+  const refs: (readonly [StageName, string])[] =
+    view.progress?.review?.stages.flatMap((s) => (s.planRef ? [[s.stage, s.planRef] as const] : [])) ??
+    (view.result?.review
+      ? (Object.entries(view.result.review.plans) as [StageName, string][])
+      : view.result?.dryRun
+        ? view.result.stages.flatMap((s) => (s.planRef ? [[s.stage, s.planRef] as const] : []))
+        : []);
+  if (refs.length === 0) return undefined;
+  const store = await openStore(storeConfig).catch(() => undefined);
+  if (!store) return undefined;
+  try {
+    const items: (PlanItem & { stage: StageName })[] = [];
+    for (const [stage, ref] of refs) {
+      const meta = await readPlanMeta(store, ref);
+      for (const item of await readPlanItems(store, ref, 0, meta.total)) items.push({ ...item, stage });
+    }
+    return items;
+  } catch {
+    return undefined;
+  } finally {
+    await store.close();
+  }
 }
 
 const stageIndex = (stage: StageName) => STAGES.indexOf(stage);

@@ -3,7 +3,7 @@
  * stage, the deletion guard's question when one is held, and what to do next.
  */
 import { STAGE_TITLES, type StageName } from '../engine/pipeline.js';
-import { type DeletionGuardHold, type OperationCounts, type StageCounts } from '../engine/types.js';
+import { type DeletionGuardHold, type OperationCounts, type ReviewHold, type StageCounts } from '../engine/types.js';
 import { displayWidth, formatDuration, formatTime, table, type Column } from './format.js';
 import { runState, type RunView } from './runs.js';
 
@@ -93,6 +93,23 @@ export function holdLines(id: string, hold: DeletionGuardHold | undefined): stri
   ];
 }
 
+/** A reviewed run waiting for its decision: what it would write, and the two commands. */
+export function reviewLines(id: string, review: ReviewHold | undefined): string[] {
+  if (!review) return [];
+  const planned = review.stages.filter((s) => s.plannedOps.create + s.plannedOps.update + s.plannedOps.delete > 0);
+  return [
+    `⚠ the plan waits for review: ${planned.length ? planned.map((s) => `${STAGE_TITLES[s.stage]} ${opsText(s.plannedOps)}`).join('; ') : 'nothing to write'}.`,
+    `  Every planned item: orgsync report ${id}. Decide before ${formatTime(review.decideBy)} (silence rejects):`,
+    `  orgsync approve-run ${id}  |  orgsync reject-run ${id}`,
+  ];
+}
+
+const opsText = (ops: OperationCounts) =>
+  (['create', 'update', 'delete'] as const)
+    .filter((op) => ops[op] > 0)
+    .map((op) => `${ops[op]} ${op}`)
+    .join(', ');
+
 /** What the run said about how it ended (or why its progress could not be read). It reads above the table. */
 export const runMessage = (view: RunView): string[] => {
   const message = view.result?.message ?? view.problem;
@@ -118,6 +135,7 @@ export function runLines(view: RunView): string[] {
     '',
     ...(rows.length ? stageTable(rows) : ['(no stage has started yet)']),
     ...withGap(holdLines(view.id, view.progress?.hold)),
+    ...withGap(reviewLines(view.id, view.progress?.review)),
     ...withGap(nextSteps(view)),
   ];
 }

@@ -86,6 +86,11 @@ export const SyncSettingsSchema = z
         decisionTimeout: z.union([z.number().int().positive(), z.string().regex(/^\d+(ms|s|m|h|d)$/)]).default('24h'),
       })
       .prefault({}),
+    /**
+     * Seed 000 (각 단계에서 실패 시 롤백 프로세스는 고객사의 사내 정책에 맞게 적용): when a stage fails as a whole, stop
+     * (default), undo that stage's writes (rollback-stage) or the whole run's (rollback-run), then stop.
+     */
+    onStageFailure: z.enum(['stop', 'rollback-stage', 'rollback-run']).default('stop'),
     /** A stage fails as a whole when more than this share of its attempted items fail (1 = only when all fail). */
     maxFailureShare: z.number().min(0).max(1).default(1),
     /** WORKPLACE writes in flight per stage; the global rate is WORKPLACE_RPS regardless. */

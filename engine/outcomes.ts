@@ -55,7 +55,14 @@ export function keepOutcomes(kept: ItemOutcome[], keptBytes: number, more: reado
 }
 
 /** The states a run ends in. */
-export const RUN_END_STATES: readonly string[] = ['completed', 'completed-with-failures', 'failed', 'cancelled'] satisfies RunEndState[];
+export const RUN_END_STATES: readonly string[] = [
+  'completed',
+  'completed-with-failures',
+  'failed',
+  'cancelled',
+  'rejected',
+  'rolled-back',
+] satisfies RunEndState[];
 
 /** A run that went through ends `completed`, or `completed-with-failures` when any item failed. */
 export function runEndState(stages: readonly Pick<StageResult, 'counts'>[], failed: boolean, cancelled: boolean): RunEndState {

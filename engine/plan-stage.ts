@@ -89,7 +89,8 @@ export async function planStage(deps: EngineDeps, input: PlanStageInput, io: Eng
     // A rollback with nothing recorded to start from records nothing: a partial record would pass for a whole one.
     spec.target === 'recorded' && (draft.current || !input.rollback) ? (draft.current ?? new Map()) : undefined,
   );
-  await appendOutcomes(store, input.runId, draft.invalid);
+  // An approved review's records were reported when it was planned, from this same snapshot.
+  if (!input.approvedPlan) await appendOutcomes(store, input.runId, draft.invalid);
   const drift = (draft.drift ?? []).filter((d) => d.fields.length > 0).map((d) => boundDrift(d));
   const invalidSample: ItemOutcome[] = [];
   keepOutcomes(invalidSample, 0, draft.invalid);
@@ -125,8 +126,8 @@ function planContext(deps: EngineDeps, input: PlanStageInput, io: EngineIo, outc
       const items = await readPlanItems(store, ref, 0, meta.total);
       return new Set(items.filter((i) => i.op === 'create' && !unsuccessful.has(i.key)).map((i) => i.key));
     },
-    recorded: async <V>() => {
-      const saved = await store.readJson<Record<string, V>>(recordedStateKey(input.stage));
+    recorded: async <V>(stage: StageName = input.stage) => {
+      const saved = await store.readJson<Record<string, V>>(recordedStateKey(stage));
       return saved ? new Map(Object.entries(saved)) : undefined;
     },
     stillInKnox: async (epIds) => {

@@ -17,6 +17,7 @@ export function runPolicy(settings: SyncSettings, companyCodes: readonly string[
     decisionTimeoutMs: durationMs(settings.deletionGuard.decisionTimeout),
     guard: { maxShare: settings.deletionGuard.maxShare, maxCount: settings.deletionGuard.maxCount },
     writeConcurrency: settings.writeConcurrency,
+    onStageFailure: settings.onStageFailure,
     knoxDatasets: Object.fromEntries(STAGES.map((s) => [s, [...STAGE_SPECS[s].knox]])) as Record<StageName, KnoxDataset[]>,
   };
 }

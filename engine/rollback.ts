@@ -13,7 +13,7 @@ import { readPlanItem, readWrites } from './plan-store.js';
 import type { Operation } from './pipeline.js';
 import { STAGE_SPECS } from './stages/index.js';
 import type { PlanContext, StageDraft } from './stages/spec.js';
-import type { ItemOutcome, RollbackOf } from './types.js';
+import type { RollbackOf } from './types.js';
 
 /** What one run did to one key of a stage, from its journal. */
 export interface KeyHistory<B = unknown> {
@@ -60,14 +60,40 @@ export const CHANGED_SINCE_RUN = 'CHANGED_SINCE_RUN';
 export async function planRollback(ctx: PlanContext, target: RollbackOf, store: StagingStore): Promise<StageDraft> {
   const hooks = STAGE_SPECS[ctx.stage].rollback;
   const histories = await keyHistories(store, target.of, ctx.stage);
+  if (hooks.goneWith) {
+    // Deleting an employee deleted what went with them without a write of this stage: put it back with them.
+    const own = new Set(histories.map((h) => h.key));
+    for (const employee of await keyHistories(store, target.of, 'employees')) {
+      if (!employee.deleted || employee.created) continue;
+      for (const gone of hooks.goneWith(employee))
+        if (!own.has(gone.key))
+          histories.push({
+            key: gone.key,
+            ...(employee.label ? { label: employee.label } : {}),
+            before: gone.before,
+            beforeUnknown: false,
+            created: false,
+            deleted: true,
+            after: undefined,
+          });
+    }
+  }
+  if (histories.length === 0) return { items: [], unchanged: 0, sourceCount: 0, targetCount: 0, invalid: [] };
   const { now: current, record } = await hooks.current(
     ctx,
     histories.map((h) => h.key),
   );
   const items: DraftItem[] = [];
-  const skipped: ItemOutcome[] = [];
+  // Skipped items stay in the plan, so the preview, the report and the UI show each with its reason.
   const skip = (h: KeyHistory, op: Operation, code: string, message: string) =>
-    skipped.push({ stage: ctx.stage, key: h.key, ...(h.label ? { label: h.label } : {}), op, outcome: 'skipped', code, message });
+    items.push({
+      key: h.key,
+      ...(h.label ? { label: h.label } : {}),
+      op,
+      pass: op === 'delete' ? 'followUp' : 'main',
+      wave: 0,
+      skip: { code, message },
+    });
 
   for (const h of histories) {
     if (h.created && h.deleted) continue;
@@ -126,7 +152,7 @@ export async function planRollback(ctx: PlanContext, target: RollbackOf, store: 
     unchanged: 0,
     sourceCount: histories.length,
     targetCount: current.size,
-    invalid: skipped,
+    invalid: [],
     ...(record ? { current: record } : {}),
   };
 }

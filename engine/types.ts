@@ -194,6 +194,7 @@ export interface RunPolicy {
   decisionTimeoutMs: number;
   guard: { maxShare: number; maxCount: number };
   writeConcurrency: number;
+  onStageFailure: SyncSettings['onStageFailure'];
   /** The Knox data each stage reads (from its spec), so a stage can take the run's snapshot first. */
   knoxDatasets: Record<StageName, KnoxDataset[]>;
 }

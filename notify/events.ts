@@ -105,6 +105,24 @@ export function rollbackFinished(runId: string, rollback: RollbackFinished, at: 
   };
 }
 
+/** A rollback run's end (its result's `rollbackOf` names the run it undid). */
+export function rollbackEnded(result: OrgSyncResult, at: Date): NotifyEvent {
+  const sum = (pick: (s: StageResult) => number) => result.stages.reduce((n, s) => n + pick(s), 0);
+  const state = result.state === 'cancelled' ? 'cancelled' : result.state === 'failed' ? 'failed' : 'completed';
+  return rollbackFinished(
+    result.runId,
+    {
+      of: result.rollbackOf ?? result.runId,
+      state,
+      undone: sum((s) => s.counts.done),
+      failed: sum((s) => s.counts.failed),
+      skipped: sum((s) => s.counts.skipped),
+      ...(result.message ? { message: result.message } : {}),
+    },
+    at,
+  );
+}
+
 function tally(s: StageResult): StageTally {
   return { stage: s.stage, state: s.state, done: s.counts.done, failed: s.counts.failed, skipped: s.counts.skipped };
 }

@@ -18,6 +18,9 @@ export const stageProgressQuery = defineQuery<StageProgress>('stageProgress');
  */
 export const approveDeletionsUpdate = defineUpdate<string, [by: string]>('approveDeletions');
 export const rejectDeletionsUpdate = defineUpdate<string, [by: string]>('rejectDeletions');
+/** The decision on a reviewed run (orgsync run --review): apply exactly the plan it showed, or write nothing. */
+export const approveRunUpdate = defineUpdate<string, [by: string]>('approveRun');
+export const rejectRunUpdate = defineUpdate<string, [by: string]>('rejectRun');
 
 // Parent ↔ stage child, not for operators.
 export const stageProgressSignal = defineSignal<[StageProgress]>('stageProgressReport');
@@ -27,6 +30,10 @@ export const stopStageSignal = defineSignal('stopStage');
 
 export const stageWorkflowId = (runId: string, step: PipelineStep): string =>
   step.pass === 'main' ? `${runId}/${step.stage}` : `${runId}/${step.stage}.${step.pass}`;
+
+/** A reviewed run plans under `<run>/review/<stage>`; a rollback of a run is `<run>/rollback`. */
+export const reviewPrefix = (runId: string): string => `${runId}/review`;
+export const rollbackWorkflowId = (runId: string): string => `${runId}/rollback`;
 
 /** The task queue whose activities are WORKPLACE writes; its server-side rate is WORKPLACE_RPS. */
 export const writeTaskQueue = (taskQueue: string): string => `${taskQueue}-workplace-writes`;

@@ -22,7 +22,7 @@ import type * as acts from '../activities/index.js';
 import { progressReportDue } from '../engine/outcomes.js';
 import type { PipelineStep, StageName, StageTuning } from '../engine/pipeline.js';
 import { credentialsMessage, StageFailure, StageRun, type Carry, type DeletionVerdict } from '../engine/stage-run.js';
-import type { ItemDescriptor, ItemOutcome, PlanSummary, RunPolicy, StageResult } from '../engine/types.js';
+import type { ItemDescriptor, ItemOutcome, PlanSummary, RollbackOf, RunPolicy, StageResult } from '../engine/types.js';
 import {
   deletionDecisionSignal,
   pauseSignal,
@@ -54,6 +54,10 @@ export interface StageInput {
   deletions?: DeletionVerdict;
   /** Set by continue-as-new: where the previous run of this stage stopped. */
   carry?: Carry;
+  /** A reviewed run: the plan the operator approved (its deletions included), and who approved it. */
+  approved?: { planRef: string; by?: string };
+  /** A rollback: undo what that run wrote in this stage. Knox is not read. */
+  rollback?: RollbackOf;
 }
 
 /** Bookkeeping on the plan in the staging store: pages, outcomes, the recorded state. */
@@ -151,7 +155,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     await report(true);
     let summary: PlanSummary;
     try {
-      for (const dataset of policy.knoxDatasets[step.stage]) {
+      for (const dataset of input.rollback ? [] : policy.knoxDatasets[step.stage]) {
         const snapshot = await snapshotKnox({ runId, dataset });
         run.drift.push(...(snapshot.drift ?? []));
       }
@@ -160,6 +164,8 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
         stage: step.stage,
         earlierPlans: input.earlierPlans ?? {},
         readCheckpointEvery: tuning.readCheckpointEvery,
+        ...(input.approved ? { approvedPlan: input.approved.planRef } : {}),
+        ...(input.rollback ? { rollback: input.rollback } : {}),
       });
     } catch (err) {
       const code = failureDetails(err).code;
@@ -170,6 +176,12 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     }
     run.planned(summary);
     if (input.dryRun || !summary.guard.holds) return;
+    if (input.approved) {
+      // The operator saw these deletions in the review and approved the plan that holds them.
+      run.decision = { approved: true, ...(input.approved.by ? { by: input.approved.by } : {}) };
+      run.decided(summary, true);
+      return;
+    }
     run.holdFor(summary, new Date(Date.now() + policy.decisionTimeoutMs).toISOString());
     log.warn('deletion guard holds', { stage: step.stage, ...summary.guard });
     await report(true);

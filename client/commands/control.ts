@@ -4,7 +4,14 @@
  */
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { approveDeletionsUpdate, pauseSignal, rejectDeletionsUpdate, resumeSignal } from '../../workflows/definitions.js';
+import {
+  approveDeletionsUpdate,
+  approveRunUpdate,
+  pauseSignal,
+  rejectDeletionsUpdate,
+  rejectRunUpdate,
+  resumeSignal,
+} from '../../workflows/definitions.js';
 import type { orgSyncWorkflow } from '../../workflows/org-sync.js';
 import { CliError, defineCommand, firstLine, operatorName, type Command, type Context } from '../runner.js';
 import { resolveRunId, runHandle } from '../runs.js';
@@ -68,12 +75,16 @@ export const cancel = signal(
     `cancelling ${id}: the running stage finishes its writes in flight, then the run ends as cancelled with what was done. See: orgsync status ${id}`,
 );
 
-const decide = (name: string, decision: 'approve' | 'reject', update: typeof approveDeletionsUpdate): Command =>
+const decide = (
+  name: string,
+  decision: 'approve' | 'reject',
+  update: typeof approveDeletionsUpdate,
+  what: { summary: string; description: string; object: string },
+): Command =>
   defineCommand({
     name,
-    summary: `${decision} the deletions a run's deletion guard holds`,
-    description:
-      'A stage that plans more deletions than the guard allows (sync.deletionGuard) waits for this decision; `orgsync status` shows what it holds.',
+    summary: what.summary,
+    description: what.description,
     args: RUN_ID,
     options: { by: { type: 'string', value: '<name>', description: 'who decides, for the record (default: your user name)' } },
     examples: [`orgsync ${name}`, `orgsync ${name} orgsync-20261125-020000 --by kim.samsung`],
@@ -85,11 +96,36 @@ const decide = (name: string, decision: 'approve' | 'reject', update: typeof app
           return `${handle.workflowId}: ${await handle.executeUpdate<string, [string]>(update.name, { args: [by] })}`;
         } catch (err) {
           if (err instanceof WorkflowUpdateFailedError)
-            throw new CliError(`cannot ${decision} deletions of run ${handle.workflowId}: ${firstLine(err.cause ?? err)}`);
+            throw new CliError(`cannot ${decision} ${what.object} of run ${handle.workflowId}: ${firstLine(err.cause ?? err)}`);
           throw err;
         }
       }),
   });
 
-export const approveDeletions = decide('approve-deletions', 'approve', approveDeletionsUpdate);
-export const rejectDeletions = decide('reject-deletions', 'reject', rejectDeletionsUpdate);
+const DELETIONS = {
+  description:
+    'A stage that plans more deletions than the guard allows (sync.deletionGuard) waits for this decision; `orgsync status` shows what it holds.',
+  object: 'deletions',
+};
+export const approveDeletions = decide('approve-deletions', 'approve', approveDeletionsUpdate, {
+  ...DELETIONS,
+  summary: "approve the deletions a run's deletion guard holds",
+});
+export const rejectDeletions = decide('reject-deletions', 'reject', rejectDeletionsUpdate, {
+  ...DELETIONS,
+  summary: "reject the deletions a run's deletion guard holds",
+});
+
+const REVIEW = {
+  description: [
+    'A run started with `orgsync run --review` plans every stage and waits in awaiting-review; `orgsync report` lists every',
+    'planned item. Approved, it applies exactly those items (an item whose WORKPLACE state changed since is skipped and',
+    'reported, never overwritten); rejected, or not decided in time (sync.deletionGuard.decisionTimeout), it writes nothing.',
+  ].join('\n'),
+  object: 'the plan',
+};
+export const approveRun = decide('approve-run', 'approve', approveRunUpdate, {
+  ...REVIEW,
+  summary: 'apply exactly the plan a reviewed run shows',
+});
+export const rejectRun = decide('reject-run', 'reject', rejectRunUpdate, { ...REVIEW, summary: 'end a reviewed run with nothing written' });

@@ -1,6 +1,7 @@
 /** The command table: the one list `orgsync --help`, dispatch and the tests read. */
 import type { Command } from '../runner.js';
-import { approveDeletions, cancel, pause, rejectDeletions, resume } from './control.js';
+import { approveDeletions, approveRun, cancel, pause, rejectDeletions, rejectRun, resume } from './control.js';
+import { rollback } from './rollback.js';
 import { externalKeys } from './external-keys.js';
 import { jobTitleKeys } from './job-title-keys.js';
 import { list } from './list.js';
@@ -19,6 +20,9 @@ export const COMMANDS: readonly Command[] = [
   cancel,
   approveDeletions,
   rejectDeletions,
+  approveRun,
+  rejectRun,
+  rollback,
   report,
   list,
   schedule,

@@ -1,7 +1,7 @@
 import { STAGE_TITLES } from '../../engine/pipeline.js';
 import { csv, table } from '../format.js';
 import { defineCommand, JSON_OPTION } from '../runner.js';
-import { readRun, resolveRunId, runItems, runState } from '../runs.js';
+import { plannedItems, readRun, resolveRunId, runItems, runState } from '../runs.js';
 import { runHeader, runMessage, stageRows, stageTable, withGap } from '../views.js';
 
 const FORMATS = ['table', 'json', 'csv'] as const;
@@ -28,6 +28,16 @@ export const report = defineCommand({
     const id = await resolveRunId(ctx, ctx.args[0]);
     const view = await readRun(await ctx.client(), id);
     const { items, total, source, location } = await runItems(view, ctx.store());
+    // A reviewed run or a dry run: every item of its plan.
+    const planned = (await plannedItems(view, ctx.store()))?.map((item) => ({
+      stage: item.stage,
+      key: item.key,
+      ...(item.label ? { label: item.label } : {}),
+      op: item.op,
+      pass: item.pass,
+      ...(item.changes?.length ? { changes: item.changes } : {}),
+      ...(item.skip ? { skip: item.skip } : {}),
+    }));
     const notes = [
       ...(view.progress ? ['the run has not ended yet; the list grows until it does'] : []),
       ...(items.length < total ? [`showing ${items.length} of ${total}; the full list is in the staging store at ${location}`] : []),
@@ -41,6 +51,7 @@ export const report = defineCommand({
         dryRun: view.result?.dryRun ?? view.progress?.dryRun,
         message: view.result?.message ?? view.problem,
         stages,
+        ...(planned ? { planned } : {}),
         totalItems: total,
         itemsFrom: source,
         notes,
@@ -71,6 +82,23 @@ export const report = defineCommand({
               ['STAGE', 'KEY', 'NAME', 'OPERATION', 'OUTCOME', 'CODE', 'MESSAGE'].map((header) => ({ header })),
               items.map((o) => [STAGE_TITLES[o.stage], o.key, o.label, o.op, o.outcome, o.code, o.message]),
             )
+          : []),
+        ...(planned
+          ? [
+              '',
+              `Planned items (${planned.length}${view.result?.review || view.progress?.review ? ', the reviewed plan' : ', dry run'}):`,
+              ...table(
+                ['STAGE', 'KEY', 'NAME', 'OPERATION', 'CHANGES', 'NOTE'].map((header) => ({ header })),
+                planned.map((p) => [
+                  STAGE_TITLES[p.stage],
+                  p.key,
+                  p.label,
+                  p.op,
+                  p.changes?.join(', '),
+                  p.skip ? `skipped: ${p.skip.message}` : undefined,
+                ]),
+              ),
+            ]
           : []),
         ...withGap(notes),
       ].join('\n'),

@@ -9,7 +9,7 @@ import type { AdditionalAttribute } from '../../config/index.js';
 import type { KnoxEmployee } from '../../knox/index.js';
 import type { AttributeDefinition, AttributeDefinitionBody } from '../../workplace/index.js';
 import { delta, type DesiredEntry, type DraftItem } from '../plan.js';
-import { departmentScope } from './mapping.js';
+import { departmentScope, goneWithOf } from './mapping.js';
 import { defineStage, readEach, listedTarget, recordedCurrent, type StageDraft } from './spec.js';
 
 export interface Value {
@@ -132,6 +132,8 @@ export const additionalAttributes = defineStage<Body>({
       return { now: new Map([...definitions.current, ...values.now]), ...(values.record ? { record: values.record } : {}) };
     },
     fields: (key) => (isValueKey(key) ? ['fieldData'] : ['fieldType', 'name', 'i18nNames', 'searchDispYn']),
+    goneWith: ({ key, before }) =>
+      Object.entries(goneWithOf(before)?.values ?? {}).map(([attribute, value]) => ({ key: valueKey(key, attribute), before: value })),
     // A definition's list shows neither userMod nor every item key: what it was cannot be put back exactly.
     restore: (key, before) => {
       const fieldData = isValueKey(key) ? (before as Partial<Value> | undefined)?.fieldData : undefined;

@@ -142,6 +142,10 @@ function placeRollback(items: DraftItem<DepartmentBody>[], now: ReadonlyMap<stri
   const deepest = Math.max(0, ...before.values());
   const placed: DraftItem<DepartmentBody>[] = [];
   for (const item of items) {
+    if (item.skip) {
+      placed.push(item);
+      continue;
+    }
     if (item.op === 'delete') {
       placed.push({ ...item, pass: 'followUp', wave: 1 + deepest - Math.max(0, before.get(item.key) ?? 0) });
       continue;

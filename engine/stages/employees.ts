@@ -9,7 +9,9 @@ import type { KnoxEmployee } from '../../knox/index.js';
 import type { Employee, EmployeeBody } from '../../workplace/index.js';
 import type { ItemOutcome } from '../types.js';
 import { delta, type DesiredEntry, type Dependency } from '../plan.js';
-import { departmentScope, jobTitleOf } from './mapping.js';
+import { departmentScope, jobTitleOf, type GoneWith } from './mapping.js';
+import type { ReportsTo } from './reports-to.js';
+import { valueKey, type Value } from './additional-attributes.js';
 import { defineStage, keyedApply, i18n, invalidOutcomes, listedRollback, listedTarget, type StageDraft } from './spec.js';
 
 export type Desired = Omit<EmployeeBody, 'employYmd'>;
@@ -167,6 +169,22 @@ export const employees = defineStage<EmployeeBody>({
     const leavers = items.filter((i) => i.op === 'delete');
     const stillThere = leavers.length ? await ctx.stillInKnox(leavers.map((i) => i.key)) : new Set<string>();
     for (const item of items) item.wave = item.op === 'delete' ? 0 : 1;
+    // What goes with a deleted employee, in its before-image, so a rollback that re-creates them puts it back too.
+    if (leavers.length) {
+      const [reports, values] = await Promise.all([ctx.recorded<ReportsTo>('reportsTo'), ctx.recorded<Value>('additionalAttributes')]);
+      for (const item of leavers) {
+        const goneWith: GoneWith = {
+          ...(reports?.get(item.key) ? { reportsTo: reports.get(item.key) } : {}),
+          values: Object.fromEntries(
+            ctx.settings.additionalAttributes.flatMap((a) => {
+              const value = values?.get(valueKey(item.key, a.key));
+              return value ? [[a.key, value]] : [];
+            }),
+          ),
+        };
+        item.before = { ...(item.before as object), goneWith };
+      }
+    }
     for (const item of leavers) {
       // Leavers go first (wave 0): a hire may take the login id a leaver frees that same day.
       item.check = 'representativeAdmin';

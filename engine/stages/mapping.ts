@@ -96,3 +96,15 @@ export function headResolver(heads: ReturnType<typeof departmentHeads>): (code: 
     return head && 'epId' in head ? head.epId : undefined;
   };
 }
+
+/**
+ * An employee's recorded Reports To and attribute values (by attribute key), kept in the before-image of
+ * their deletion: deleting the employee deletes them without a write of their own stages, so a rollback
+ * that re-creates the employee puts them back from here.
+ */
+export interface GoneWith {
+  reportsTo?: { reportsToExternalKey: string };
+  values: Record<string, { fieldData: string }>;
+}
+
+export const goneWithOf = (before: unknown): GoneWith | undefined => (before as { goneWith?: GoneWith } | undefined)?.goneWith;

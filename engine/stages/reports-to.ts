@@ -6,7 +6,7 @@
  */
 import type { KnoxEmployee, KnoxOrganization } from '../../knox/index.js';
 import { delta, type DesiredEntry } from '../plan.js';
-import { departmentHeads, departmentScope, headResolver } from './mapping.js';
+import { departmentHeads, departmentScope, goneWithOf, headResolver } from './mapping.js';
 import { defineStage, readEach, recordedCurrent, type StageDraft } from './spec.js';
 
 export interface ReportsTo {
@@ -69,6 +69,10 @@ export const reportsTo = defineStage<ReportsTo>({
         return manager ? { reportsToExternalKey: manager } : undefined;
       }),
     fields: () => ['reportsToExternalKey'],
+    goneWith: ({ key, before }) => {
+      const reports = goneWithOf(before)?.reportsTo;
+      return reports ? [{ key, before: reports }] : [];
+    },
     restore: (_key, before) => {
       const manager = (before as Partial<ReportsTo> | undefined)?.reportsToExternalKey;
       return manager ? { reportsToExternalKey: manager } : undefined;

@@ -32,7 +32,7 @@ export interface PlanContext {
   /** Keys of earlier stages this run could not create (failed, skipped, unreadable in Knox): they do not exist in WORKPLACE. */
   missing: MissingKeys;
   /** The state recorded by the last successful run, for targets WORKPLACE cannot list; undefined on a first run. */
-  recorded<V>(): Promise<Map<string, V> | undefined>;
+  recorded<V>(stage?: StageName): Promise<Map<string, V> | undefined>;
   /**
    * Of these epIds, the ones Knox still returns when asked directly. A full read takes minutes, so
    * someone who moved between two departments while it ran can be missing from it; a planned
@@ -99,6 +99,11 @@ export interface RollbackHooks<B = unknown> {
   fields(key: string, ctx: PlanContext): readonly string[];
   /** The body that puts `before` back; undefined where WORKPLACE does not let orgsync put it back exactly. */
   restore(key: string, before: unknown, ctx: PlanContext): B | undefined;
+  /**
+   * What of this stage went with an employee the run deleted (their Reports To, their attribute values),
+   * from the employee's before-image: put back when the rollback re-creates them.
+   */
+  goneWith?(employee: { key: string; before: unknown }): { key: string; before: unknown }[];
   /** Passes, waves and checks of the inverse writes; by default restores in the main pass and deletions in the follow-up. */
   place?(items: DraftItem<B>[], now: ReadonlyMap<string, unknown>): DraftItem<B>[];
 }
