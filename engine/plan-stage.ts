@@ -41,6 +41,8 @@ export interface PlanStageInput {
   /** Plans of the stages that already ran in this run, so this stage knows what the run created. */
   earlierPlans?: Partial<Record<StageName, string>>;
   readCheckpointEvery?: number;
+  /** A dry run applies nothing, so the plan's own skips are recorded as the run's outcomes here. */
+  dryRun?: boolean;
 }
 
 /** A dry run shows this many of the planned writes. */
@@ -74,10 +76,17 @@ export async function planStage(deps: EngineDeps, input: PlanStageInput, io: Eng
     ordered,
     spec.target === 'recorded' ? (draft.current ?? new Map()) : undefined,
   );
-  await appendOutcomes(store, input.runId, draft.invalid);
+  const planSkips = ordered.items.flatMap((item): ItemOutcome[] =>
+    item.skip
+      ? [{ stage: input.stage, key: item.key, ...(item.label ? { label: item.label } : {}), op: item.op, outcome: 'skipped', ...item.skip }]
+      : [],
+  );
+  await appendOutcomes(store, input.runId, input.dryRun ? [...draft.invalid, ...planSkips] : draft.invalid);
   const drift = (draft.drift ?? []).filter((d) => d.fields.length > 0).map((d) => boundDrift(d));
   const invalidSample: ItemOutcome[] = [];
   keepOutcomes(invalidSample, 0, draft.invalid);
+  const planSkippedSample: ItemOutcome[] = [];
+  if (input.dryRun) keepOutcomes(planSkippedSample, 0, planSkips);
   return {
     planRef: meta.ref,
     ops,
@@ -88,7 +97,12 @@ export async function planStage(deps: EngineDeps, input: PlanStageInput, io: Eng
     invalidSample,
     waves: ordered.waves,
     guard,
-    preview: ordered.items.slice(0, PREVIEW).map(describeItem),
+    preview: ordered.items
+      .filter((item) => !item.skip)
+      .slice(0, PREVIEW)
+      .map(describeItem),
+    ...(planSkips.length ? { planSkipped: planSkips.length } : {}),
+    ...(planSkippedSample.length ? { planSkippedSample } : {}),
     alwaysSent,
     ...(drift.length ? { drift } : {}),
   };

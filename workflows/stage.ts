@@ -160,6 +160,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
         stage: step.stage,
         earlierPlans: input.earlierPlans ?? {},
         readCheckpointEvery: tuning.readCheckpointEvery,
+        ...(input.dryRun ? { dryRun: true } : {}),
       });
     } catch (err) {
       const code = failureDetails(err).code;
