@@ -47,6 +47,8 @@ export const byName = (entity: IdentityRule<unknown>['entity'], noun: string): I
 export interface CollisionTarget<T> {
   current: ReadonlyMap<string, T>;
   unmapped: readonly UnmappedRecord<T>[];
+  /** Keyed departments under a parent without a key: key → that parent's WORKPLACE id. */
+  unmappedParents?: ReadonlyMap<string, string>;
 }
 
 /** An object WORKPLACE already holds that a create would collide with. */
@@ -118,7 +120,11 @@ export function flagCollisions<V, B extends V, T extends V>(
   for (const [key, row] of target.current) {
     if (desiredKeys.has(key)) continue;
     const deletion = deletions.get(key);
-    hold(row, { ref: `key:${key}`, object: { key, name: rule.name(row) }, ...(deletion ? { deletion } : {}) });
+    hold(
+      row,
+      { ref: `key:${key}`, object: { key, name: rule.name(row) }, ...(deletion ? { deletion } : {}) },
+      target.unmappedParents?.get(key),
+    );
   }
   for (const record of target.unmapped) {
     const ref = record.id ? `id:${record.id}` : `row:${record.index}`;
@@ -138,11 +144,14 @@ export function flagCollisions<V, B extends V, T extends V>(
       collisions.push(collision);
       item.skip = { code: COLLIDES_WITH_EXISTING, message: collisionMessage(rule, collision) };
       placedAt.set(item.key, found.ref);
-      if (found.deletion && !found.deletion.skip)
+      if (found.deletion && !found.deletion.skip) {
+        // Reported by the main pass: a follow-up pass with nothing left to write does not run.
+        found.deletion.pass = 'main';
         found.deletion.skip = {
           code: COLLIDES_WITH_EXISTING,
           message: `not deleted: Knox's ${rule.noun} ${item.key} "${collision.name}" has its ${identity.field}, so this is most likely that ${rule.noun} under another key. ${fix(rule, item.key)}`,
         };
+      }
       break;
     }
   }

@@ -68,6 +68,8 @@ export interface WorkplaceListing<T> {
   unreadable: UnreadableRecord[];
   /** Records with no external key (grade, job, department, employee lists); absent for the other lists. */
   unmapped?: UnmappedRecord<T>[];
+  /** Departments with a key under a parent without one: key → the parent's WORKPLACE id (`parentDeptNo`). */
+  unmappedParents?: Map<string, string>;
   drift: DriftReport;
 }
 
@@ -173,7 +175,7 @@ interface KeyedSpec<Body, T> {
   /** Keys the body refers to: WORKPLACE naming one in a 400 is a failed reference, not "not found". */
   references?: (body: Body) => (string | undefined)[];
   /** A record without an external key is an unmapped one (not unreadable); these fields carry WORKPLACE's own ids. */
-  unmapped?: { id?: string; parentId?: string };
+  unmapped?: { id?: string; parentId?: string; parentKey?: string };
 }
 
 /** A field whose name says it holds a credential (initializePassword; not passwordSettingType): its value is redacted from captures and errors. */
@@ -353,8 +355,20 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
         }
       }
       const parsed = spec.result.safeParse(fromWire(element, spec.renames));
-      if (parsed.success) listing.rows.push(parsed.data);
-      else
+      if (parsed.success) {
+        listing.rows.push(parsed.data);
+        const { parentId, parentKey } = spec.unmapped ?? {};
+        const record = element as Record<string, unknown>;
+        if (
+          key &&
+          parentId &&
+          parentKey &&
+          !textOf(record[parentKey]) &&
+          textOf(record[parentId]) &&
+          record[parentId] !== protocol.departments.root
+        )
+          (listing.unmappedParents ??= new Map()).set(key, record[parentId]);
+      } else
         listing.unreadable.push({
           ...(key === undefined ? {} : { key }),
           index,
@@ -457,7 +471,7 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
         body.deptLeaderExternalKey,
       ],
       // §2.4/§6: department responses carry WORKPLACE's deptNo and parentDeptNo.
-      unmapped: { id: 'deptNo', parentId: 'parentDeptNo' },
+      unmapped: { id: 'deptNo', parentId: 'parentDeptNo', parentKey: 'parentDeptExternalKey' },
     }),
     employees: entity({
       ...shown('employee', 'employee list'),

@@ -122,6 +122,8 @@ export interface ListedTarget<T> {
   current: Map<string, T>;
   /** Objects WORKPLACE holds without an external key (migrated, unmapped): never written, only not duplicated (engine/collisions.ts). */
   unmapped: UnmappedRecord<T>[];
+  /** Keyed departments under a parent without a key: key → that parent's WORKPLACE id. */
+  unmappedParents: ReadonlyMap<string, string>;
   /** Keys WORKPLACE listed in records orgsync cannot read: neither created, updated nor deleted this run. */
   leaveAlone: Set<string>;
   /** False when a record had no readable key: it could be any of WORKPLACE's, so the stage deletes nothing. */
@@ -147,6 +149,7 @@ export async function listedTarget<T extends { externalKey?: string | undefined 
   return {
     current,
     unmapped: listing.unmapped ?? [],
+    unmappedParents: listing.unmappedParents ?? new Map(),
     leaveAlone: new Set(listing.unreadable.flatMap((r) => (r.key ? [r.key] : []))),
     deletes: listing.unreadable.every((r) => r.key),
     outcomes: listing.unreadable.map((r) => ({
