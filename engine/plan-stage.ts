@@ -47,6 +47,8 @@ export interface PlanStageInput {
   approvedPlan?: string;
   /** A rollback: undo what that run wrote in this stage (engine/rollback.ts). */
   rollback?: RollbackOf;
+  /** A dry run applies nothing, so the plan's own skips are recorded as the run's outcomes here. */
+  dryRun?: boolean;
 }
 
 /** A dry run shows this many of the planned writes. */
@@ -89,11 +91,18 @@ export async function planStage(deps: EngineDeps, input: PlanStageInput, io: Eng
     // A rollback with nothing recorded to start from records nothing: a partial record would pass for a whole one.
     spec.target === 'recorded' && (draft.current || !input.rollback) ? (draft.current ?? new Map()) : undefined,
   );
+  const planSkips = ordered.items.flatMap((item): ItemOutcome[] =>
+    item.skip
+      ? [{ stage: input.stage, key: item.key, ...(item.label ? { label: item.label } : {}), op: item.op, outcome: 'skipped', ...item.skip }]
+      : [],
+  );
   // An approved review's records were reported when it was planned, from this same snapshot.
-  if (!input.approvedPlan) await appendOutcomes(store, input.runId, draft.invalid);
+  if (!input.approvedPlan) await appendOutcomes(store, input.runId, input.dryRun ? [...draft.invalid, ...planSkips] : draft.invalid);
   const drift = (draft.drift ?? []).filter((d) => d.fields.length > 0).map((d) => boundDrift(d));
   const invalidSample: ItemOutcome[] = [];
   keepOutcomes(invalidSample, 0, draft.invalid);
+  const planSkippedSample: ItemOutcome[] = [];
+  if (input.dryRun) keepOutcomes(planSkippedSample, 0, planSkips);
   return {
     planRef: meta.ref,
     ops,
@@ -104,7 +113,12 @@ export async function planStage(deps: EngineDeps, input: PlanStageInput, io: Eng
     invalidSample,
     waves: ordered.waves,
     guard,
-    preview: ordered.items.slice(0, PREVIEW).map(describeItem),
+    preview: ordered.items
+      .filter((item) => !item.skip)
+      .slice(0, PREVIEW)
+      .map(describeItem),
+    ...(planSkips.length ? { planSkipped: planSkips.length } : {}),
+    ...(planSkippedSample.length ? { planSkippedSample } : {}),
     alwaysSent,
     ...(drift.length ? { drift } : {}),
   };

@@ -169,6 +169,9 @@ export class StageRun {
     c.counts.failed += summary.invalid;
     c.outcomeBytes = keepOutcomes(c.outcomes, c.outcomeBytes, summary.invalidSample);
     if (!this.dryRun) return;
+    // What the run would skip (collisions above all) is the point of a dry run: counted and kept like a run's skips.
+    c.counts.skipped += summary.planSkipped ?? 0;
+    c.outcomeBytes = keepOutcomes(c.outcomes, c.outcomeBytes, summary.planSkippedSample ?? []);
     this.preview = summary.preview.map(({ op, key, label, changes }) => ({
       op,
       key,

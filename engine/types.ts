@@ -211,8 +211,15 @@ export interface PlanSummary {
   invalidSample: ItemOutcome[];
   waves: Waves;
   guard: GuardVerdict;
-  /** A dry run's look at what would be written. */
+  /** A dry run's look at what would be written (plan-time skips left out: they are `planSkipped`). */
   preview: ItemDescriptor[];
+  /**
+   * Items the plan itself skips (a create that collides with an existing object, a leaver Knox still has).
+   * A run records each when it reaches it; a dry run reaches none, so planning records them all for it.
+   */
+  planSkipped?: number;
+  /** The first of them, for a dry run's result. */
+  planSkippedSample?: ItemOutcome[];
   /** Per operation, the fields every body in the plan carries (engine/canary.ts). */
   alwaysSent?: Partial<Record<Operation, string[]>>;
   /** Where WORKPLACE's lists differ from the reference (bounded), reported once by the stage that listed them. */

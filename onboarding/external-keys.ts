@@ -78,7 +78,8 @@ export const KNOX_NEEDS: Record<Entity, readonly (keyof KnoxData)[]> = {
 
 /** Names as people type them: Unicode-normalised, spaces collapsed. Case counts (WORKPLACE keeps it). */
 export const normalName = (text: string | undefined): string => (text ?? '').normalize('NFC').replace(/\s+/g, ' ').trim();
-const normalEmail = (text: string | undefined): string => normalName(text).toLowerCase();
+/** Addresses compare case-insensitively (an e-mail differing only by case is the same person). */
+export const normalEmail = (text: string | undefined): string => normalName(text).toLowerCase();
 
 /**
  * The objects orgsync syncs for `entity`, each under its key, exactly as the stages derive them:

@@ -166,6 +166,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
         readCheckpointEvery: tuning.readCheckpointEvery,
         ...(input.approved ? { approvedPlan: input.approved.planRef } : {}),
         ...(input.rollback ? { rollback: input.rollback } : {}),
+        ...(input.dryRun ? { dryRun: true } : {}),
       });
     } catch (err) {
       const code = failureDetails(err).code;

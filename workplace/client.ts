@@ -66,7 +66,25 @@ export interface UnreadableRecord {
 export interface WorkplaceListing<T> {
   rows: T[];
   unreadable: UnreadableRecord[];
+  /** Records with no external key (grade, job, department, employee lists); absent for the other lists. */
+  unmapped?: UnmappedRecord<T>[];
+  /** Departments with a key under a parent without one: key → the parent's WORKPLACE id (`parentDeptNo`). */
+  unmappedParents?: Map<string, string>;
   drift: DriftReport;
+}
+
+/**
+ * A record WORKPLACE holds without an external key: migrated by hand (seed 000 step 1, 데이터 이관) and not
+ * mapped yet (step 2). orgsync cannot address it, only avoid creating its twin (engine/collisions.ts).
+ */
+export interface UnmappedRecord<T> {
+  /** Position in the whole list, from 0. */
+  index: number;
+  /** WORKPLACE's own id when the list shows one (`deptNo`, `empId`). */
+  id?: string;
+  /** Departments: the parent's WORKPLACE id (`parentDeptNo`), which names a parent that has no key either. */
+  parentId?: string;
+  row: Omit<T, 'externalKey'>;
 }
 
 /** create/update resolve to WORKPLACE's echo when it parses, else undefined: a write's outcome is its status (§1.8.2). */
@@ -156,6 +174,8 @@ interface KeyedSpec<Body, T> {
   toWire?: (body: Record<string, unknown>) => Record<string, unknown>;
   /** Keys the body refers to: WORKPLACE naming one in a 400 is a failed reference, not "not found". */
   references?: (body: Body) => (string | undefined)[];
+  /** A record without an external key is an unmapped one (not unreadable); these fields carry WORKPLACE's own ids. */
+  unmapped?: { id?: string; parentId?: string; parentKey?: string };
 }
 
 /** A field whose name says it holds a credential (initializePassword; not passwordSettingType): its value is redacted from captures and errors. */
@@ -314,12 +334,41 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
     drift: DriftCounter,
   ) {
     for (const element of elements) {
-      const index = listing.rows.length + listing.unreadable.length;
+      const index = listing.rows.length + listing.unreadable.length + (listing.unmapped?.length ?? 0);
       const key = readableKey(element);
       drift.observe(element, key);
+      if (spec.unmapped && isUnmapped(element)) {
+        // Read as any record is (the key aside), so a malformed one is still unreadable.
+        const parsed = spec.result.safeParse({ ...(fromWire(element, spec.renames) as object), externalKey: '-' });
+        if (parsed.success) {
+          const { externalKey: _none, ...row } = parsed.data as T & { externalKey: string };
+          const ids = spec.unmapped;
+          const id = ids.id ? textOf(element[ids.id]) : undefined;
+          const parentId = ids.parentId ? textOf(element[ids.parentId]) : undefined;
+          (listing.unmapped ??= []).push({
+            index,
+            ...(id ? { id } : {}),
+            ...(parentId ? { parentId } : {}),
+            row,
+          });
+          continue;
+        }
+      }
       const parsed = spec.result.safeParse(fromWire(element, spec.renames));
-      if (parsed.success) listing.rows.push(parsed.data);
-      else
+      if (parsed.success) {
+        listing.rows.push(parsed.data);
+        const { parentId, parentKey } = spec.unmapped ?? {};
+        const record = element as Record<string, unknown>;
+        if (
+          key &&
+          parentId &&
+          parentKey &&
+          !textOf(record[parentKey]) &&
+          textOf(record[parentId]) &&
+          record[parentId] !== protocol.departments.root
+        )
+          (listing.unmappedParents ??= new Map()).set(key, record[parentId]);
+      } else
         listing.unreadable.push({
           ...(key === undefined ? {} : { key }),
           index,
@@ -395,8 +444,15 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
   const removeAddOnly = (body: AttributeDefinitionBody) =>
     Object.fromEntries(Object.entries(body).filter(([field]) => !protocol.attributeDefinitions.addOnlyFields.includes(field)));
   return {
-    grades: entity({ ...shown('grade', 'grade list'), entity: 'grades', route: 'grade', body: bodies.grade, result: responses.grade }),
-    jobs: entity({ ...shown('job', 'job list'), entity: 'jobs', route: 'job', body: bodies.job, result: responses.job }),
+    grades: entity({
+      ...shown('grade', 'grade list'),
+      entity: 'grades',
+      route: 'grade',
+      body: bodies.grade,
+      result: responses.grade,
+      unmapped: {},
+    }),
+    jobs: entity({ ...shown('job', 'job list'), entity: 'jobs', route: 'job', body: bodies.job, result: responses.job, unmapped: {} }),
     departments: entity({
       ...shown('department', 'department list'),
       entity: 'departments',
@@ -414,6 +470,8 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
         body.parentDeptExternalKey === protocol.departments.root ? undefined : body.parentDeptExternalKey,
         body.deptLeaderExternalKey,
       ],
+      // §2.4/§6: department responses carry WORKPLACE's deptNo and parentDeptNo.
+      unmapped: { id: 'deptNo', parentId: 'parentDeptNo', parentKey: 'parentDeptExternalKey' },
     }),
     employees: entity({
       ...shown('employee', 'employee list'),
@@ -433,6 +491,8 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
         body.jobCdExternalKey,
         body.empTypeExternalKey,
       ],
+      // §2.5: employee responses carry WORKPLACE's empId.
+      unmapped: { id: 'empId' },
     }),
     attributeDefinitions: listed(
       {
@@ -496,6 +556,15 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
 }
 
 const emptyListing = <T>(): Omit<WorkplaceListing<T>, 'drift'> => ({ rows: [], unreadable: [] });
+
+/** A list element whose externalKey is null, absent or empty: an object nobody has mapped (a malformed key is not this). */
+function isUnmapped(element: unknown): element is Record<string, unknown> {
+  if (typeof element !== 'object' || element === null || Array.isArray(element)) return false;
+  const key = (element as Record<string, unknown>).externalKey;
+  return key === null || key === undefined || key === '';
+}
+
+const textOf = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /** A list element's externalKey, when it has a usable one (drift examples and unreadable records name it). */
 function readableKey(element: unknown): string | undefined {

@@ -7,6 +7,7 @@ export type {
   ListedApi,
   ListOptions,
   ReportsToApi,
+  UnmappedRecord,
   UnreadableRecord,
   WorkplaceClient,
   WorkplaceClientOptions,

@@ -9,6 +9,7 @@
 import type { Department, DepartmentBody } from '../../workplace/index.js';
 import type { ItemOutcome } from '../types.js';
 import { delta, treeDepths, type DesiredEntry, type DraftItem } from '../plan.js';
+import { departmentIdentity, flagCollisions } from '../collisions.js';
 import { departmentHeads, departmentScope } from './mapping.js';
 import { defineStage, keyedApply, i18n, invalidOutcomes, listedRollback, listedTarget, type StageDraft } from './spec.js';
 
@@ -16,6 +17,8 @@ const ROOT = '#';
 const FIELDS = ['name', 'i18nNames', 'parentDeptExternalKey', 'dispOrd'] as const;
 
 type Desired = Omit<DepartmentBody, 'deptLeaderExternalKey'>;
+/** Names repeat across branches, so a create collides only with a department of its name under the same parent. */
+export const DEPARTMENT_IDENTITY = departmentIdentity(ROOT);
 
 export const departments = defineStage<DepartmentBody>({
   stage: 'departments',
@@ -104,6 +107,7 @@ export const departments = defineStage<DepartmentBody>({
       } else item.wave = Math.max(0, desiredDepth.get(item.key) ?? 0);
     }
 
+    flagCollisions(items, target, new Set([...desired.keys(), ...invalid.map((i) => i.key)]), DEPARTMENT_IDENTITY);
     items.push(...headUpdates(desired, current, departmentHeads(included.values(), await ctx.knox.employees())));
     return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid, drift: [target.drift] };
   },

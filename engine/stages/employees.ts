@@ -9,6 +9,7 @@ import type { KnoxEmployee } from '../../knox/index.js';
 import type { Employee, EmployeeBody } from '../../workplace/index.js';
 import type { ItemOutcome } from '../types.js';
 import { delta, type DesiredEntry, type Dependency } from '../plan.js';
+import { employeeIdentity, flagCollisions } from '../collisions.js';
 import { departmentScope, jobTitleOf, type GoneWith } from './mapping.js';
 import type { ReportsTo } from './reports-to.js';
 import { valueKey, type Value } from './additional-attributes.js';
@@ -28,6 +29,9 @@ const FIELDS = [
   'cellphoneNo',
   'empNick',
 ] as const;
+
+/** WORKPLACE keeps e-mail and login id unique (case-insensitively): a create of one it holds under another key, or none, collides. */
+export const EMPLOYEE_IDENTITY = employeeIdentity();
 
 /** employee v1 `empNick` rule (workplace.md §2.5): letters, digits, spaces and ! @ & ( ) - _ + [ ] { } , . only. */
 const NICKNAME = /^[\p{L}\p{N} !@&()\-_+[\]{},.]{1,100}$/u;
@@ -194,6 +198,13 @@ export const employees = defineStage<EmployeeBody>({
           message: 'missing from the full Knox read but Knox still returns this employee by epId (moved while the read ran?): not deleted',
         };
     }
+    // After the leavers' skips: a leaver deleted first frees an e-mail, one kept does not.
+    flagCollisions(
+      items,
+      target,
+      new Set([...desired.keys(), ...invalid.map((o) => o.key), ...skipped.map((o) => o.key)]),
+      EMPLOYEE_IDENTITY,
+    );
     return {
       items,
       unchanged,

@@ -6,8 +6,11 @@ import type { Grade, GradeBody } from '../../workplace/index.js';
 import { delta, type DesiredEntry } from '../plan.js';
 import { defineStage, deleteInFollowUp, keyedApply, i18n, invalidOutcomes, listedRollback, listedTarget, type StageDraft } from './spec.js';
 import type { ItemOutcome } from '../types.js';
+import { byName, flagCollisions } from '../collisions.js';
 
 const FIELDS = ['name', 'i18nNames', 'itemUsed', 'sortOrder'] as const;
+/** WORKPLACE keeps grade names unique (§2.1): a create of a name it holds under another key, or none, collides. */
+export const GRADE_IDENTITY = byName('grades', 'grade');
 
 export const grades = defineStage<GradeBody>({
   stage: 'grades',
@@ -51,6 +54,7 @@ export const grades = defineStage<GradeBody>({
       deleteLabel: (_key, grade) => grade.name,
     });
     deleteInFollowUp(items);
+    flagCollisions(items, target, new Set([...desired.keys(), ...invalid.map((i) => i.key)]), GRADE_IDENTITY);
     return { items, unchanged, sourceCount: desired.size, targetCount: target.current.size, invalid, drift: [target.drift] };
   },
 

@@ -7,7 +7,7 @@
 import type { SyncSettings } from '../../config/index.js';
 import type { KnoxEmployee, KnoxInvalidRecord, KnoxOrganization, KnoxTitle } from '../../knox/index.js';
 import type { DriftReport } from '../../lib/drift.js';
-import { WorkplaceError, type ListedApi, type WorkplaceClient, type WorkplaceListing } from '../../workplace/index.js';
+import { WorkplaceError, type ListedApi, type UnmappedRecord, type WorkplaceClient, type WorkplaceListing } from '../../workplace/index.js';
 import type { ItemOutcome } from '../types.js';
 import type { KnoxDataset, Operation, StageName } from '../pipeline.js';
 import type { DraftItem, MissingKeys, PlanItem } from '../plan.js';
@@ -180,6 +180,10 @@ export function deleteInFollowUp<B>(items: DraftItem<B>[]): DraftItem<B>[] {
 /** WORKPLACE's current objects of a listable entity, as a stage plans against them. */
 export interface ListedTarget<T> {
   current: Map<string, T>;
+  /** Objects WORKPLACE holds without an external key (migrated, unmapped): never written, only not duplicated (engine/collisions.ts). */
+  unmapped: UnmappedRecord<T>[];
+  /** Keyed departments under a parent without a key: key → that parent's WORKPLACE id. */
+  unmappedParents: ReadonlyMap<string, string>;
   /** Keys WORKPLACE listed in records orgsync cannot read: neither created, updated nor deleted this run. */
   leaveAlone: Set<string>;
   /** False when a record had no readable key: it could be any of WORKPLACE's, so the stage deletes nothing. */
@@ -204,6 +208,8 @@ export async function listedTarget<T extends { externalKey?: string | undefined 
   }
   return {
     current,
+    unmapped: listing.unmapped ?? [],
+    unmappedParents: listing.unmappedParents ?? new Map(),
     leaveAlone: new Set(listing.unreadable.flatMap((r) => (r.key ? [r.key] : []))),
     deletes: listing.unreadable.every((r) => r.key),
     outcomes: listing.unreadable.map((r) => ({

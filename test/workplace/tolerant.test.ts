@@ -209,7 +209,8 @@ describe('an unreadable WORKPLACE record in a stage', () => {
   });
 
   test('without a readable key makes the stage delete nothing', async ({ simulator, client }) => {
-    simulator.seed({ grades: { '': { name: 'nameless', itemUsed: true, sortOrder: '1' }, G2: gradeBody('대리', '2') } });
+    // A key that is there but unreadable (a number); a record with no key at all is an unmapped one (collisions.test.ts).
+    simulator.seed({ grades: { X: { externalKey: 42, name: 'nameless', itemUsed: true, sortOrder: '1' }, G2: gradeBody('대리', '2') } });
     const draft = await gradeStage.plan(planContext(client, [{ titleCode: 'G3', titleName: '과장' }]));
     expect(draft.items.map((i) => [i.op, i.key])).toEqual([['create', 'G3']]);
     expect(draft.invalid).toMatchObject([{ key: '(unidentified)', code: 'WORKPLACE_UNREADABLE_RECORD' }]);

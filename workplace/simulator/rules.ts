@@ -8,6 +8,13 @@
 /** FACT (§2.1, §2.2, §2.3): grade, job (and empType) names are unique. */
 export const UNIQUE_NAME_ENTITIES = ['grade', 'job'] as const;
 
+/**
+ * ASSUMPTION (§2.4 is silent; grade and job names are marked "no duplicates", department names are not):
+ * two departments of one name under one parent are accepted, so a missed mapping makes a second copy
+ * (issue 16: "a refused duplicate, or a second copy of a department"). Set true to refuse them instead.
+ */
+export const DEPARTMENT_SIBLING_NAMES_UNIQUE = false;
+
 /** ASSUMPTION (§4 "safest"): a grade or job still held by an employee cannot be deleted, like a department with members. */
 export const IN_USE_GRADE_JOB_DELETE_REFUSED = true;
 

@@ -16,9 +16,9 @@ import { ENGLISH, KOREAN } from './messages.js';
 import { RequestLog, type RequestCounters, type RequestLogEntry } from './request-log.js';
 import { matchRoute, routeTable, type Match } from './routes.js';
 import { ENVELOPE_TIMEZONE_OFFSET_MS } from './rules.js';
-import { SimulatedWorkplace, type SimState } from './store.js';
+import { SimulatedWorkplace, type MigratedCollection, type SimRecord, type SimState } from './store.js';
 
-export type { JsonValue, SimRecord, SimState } from './store.js';
+export type { JsonValue, MigratedCollection, SimRecord, SimState } from './store.js';
 export type { RateLimit } from './gateway.js';
 export type { WorkplaceFaults } from './faults.js';
 export type { RequestLogEntry } from './request-log.js';
@@ -76,6 +76,13 @@ export interface WorkplaceSimulator {
   dump(): SimState;
   /** Merges these records into the state, bypassing every rule (as a data migration would). */
   seed(state: Partial<SimState>): void;
+  /**
+   * A data migration's records that got no external key (seed 000 step 1, 데이터 이관), each kept under
+   * WORKPLACE's own id (its deptNo or empId in lists); records refer to them by that id. No rule applies.
+   */
+  seedUnmapped(records: Partial<Record<MigratedCollection, Record<string, SimRecord>>>): void;
+  /** The External Key upload (seed 000 step 2): the record under `from` (an id, or another key) gets key `to`. */
+  mapExternalKey(collection: MigratedCollection, from: string, to: string): void;
   reset(): void;
   setRepresentativeAdmin(employeeKey: string, yes: boolean): void;
   faults: WorkplaceFaults;
@@ -216,6 +223,13 @@ export async function startWorkplaceSimulator(options: WorkplaceSimulatorOptions
     },
     dump: () => structuredClone(workplace.state),
     seed,
+    seedUnmapped(records) {
+      seed({
+        ...records,
+        unmapped: Object.fromEntries(Object.entries(records).map(([collection, byId]) => [collection, Object.keys(byId ?? {})])),
+      });
+    },
+    mapExternalKey: (collection, from, to) => workplace.mapExternalKey(collection, from, to),
     reset() {
       workplace.load({}, 'replace');
       workplace.representativeAdmins.clear();

@@ -10,6 +10,7 @@ import {
   ATTRIBUTE_DELETE_CASCADES,
   ATTRIBUTE_VALUE_FORMATS,
   CONCURRENT_DEPARTMENT_IS_MEMBERSHIP,
+  DEPARTMENT_SIBLING_NAMES_UNIQUE,
   EMPLOYEE_DELETE_CASCADES,
   EMPLOYEE_UNIQUE_FIELDS,
   IN_USE_GRADE_JOB_DELETE_REFUSED,
@@ -35,7 +36,17 @@ export interface SimState {
   /** employee key → the manager's employee key. */
   reportsTo: Record<string, string>;
   absences: Record<string, SimRecord>;
+  /**
+   * Records a data migration left without an external key (seed 000 step 1, not yet mapped in step 2):
+   * per collection, the ids under which they are kept above. The API cannot address them; lists show
+   * them with `externalKey: null` and WORKPLACE's id (views.ts), and they count for every uniqueness
+   * rule. Other records refer to them by that id.
+   */
+  unmapped?: Partial<Record<MigratedCollection, string[]>>;
 }
+
+/** The collections a data migration fills and the External Key upload maps (seed 000). */
+export type MigratedCollection = 'grades' | 'jobs' | 'departments' | 'employees';
 
 export const emptyState = (): SimState => ({
   grades: {},
@@ -93,8 +104,69 @@ export class SimulatedWorkplace {
   /** Replaces or merges state from outside the API (a data migration, a reset); the indexes follow. */
   load(state: Partial<SimState>, mode: 'merge' | 'replace'): void {
     if (mode === 'replace') this.#state = emptyState();
-    for (const collection of Object.keys(state) as (keyof SimState)[])
-      Object.assign(this.#state[collection], structuredClone(state[collection]));
+    const { unmapped, ...keyed } = state;
+    for (const collection of Object.keys(keyed) as (keyof typeof keyed)[])
+      Object.assign(this.#state[collection], structuredClone(keyed[collection]));
+    for (const [collection, ids] of Object.entries(unmapped ?? {}) as [MigratedCollection, string[]][]) {
+      const marked = ((this.#state.unmapped ??= {})[collection] ??= []);
+      for (const id of ids) if (!marked.includes(id)) marked.push(id);
+    }
+    this.#unique = undefined;
+  }
+
+  /** Whether `key` names a record the API can address: one that is there and has an external key. */
+  #has(collection: keyof Omit<SimState, 'unmapped'>, key: string): boolean {
+    return key in this.#state[collection] && !this.isUnmapped(collection, key);
+  }
+
+  isUnmapped(collection: string, id: string): boolean {
+    return this.#state.unmapped?.[collection as MigratedCollection]?.includes(id) ?? false;
+  }
+
+  /**
+   * The External Key upload (seed 000 step 2: 다운로드 → External Key 입력 → 업로드): the record kept under
+   * `from` (an unmapped record's id, or another external key) gets the key `to`, and every record that
+   * refers to it follows.
+   */
+  mapExternalKey(collection: MigratedCollection, from: string, to: string): void {
+    const state = this.#state;
+    const record = state[collection][from];
+    if (!record) throw new Error(`no ${collection} record ${from}`);
+    if (from === to) return;
+    if (this.#has(collection, to)) throw new Error(`${collection} ${to} already exists`);
+    delete state[collection][from];
+    state[collection][to] = collection === 'departments' && 'deptExternalKey' in record ? { ...record, deptExternalKey: to } : record;
+    const marked = state.unmapped?.[collection];
+    if (marked?.includes(from)) marked.splice(marked.indexOf(from), 1);
+    const swap = (value: JsonValue | undefined) => (value === from ? to : value);
+    const { headField } = this.protocol.departments;
+    const references = this.protocol.employees.referenceFields;
+    if (collection === 'departments') {
+      for (const d of Object.values(state.departments)) {
+        d.parentDeptExternalKey = swap(d.parentDeptExternalKey) ?? null;
+      }
+      for (const e of Object.values(state.employees)) {
+        e.deptExternalKey = swap(e.deptExternalKey) ?? null;
+        if (Array.isArray(e.concurrentDeptExternalKeys)) e.concurrentDeptExternalKeys = e.concurrentDeptExternalKeys.map((k) => swap(k)!);
+      }
+    }
+    if (collection === 'grades' || collection === 'jobs') {
+      const field = collection === 'grades' ? references.grade : references.job;
+      for (const e of Object.values(state.employees)) if (field in e) e[field] = swap(e[field]) ?? null;
+    }
+    if (collection === 'employees') {
+      for (const d of Object.values(state.departments)) if (headField in d) d[headField] = swap(d[headField]) ?? null;
+      for (const [employee, manager] of Object.entries(state.reportsTo)) state.reportsTo[employee] = manager === from ? to : manager;
+      if (from in state.reportsTo) {
+        state.reportsTo[to] = state.reportsTo[from]!;
+        delete state.reportsTo[from];
+      }
+      if (from in state.attributeValues) {
+        state.attributeValues[to] = state.attributeValues[from]!;
+        delete state.attributeValues[from];
+      }
+      if (this.representativeAdmins.delete(from)) this.representativeAdmins.add(to);
+    }
     this.#unique = undefined;
   }
 
@@ -121,13 +193,14 @@ export class SimulatedWorkplace {
 
   create(kind: Kind, key: string, body: unknown): Outcome {
     const { collection } = KINDS[kind];
+    // An unmapped record's id is not a key, but a create under it would overwrite the record.
     if (key in this.state[collection]) return refused(this.messages.alreadyExists(kind, key));
     return this.#write(kind, key, body, this.protocol.successStatus.POST);
   }
 
   update(kind: Kind, key: string, body: unknown): Outcome {
     const { collection } = KINDS[kind];
-    if (!(key in this.state[collection])) return refused(this.messages.notFound(kind, key));
+    if (!this.#has(collection, key)) return refused(this.messages.notFound(kind, key));
     return this.#write(kind, key, body, this.protocol.successStatus.PUT);
   }
 
@@ -149,7 +222,7 @@ export class SimulatedWorkplace {
 
   remove(kind: Kind, key: string): Outcome {
     const { collection } = KINDS[kind];
-    if (!(key in this.state[collection])) return refused(this.messages.notFound(kind, key));
+    if (!this.#has(collection, key)) return refused(this.messages.notFound(kind, key));
     const blocked = this.#deleteBlocked(kind, key);
     if (blocked) return refused(blocked);
     if (kind === 'employee') this.#index(key, this.state.employees[key], true);
@@ -160,7 +233,7 @@ export class SimulatedWorkplace {
 
   get(kind: Kind, key: string): Outcome {
     const { collection } = KINDS[kind];
-    if (!(key in this.state[collection])) return refused(this.messages.notFound(kind, key));
+    if (!this.#has(collection, key)) return refused(this.messages.notFound(kind, key));
     return ok(this.served(kind, key));
   }
 
@@ -188,6 +261,7 @@ export class SimulatedWorkplace {
       tables: this.#tables,
       companyId: this.companyId,
       realTenant: this.realTenant,
+      unmapped: (c, id) => this.isUnmapped(c, id),
     });
   }
 
@@ -226,6 +300,12 @@ export class SimulatedWorkplace {
     }
     const leader = str(record[headField]);
     if (leader && !(leader in this.state.employees)) return this.messages.missingReference(headField, leader);
+    if (DEPARTMENT_SIBLING_NAMES_UNIQUE) {
+      const twin = Object.entries(this.state.departments).find(
+        ([other, d]) => other !== key && d.name === record.name && d.parentDeptExternalKey === parent,
+      );
+      if (twin) return `department name "${str(record.name)}" is already used under ${parent} by ${twin[0]}`;
+    }
     return undefined;
   }
 

@@ -16,6 +16,8 @@ export interface ViewContext {
   tables: BodyTables;
   companyId: string;
   realTenant: boolean;
+  /** Whether a record is one a data migration left without an external key (store.ts `unmapped`). */
+  unmapped?: (collection: 'grades' | 'jobs' | 'departments' | 'employees', id: string) => boolean;
 }
 
 const str = (v: JsonValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -34,12 +36,47 @@ export function served(kind: Kind, key: string, record: SimRecord, order: number
     shown.empId = uuidOf(`employee:${key}`);
     shown.deptNo = uuidOf(`department:${str(record.deptExternalKey)}`);
   }
-  if (!context.realTenant) return shown;
+  const migrated = unmappedView(kind, key, record, context);
+  if (!context.realTenant) return { ...shown, ...migrated };
   return {
     tenantId: uuidOf(`tenant:${context.companyId}`),
     ...withNulls(shown, context.tables[kind]),
     ...realTenantIds(kind, key, record, context),
+    ...migrated,
   };
+}
+
+/**
+ * A record without an external key, or one that refers to such a record: no key where there is none
+ * (null), and WORKPLACE's own ids instead, which is all a list can say about it (§2.4 deptNo and
+ * parentDeptNo, §2.5 empId and deptNo). Such a record's id is the one it is kept under.
+ */
+function unmappedView(kind: Kind, key: string, record: SimRecord, { unmapped, protocol }: ViewContext): Record<string, unknown> {
+  if (!unmapped) return {};
+  const out: Record<string, unknown> = {};
+  const collection = ({ grade: 'grades', job: 'jobs', department: 'departments', employee: 'employees' } as const)[kind as string];
+  if (collection && unmapped(collection, key)) {
+    out.externalKey = null;
+    if (kind === 'department') out.deptNo = key;
+    if (kind === 'employee') out.empId = key;
+  }
+  const parent = str(record.parentDeptExternalKey) ?? protocol.departments.root;
+  // Only where a key is missing: a fully keyed record looks as it always did.
+  if (kind === 'department' && (out.externalKey === null || unmapped('departments', parent))) {
+    out.parentDeptNo = parent === protocol.departments.root || unmapped('departments', parent) ? parent : uuidOf(`department:${parent}`);
+    if (unmapped('departments', parent)) out.parentDeptExternalKey = null;
+  }
+  if (kind === 'employee') {
+    const department = str(record.deptExternalKey);
+    if (department && unmapped('departments', department)) {
+      out.deptExternalKey = null;
+      out.deptNo = department;
+    }
+    const references = protocol.employees.referenceFields;
+    if (unmapped('grades', str(record[references.grade]) ?? '')) out[references.grade] = null;
+    if (unmapped('jobs', str(record[references.job]) ?? '')) out[references.job] = null;
+  }
+  return out;
 }
 
 /** §6: unset optional fields come back as null. */
