@@ -1,6 +1,7 @@
 /** The command table: the one list `orgsync --help`, dispatch and the tests read. */
 import type { Command } from '../runner.js';
 import { approveDeletions, cancel, pause, rejectDeletions, resume } from './control.js';
+import { doctor } from './doctor.js';
 import { externalKeys } from './external-keys.js';
 import { jobTitleKeys } from './job-title-keys.js';
 import { list } from './list.js';
@@ -25,5 +26,6 @@ export const COMMANDS: readonly Command[] = [
   syncEmployee,
   jobTitleKeys,
   externalKeys,
+  doctor,
   worker,
 ];
