@@ -419,7 +419,7 @@ export async function workplaceChecks({ workplace: w, protocol, settings, log, s
     }
   }
 
-  // Reports To: the route's assumption (Decisions table); "not found" for someone with no manager is a missing record, not a missing route.
+  // Reports To: the route's assumption (Decisions table); no manager (empty, or "not found") is a missing record, not a missing route.
   {
     const id = 'workplace.reportsTo';
     const title = 'WORKPLACE reads Reports To';
@@ -442,7 +442,7 @@ export async function workplaceChecks({ workplace: w, protocol, settings, log, s
           status: 'ok',
           evidence: found
             ? `${found[0]} reports to ${found[1]} (${log.answeredSince(mark)})`
-            : `the route answers; none of ${tried.join(', ')} has a Reports To yet (${log.answeredSince(mark)}: "not found", a missing record, not a missing route)`,
+            : `none of ${tried.join(', ')} has a Reports To yet (${log.answeredSince(mark)}: the route answers, so it is a missing record, not a missing route)`,
         });
       } catch (error) {
         checks.push(unlessOff({ id, title, status: 'failed', ...workplaceReading(error, routeConfigKey('reportsTo')) }, 'reportsTo'));
