@@ -256,9 +256,9 @@ describe('orgsync doctor against the simulators', () => {
     expect(all).not.toMatch(/x-ncp-|System-ID/i);
 
     // Personal data: Knox and WORKPLACE both returned employees, and none of their names, e-mails, logins or phones survive.
-    expect(exchanges.some((e) => e.system === 'knox' && e.path.startsWith('/employees?') && JSON.stringify(e.responseBody).includes('"epId"'))).toBe(
-      true,
-    );
+    expect(
+      exchanges.some((e) => e.system === 'knox' && e.path.startsWith('/employees?') && JSON.stringify(e.responseBody).includes('"epId"')),
+    ).toBe(true);
     expect(
       exchanges.some(
         (e) => e.system === 'workplace' && /\/employee\?/.test(e.path) && JSON.stringify(e.responseBody).includes('"loginId"'),
