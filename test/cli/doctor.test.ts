@@ -11,7 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../client/cli.js';
 import { maskPersonalData } from '../../client/doctor/capture.js';
 import { clockVerdict, doctorExitCode, listingVerdict, type Check } from '../../client/doctor/verdicts.js';
+import { Secret } from '../../config/index.js';
 import { generateOrg } from '../../generator/index.js';
+import { createKnoxClient } from '../../knox/index.js';
+import { startKnoxSimulator } from '../../knox/simulator/server.js';
+import { createWorkplaceClient } from '../../workplace/index.js';
 import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE, type LocalStack } from '../../scripts/local-stack.js';
 import { startWorkplaceSimulator, type WorkplaceSimulatorOptions } from '../../workplace/simulator/server.js';
 import { stackFor, writeCount } from '../helpers/stack.js';
@@ -297,6 +301,54 @@ describe('orgsync doctor against the simulators', () => {
     expect(check(report, 'config')).toMatchObject({ status: 'failed', configKey: 'WORKPLACE_RPS' });
     expect(check(report, 'workplace.signature').status).toBe('skipped');
     expect(check(report, 'knox.auth').status).toBe('ok');
+  });
+});
+
+describe('the sample reads doctor makes', () => {
+  it('a Knox organizations read with pages: 1 stops after the first 500 rows, and without it reads them all', async () => {
+    const big = generateOrg({ seed: 1402, employees: 620, departments: 620 });
+    const sim = await startKnoxSimulator({ systemId: LOCAL_KNOX_SYSTEM_ID, org: big });
+    try {
+      const knox = createKnoxClient({
+        baseUrl: sim.url,
+        systemId: LOCAL_KNOX_SYSTEM_ID,
+        companyCodes: [big.companyCode],
+        rps: 500,
+        headers: {},
+      });
+      const sample = await knox.listOrganizations(big.companyCode, { pages: 1 });
+      expect(sample).toMatchObject({ calls: 1, invalid: [] });
+      expect(sample.rows).toHaveLength(500);
+      const all = await knox.listOrganizations(big.companyCode);
+      expect(all.calls).toBe(2);
+      expect(all.rows).toHaveLength(big.organizations.length);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('a WORKPLACE list with pages: 1 reads one page, and without it every page', async () => {
+    const grades = Object.fromEntries(
+      Array.from({ length: 25 }, (_, i) => [`G${i}`, { name: `grade ${i}`, itemUsed: true, sortOrder: String(i) }]),
+    );
+    const sim = await startWorkplaceSimulator({ ...LOCAL_WORKPLACE, state: { grades } });
+    try {
+      const workplace = createWorkplaceClient({
+        baseUrl: sim.url,
+        companyId: LOCAL_WORKPLACE.companyId,
+        accessKey: new Secret(LOCAL_WORKPLACE.accessKey),
+        secretKey: new Secret(LOCAL_WORKPLACE.secretKey),
+        rps: 500,
+        signatureVersion: 'v2',
+      });
+      expect((await workplace.grades.list({ pageSize: 10, pages: 1 })).rows.map((g) => g.externalKey)).toEqual(
+        Object.keys(grades).slice(0, 10),
+      );
+      expect(sim.log()).toHaveLength(1);
+      expect((await workplace.grades.list({ pageSize: 10 })).rows).toHaveLength(25);
+    } finally {
+      await sim.close();
+    }
   });
 });
 
