@@ -4,6 +4,7 @@
  */
 import pMap from 'p-map';
 import type { KnoxConfig } from '../config/index.js';
+import type { ExchangeListener } from '../lib/http-transport.js';
 import { DEFAULT_PROTOCOL, FULL_RESULT_BODY, KNOX_PATHS, LIST_LIMIT, LIST_SEPARATOR, type KnoxProtocol } from './assumptions.js';
 import { KnoxResponseError } from './errors.js';
 import { KnoxTransport } from './http.js';
@@ -28,6 +29,17 @@ export interface KnoxClientOptions {
   concurrency?: number;
   /** Overrides of the protocol assumptions (paths, /employees method, error-body fields). */
   protocol?: Partial<KnoxProtocol>;
+  /** Sees each request/response exchange: method, path, bodies, status; never a header or a secret (orgsync doctor --capture). */
+  onExchange?: ExchangeListener;
+}
+
+export interface ListOrganizationsOptions {
+  signal?: AbortSignal;
+  /**
+   * Read only the first `pages` pages: a sample (orgsync doctor), not a listing to sync by. Pages are
+   * still checked against each other; that the rows add up to totalCount only when every page was read.
+   */
+  pages?: number;
 }
 
 export interface EmployeeProgress {
@@ -64,7 +76,7 @@ export interface EmployeeEnumeration extends KnoxListing<KnoxEmployee> {
 
 export interface KnoxClient {
   listTitles(companyCode: string, o?: { signal?: AbortSignal }): Promise<KnoxListing<KnoxTitle>>;
-  listOrganizations(companyCode: string, o?: { signal?: AbortSignal }): Promise<KnoxListing<KnoxOrganization>>;
+  listOrganizations(companyCode: string, o?: ListOrganizationsOptions): Promise<KnoxListing<KnoxOrganization>>;
   /** Every employee of a company, department by department: complete by construction (see ENUMERATION below). */
   listEmployees(companyCode: string, o?: ListEmployeesOptions): Promise<EmployeeEnumeration>;
   /**
@@ -127,6 +139,7 @@ export function createKnoxClient(config: KnoxConfig, options: KnoxClientOptions 
     rateLimit: options.rateLimit ?? true,
     maxSockets: concurrency,
     protocol,
+    ...(options.onExchange ? { onExchange: options.onExchange } : {}),
   });
   const { paths } = protocol;
   const employeesMethod = protocol.employeesMethod;
@@ -145,7 +158,7 @@ export function createKnoxClient(config: KnoxConfig, options: KnoxClientOptions 
     return { ...parseRecords(titleReader, rows, drift), calls: 1, drift: drift.report() };
   }
 
-  async function listOrganizations(companyCode: string, o: { signal?: AbortSignal } = {}): Promise<KnoxListing<KnoxOrganization>> {
+  async function listOrganizations(companyCode: string, o: ListOrganizationsOptions = {}): Promise<KnoxListing<KnoxOrganization>> {
     // Seed: searching by companyCode alone pages (500/page); unpaged it silently stops at 2,000 rows.
     const request = { method: 'GET', path: paths.organizations, query: { companyCode } };
     const { rows, calls } = await readListing({
@@ -153,6 +166,7 @@ export function createKnoxClient(config: KnoxConfig, options: KnoxClientOptions 
       rowsField: 'organizations',
       request,
       paged: true,
+      ...(o.pages === undefined ? {} : { maxPages: o.pages }),
       fetch: (page) => transport.call({ ...request, query: { companyCode, page: String(page) }, signal: o.signal }),
     });
     const drift = organizationReader.drift();

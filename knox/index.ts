@@ -7,6 +7,7 @@ export type {
   KnoxClientOptions,
   ListEmployeesByTitleOptions,
   ListEmployeesOptions,
+  ListOrganizationsOptions,
 } from './client.js';
 export type { KnoxInvalidRecord, KnoxListing } from './listing.js';
 export {

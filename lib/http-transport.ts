@@ -27,6 +27,8 @@ export interface HttpExchange {
   responseBody?: unknown;
   /** Why no answer came. */
   error?: string;
+  /** The answer's `Date` header, as sent: `orgsync doctor` measures clock skew by it (signatures have a time window). */
+  date?: string;
   durationMs: number;
 }
 
@@ -150,8 +152,10 @@ export class HttpTransport {
       throw networkError(detail);
     }
     const parsed = parseJson(response.body);
+    const date = response.headers.date;
     this.#capture(request, shownPath, started, {
       status: response.statusCode,
+      ...(date ? { date } : {}),
       ...(parsed === NOT_JSON ? { responseBody: this.redact(response.body) } : parsed === undefined ? {} : { responseBody: parsed }),
     });
     const retryAfter = retryAfterMs(response.headers[this.#retryAfterHeader]);
@@ -173,7 +177,12 @@ export class HttpTransport {
     return out;
   }
 
-  #capture(request: HttpRequest, shownPath: string, started: number, outcome: Pick<HttpExchange, 'status' | 'responseBody' | 'error'>) {
+  #capture(
+    request: HttpRequest,
+    shownPath: string,
+    started: number,
+    outcome: Pick<HttpExchange, 'status' | 'responseBody' | 'error' | 'date'>,
+  ) {
     if (!this.#onExchange) return;
     const search = request.query && Object.keys(request.query).length ? `?${new URLSearchParams({ ...request.query }).toString()}` : '';
     const exchange: HttpExchange = {
@@ -183,6 +192,7 @@ export class HttpTransport {
       ...(outcome.status === undefined ? {} : { status: outcome.status }),
       ...(outcome.responseBody === undefined ? {} : { responseBody: this.#redactJson(outcome.responseBody) }),
       ...(outcome.error === undefined ? {} : { error: outcome.error }),
+      ...(outcome.date === undefined ? {} : { date: outcome.date }),
       durationMs: Math.round(performance.now() - started),
     };
     this.#onExchange(exchange);

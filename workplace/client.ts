@@ -49,6 +49,8 @@ export interface CallOptions {
 export interface ListOptions extends CallOptions {
   /** Rows asked per request; default PAGE_SIZE. WORKPLACE may answer fewer: the client follows the rows. */
   pageSize?: number;
+  /** Read only the first `pages` pages: a sample (orgsync doctor), never a listing to plan by. Default: every page. */
+  pages?: number;
 }
 
 /** A WORKPLACE record a list returned that orgsync cannot use: its key (when readable), its place, and which fields failed (never their values). */
@@ -394,8 +396,9 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
         const limit = Math.max(1, Math.trunc(o.pageSize ?? pageSize));
         const listing = emptyListing<T>();
         const drift = new DriftCounter(spec.dataset, spec.documented.types, spec.documented.optional);
+        const pages = Math.max(1, Math.trunc(o.pages ?? Number.POSITIVE_INFINITY));
         // §2: offset is the first row; advance by the rows received, since WORKPLACE may cap the limit.
-        for (let offset = 0; ;) {
+        for (let offset = 0, read = 0; ;) {
           const call = target({
             method: 'GET',
             route: spec.route,
@@ -408,6 +411,7 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
           offset += page.elements.length;
           const total = page.totalCount;
           if (total === undefined ? page.elements.length < limit : offset >= total) return { ...listing, drift: drift.report() };
+          if (++read >= pages) return { ...listing, drift: drift.report() };
           if (page.elements.length === 0) {
             throw new WorkplaceResponseError({
               ...describe(call),

@@ -1,6 +1,7 @@
 /** The command table: the one list `orgsync --help`, dispatch and the tests read. */
 import type { Command } from '../runner.js';
 import { approveDeletions, approveRun, cancel, pause, rejectDeletions, rejectRun, resume } from './control.js';
+import { doctor } from './doctor.js';
 import { rollback } from './rollback.js';
 import { externalKeys } from './external-keys.js';
 import { jobTitleKeys } from './job-title-keys.js';
@@ -29,5 +30,6 @@ export const COMMANDS: readonly Command[] = [
   syncEmployee,
   jobTitleKeys,
   externalKeys,
+  doctor,
   worker,
 ];

@@ -162,6 +162,8 @@ export async function startWorkplaceSimulator(options: WorkplaceSimulatorOptions
         ? gatewayReply({ error: GATEWAY_ERRORS.entityTooLarge, details: `body over ${MAX_BODY_BYTES} bytes` })
         : answer(req, method, target, path, search, match, text);
     entry.status = reply.status;
+    // The gateway's clock, as its timestamps check (§1.5): a skewed simulator shows the skew a client would see.
+    res.setHeader('date', new Date(now()).toUTCString());
     send(res, reply);
   }
 
