@@ -266,7 +266,8 @@ async function collect(client: Client, root: Root, dir: string): Promise<History
 
 async function main(): Promise<number> {
   const started = Date.now();
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // Errors only: a held guard and the write worker's empty workflow list warn by design; a failed scenario throws.
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
   const target = args.out ?? HISTORIES_DIR;
   const staging = mkdtempSync(join(tmpdir(), 'orgsync-histories-'));
   out(`recording workflow histories into ${target}`);
