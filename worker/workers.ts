@@ -30,6 +30,14 @@ export interface WorkerSetup {
   workflowBundle?: WorkflowBundle;
 }
 
+/**
+ * How the main worker loads the workflow code. The replay test (test/replay.test.ts) loads it the same
+ * way, so what it replays is what a deployed worker runs.
+ */
+export function workflowCodeOptions(workflowBundle?: WorkflowBundle): Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'> {
+  return workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH };
+}
+
 const NO_NOTIFICATIONS: NotifyConfig = { webhooks: [], language: 'ko', deadlineWarning: '2h' };
 
 export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
@@ -43,7 +51,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
   const main = await Worker.create({
     ...common,
     taskQueue: setup.taskQueue,
-    ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...workflowCodeOptions(setup.workflowBundle),
     activities: {
       ...createActivities(setup.deps),
       ...createNotifyActivities({ notify: setup.notify ?? NO_NOTIFICATIONS, namespace: setup.namespace ?? 'default' }),
