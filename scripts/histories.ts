@@ -24,6 +24,8 @@ export const SCENARIOS = {
   'paused-resumed': 'a run paused through the parent mid-way through a stage, then resumed',
   'continued-as-new': 'a stage that continued as new (a small maxHistoryEvents): every run of its chain',
   'sync-employee': 'an on-demand sync of one changed employee',
+  'reviewed-approved': 'a run --review: its dry-run stages, the wait for the decision, and the approved plan applied',
+  rollback: "a rollback of a run's grades: the journal undone, the run's creates deleted",
 } as const;
 export type ScenarioName = keyof typeof SCENARIOS;
 

@@ -27,9 +27,11 @@ import { RUN_END_STATES } from '../engine/outcomes.js';
 import type { StageTuning } from '../engine/pipeline.js';
 import {
   approveDeletionsUpdate,
+  approveRunUpdate,
   pauseSignal,
   progressQuery,
   resumeSignal,
+  rollbackWorkflowId,
   stageProgressQuery,
   stageWorkflowId,
 } from '../workflows/definitions.js';
@@ -193,6 +195,40 @@ const DRIVERS: { name: string; drive(ctx: Context): Promise<void> }[] = [
           throw new Error(`${id}: the grades stage did not continue as new; lower maxHistoryEvents`);
         // The stage's chain of runs only: its parent is a plain run, as in day 1.
         await ctx.save('continued-as-new', grades.workflowId);
+      } finally {
+        await stack.close();
+      }
+    },
+  },
+  {
+    // The two other shapes of a run: a reviewed one (its dry-run children, the wait, the approved apply), and a
+    // rollback of it. Grades only: every stage runs the same stage code.
+    name: 'a reviewed run, approved, then rolled back',
+    async drive(ctx) {
+      const stack = await ctx.stack(DAY1, { settings: NO_GUARD });
+      try {
+        const id = 'replay-reviewed';
+        const run = await ctx.client.workflow.start(orgSyncWorkflow, {
+          taskQueue: stack.taskQueue,
+          workflowId: id,
+          args: [{ tuning: TUNING, review: true, stages: ['grades'] }],
+        });
+        await until(async () => (await run.query(progressQuery)).state === 'awaiting-review', 'the run to wait for its review');
+        await run.executeUpdate(approveRunUpdate, { args: ['record-histories'] });
+        await expectState(run.result(), id);
+        await ctx.save('reviewed-approved', id);
+        const rollback = rollbackWorkflowId(id);
+        await expectState(
+          ctx.client.workflow.execute(orgSyncWorkflow, {
+            taskQueue: stack.taskQueue,
+            workflowId: rollback,
+            args: [{ tuning: TUNING, rollback: { of: id }, stages: ['grades'] }],
+          }),
+          rollback,
+        );
+        if (Object.keys(stack.workplaceSimulator.dump().grades).length > 0)
+          throw new Error(`${rollback}: the grades it should have deleted remain`);
+        await ctx.save('rollback', rollback);
       } finally {
         await stack.close();
       }
