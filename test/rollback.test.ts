@@ -74,6 +74,7 @@ describe('orgsync rollback', () => {
     await withStack(day1, NO_GUARD, async (stack) => {
       expect((await stack.sync(unique('day1'), { tuning: FAST })).state).toBe('completed');
       const afterDay1 = held(stack.workplaceSimulator.dump());
+      const day1State = stack.workplaceSimulator.dump();
 
       stack.knoxSimulator.setOrg(day2);
       const day2Id = unique('day2');
@@ -88,6 +89,8 @@ describe('orgsync rollback', () => {
       expect(undone.state).toBe('completed');
       expect(undone.rollbackOf).toBe(day2Id);
       expect(held(stack.workplaceSimulator.dump())).toEqual(afterDay1);
+      // Object by object, every field WORKPLACE holds.
+      expect(stack.workplaceSimulator.dump()).toEqual(day1State);
       // Leavers came back with their own epId and their original hire date (held() compares both).
       for (const epId of changes.resigned) expect(stack.workplaceSimulator.dump().employees[epId]).toBeDefined();
 
@@ -145,6 +148,27 @@ describe('orgsync rollback', () => {
       );
       expect(forced.state).toBe('completed');
       expect(stack.workplaceSimulator.dump().departments[edited]).toBeUndefined();
+    });
+  });
+
+  it('with sync.onStageFailure rollback-stage, a department stage that fails midway leaves the departments as they were before the run', async () => {
+    const day1 = generateOrg({ seed: 57, employees: 40, departments: 12 });
+    // A mapping change on Knox's side renames every department; WORKPLACE refuses a third of the new names.
+    const renamed = { ...day1, organizations: day1.organizations.map((o) => ({ ...o, departmentName: `${o.departmentName} (신)` })) };
+    const refused = day1.organizations.filter((_, i) => i % 3 === 2).map((o) => o.departmentCode);
+    await withStack(day1, { ...NO_GUARD, maxFailureShare: 0.2, onStageFailure: 'rollback-stage' }, async (stack) => {
+      await stack.sync(unique('day1'), { tuning: FAST });
+      const before = stack.workplaceSimulator.dump();
+      stack.knoxSimulator.setOrg(renamed);
+      stack.workplaceSimulator.faults.failKeys(refused, '부서명이 올바르지 않습니다');
+      const runId = unique('renaming');
+      const result = await stack.sync(runId, { tuning: FAST });
+      expect(result.state).toBe('rolled-back');
+      const departments = result.stages.find((s) => s.stage === 'departments');
+      expect(departments?.counts.failed).toBe(refused.length);
+      expect(departments?.counts.done).toBe(day1.organizations.length - refused.length);
+      expect(result.rolledBack).toMatchObject({ stages: ['departments'], state: 'completed' });
+      expect(stack.workplaceSimulator.dump()).toEqual(before);
     });
   });
 

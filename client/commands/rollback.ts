@@ -43,6 +43,11 @@ export const rollback = defineCommand({
     if (target.execution.status.name === 'RUNNING')
       throw new CliError(`run ${of} is still running; cancel it first (orgsync cancel ${of})`);
     if (target.result?.dryRun) throw new CliError(`run ${of} was a dry run: it wrote nothing, so there is nothing to undo`);
+    const written = target.result?.stages.reduce((n, s) => n + s.ops.create + s.ops.update + s.ops.delete, 0);
+    if (written === 0) {
+      ctx.print(`run ${of} wrote nothing to WORKPLACE: there is nothing to undo, and nothing was started`);
+      return;
+    }
     const later = (await recentRuns(client, taskQueue, { limit: 50 })).filter(
       (r) =>
         r.startTime > target.execution.startTime &&

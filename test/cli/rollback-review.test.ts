@@ -64,6 +64,10 @@ describe('orgsync rollback', () => {
 
     const second = unique('second');
     expect((await cli('run', '--wait', '--id', second)).code).toBe(0);
+    // The second run found WORKPLACE in step: it wrote nothing, and its rollback says so.
+    const nothing = await cli('rollback', second);
+    expect(nothing.code).toBe(0);
+    expect(nothing.stdout).toContain(`run ${second} wrote nothing to WORKPLACE: there is nothing to undo`);
     const refused = await cli('rollback', first);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`later runs followed ${first}: ${second}`);
