@@ -80,6 +80,9 @@ describe('a reviewed run', () => {
 
       const { handle, review } = await parkedForReview(stack);
       expect(writeCount(stack.workplaceSimulator)).toBe(0);
+      const { currentDetails } = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+      expect(currentDetails).toContain(`The plan waits for review`);
+      expect(currentDetails).toContain(`orgsync approve-run ${handle.workflowId}`);
       // Its stages planned as their own children, under <run>/review/.
       await env.client.workflow
         .getHandle(stageWorkflowId(reviewPrefix(handle.workflowId), { stage: 'employees', pass: 'main' }))

@@ -11,6 +11,7 @@ import type { LocalStack } from '../scripts/local-stack.js';
 import type { OrgSyncInput, OrgSyncResult } from '../engine/types.js';
 import { rollbackWorkflowId } from '../workflows/definitions.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
+import { OrgSyncState } from '../workflows/search-attributes.js';
 import type { SimState } from '../workplace/simulator/server.js';
 import { actualWorkplace, FAST, stackFor, writeCount } from './helpers/stack.js';
 import { connectTestEnv, unique } from './helpers/temporal.js';
@@ -190,6 +191,12 @@ describe('orgsync rollback', () => {
           policy === 'rollback-stage' ? ['employees'] : ['grades', 'jobTitles', 'departments', 'employees'],
         );
         expect(result.message).toMatch(/사원 employees failed, so the run stopped before the next stage: .* were rolled back by/);
+        // What the Temporal UI lists: the state, and the memo naming what was rolled back and by which run.
+        const described = await env.client.workflow.getHandle(runId).describe();
+        expect(described.typedSearchAttributes.get(OrgSyncState)).toBe('rolled-back');
+        expect(described.memo?.summary).toMatch(
+          new RegExp(`^rolled-back in \\d+s: .* · rolled back .* by ${rollbackWorkflowId(runId)}: completed$`),
+        );
         const state = stack.workplaceSimulator.dump();
         expect(Object.keys(state.employees)).toEqual([]);
         const nonEmpty = (['grades', 'jobs', 'departments'] as const).filter((kind) => Object.keys(state[kind]).length > 0);

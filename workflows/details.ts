@@ -52,6 +52,16 @@ export function runMarkdown(p: OrgSyncProgress, startedAt: Date, drift: readonly
       `⚠ ${STAGE_TITLES[p.hold.stage]} waits for an operator: ${p.hold.deletions} deletions (${p.hold.reason}). \`orgsync approve-deletions\` or \`orgsync reject-deletions\` before ${p.hold.decideBy}.`,
     );
   }
+  if (p.review) {
+    const planned = p.review.stages.map(
+      (s) => `${STAGE_TITLES[s.stage]} ${s.plannedOps.create}+/${s.plannedOps.update}~/${s.plannedOps.delete}-`,
+    );
+    lines.push(
+      '',
+      `⚠ The plan waits for review (creates+/updates~/deletes-): ${planned.join(' · ') || 'nothing to write'}.`,
+      `Every item: \`orgsync report ${p.runId}\`, and each stage's child \`${p.runId}/review/<stage>\`. \`orgsync approve-run ${p.runId}\` or \`orgsync reject-run ${p.runId}\` before ${p.review.decideBy}.`,
+    );
+  }
   lines.push(...driftLines(drift));
   return lines.join('\n');
 }
@@ -68,5 +78,14 @@ export function memoLine(r: OrgSyncResult): string {
     (s) =>
       `${s.stage} ${s.ops.create}+/${s.ops.update}~/${s.ops.delete}-${s.counts.failed ? ` ${s.counts.failed} failed` : ''}${s.counts.skipped ? ` ${s.counts.skipped} skipped` : ''}`,
   );
-  return `${r.state}${r.dryRun ? ' (dry run)' : ''} in ${Math.round(r.durationMs / 1000)}s: ${parts.join('; ')}`.slice(0, 1_500);
+  const mode = r.rollbackOf
+    ? ` (rollback of ${r.rollbackOf})`
+    : r.review
+      ? ` (reviewed: ${r.review.decision}${r.review.by ? ` by ${r.review.by}` : ''})`
+      : '';
+  const undone = r.rolledBack ? ` · rolled back ${r.rolledBack.stages.join(', ')} by ${r.rolledBack.runId}: ${r.rolledBack.state}` : '';
+  return `${r.state}${r.dryRun ? ' (dry run)' : ''}${mode} in ${Math.round(r.durationMs / 1000)}s: ${parts.join('; ')}${undone}`.slice(
+    0,
+    1_500,
+  );
 }
