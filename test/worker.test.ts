@@ -231,10 +231,9 @@ describe('the worker process', () => {
         expect(keysPosted('POST employee')).toEqual([...changes.hired].sort());
         expect(keysPosted('POST department')).toEqual([...changes.departmentsAdded].sort());
 
-        // Both processes took work. Which one took which task is the server's choice (one may, rarely, get no write
-        // at all), so the test asserts the totals; that a plan crossed processes is what the shared store is for.
+        // Which process took which task is the server's choice (sticky workflow tasks and eager activity dispatch can
+        // leave one of them idle for a whole run, as CI saw), so the test asserts the totals.
         const received = await Promise.all(processes.map((p) => activitiesReceived(p.metricsPort)));
-        for (const ran of received) expect(Object.values(ran).reduce((sum, n) => sum + (n ?? 0), 0)).toBeGreaterThan(0);
         expect(received.reduce((sum, ran) => sum + (ran.applyWrite ?? 0), 0)).toBeGreaterThan(0);
         // Seven stages planned each day, each once, by one process or the other.
         expect(received.reduce((sum, ran) => sum + (ran.planStage ?? 0), 0)).toBe(14);
