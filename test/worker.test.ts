@@ -16,6 +16,7 @@ import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE } from '../scripts/local-stack.js
 import { StoreConfigSchema } from '../config/index.js';
 import { openStore } from '../store/index.js';
 import { startWorkplaceSimulator, type WorkplaceSimulator } from '../workplace/simulator/server.js';
+import { rollbackWorkflowId } from '../workflows/definitions.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
 import { eventually, unique } from './helpers/temporal.js';
 
@@ -123,6 +124,55 @@ describe('the worker process', () => {
       const created = workplace.log().filter((e) => e.route === 'POST employee' && e.status === 201).length;
       expect(created).toBe(org.employees.length);
       expect(Object.keys(workplace.dump().employees)).toHaveLength(org.employees.length);
+    });
+
+    it('a rollback whose worker is killed (SIGKILL) mid-way resumes on another worker and finishes, deleting each object once', async () => {
+      const store = newStore();
+      const settings = join(store, 'rollback.yaml');
+      // Undoing a first run deletes everything it made: over the guard, which other tests cover.
+      writeFileSync(settings, 'sync:\n  writeConcurrency: 2\n  deletionGuard: { maxShare: 1, maxCount: 1000000 }\n');
+      const taskQueue = unique('rollback-kill');
+      const env = { ...configured(taskQueue, await freePort(), store), ORGSYNC_CONFIG: settings };
+      const runId = unique('to-undo');
+      const first = startWorker(env);
+      let rollback;
+      try {
+        await ready(first);
+        expect((await client.workflow.execute(orgSyncWorkflow, { taskQueue, workflowId: runId, args: [{}] })).state).toBe('completed');
+        workplace.clearLog();
+        workplace.faults.latencyMs(100);
+        rollback = await client.workflow.start(orgSyncWorkflow, {
+          taskQueue,
+          workflowId: rollbackWorkflowId(runId),
+          args: [{ rollback: { of: runId } }],
+        });
+        await eventually(() => Object.keys(workplace.dump().employees).length <= org.employees.length - 5, {
+          timeoutMs: 60_000,
+          what: 'employees being deleted',
+        });
+      } finally {
+        first.child.kill('SIGKILL');
+      }
+      await first.exited;
+      expect(Object.keys(workplace.dump().employees).length).toBeGreaterThan(0);
+
+      workplace.faults.latencyMs(0);
+      const second = startWorker({ ...env, ORGSYNC_METRICS_ADDRESS: `127.0.0.1:${await freePort()}` });
+      try {
+        await ready(second);
+        expect((await rollback.result()).state).toBe('completed');
+      } finally {
+        second.child.kill('SIGTERM');
+      }
+      await second.exited;
+      const state = workplace.dump();
+      expect([state.employees, state.departments, state.grades, state.jobs].map((kind) => Object.keys(kind).length)).toEqual([0, 0, 0, 0]);
+      // A delete the kill cut off may be sent again; WORKPLACE then answers "not found", and only one ever succeeded.
+      const deleted = new Map<string, number>();
+      for (const e of workplace.log()) if (e.method === 'DELETE' && e.status < 300) deleted.set(e.path, (deleted.get(e.path) ?? 0) + 1);
+      expect([...deleted].filter(([, n]) => n > 1)).toEqual([]);
+      const employeesDeleted = workplace.log().filter((e) => e.route === 'DELETE employee' && e.status < 300);
+      expect(new Set(employeesDeleted.map((e) => e.externalKey)).size).toBe(org.employees.length);
     });
 
     it('syncs, serves Prometheus metrics with orgsync counters, never logs a secret, and stops gracefully on SIGTERM', async () => {
