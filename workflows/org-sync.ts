@@ -33,7 +33,7 @@ import {
   stopStageSignal,
 } from './definitions.js';
 import { DEFAULT_TUNING, PIPELINE, STAGE_TITLES, type PipelineStep, type StageName } from '../engine/pipeline.js';
-import { emptyCounts, emptyOperationCounts, mergeProgress, mergeResults, runEndState } from '../engine/outcomes.js';
+import { emptyCounts, emptyOperationCounts, knoxReadOf, mergeProgress, mergeResults, runEndState } from '../engine/outcomes.js';
 import {
   type OrgSyncInput,
   type OrgSyncProgress,
@@ -167,7 +167,7 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
   publish();
 
   return CancellationScope.nonCancellable(async () => {
-    const policy = await describeRun();
+    const policy = { ...(await describeRun()), ...(input.fullRead ? { fullRead: true } : {}) };
     const wanted = new Set<StageName>(input.stages ?? policy.stages);
     const tuning = { ...DEFAULT_TUNING, writeConcurrency: policy.writeConcurrency, ...input.tuning };
     let failure: { stage: StageName; message: string } | undefined;
@@ -199,6 +199,7 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
       startedAt: startedAt.toISOString(),
       durationMs: Date.now() - startedAt.getTime(),
       stages: merged,
+      ...knoxReadOf(merged),
       ...(failure
         ? { message: `${STAGE_TITLES[failure.stage]} failed, so the run stopped before the next stage: ${failure.message}` }
         : {}),
