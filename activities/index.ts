@@ -36,9 +36,16 @@ export function createActivities(deps: ActivityDeps) {
       return runPolicy(settings, deps.companyCodes);
     },
 
-    async snapshotKnox(input: { runId: string; dataset: KnoxDataset }): Promise<SnapshotSummary> {
+    /** `fullRead`: the run asked for a per-department employee read (orgsync run --full-read). */
+    async snapshotKnox(input: { runId: string; dataset: KnoxDataset; fullRead?: boolean }): Promise<SnapshotSummary> {
       const summary = await boundary(() =>
-        keepAlive(() => takeSnapshot(deps, input.runId, input.dataset, { signal: cancellationSignal(), onProgress: (p) => heartbeat(p) })),
+        keepAlive(() =>
+          takeSnapshot(deps, input.runId, input.dataset, {
+            signal: cancellationSignal(),
+            onProgress: (p) => heartbeat(p),
+            ...(input.fullRead ? { fullRead: true } : {}),
+          }),
+        ),
       );
       const { drift, ...counts } = summary;
       log.info('Knox snapshot', { ...counts, attributes: input.dataset === 'employees' ? employeeAttributes(settings).length : undefined });

@@ -27,10 +27,11 @@ export function newRunId(at: Date): string {
 }
 
 /** The one line the Temporal UI shows for a run (staticSummary, ≤ 200 bytes). */
-export function runSummary(at: Date, options: { dryRun?: boolean; stages?: readonly string[] } = {}): string {
+export function runSummary(at: Date, options: { dryRun?: boolean; stages?: readonly string[]; fullRead?: boolean } = {}): string {
   const p = seoulParts(at);
   const stages = options.stages?.length ? ` · ${options.stages.join(', ')}` : '';
-  return `orgsync run ${p.year}-${p.month}-${p.day}${options.dryRun ? ' (dry run)' : ''}${stages}`.slice(0, 200);
+  const fullRead = options.fullRead ? ' · full Knox read' : '';
+  return `orgsync run ${p.year}-${p.month}-${p.day}${options.dryRun ? ' (dry run)' : ''}${stages}${fullRead}`.slice(0, 200);
 }
 
 const quote = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

@@ -3,7 +3,13 @@
  * stage, the deletion guard's question when one is held, and what to do next.
  */
 import { STAGE_TITLES, type StageName } from '../engine/pipeline.js';
-import { type DeletionGuardHold, type OperationCounts, type ReviewHold, type StageCounts } from '../engine/types.js';
+import {
+  type DeletionGuardHold,
+  type EmployeeReadReport,
+  type OperationCounts,
+  type ReviewHold,
+  type StageCounts,
+} from '../engine/types.js';
 import { displayWidth, formatDuration, formatTime, table, type Column } from './format.js';
 import { runState, type RunView } from './runs.js';
 
@@ -82,7 +88,18 @@ export function runHeader(view: RunView): string[] {
     ['took', took],
     ['running for', execution.closeTime ? undefined : formatDuration(Date.now() - execution.startTime.getTime())],
     ['task queue', execution.taskQueue],
+    ['Knox read', result?.knoxRead ? knoxReadLine(result.knoxRead) : undefined],
   ]);
+}
+
+/** "by title (read 3 of 6 …); checks: 31 looked up, 1 missed, unlisted titles X99, 0 departments read again; 41 calls" */
+export function knoxReadLine(read: EmployeeReadReport): string {
+  const how = read.mode === 'title' ? 'employees by title' : 'employees per department (complete)';
+  const c = read.checks;
+  const checks = c
+    ? `; checks: ${c.lookedUp} looked up, ${c.missed} missed${c.unlistedTitles.length ? `, unlisted titles ${c.unlistedTitles.join(', ')}` : ''}, ${c.departmentsReread} departments read again`
+    : '';
+  return `${how}: ${read.reason}${checks}; ${read.calls} calls`;
 }
 
 export function holdLines(id: string, hold: DeletionGuardHold | undefined): string[] {

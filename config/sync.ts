@@ -93,6 +93,14 @@ export const SyncSettingsSchema = z
     onStageFailure: z.enum(['stop', 'rollback-stage', 'rollback-run']).default('stop'),
     /** A stage fails as a whole when more than this share of its attempted items fail (1 = only when all fail). */
     maxFailureShare: z.number().min(0).max(1).default(1),
+    /**
+     * How often the employees are read department by department, the read that is complete by
+     * construction (docs/knox.md, "Reading employees"); the other reads go title by title, with
+     * completeness checks, in about 40 times fewer calls. A whole number N: every Nth employee read
+     * (1 = always per department; 7 = weekly for a nightly schedule). A duration ('7d', '36h'): when the
+     * last complete read is at least that old. `orgsync run --full-read` forces one.
+     */
+    fullReadEvery: z.union([z.number().int().min(1), z.string().regex(/^\d+(ms|s|m|h|d)$/)]).default(7),
     /** WORKPLACE writes in flight per stage; the global rate is WORKPLACE_RPS regardless. */
     writeConcurrency: z.number().int().min(1).max(500).default(32),
     additionalAttributes: z.array(AdditionalAttributeSchema).prefault(DEFAULT_ATTRIBUTES),

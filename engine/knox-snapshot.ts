@@ -15,6 +15,8 @@ import {
 } from '../knox/index.js';
 import { boundDrift, mergeDrift, type DriftReport } from '../lib/drift.js';
 import { SyncError } from './errors.js';
+import { chooseEmployeeRead, readByTitle, recordEmployeeRead, type ByTitleRead } from './knox-read.js';
+import type { EmployeeReadReport } from './types.js';
 import { runFolder, type StagingStore } from '../store/index.js';
 import type { KnoxDataset } from './pipeline.js';
 import type { KnoxSnapshot } from './stages/spec.js';
@@ -31,6 +33,8 @@ interface StoredDataset<T> {
   perCompany: Record<string, number>;
   /** Where Knox's records differ from the seed, over every company (never an item failure). */
   drift: DriftReport;
+  /** Employees: how they were read (by title or per department, and why). Older snapshots have none. */
+  read?: EmployeeReadReport;
 }
 
 export interface SnapshotSummary {
@@ -46,6 +50,8 @@ export interface SnapshotSummary {
    * organizations' too when reading employees read them first. Reported once per run and dataset.
    */
   drift?: DriftReport[];
+  /** Employees, when this call read them: by title or per department, and why (once per run, as drift). */
+  read?: EmployeeReadReport;
 }
 
 export function employeeAttributes(settings: SyncSettings): string[] {
@@ -66,41 +72,112 @@ export async function takeSnapshot(
   deps: SnapshotDeps,
   runId: string,
   dataset: KnoxDataset,
-  options: { signal?: AbortSignal; onProgress?: (detail: unknown) => void } = {},
+  options: {
+    signal?: AbortSignal;
+    onProgress?: (detail: unknown) => void;
+    /** Employees: read them per department whatever sync.fullReadEvery says (the run's --full-read). */
+    fullRead?: boolean;
+  } = {},
 ): Promise<SnapshotSummary> {
   const key = datasetKey(runId, dataset);
   const existing = await deps.store.readJson<StoredDataset<unknown>>(key);
-  if (existing) return summarize(existing, true);
+  if (existing) {
+    // A retry that stored the snapshot but stopped before recording the read records it now.
+    if (dataset === 'employees') await recordRead(deps, runId, existing as StoredDataset<KnoxEmployee>);
+    return summarize(existing, true);
+  }
 
-  const { signal, onProgress } = options;
-  let firstRead: SnapshotSummary | undefined;
+  const { signal } = options;
+  let firstRead: SnapshotSummary[] = [];
   let stored: StoredDataset<unknown>;
   if (dataset === 'employees') {
-    // Employees are enumerated per department, so the departments come first (from this run's snapshot).
-    firstRead = await takeSnapshot(deps, runId, 'organizations', options);
-    const organizations = (await deps.store.readJson<StoredDataset<KnoxOrganization>>(datasetKey(runId, 'organizations')))!;
-    stored = await readAll(dataset, deps.companyCodes, (company) =>
-      deps.knox.listEmployees(company, {
-        // Departments whose record failed validation are enumerated too: their people must not look like leavers.
-        departmentCodes: departmentCodesOf({
-          rows: organizations.rows.filter((o) => o.companyCode === company),
-          invalid: organizations.invalid.filter((i) => i.company === company),
-          calls: 0,
-        }),
-        attributes: employeeAttributes(deps.settings),
-        signal,
-        onProgress: (p) => onProgress?.({ company, ...p }),
-      }),
-    );
+    const read = await readEmployees(deps, runId, options);
+    firstRead = read.firstRead;
+    stored = read.stored;
   } else if (dataset === 'organizations') {
     stored = await readAll(dataset, deps.companyCodes, (company) => deps.knox.listOrganizations(company, { signal }));
   } else {
     stored = await readAll(dataset, deps.companyCodes, (company) => deps.knox.listTitles(company, { signal }));
   }
   await deps.store.writeJson(key, stored);
+  if (dataset === 'employees') await recordRead(deps, runId, stored as StoredDataset<KnoxEmployee>);
   const summary = summarize(stored, false);
-  const drift = [...(firstRead?.drift ?? []), ...(summary.drift ?? [])];
+  const drift = [...firstRead.flatMap((r) => r.drift ?? []), ...(summary.drift ?? [])];
   return { ...summary, ...(drift.length ? { drift } : {}) };
+}
+
+/**
+ * The run's employees, by title (checked) or per department (engine/knox-read.ts decides which). The
+ * organizations come first either way, from this run's snapshot: a per-department read enumerates them,
+ * a by-title read checks their heads; a by-title read takes the titles snapshot too.
+ */
+async function readEmployees(
+  deps: SnapshotDeps,
+  runId: string,
+  options: { signal?: AbortSignal; onProgress?: (detail: unknown) => void; fullRead?: boolean },
+): Promise<{ stored: StoredDataset<KnoxEmployee>; firstRead: SnapshotSummary[] }> {
+  const { signal, onProgress } = options;
+  const firstRead = [await takeSnapshot(deps, runId, 'organizations', options)];
+  const organizations = (await deps.store.readJson<StoredDataset<KnoxOrganization>>(datasetKey(runId, 'organizations')))!;
+  const orgsOf = (company: string) => ({
+    rows: organizations.rows.filter((o) => o.companyCode === company),
+    invalid: organizations.invalid.filter((i) => i.company === company),
+    calls: 0,
+  });
+  const attributes = employeeAttributes(deps.settings);
+  const choice = await chooseEmployeeRead(deps.store, deps.settings, deps.companyCodes, { fullRead: options.fullRead });
+
+  const perDepartment = async (reason: string): Promise<StoredDataset<KnoxEmployee>> => {
+    const stored = await readAll('employees', deps.companyCodes, (company) =>
+      deps.knox.listEmployees(company, {
+        // Departments whose record failed validation are enumerated too: their people must not look like leavers.
+        departmentCodes: departmentCodesOf(orgsOf(company)),
+        attributes,
+        signal,
+        onProgress: (p) => onProgress?.({ company, ...p }),
+      }),
+    );
+    return { ...stored, read: { mode: 'department', reason, calls: stored.calls } };
+  };
+  if (choice.mode === 'department') return { stored: await perDepartment(choice.reason), firstRead };
+
+  firstRead.push(await takeSnapshot(deps, runId, 'titles', options));
+  const titles = (await deps.store.readJson<StoredDataset<KnoxTitle>>(datasetKey(runId, 'titles')))!;
+  const checks: NonNullable<EmployeeReadReport['checks']> = { lookedUp: 0, missed: 0, unlistedTitles: [], departmentsReread: 0 };
+  const reads = new Map<string, ByTitleRead>();
+  for (const company of deps.companyCodes) {
+    const read = await readByTitle(deps.knox, company, {
+      titles: {
+        rows: titles.rows.filter((t) => (t.companyCode ?? company) === company),
+        invalid: titles.invalid.filter((i) => i.company === company),
+        calls: 0,
+      },
+      organizations: orgsOf(company),
+      previous: choice.previous?.companies[company],
+      attributes,
+      signal,
+      onProgress,
+    });
+    // One company's title read failing its checks sends the whole run to the complete read.
+    if ('fallback' in read) return { stored: await perDepartment(read.fallback), firstRead };
+    reads.set(company, read);
+    checks.lookedUp += read.checks.lookedUp;
+    checks.missed += read.checks.missed;
+    checks.unlistedTitles.push(...read.checks.unlistedTitles.map((t) => (deps.companyCodes.length > 1 ? `${company}:${t}` : t)));
+    checks.departmentsReread += read.checks.departmentsReread;
+  }
+  const stored = await readAll('employees', deps.companyCodes, async (company) => reads.get(company)!);
+  return { stored: { ...stored, read: { mode: 'title', reason: choice.reason, calls: stored.calls, checks } }, firstRead };
+}
+
+function recordRead(deps: SnapshotDeps, runId: string, stored: StoredDataset<KnoxEmployee>): Promise<void> {
+  return recordEmployeeRead(deps.store, runId, {
+    readAt: stored.readAt,
+    mode: stored.read?.mode ?? 'department',
+    rows: stored.rows,
+    invalid: stored.invalid,
+    companies: Object.keys(stored.perCompany),
+  });
 }
 
 async function readAll<T>(
@@ -151,6 +228,7 @@ function summarize(stored: StoredDataset<unknown>, reused: boolean): SnapshotSum
     reused,
     // Older snapshots (before drift was kept) have none.
     ...(!reused && stored.drift?.fields.length ? { drift: [boundDrift(stored.drift)] } : {}),
+    ...(!reused && stored.read ? { read: stored.read } : {}),
   };
 }
 

@@ -3,7 +3,7 @@
  * items that results and memos carry, and how often a stage reports progress. Pure: workflow code and
  * tests call it alike.
  */
-import type { ItemOutcome, OperationCounts, RunEndState, StageCounts, StageProgress, StageResult } from './types.js';
+import type { ItemOutcome, OperationCounts, OrgSyncResult, RunEndState, StageCounts, StageProgress, StageResult } from './types.js';
 import type { StageName } from './pipeline.js';
 
 /**
@@ -65,6 +65,12 @@ export const RUN_END_STATES: readonly string[] = [
 ] satisfies RunEndState[];
 
 /** A run that went through ends `completed`, or `completed-with-failures` when any item failed. */
+/** The run's Knox employee read, from the stage that made it (the first to read employees). */
+export function knoxReadOf(stages: readonly Pick<StageResult, 'knoxRead'>[]): Pick<OrgSyncResult, 'knoxRead'> {
+  const knoxRead = stages.find((s) => s.knoxRead)?.knoxRead;
+  return knoxRead ? { knoxRead } : {};
+}
+
 export function runEndState(stages: readonly Pick<StageResult, 'counts'>[], failed: boolean, cancelled: boolean): RunEndState {
   if (failed) return 'failed';
   if (cancelled) return 'cancelled';

@@ -10,6 +10,7 @@ import type { WriteRecord } from './plan-store.js';
 import { STAGE_TITLES, type Operation, type PipelineStep } from './pipeline.js';
 import type {
   DeletionGuardHold,
+  EmployeeReadReport,
   ItemDescriptor,
   ItemOutcome,
   OperationCounts,
@@ -46,6 +47,8 @@ export interface Carry {
   drift?: DriftReport[];
   /** Kinds of write whose canary WORKPLACE has answered (engine/canary.ts): they no longer go alone. */
   canaries?: Operation[];
+  /** How this stage's snapshot read Knox's employees, when it was the one that read them. */
+  knoxRead?: EmployeeReadReport;
 }
 
 /** The stage fails as a whole when this many first writes all failed: something systemic is wrong. */
@@ -106,6 +109,8 @@ export class StageRun {
   readonly pendingWrites: WriteRecord[] = [];
   /** Drift in what this stage read first; it travels in the carry once there is one. */
   readonly drift: DriftReport[];
+  /** How the employees were read, when this stage's snapshot read them; it travels in the carry too. */
+  knoxRead: EmployeeReadReport | undefined;
   #authFailure: ItemOutcome | undefined;
   /** A canary's answer showed every write of its kind will fail: the stage's failure message. */
   #systemic: string | undefined;
@@ -122,6 +127,7 @@ export class StageRun {
     this.carry = options.carry;
     this.state = options.carry ? 'running' : 'planning';
     this.drift = options.carry?.drift ?? [];
+    this.knoxRead = options.carry?.knoxRead;
     this.startedAt = options.carry?.startedAt ?? options.startedAt;
   }
 
@@ -158,6 +164,7 @@ export class StageRun {
       attempted: 0,
       writeFailures: 0,
       ...(this.drift.length ? { drift: this.drift } : {}),
+      ...(this.knoxRead ? { knoxRead: this.knoxRead } : {}),
     };
   }
 
@@ -322,6 +329,7 @@ export class StageRun {
         durationMs,
         message: failure,
         drift: this.drift.length ? this.drift : undefined,
+        knoxRead: this.knoxRead,
       });
     }
     // A dry run reports the whole plan, follow-up included; a real pass reports its own part.
@@ -337,6 +345,7 @@ export class StageRun {
       plannedOps,
       preview: this.dryRun ? this.preview : undefined,
       drift: this.drift.length ? this.drift : undefined,
+      knoxRead: this.knoxRead,
       durationMs,
       outcomes: c?.outcomes,
       planRef: c?.plan.planRef,

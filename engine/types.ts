@@ -12,10 +12,33 @@ export interface RunOptions {
   dryRun?: boolean;
   /** Run only these stages (their follow-up passes included); default: every stage switched on in config. */
   stages?: StageName[];
+  /** Read Knox's employees department by department this run, whatever `sync.fullReadEvery` says (`--full-read`). */
+  fullRead?: boolean;
   /** Plan every stage as a dry run does, then wait for an operator to approve exactly that plan (orgsync run --review). */
   review?: boolean;
   /** This run undoes what run `of` wrote (orgsync rollback); `force` also undoes items changed since. */
   rollback?: RollbackOf;
+}
+
+/** How a run read Knox's employees (docs/knox.md, "Reading employees"). */
+export interface EmployeeReadReport {
+  /** 'department': every department listed, complete by construction; 'title': title by title, then checked. */
+  mode: 'department' | 'title';
+  /** Why: forced, due by sync.fullReadEvery, no earlier complete read, or a by-title read that failed its checks. */
+  reason: string;
+  /** Knox calls of the employee read (lookups and re-reads included; /titles and /organizations not). */
+  calls: number;
+  /** A by-title read's completeness checks, over every company. */
+  checks?: {
+    /** Department heads and the previous read's people the title read did not return, looked up by id. */
+    lookedUp: number;
+    /** Of them, people Knox still has: the title read had missed them. */
+    missed: number;
+    /** titleCodes /titles does not list that the checks found (each then read in full). */
+    unlistedTitles: string[];
+    /** Departments read again department by department, for people missed under a title that was read. */
+    departmentsReread: number;
+  };
 }
 
 export interface RollbackOf {
@@ -104,6 +127,8 @@ export interface StageResult {
   drift?: DriftReport[];
   /** Dry run: the first planned writes. */
   preview?: { op: Operation; key: string; label?: string; changes?: string[] }[];
+  /** The stage that read Knox's employees for the run says how it read them. */
+  knoxRead?: EmployeeReadReport;
 }
 
 /** How a run ended: `completed-with-failures` when it went through but some items failed (each has its own exit code). */
@@ -134,6 +159,8 @@ export interface OrgSyncResult {
   durationMs: number;
   /** One entry per stage that ran (passes merged), in pipeline order. */
   stages: StageResult[];
+  /** How this run read Knox's employees (from the stage that read them). */
+  knoxRead?: EmployeeReadReport;
   message?: string;
   /** A reviewed run: the decision, and the stages as the review planned them (a dry run of each). */
   review?: ReviewDecision & { preview: StageResult[] };
@@ -195,6 +222,8 @@ export interface RunPolicy {
   guard: { maxShare: number; maxCount: number };
   writeConcurrency: number;
   onStageFailure: SyncSettings['onStageFailure'];
+  /** The run's input asked for a per-department employee read (RunOptions.fullRead). */
+  fullRead?: boolean;
   /** The Knox data each stage reads (from its spec), so a stage can take the run's snapshot first. */
   knoxDatasets: Record<StageName, KnoxDataset[]>;
 }

@@ -181,8 +181,8 @@ export function createKnoxClient(config: KnoxConfig, options: KnoxClientOptions 
    *    department's listing. listEmployees.
    *  - per title (companyCode + titleCode + page): Σ max(1, ⌈n_t/500⌉) calls over ~30 titles. It returns only
    *    people whose titleCode /titles lists, and Knox has no company-wide employee count to check it against:
-   *    anyone with an unlisted titleCode is silently missing. listEmployeesByTitle; the engine must check
-   *    its completeness (docs/knox.md) and still read per department now and then.
+   *    anyone with an unlisted titleCode is silently missing. listEmployeesByTitle; engine/knox-read.ts checks
+   *    its completeness and still reads per department every sync.fullReadEvery reads (docs/knox.md).
    * Measured (bench/knox-read.ts --by department|title; Knox calls of a whole read, /titles and /organizations included):
    *   10,000 employees / 1,000 departments:    per department 1,004, per title 38
    *   100,000 employees / 10,000 departments:  per department 10,024 (17 min at KNOX_RPS=10), per title 237 (24 s)

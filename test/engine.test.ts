@@ -20,6 +20,7 @@ import {
 } from '../workflows/definitions.js';
 import { type OrgSyncProgress, type OrgSyncResult } from '../engine/types.js';
 import { RUN_END_STATES } from '../engine/outcomes.js';
+import { EMPLOYEE_READ_STATE_KEY, type EmployeeReadState } from '../engine/knox-read.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
 import { OrgSyncState } from '../workflows/search-attributes.js';
 import { syncEmployeeWorkflow } from '../workflows/sync-employee.js';
@@ -132,6 +133,8 @@ describe('a sync run', () => {
       stack.knoxSimulator.setOrg(day2);
       const result = await stack.sync(unique('day2'), { tuning: FAST });
       expect(result.state).toBe('completed');
+      // Day 1 read Knox per department (no earlier complete read); day 2 by title, checked.
+      expect(result.knoxRead).toMatchObject({ mode: 'title', checks: { missed: 0 } });
 
       const writes = writesByRoute(stack.workplaceSimulator);
       const keys = (route: string) => [...(writes.get(route) ?? [])].sort();
@@ -201,6 +204,32 @@ describe('a sync run', () => {
       const employees = stack.workplaceSimulator.dump().employees;
       expect(employees[leaver.epId]).toBeUndefined();
       expect(employees[hire.epId]).toEqual(expect.objectContaining({ loginId: leaver.emailAddress.toLowerCase(), name: '신입사원' }));
+    });
+  });
+
+  it('reads day 2 by title, and a person that read misses unnoticed is not deleted: the leaver is confirmed by epId first', async () => {
+    const day1 = generateOrg({ seed: 17, employees: 150, departments: 25 });
+    const heads = new Set(day1.organizations.map((o) => o.managerId));
+    const missed = day1.employees.find((e, i) => i > 20 && !heads.has(e.userId))!;
+    await withStack(day1, { settings: NO_GUARD }, async (stack) => {
+      const first = await stack.sync(unique('day1'), { tuning: FAST });
+      expect(first.knoxRead).toMatchObject({ mode: 'department' });
+      // The checks compare the title read with the previous read's people: take the person out of it, and
+      // have Knox's title search leave them out too. Only the leaver's confirmation by epId stands between them and deletion.
+      const state = (await stack.store.readJson<EmployeeReadState>(EMPLOYEE_READ_STATE_KEY))!;
+      const c60 = state.companies.C60!;
+      await stack.store.writeJson(EMPLOYEE_READ_STATE_KEY, {
+        ...state,
+        companies: { C60: { ...c60, epIds: c60.epIds.filter((id) => id !== missed.epId) } },
+      });
+      stack.knoxSimulator.faults.hideFromTitleSearch([missed.epId]);
+      const second = await stack.sync(unique('day2'), { tuning: FAST });
+      expect(second.knoxRead).toMatchObject({ mode: 'title', checks: { missed: 0 } });
+      expect(stage(second, 'employees')?.outcomes).toContainEqual(
+        expect.objectContaining({ key: missed.epId, op: 'delete', outcome: 'skipped', code: 'KNOX_STILL_EMPLOYED' }),
+      );
+      expect(stack.workplaceSimulator.dump().employees[missed.epId]).toBeDefined();
+      expect(writesByRoute(stack.workplaceSimulator).get('DELETE employee')).toBeUndefined();
     });
   });
 

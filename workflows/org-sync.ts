@@ -50,7 +50,7 @@ import {
   type PipelineStep,
   type StageName,
 } from '../engine/pipeline.js';
-import { emptyCounts, emptyOperationCounts, mergeProgress, mergeResults, runEndState } from '../engine/outcomes.js';
+import { emptyCounts, emptyOperationCounts, knoxReadOf, mergeProgress, mergeResults, runEndState } from '../engine/outcomes.js';
 import {
   type OrgSyncInput,
   type OrgSyncProgress,
@@ -199,7 +199,7 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
   publish();
 
   return CancellationScope.nonCancellable(async () => {
-    const policy = await describeRun();
+    const policy = { ...(await describeRun()), ...(input.fullRead ? { fullRead: true } : {}) };
     // A rollback undoes whatever stage the run wrote, switched on today or not.
     const wanted = new Set<StageName>(input.stages ?? (input.rollback ? STAGES : policy.stages));
     const tuning = { ...DEFAULT_TUNING, writeConcurrency: policy.writeConcurrency, ...input.tuning };
@@ -257,6 +257,7 @@ export async function orgSyncWorkflow(input: OrgSyncInput = {}): Promise<OrgSync
       startedAt: startedAt.toISOString(),
       durationMs: Date.now() - startedAt.getTime(),
       stages: merged,
+      ...knoxReadOf(merged),
       ...(failure ? { message: failureMessage(failure, rolledBack) } : {}),
       ...(endState === 'cancelled' ? { message: 'cancelled by an operator; the stages below show what was done' } : {}),
       ...(endState === 'rejected'

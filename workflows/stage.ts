@@ -156,8 +156,9 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     let summary: PlanSummary;
     try {
       for (const dataset of input.rollback ? [] : policy.knoxDatasets[step.stage]) {
-        const snapshot = await snapshotKnox({ runId, dataset });
+        const snapshot = await snapshotKnox({ runId, dataset, ...(policy.fullRead ? { fullRead: true } : {}) });
         run.drift.push(...(snapshot.drift ?? []));
+        if (snapshot.read) run.knoxRead = snapshot.read;
       }
       summary = await planStage({
         runId,

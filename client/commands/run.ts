@@ -41,14 +41,24 @@ export const run = defineCommand({
     wait: { type: 'boolean', description: 'follow the run to its end, then print the summary' },
     id: { type: 'string', value: '<run id>', description: 'the workflow id (default orgsync-<yyyyMMdd-HHmmss>)' },
     'allow-overlap': { type: 'boolean', description: 'start even if another run is still running' },
+    'full-read': {
+      type: 'boolean',
+      description: "read Knox's employees department by department (complete, ~40x the calls), whatever sync.fullReadEvery says",
+    },
     ...JSON_OPTION,
   },
-  examples: ['orgsync run --wait', 'orgsync run --dry-run --stages grades,departments --wait', 'orgsync run --review --wait'],
+  examples: [
+    'orgsync run --wait',
+    'orgsync run --dry-run --stages grades,departments --wait',
+    'orgsync run --review --wait',
+    'orgsync run --full-read --wait',
+  ],
   async run(ctx) {
     const stages = parseStages(ctx, ctx.flags.stages);
     const dryRun = ctx.flags['dry-run'] ?? false;
     const review = ctx.flags.review ?? false;
     if (dryRun && review) throw ctx.usage('--dry-run and --review disagree: a review plans first and then writes what is approved');
+    const fullRead = ctx.flags['full-read'] ?? false;
     const client = await ctx.client();
     const { taskQueue, namespace } = ctx.temporal();
 
@@ -68,8 +78,10 @@ export const run = defineCommand({
     const handle = await client.workflow.start<typeof orgSyncWorkflow>(ORG_SYNC_WORKFLOW, {
       taskQueue,
       workflowId: id,
-      args: [{ ...(dryRun ? { dryRun } : {}), ...(review ? { review } : {}), ...(stages ? { stages } : {}) }],
-      staticSummary: runSummary(now, { dryRun, ...(stages ? { stages } : {}) }),
+      args: [
+        { ...(dryRun ? { dryRun } : {}), ...(review ? { review } : {}), ...(stages ? { stages } : {}), ...(fullRead ? { fullRead } : {}) },
+      ],
+      staticSummary: runSummary(now, { dryRun, ...(stages ? { stages } : {}), ...(fullRead ? { fullRead } : {}) }),
       // A run id names one run: its folder in the staging store and its report.
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     });

@@ -67,6 +67,12 @@ export interface KnoxFaults {
   garbage(on: boolean): void;
   /** 400 whose message repeats every request header, as a careless gateway's error page might. */
   echoHeaders(on: boolean): void;
+  /**
+   * A Knox whose title search silently leaves these employees out (companyCode + titleCode): totalCount
+   * and the pages agree with the rows served, so only a completeness check can notice. Other searches
+   * still return them. Cumulative; clear() ends it.
+   */
+  hideFromTitleSearch(epIds: readonly string[]): void;
   clear(): void;
 }
 
@@ -92,6 +98,7 @@ interface FaultState {
   hangUp: boolean;
   garbage: boolean;
   echoHeaders: boolean;
+  hiddenFromTitles: Set<string>;
 }
 
 const cleanFaults = (): FaultState => ({
@@ -104,6 +111,7 @@ const cleanFaults = (): FaultState => ({
   hangUp: false,
   garbage: false,
   echoHeaders: false,
+  hiddenFromTitles: new Set(),
 });
 
 interface Answer {
@@ -259,9 +267,10 @@ export async function startKnoxSimulator(options: KnoxSimulatorOptions): Promise
         const search = employeeSearch(query, parsed);
         if ('code' in search) return failure(search);
         const byName = (NAME_SEARCH_KEYS as readonly string[]).includes(search.key);
-        return listing('employees', data.employees(search), search.page, (record) =>
-          present(record, search.attributes, byName, faults.broken, dialect),
-        );
+        let found = data.employees(search);
+        const hidden = faults.hiddenFromTitles;
+        if (search.key === 'titleCode' && hidden.size > 0) found = found.filter((e) => !hidden.has(e.epId as string));
+        return listing('employees', found, search.page, (record) => present(record, search.attributes, byName, faults.broken, dialect));
       },
     },
   ];
@@ -296,6 +305,9 @@ export async function startKnoxSimulator(options: KnoxSimulatorOptions): Promise
       hangUp: (on) => void (faults.hangUp = on),
       garbage: (on) => void (faults.garbage = on),
       echoHeaders: (on) => void (faults.echoHeaders = on),
+      hideFromTitleSearch(epIds) {
+        for (const epId of epIds) faults.hiddenFromTitles.add(epId);
+      },
       clear: () => void (faults = cleanFaults()),
     },
     log: () => entries.map((e) => ({ ...e, query: { ...e.query } })),

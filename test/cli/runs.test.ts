@@ -117,6 +117,25 @@ describe('orgsync run, status, list and report', () => {
     expect(report.stdout).toContain('No item failed or was skipped.');
   });
 
+  it('run --full-read reads Knox per department, and the next run by title; both say so, in the summary and the result', async () => {
+    const full = await cli('run', '--full-read', '--wait');
+    expect(full.code, full.stderr).toBe(0);
+    // One call per department (15, none above 500 people): the complete read.
+    expect(full.stdout).toMatch(
+      /^Knox read +employees per department \(complete\): the run asked for a complete read \(--full-read\); 15 calls$/m,
+    );
+    const description = await env.client.workflow.getHandle(startedId(full)).describe();
+    expect(await description.staticSummary()).toMatch(/full Knox read/);
+    const next = await cli('run', '--wait', '--json');
+    expect(next.code, next.stderr).toBe(0);
+    const result = JSON.parse(next.stdout) as {
+      knoxRead: { mode: string; reason: string; checks: object };
+      stages: { knoxRead?: unknown }[];
+    };
+    expect(result.knoxRead).toMatchObject({ mode: 'title', reason: /by title since the last complete read/, checks: { missed: 0 } });
+    expect(result.stages.filter((s) => s.knoxRead)).toHaveLength(1);
+  });
+
   it('report --format csv lists each failed key with its reason, and what was skipped because of it', async () => {
     await stack.sync(unique('baseline'));
     // Three people renamed (their update fails), three moved to a new department (whose creation fails).

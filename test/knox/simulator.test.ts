@@ -267,6 +267,44 @@ describe('Knox simulator: faults and the log', () => {
     expect(row).not.toHaveProperty('fullName');
   });
 
+  test('holds people whose titleCode /titles does not list, and pages them by companyCode + titleCode like any title', async ({
+    simulator,
+  }) => {
+    // 600 people under a titleCode /titles does not list: two pages of a title search, none of /titles.
+    const unlisted = new Set(
+      org()
+        .employees.slice(100, 700)
+        .map((e) => e.epId),
+    );
+    simulator.setOrg({ ...org(), employees: org().employees.map((e) => (unlisted.has(e.epId) ? { ...e, titleCode: 'Z99' } : e)) });
+    const titles = await call(simulator, { path: '/titles', query: C60 });
+    expect(titles.rows.map((t) => t.titleCode)).not.toContain('Z99');
+    const page1 = await call(simulator, { path: '/employees', query: { ...C60, titleCode: 'Z99', page: '1' } });
+    const page2 = await call(simulator, { path: '/employees', query: { ...C60, titleCode: 'Z99', page: '2' } });
+    expect(page1.json).toMatchObject({ result: 'success', currentPage: 1, totalPage: 2, totalCount: 600 });
+    expect(new Set([...page1.rows, ...page2.rows].map((r) => r.epId))).toEqual(unlisted);
+    // The seed: titleCode needs companyCode and page.
+    expect((await call(simulator, { path: '/employees', query: { ...C60, titleCode: 'Z99' } })).json.errorCode).toBe('EM0014');
+  });
+
+  test('hides people from the title search only, with counts that agree (a Knox only a completeness check catches)', async ({
+    simulator,
+  }) => {
+    const person = some();
+    simulator.faults.hideFromTitleSearch([person.epId]);
+    const size = org().employees.filter((e) => e.titleCode === person.titleCode).length;
+    const byTitle = await call(simulator, { path: '/employees', query: { ...C60, titleCode: person.titleCode, page: '1' } });
+    expect(byTitle.json).toMatchObject({ totalCount: size - 1, totalPage: 1 });
+    expect(byTitle.rows.map((r) => r.epId)).not.toContain(person.epId);
+    const byDepartment = await call(simulator, { path: '/employees', query: { ...C60, departmentCode: person.departmentCode, page: '1' } });
+    expect(byDepartment.rows.map((r) => r.epId)).toContain(person.epId);
+    expect((await call(simulator, { path: '/employees', query: { epIds: person.epId } })).rows).toHaveLength(1);
+    simulator.faults.clear();
+    expect((await call(simulator, { path: '/employees', query: { ...C60, titleCode: person.titleCode, page: '1' } })).json.totalCount).toBe(
+      size,
+    );
+  });
+
   test('shifts paging: from page 2 on, totalCount is one more and a row repeats', async ({ simulator }) => {
     simulator.setOrg(generateOrg({ seed: 1, employees: 20, departments: 1200 }));
     simulator.faults.shiftPaging(true);
