@@ -10,9 +10,9 @@
  * (declared next to each spec). Names and addresses are compared as `orgsync external-keys` matches them
  * (onboarding/external-keys.ts), so every object this flags is one the key-filling sheet can map.
  */
-import { normalEmail, normalName, type Entity } from '../onboarding/external-keys.js';
+import { normalEmail, normalName } from './stages/mapping.js';
 import type { UnmappedRecord } from '../workplace/index.js';
-import type { Pass } from './pipeline.js';
+import type { Pass, StageName } from './pipeline.js';
 import type { DraftItem } from './plan.js';
 
 export const COLLIDES_WITH_EXISTING = 'COLLIDES_WITH_EXISTING';
@@ -26,7 +26,7 @@ export interface Identity {
 /** How a stage's objects are the same object to WORKPLACE, besides their external key. */
 export interface IdentityRule<V> {
   /** The `orgsync external-keys` entity whose sheet maps these objects: the fix. */
-  entity: Exclude<Entity, 'additionalAttributes'>;
+  entity: Extract<StageName, 'grades' | 'jobTitles' | 'departments' | 'employees'>;
   noun: string;
   name(value: V): string;
   /** What WORKPLACE keeps unique, normalised as onboarding matches. */

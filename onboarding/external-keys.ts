@@ -9,7 +9,7 @@
  */
 import type { SyncSettings } from '../config/index.js';
 import type { KnoxEmployee, KnoxOrganization, KnoxTitle } from '../knox/index.js';
-import { departmentScope, jobTitleOf } from '../engine/stages/mapping.js';
+import { departmentScope, jobTitleOf, normalEmail, normalName } from '../engine/stages/mapping.js';
 
 export const ENTITIES = ['grades', 'jobTitles', 'departments', 'employees', 'additionalAttributes'] as const;
 export type Entity = (typeof ENTITIES)[number];
@@ -75,11 +75,6 @@ export const KNOX_NEEDS: Record<Entity, readonly (keyof KnoxData)[]> = {
   employees: ['organizations', 'employees'],
   additionalAttributes: [],
 };
-
-/** Names as people type them: Unicode-normalised, spaces collapsed. Case counts (WORKPLACE keeps it). */
-export const normalName = (text: string | undefined): string => (text ?? '').normalize('NFC').replace(/\s+/g, ' ').trim();
-/** Addresses compare case-insensitively (an e-mail differing only by case is the same person). */
-export const normalEmail = (text: string | undefined): string => normalName(text).toLowerCase();
 
 /**
  * The objects orgsync syncs for `entity`, each under its key, exactly as the stages derive them:

@@ -108,3 +108,11 @@ export interface GoneWith {
 }
 
 export const goneWithOf = (before: unknown): GoneWith | undefined => (before as { goneWith?: GoneWith } | undefined)?.goneWith;
+
+/**
+ * Names as people type them: Unicode-normalised, spaces collapsed; case counts (WORKPLACE keeps it). One
+ * rule for `orgsync external-keys` and the first-run collision preview, so each flags what the other maps.
+ */
+export const normalName = (text: string | undefined): string => (text ?? '').normalize('NFC').replace(/\s+/g, ' ').trim();
+/** Addresses compare case-insensitively (an e-mail differing only by case is the same person). */
+export const normalEmail = (text: string | undefined): string => normalName(text).toLowerCase();
