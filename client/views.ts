@@ -3,7 +3,7 @@
  * stage, the deletion guard's question when one is held, and what to do next.
  */
 import { STAGE_TITLES, type StageName } from '../engine/pipeline.js';
-import { type DeletionGuardHold, type OperationCounts, type ReviewHold, type StageCounts } from '../engine/types.js';
+import { type DeletionGuardHold, type OperationCounts, type OrgSyncResult, type ReviewHold, type StageCounts } from '../engine/types.js';
 import { displayWidth, formatDuration, formatTime, table, type Column } from './format.js';
 import { runState, type RunView } from './runs.js';
 
@@ -17,17 +17,19 @@ export interface StageRow {
 }
 
 export function stageRows(view: RunView): StageRow[] {
-  if (view.result) {
-    const dry = view.result.dryRun;
-    return view.result.stages.map((s) => ({
-      stage: s.stage,
-      state: s.state,
-      counts: s.counts,
-      changes: dry ? s.plannedOps : s.ops,
-      durationMs: s.durationMs,
-    }));
-  }
+  if (view.result) return resultRows(view.result);
   return (view.progress?.stages ?? []).map((s) => ({ stage: s.stage, state: s.state, counts: s.counts, changes: s.ops }));
+}
+
+/** A finished run's rows (also the demo's summary). */
+export function resultRows(result: OrgSyncResult): StageRow[] {
+  return result.stages.map((s) => ({
+    stage: s.stage,
+    state: s.state,
+    counts: s.counts,
+    changes: result.dryRun ? s.plannedOps : s.ops,
+    durationMs: s.durationMs,
+  }));
 }
 
 const STAGE_COLUMNS: Column[] = [
