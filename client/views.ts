@@ -7,6 +7,7 @@ import {
   type DeletionGuardHold,
   type EmployeeReadReport,
   type OperationCounts,
+  type OrgSyncResult,
   type ReviewHold,
   type StageCounts,
 } from '../engine/types.js';
@@ -23,17 +24,19 @@ export interface StageRow {
 }
 
 export function stageRows(view: RunView): StageRow[] {
-  if (view.result) {
-    const dry = view.result.dryRun;
-    return view.result.stages.map((s) => ({
-      stage: s.stage,
-      state: s.state,
-      counts: s.counts,
-      changes: dry ? s.plannedOps : s.ops,
-      durationMs: s.durationMs,
-    }));
-  }
+  if (view.result) return resultRows(view.result);
   return (view.progress?.stages ?? []).map((s) => ({ stage: s.stage, state: s.state, counts: s.counts, changes: s.ops }));
+}
+
+/** A finished run's rows (also the demo's summary). */
+export function resultRows(result: OrgSyncResult): StageRow[] {
+  return result.stages.map((s) => ({
+    stage: s.stage,
+    state: s.state,
+    counts: s.counts,
+    changes: result.dryRun ? s.plannedOps : s.ops,
+    durationMs: s.durationMs,
+  }));
 }
 
 const STAGE_COLUMNS: Column[] = [

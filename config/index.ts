@@ -34,17 +34,17 @@ const rps = (what: string, fallback: number) =>
     .positive({ error: `expected a positive number: ${what}` })
     .default(fallback);
 
+/** An env var's `a, b,c` as ['a', 'b', 'c']; a file's YAML list passes through as it is. */
+const splitCommas = (v: unknown) =>
+  typeof v === 'string'
+    ? v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : v;
+
 const commaList = (what: string) =>
-  z.preprocess(
-    (v) =>
-      typeof v === 'string'
-        ? v
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : v,
-    z.array(z.string().min(1), { error: `required: ${what}` }).min(1, { error: `required: ${what}` }),
-  );
+  z.preprocess(splitCommas, z.array(z.string().min(1), { error: `required: ${what}` }).min(1, { error: `required: ${what}` }));
 
 /** Extra headers for Knox, e.g. an API gateway's own auth header. Values are credentials. */
 const headerMap = z.preprocess(
@@ -155,18 +155,7 @@ export const SmtpConfigSchema = z
 
 /** Who is told when a run waits for a decision, fails, or completes with problems (notify/). */
 export const NotifyConfigSchema = z.object({
-  webhooks: z
-    .preprocess(
-      (v) =>
-        typeof v === 'string'
-          ? v
-              .split(',')
-              .map((s) => s.trim())
-              .filter(Boolean)
-          : v,
-      z.array(webhookUrl),
-    )
-    .default([]),
+  webhooks: z.preprocess(splitCommas, z.array(webhookUrl)).default([]),
   /** The language of the ready-made `text` (and of the mail). */
   language: z.enum(['ko', 'en'], { error: 'expected ko or en' }).default('ko'),
   /** How long before a deletion decision's deadline the reminder goes out. */

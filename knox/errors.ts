@@ -44,22 +44,22 @@ export abstract class KnoxError extends Error {
   }
 }
 
-/** 400 family (EM0001…EM0018, ORG0003…ORG0014) and other 4xx: the request is wrong; a retry repeats it. */
-export class KnoxRequestError extends KnoxError {
-  override readonly name = 'KnoxRequestError';
-  readonly retryable = false;
+/** The concrete errors differ only in their name and whether a retry can help: one class each, over this. */
+function knoxErrorKind<N extends string>(name: N, retryable: boolean) {
+  return class extends KnoxError {
+    override readonly name = name;
+    readonly retryable = retryable;
+  };
 }
+
+/** 400 family (EM0001…EM0018, ORG0003…ORG0014) and other 4xx: the request is wrong; a retry repeats it. */
+export class KnoxRequestError extends knoxErrorKind('KnoxRequestError', false) {}
 
 /** EM0010 / ORG0010 (500) and other 5xx. */
-export class KnoxServerError extends KnoxError {
-  override readonly name = 'KnoxServerError';
-  readonly retryable = true;
-}
+export class KnoxServerError extends knoxErrorKind('KnoxServerError', true) {}
 
 /** 429: Knox's undocumented rate limit was hit despite KNOX_RPS. */
-export class KnoxRateLimitError extends KnoxError {
-  override readonly name = 'KnoxRateLimitError';
-  readonly retryable = true;
+export class KnoxRateLimitError extends knoxErrorKind('KnoxRateLimitError', true) {
   override readonly retryAfterMs?: number;
   constructor(init: KnoxErrorInit, retryAfterMs?: number) {
     super(init);
@@ -68,28 +68,16 @@ export class KnoxRateLimitError extends KnoxError {
 }
 
 /** No HTTP response: refused, reset, timed out. */
-export class KnoxNetworkError extends KnoxError {
-  override readonly name = 'KnoxNetworkError';
-  readonly retryable = true;
-}
+export class KnoxNetworkError extends knoxErrorKind('KnoxNetworkError', true) {}
 
 /** 401/403: System-ID or the gateway's header refused. Needs an operator, not a retry. */
-export class KnoxAuthError extends KnoxError {
-  override readonly name = 'KnoxAuthError';
-  readonly retryable = false;
-}
+export class KnoxAuthError extends knoxErrorKind('KnoxAuthError', false) {}
 
 /** The response itself is not what the seed describes (not JSON, no `result`, no rows array, bad counts). */
-export class KnoxResponseError extends KnoxError {
-  override readonly name = 'KnoxResponseError';
-  readonly retryable = false;
-}
+export class KnoxResponseError extends knoxErrorKind('KnoxResponseError', false) {}
 
 /** A paged read did not add up (totalCount/totalPage changed, a row came twice, rows ≠ totalCount): re-read. */
-export class KnoxInconsistentReadError extends KnoxError {
-  override readonly name = 'KnoxInconsistentReadError';
-  readonly retryable = true;
-}
+export class KnoxInconsistentReadError extends knoxErrorKind('KnoxInconsistentReadError', true) {}
 
 const LIST_KEYS: ReadonlySet<string> = new Set(EMPLOYEE_LIST_KEYS);
 const TRANSIENT_CODES: ReadonlySet<string> = new Set(SERVER_ERROR_CODES);

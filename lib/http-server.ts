@@ -17,3 +17,20 @@ export async function closeServer(server: Server): Promise<void> {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
+
+/**
+ * A simulator's server: listens, and resolves with its base URL and a close() that first aborts `closing`
+ * (so answers an injected latency holds back end at once), then closes the server for good.
+ */
+export async function serve(
+  server: Server,
+  options: { port?: number | undefined; host?: string | undefined },
+  closing: AbortController,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const url = await listen(server, options.port, options.host);
+  const close = async () => {
+    closing.abort();
+    await closeServer(server);
+  };
+  return { url, close };
+}

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { table } from '../client/format.js';
+import { resultRows, stageTable } from '../client/views.js';
 import { generateOrg, nextDay } from '../generator/index.js';
 import { STAGE_TITLES } from '../engine/pipeline.js';
 import { approveDeletionsUpdate, progressQuery } from '../workflows/definitions.js';
@@ -136,7 +136,8 @@ async function runDay(client: Client, workflowId: string, title: string): Promis
   });
   const result = await follow(handle);
   out();
-  for (const line of summary(result)) out(`  ${line}`);
+  // The per-stage table `orgsync report` prints, so the demo shows what an operator will read.
+  for (const line of stageTable(resultRows(result))) out(`  ${line}`);
   const failed = result.stages.flatMap((s) => s.outcomes).filter((o) => o.outcome === 'failed');
   for (const o of failed.slice(0, 5)) out(`  ✗ ${STAGE_TITLES[o.stage]} ${o.op} ${o.key}${o.label ? ` (${o.label})` : ''}: ${o.message}`);
   out(`  ${result.state} in ${seconds(result.durationMs)}`);
@@ -177,31 +178,6 @@ async function follow(handle: WorkflowHandle<typeof orgSyncWorkflow>): Promise<O
     if (!last) await Promise.race([done, new Promise((r) => setTimeout(r, 500))]);
   }
   return finished!;
-}
-
-function summary(result: OrgSyncResult): string[] {
-  return table(
-    [
-      { header: 'stage' },
-      { header: 'created', align: 'right' },
-      { header: 'updated', align: 'right' },
-      { header: 'deleted', align: 'right' },
-      { header: 'unchanged', align: 'right' },
-      { header: 'failed', align: 'right' },
-      { header: 'skipped', align: 'right' },
-      { header: 'time', align: 'right' },
-    ],
-    result.stages.map((s) => [
-      STAGE_TITLES[s.stage],
-      s.ops.create,
-      s.ops.update,
-      s.ops.delete,
-      s.counts.unchanged,
-      s.counts.failed,
-      s.counts.skipped,
-      seconds(s.durationMs),
-    ]),
-  );
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;

@@ -24,6 +24,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Work
 import { generateOrg, nextDay, type GeneratedOrg } from '../generator/index.js';
 import type { OrgSyncInput, OrgSyncProgress, StageProgress } from '../engine/types.js';
 import { RUN_END_STATES } from '../engine/outcomes.js';
+import { eventually } from '../lib/eventually.js';
 import type { StageTuning } from '../engine/pipeline.js';
 import {
   approveDeletionsUpdate,
@@ -242,20 +243,9 @@ async function expectState(result: Promise<{ state: string }>, what: string): Pr
   out(`    ${what}: ${state}`);
 }
 
-async function until<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Waits for a recorded scenario's next step; a loaded machine gets two minutes. */
+const until = <T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 120_000): Promise<T> =>
+  eventually(check, { timeoutMs, intervalMs: 50, what });
 
 /**
  * Every execution a root workflow led to, each once it has closed: children (stages, notifications) from

@@ -3,9 +3,8 @@
  * sockets. Every expectation about WORKPLACE is stated independently of the engine's own mapping code
  * (test/helpers/stack.ts), from the generator's change log, or from the simulator's request log.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowFailedError, type ApplicationFailure } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { GeneratedOrg } from '../generator/index.js';
 import { generateOrg, nextDay } from '../generator/index.js';
 import type { LocalStack } from '../scripts/local-stack.js';
@@ -24,34 +23,22 @@ import { EMPLOYEE_READ_STATE_KEY, type EmployeeReadState } from '../engine/knox-
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
 import { OrgSyncState } from '../workflows/search-attributes.js';
 import { syncEmployeeWorkflow } from '../workflows/sync-employee.js';
-import { actualWorkplace, expectedWorkplace, FAST, stackFor, writeCount, writesByRoute } from './helpers/stack.js';
-import { connectTestEnv, eventually, unique } from './helpers/temporal.js';
+import { actualWorkplace, expectedWorkplace, FAST, localStacks, NO_GUARD, writeCount, writesByRoute } from './helpers/stack.js';
+import { eventually, unique } from './helpers/temporal.js';
 
 const WRITES = ['POST', 'PUT', 'DELETE'];
-/** Churn tests look at exact writes, not at the guard: it would hold for 5% churn of a small org. */
-const NO_GUARD = { deletionGuard: { maxShare: 1, maxCount: 1_000_000 } };
+const { env, withStack } = localStacks();
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await connectTestEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
-
-async function withStack(org: GeneratedOrg, options: Parameters<typeof stackFor>[2], body: (stack: LocalStack) => Promise<void>) {
-  const stack = await stackFor(env, org, options);
-  try {
-    await body(stack);
-  } finally {
-    await stack.close();
-  }
-}
-
+/** The stages a whole run reports, in order: written out here, not read from PIPELINE, so a reordering shows. */
+const EVERY_STAGE = ['grades', 'jobTitles', 'departments', 'employees', 'reportsTo', 'additionalAttributes', 'absenceItems'];
 const stage = (result: OrgSyncResult, name: string) => result.stages.find((s) => s.stage === name);
-const progressOf = (workflowId: string) => env.client.workflow.getHandle(workflowId).query(progressQuery);
+const progressOf = (workflowId: string) => env().client.workflow.getHandle(workflowId).query(progressQuery);
 const startRun = (stack: LocalStack, input: Parameters<typeof orgSyncWorkflow>[0] = {}) =>
-  env.client.workflow.start(orgSyncWorkflow, { taskQueue: stack.taskQueue, workflowId: unique('run'), args: [{ tuning: FAST, ...input }] });
+  env().client.workflow.start(orgSyncWorkflow, {
+    taskQueue: stack.taskQueue,
+    workflowId: unique('run'),
+    args: [{ tuning: FAST, ...input }],
+  });
 
 describe('a sync run', () => {
   it('makes WORKPLACE equal the mapped Knox org, and a rerun writes nothing', async () => {
@@ -62,8 +49,8 @@ describe('a sync run', () => {
       expect(result.state).toBe('completed');
       expect(actualWorkplace(stack.workplaceSimulator.dump())).toEqual(expectedWorkplace(org));
       // What the Temporal UI shows as the run's details: its date and the per-stage table.
-      const { currentDetails } = await env.client.workflow
-        .getHandle(initialId)
+      const { currentDetails } = await env()
+        .client.workflow.getHandle(initialId)
         .query<{ currentDetails?: string }>('__temporal_workflow_metadata');
       expect(currentDetails).toMatch(/^\*\*orgsync run\*\* of \d{4}-\d\d-\d\d \d\d:\d\d KST · completed\n/);
       expect(currentDetails).toContain(`| 사원 employees | completed | ${org.employees.length} | ${org.employees.length} | 0 | 0 | 0 |`);
@@ -73,7 +60,7 @@ describe('a sync run', () => {
       expect(stack.workplaceSimulator.counters().byRoute['GET reportsTo'] ?? 0).toBe(0);
       expect(stack.workplaceSimulator.counters().byRoute['GET addattrdata'] ?? 0).toBe(0);
       // The parent's history grows with its stages, not with the progress reports they send it.
-      const parentEvents = (await env.client.workflow.getHandle(initialId).fetchHistory()).events!;
+      const parentEvents = (await env().client.workflow.getHandle(initialId).fetchHistory()).events!;
       const children = parentEvents.filter((e) => e.childWorkflowExecutionStartedEventAttributes).length;
       const reports = parentEvents.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'stageProgressReport').length;
       expect(reports).toBeGreaterThan(children);
@@ -332,7 +319,9 @@ describe('a sync run', () => {
       expect(Object.keys(state.departments)).not.toContain(rejected.departmentCode);
 
       // In the Temporal UI: the write is an activity named for the item, and its failure carries WORKPLACE's answer.
-      const history = await env.client.workflow.getHandle(stageWorkflowId(runId, { stage: 'departments', pass: 'main' })).fetchHistory();
+      const history = await env()
+        .client.workflow.getHandle(stageWorkflowId(runId, { stage: 'departments', pass: 'main' }))
+        .fetchHistory();
       const summaryOf = (e: (typeof history.events & object)[number]) => {
         const data = e.userMetadata?.summary?.data;
         return data ? (JSON.parse(Buffer.from(data).toString()) as string) : undefined;
@@ -363,9 +352,11 @@ describe('a sync run', () => {
       expect((error as WorkflowFailedError).cause!.message).toMatch(
         /^부서 departments failed, so the run stopped before the next stage: all \d+ attempted writes failed; the last: .*부서명이 올바르지 않습니다/,
       );
-      await expect(env.client.workflow.getHandle(stageWorkflowId(runId, { stage: 'employees', pass: 'main' })).describe()).rejects.toThrow(
-        /not found/i,
-      );
+      await expect(
+        env()
+          .client.workflow.getHandle(stageWorkflowId(runId, { stage: 'employees', pass: 'main' }))
+          .describe(),
+      ).rejects.toThrow(/not found/i);
       expect(stack.workplaceSimulator.log().filter((e) => e.route.includes('employee') && e.method !== 'GET')).toEqual([]);
     });
   });
@@ -381,9 +372,11 @@ describe('a sync run', () => {
       expect((error as WorkflowFailedError).cause!.message).toBe(
         `부서 departments failed, so the run stopped before the next stage: Knox organizations are unusable: all ${org.organizations.length} records are invalid; most common reason: departmentName: required (${org.organizations.length} of them)`,
       );
-      await expect(env.client.workflow.getHandle(stageWorkflowId(runId, { stage: 'employees', pass: 'main' })).describe()).rejects.toThrow(
-        /not found/i,
-      );
+      await expect(
+        env()
+          .client.workflow.getHandle(stageWorkflowId(runId, { stage: 'employees', pass: 'main' }))
+          .describe(),
+      ).rejects.toThrow(/not found/i);
       expect(
         stack.workplaceSimulator.log().filter((e) => e.method !== 'GET' && !e.route.includes('grade') && !e.route.includes('job')),
       ).toEqual([]);
@@ -437,9 +430,11 @@ describe('a sync run', () => {
       expect(error).toBeInstanceOf(WorkflowFailedError);
       const failure = (error as WorkflowFailedError).cause!;
       expect(failure.message).toMatch(/^직급 grades failed, so the run stopped before the next stage: .*could not read/);
-      await expect(env.client.workflow.getHandle(stageWorkflowId(runId, { stage: 'jobTitles', pass: 'main' })).describe()).rejects.toThrow(
-        /not found/i,
-      );
+      await expect(
+        env()
+          .client.workflow.getHandle(stageWorkflowId(runId, { stage: 'jobTitles', pass: 'main' }))
+          .describe(),
+      ).rejects.toThrow(/not found/i);
       expect(writeCount(stack.workplaceSimulator)).toBe(writesBefore);
     });
   });
@@ -529,7 +524,7 @@ describe('a sync run', () => {
       const before = stack.workplaceSimulator.dump();
 
       const decideAll = async (workflowId: string, decide: typeof approveDeletionsUpdate) => {
-        const handle = env.client.workflow.getHandle(workflowId);
+        const handle = env().client.workflow.getHandle(workflowId);
         const held: string[] = [];
         for (;;) {
           const p = await eventually<OrgSyncProgress>(
@@ -554,7 +549,9 @@ describe('a sync run', () => {
       expect(stack.workplaceSimulator.log().filter((e) => e.method === 'DELETE')).toEqual([]);
       expect(stack.workplaceSimulator.dump()).toEqual(before);
       await expect(
-        env.client.workflow.getHandle(rejectRun.workflowId).executeUpdate(approveDeletionsUpdate, { args: ['test'] }),
+        env()
+          .client.workflow.getHandle(rejectRun.workflowId)
+          .executeUpdate(approveDeletionsUpdate, { args: ['test'] }),
       ).rejects.toThrow();
 
       const approveRun = await startRun(stack);
@@ -602,7 +599,7 @@ describe('operating a run', () => {
         { what: 'paused' },
       );
       // In-flight writes finish (the stage itself says when)…
-      const stage = env.client.workflow.getHandle(paused.currentChildId!);
+      const stage = env().client.workflow.getHandle(paused.currentChildId!);
       await eventually(async () => (await stage.query(stageProgressQuery)).inFlight === 0, { what: 'in-flight writes to finish' });
       // …and after that nothing new starts: a second pause makes the stage run another workflow task,
       // and neither that task nor any since the first pause was handled schedules a write.
@@ -657,15 +654,7 @@ describe('operating a run', () => {
       await run.signal(resumeSignal);
       const result = await run.result();
       expect(result.state).toBe('completed');
-      expect(result.stages.map((s) => s.stage)).toEqual([
-        'grades',
-        'jobTitles',
-        'departments',
-        'employees',
-        'reportsTo',
-        'additionalAttributes',
-        'absenceItems',
-      ]);
+      expect(result.stages.map((s) => s.stage)).toEqual(EVERY_STAGE);
     });
   });
 
@@ -692,7 +681,7 @@ describe('operating a run', () => {
       slowly(stack);
       const run = await startRun(stack);
       const running = await employeesRunning(run.workflowId);
-      await env.client.workflow.getHandle(running.currentChildId!).terminate('operator pulled the plug');
+      await env().client.workflow.getHandle(running.currentChildId!).terminate('operator pulled the plug');
       const error = await run.result().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WorkflowFailedError);
       const failure = (error as WorkflowFailedError).cause as ApplicationFailure;
@@ -725,15 +714,7 @@ describe('operating a run', () => {
         delete: 0,
       });
       expect(stage(result, 'employees')?.preview?.length).toBeGreaterThan(0);
-      expect(result.stages.map((s) => s.stage)).toEqual([
-        'grades',
-        'jobTitles',
-        'departments',
-        'employees',
-        'reportsTo',
-        'additionalAttributes',
-        'absenceItems',
-      ]);
+      expect(result.stages.map((s) => s.stage)).toEqual(EVERY_STAGE);
     });
   });
 
@@ -786,7 +767,7 @@ describe('operating a run', () => {
       const result = await stack.sync(runId, { tuning: { ...FAST, maxHistoryEvents: 150 } });
       expect(result.state).toBe('completed');
       expect(actualWorkplace(stack.workplaceSimulator.dump())).toEqual(expectedWorkplace(org));
-      const employees = env.client.workflow.getHandle(stageWorkflowId(runId, { stage: 'employees', pass: 'main' }));
+      const employees = env().client.workflow.getHandle(stageWorkflowId(runId, { stage: 'employees', pass: 'main' }));
       const latest = await employees.fetchHistory();
       expect(latest.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId).toBeTruthy();
       expect(latest.events!.length).toBeLessThan(150 + 16 * 6);
@@ -809,7 +790,7 @@ describe('operating a run', () => {
       const before = stack.workplaceSimulator.dump();
       stack.workplaceSimulator.clearLog();
 
-      const result = await env.client.workflow.execute(syncEmployeeWorkflow, {
+      const result = await env().client.workflow.execute(syncEmployeeWorkflow, {
         taskQueue: stack.taskQueue,
         workflowId: unique('one'),
         args: [{ epId: person.epId }],

@@ -3,40 +3,22 @@
  * exactly the items it showed, compared here with the WORKPLACE simulator's own request log; rejected or
  * undecided, it writes nothing; an item WORKPLACE changed in between is re-planned, not overwritten.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateOrg, nextDay, type GeneratedOrg } from '../generator/index.js';
+import { describe, expect, it } from 'vitest';
+import { generateOrg, nextDay } from '../generator/index.js';
 import type { LocalStack } from '../scripts/local-stack.js';
 import { readPlanItems, readPlanMeta } from '../engine/plan-store.js';
 import type { PlanItem } from '../engine/plan.js';
 import type { StageName } from '../engine/pipeline.js';
 import { approveRunUpdate, progressQuery, rejectRunUpdate, reviewPrefix, stageWorkflowId } from '../workflows/definitions.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
-import { FAST, stackFor, writeCount } from './helpers/stack.js';
-import { connectTestEnv, eventually, unique } from './helpers/temporal.js';
+import { FAST, localStacks, NO_GUARD, writeCount } from './helpers/stack.js';
+import { eventually, unique } from './helpers/temporal.js';
 
-const NO_GUARD = { deletionGuard: { maxShare: 1, maxCount: 1_000_000 } };
-
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await connectTestEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
-
-async function withStack(org: GeneratedOrg, settings: Record<string, unknown>, body: (stack: LocalStack) => Promise<void>) {
-  const stack = await stackFor(env, org, { settings });
-  try {
-    await body(stack);
-  } finally {
-    await stack.close();
-  }
-}
+const { env, withStack } = localStacks();
 
 /** Starts a reviewed run and waits until it is parked for the decision; returns its handle and the reviewed plans. */
 async function parkedForReview(stack: LocalStack) {
-  const handle = await env.client.workflow.start(orgSyncWorkflow, {
+  const handle = await env().client.workflow.start(orgSyncWorkflow, {
     taskQueue: stack.taskQueue,
     workflowId: unique('review'),
     args: [{ tuning: FAST, review: true }],
@@ -73,7 +55,7 @@ describe('a reviewed run', () => {
   it('writes nothing until approved, then exactly the items the review planned, each once', async () => {
     const day1 = generateOrg({ seed: 61, employees: 80, departments: 10 });
     const { org: day2 } = nextDay(day1, { seed: 62, churn: 0.1 });
-    await withStack(day1, NO_GUARD, async (stack) => {
+    await withStack(day1, { settings: NO_GUARD }, async (stack) => {
       await stack.sync(unique('day1'), { tuning: FAST });
       stack.knoxSimulator.setOrg(day2);
       stack.workplaceSimulator.clearLog();
@@ -84,8 +66,8 @@ describe('a reviewed run', () => {
       expect(currentDetails).toContain(`The plan waits for review`);
       expect(currentDetails).toContain(`orgsync approve-run ${handle.workflowId}`);
       // Its stages planned as their own children, under <run>/review/.
-      await env.client.workflow
-        .getHandle(stageWorkflowId(reviewPrefix(handle.workflowId), { stage: 'employees', pass: 'main' }))
+      await env()
+        .client.workflow.getHandle(stageWorkflowId(reviewPrefix(handle.workflowId), { stage: 'employees', pass: 'main' }))
         .describe();
 
       const planned: string[] = [];
@@ -110,22 +92,26 @@ describe('a reviewed run', () => {
 
   it('writes nothing when rejected, or when nobody decides in time', async () => {
     const day1 = generateOrg({ seed: 63, employees: 30, departments: 5 });
-    await withStack(day1, { ...NO_GUARD, deletionGuard: { ...NO_GUARD.deletionGuard, decisionTimeout: '3s' } }, async (stack) => {
-      const rejected = await parkedForReview(stack);
-      expect(await rejected.handle.executeUpdate(rejectRunUpdate, { args: ['kim.reviewer'] })).toMatch(/nothing is written/);
-      const result = await rejected.handle.result();
-      expect(result.state).toBe('rejected');
-      expect(result.review).toMatchObject({ decision: 'rejected', by: 'kim.reviewer' });
-      expect(result.message).toMatch(/rejected: nothing was written/);
+    await withStack(
+      day1,
+      { settings: { ...NO_GUARD, deletionGuard: { ...NO_GUARD.deletionGuard, decisionTimeout: '3s' } } },
+      async (stack) => {
+        const rejected = await parkedForReview(stack);
+        expect(await rejected.handle.executeUpdate(rejectRunUpdate, { args: ['kim.reviewer'] })).toMatch(/nothing is written/);
+        const result = await rejected.handle.result();
+        expect(result.state).toBe('rejected');
+        expect(result.review).toMatchObject({ decision: 'rejected', by: 'kim.reviewer' });
+        expect(result.message).toMatch(/rejected: nothing was written/);
 
-      const silent = await parkedForReview(stack);
-      const timedOut = await silent.handle.result();
-      expect(timedOut.state).toBe('rejected');
-      expect(timedOut.review?.decision).toBe('timed-out');
-      expect(writeCount(stack.workplaceSimulator)).toBe(0);
-      // A decision on a run that is not waiting for one is refused.
-      await expect(silent.handle.executeUpdate(approveRunUpdate, { args: ['late'] })).rejects.toThrow();
-    });
+        const silent = await parkedForReview(stack);
+        const timedOut = await silent.handle.result();
+        expect(timedOut.state).toBe('rejected');
+        expect(timedOut.review?.decision).toBe('timed-out');
+        expect(writeCount(stack.workplaceSimulator)).toBe(0);
+        // A decision on a run that is not waiting for one is refused.
+        await expect(silent.handle.executeUpdate(approveRunUpdate, { args: ['late'] })).rejects.toThrow();
+      },
+    );
   });
 
   it('re-plans an item whose WORKPLACE state changed since the review, instead of overwriting it', async () => {
@@ -133,7 +119,7 @@ describe('a reviewed run', () => {
     const { org: day2, changes } = nextDay(day1, { seed: 66, churn: 0.1 });
     const renamed = [...changes.departmentsRenamed][0];
     expect(renamed).toBeDefined();
-    await withStack(day1, NO_GUARD, async (stack) => {
+    await withStack(day1, { settings: NO_GUARD }, async (stack) => {
       await stack.sync(unique('day1'), { tuning: FAST });
       stack.knoxSimulator.setOrg(day2);
       const { handle } = await parkedForReview(stack);

@@ -3,37 +3,19 @@
  * writes undone object by object, what changed since left alone unless forced, a dry run that writes
  * nothing, and sync.onStageFailure undoing a failed stage or the whole run.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowFailedError, type ApplicationFailure } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateOrg, nextDay, type GeneratedOrg } from '../generator/index.js';
+import { describe, expect, it } from 'vitest';
+import { generateOrg, nextDay } from '../generator/index.js';
 import type { LocalStack } from '../scripts/local-stack.js';
 import type { OrgSyncInput, OrgSyncResult } from '../engine/types.js';
 import { rollbackWorkflowId } from '../workflows/definitions.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
 import { OrgSyncState } from '../workflows/search-attributes.js';
 import type { SimState } from '../workplace/simulator/server.js';
-import { actualWorkplace, FAST, stackFor, writeCount } from './helpers/stack.js';
-import { connectTestEnv, unique } from './helpers/temporal.js';
+import { actualWorkplace, FAST, localStacks, NO_GUARD, writeCount } from './helpers/stack.js';
+import { unique } from './helpers/temporal.js';
 
-const NO_GUARD = { deletionGuard: { maxShare: 1, maxCount: 1_000_000 } };
-
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await connectTestEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
-
-async function withStack(org: GeneratedOrg, settings: Record<string, unknown>, body: (stack: LocalStack) => Promise<void>) {
-  const stack = await stackFor(env, org, { settings });
-  try {
-    await body(stack);
-  } finally {
-    await stack.close();
-  }
-}
+const { env, withStack } = localStacks();
 
 /** A run's result, whether it completed or failed (a failed run carries its result in the failure). */
 const outcomeOf = (run: Promise<OrgSyncResult>) =>
@@ -48,7 +30,7 @@ const outcomeOf = (run: Promise<OrgSyncResult>) =>
 const rollBack = (stack: LocalStack, of: string, options: Omit<NonNullable<OrgSyncInput['rollback']>, 'of'> & OrgSyncInput = {}) => {
   const { force, ...input } = options;
   return outcomeOf(
-    env.client.workflow.execute(orgSyncWorkflow, {
+    env().client.workflow.execute(orgSyncWorkflow, {
       taskQueue: stack.taskQueue,
       workflowId: input.dryRun ? `${rollbackWorkflowId(of)}/${unique('preview')}` : rollbackWorkflowId(of),
       args: [{ tuning: FAST, rollback: { of, ...(force ? { force } : {}) }, ...input }],
@@ -72,7 +54,7 @@ describe('orgsync rollback', () => {
   it('puts WORKPLACE back as the day-1 run left it, object by object, after a day-2 run with churn; a rerun of day 1 then writes nothing', async () => {
     const day1 = generateOrg({ seed: 51, employees: 150, departments: 16 });
     const { org: day2, changes } = nextDay(day1, { seed: 52, churn: 0.08 });
-    await withStack(day1, NO_GUARD, async (stack) => {
+    await withStack(day1, { settings: NO_GUARD }, async (stack) => {
       expect((await stack.sync(unique('day1'), { tuning: FAST })).state).toBe('completed');
       const afterDay1 = held(stack.workplaceSimulator.dump());
       const day1State = stack.workplaceSimulator.dump();
@@ -107,7 +89,7 @@ describe('orgsync rollback', () => {
   it('skips what changed since the run, names it, and undoes it with force; a dry run writes nothing', async () => {
     const day1 = generateOrg({ seed: 53, employees: 60, departments: 8 });
     const { org: day2 } = nextDay(day1, { seed: 54, churn: 0.1 });
-    await withStack(day1, NO_GUARD, async (stack) => {
+    await withStack(day1, { settings: NO_GUARD }, async (stack) => {
       await stack.sync(unique('day1'), { tuning: FAST });
       stack.knoxSimulator.setOrg(day2);
       const day2Id = unique('day2');
@@ -141,7 +123,7 @@ describe('orgsync rollback', () => {
       expect(undone.stages.reduce((n, s) => n + s.counts.done, 0)).toBe(planned);
 
       const forced = await outcomeOf(
-        env.client.workflow.execute(orgSyncWorkflow, {
+        env().client.workflow.execute(orgSyncWorkflow, {
           taskQueue: stack.taskQueue,
           workflowId: `${rollbackWorkflowId(day2Id)}-forced`,
           args: [{ tuning: FAST, rollback: { of: day2Id, force: true } }],
@@ -157,7 +139,7 @@ describe('orgsync rollback', () => {
     // A mapping change on Knox's side renames every department; WORKPLACE refuses a third of the new names.
     const renamed = { ...day1, organizations: day1.organizations.map((o) => ({ ...o, departmentName: `${o.departmentName} (신)` })) };
     const refused = day1.organizations.filter((_, i) => i % 3 === 2).map((o) => o.departmentCode);
-    await withStack(day1, { ...NO_GUARD, maxFailureShare: 0.2, onStageFailure: 'rollback-stage' }, async (stack) => {
+    await withStack(day1, { settings: { ...NO_GUARD, maxFailureShare: 0.2, onStageFailure: 'rollback-stage' } }, async (stack) => {
       await stack.sync(unique('day1'), { tuning: FAST });
       const before = stack.workplaceSimulator.dump();
       stack.knoxSimulator.setOrg(renamed);
@@ -181,7 +163,7 @@ describe('orgsync rollback', () => {
     async ({ policy, kept }) => {
       const org = generateOrg({ seed: 55, employees: 40, departments: 6 });
       const refused = org.employees.slice(1, 13).map((e) => e.epId); // 30%, more than maxFailureShare allows
-      await withStack(org, { ...NO_GUARD, maxFailureShare: 0.2, onStageFailure: policy }, async (stack) => {
+      await withStack(org, { settings: { ...NO_GUARD, maxFailureShare: 0.2, onStageFailure: policy } }, async (stack) => {
         stack.workplaceSimulator.faults.failKeys(refused, '사원 정보가 올바르지 않습니다');
         const runId = unique('failing');
         const result = await stack.sync(runId, { tuning: FAST });
@@ -192,7 +174,7 @@ describe('orgsync rollback', () => {
         );
         expect(result.message).toMatch(/사원 employees failed, so the run stopped before the next stage: .* were rolled back by/);
         // What the Temporal UI lists: the state, and the memo naming what was rolled back and by which run.
-        const described = await env.client.workflow.getHandle(runId).describe();
+        const described = await env().client.workflow.getHandle(runId).describe();
         expect(described.typedSearchAttributes.get(OrgSyncState)).toBe('rolled-back');
         expect(described.memo?.summary).toMatch(
           new RegExp(`^rolled-back in \\d+s: .* · rolled back .* by ${rollbackWorkflowId(runId)}: completed$`),
@@ -202,7 +184,7 @@ describe('orgsync rollback', () => {
         const nonEmpty = (['grades', 'jobs', 'departments'] as const).filter((kind) => Object.keys(state[kind]).length > 0);
         expect(nonEmpty).toEqual(kept);
         // The rollback is a run of its own, with the failed run's id and the usual per-stage results.
-        const rollback: OrgSyncResult = await env.client.workflow.getHandle<typeof orgSyncWorkflow>(rollbackWorkflowId(runId)).result();
+        const rollback: OrgSyncResult = await env().client.workflow.getHandle<typeof orgSyncWorkflow>(rollbackWorkflowId(runId)).result();
         expect(rollback.stages.find((s) => s.stage === 'employees')?.ops.delete).toBe(org.employees.length - refused.length);
       });
     },

@@ -9,50 +9,26 @@
  * the same queues for a while. The new process runs the same code; test/replay.test.ts proves the current
  * code replays recorded histories.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { generateOrg } from '../generator/index.js';
-import { startKnoxSimulator, type KnoxSimulator } from '../knox/simulator/server.js';
 import { freePort } from '../scripts/temporal-dev-server.js';
-import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE } from '../scripts/local-stack.js';
-import { startWorkplaceSimulator, type WorkplaceSimulator } from '../workplace/simulator/server.js';
 import { progressQuery } from '../workflows/definitions.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
 import { actualWorkplace, expectedWorkplace } from './helpers/stack.js';
 import { eventually, unique } from './helpers/temporal.js';
-
-const ROOT = new URL('..', import.meta.url).pathname;
-
-function startWorker(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, output: () => ({ stdout, stderr }) };
-}
+import { startWorker, startWorkerSimulators, workerReady, type WorkerProcess, type WorkerSimulators } from './helpers/worker-process.js';
 
 describe('a rolling upgrade', () => {
-  let knox: KnoxSimulator;
-  let workplace: WorkplaceSimulator;
-  let client: Client;
   const org = generateOrg({ seed: 141, employees: 40, departments: 6 });
+  let sims: WorkerSimulators;
   beforeAll(async () => {
-    knox = await startKnoxSimulator({ port: 0, systemId: LOCAL_KNOX_SYSTEM_ID, org });
-    workplace = await startWorkplaceSimulator({ port: 0, ...LOCAL_WORKPLACE });
-    client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
+    sims = await startWorkerSimulators(org);
   });
   afterAll(async () => {
-    await Promise.all([knox?.close(), workplace?.close(), client?.connection.close()]);
+    await sims?.close();
   });
 
   it('finishes a run whose worker is replaced mid-write by a new process (old one SIGTERMed after the new one is up), writing each object once', async () => {
@@ -63,39 +39,27 @@ describe('a rolling upgrade', () => {
     // certain to be mid-way through its writes while the new process starts, however long starting takes on
     // a loaded machine (it has some 200 writes, about 50 s, to do it in); they speed up again once the old one is gone.
     writeFileSync(settings, 'sync:\n  writeConcurrency: 4\n');
-    workplace.faults.latencyMs(0);
+    sims.workplace.faults.latencyMs(0);
     const taskQueue = unique('rolling');
-    const env = async () => ({
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      ORGSYNC_TASK_QUEUE: taskQueue,
-      KNOX_BASE_URL: knox.url,
-      KNOX_SYSTEM_ID: LOCAL_KNOX_SYSTEM_ID,
-      KNOX_COMPANY_CODES: org.companyCode,
-      WORKPLACE_BASE_URL: workplace.url,
-      WORKPLACE_COMPANY_ID: LOCAL_WORKPLACE.companyId,
-      NCP_ACCESS_KEY: LOCAL_WORKPLACE.accessKey,
-      NCP_SECRET_KEY: LOCAL_WORKPLACE.secretKey,
-      WORKPLACE_RPS: '200',
-      ORGSYNC_STORE_DIR: store,
-      ORGSYNC_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
-      ORGSYNC_CONFIG: settings,
-    });
-    const ready = (worker: ReturnType<typeof startWorker>) =>
-      eventually(() => worker.output().stdout.includes('orgsync worker ready'), { timeoutMs: 90_000, what: 'the worker to be ready' });
-    const written = () => workplace.log().filter((e) => e.method !== 'GET').length;
+    const env = async () => ({ ...sims.workerEnv({ taskQueue, store, metricsPort: await freePort() }), ORGSYNC_CONFIG: settings });
+    const ready = (worker: WorkerProcess) => workerReady(worker, 90_000);
+    const written = () => sims.workplace.log().filter((e) => e.method !== 'GET').length;
 
     const old = startWorker(await env());
-    let replacement: ReturnType<typeof startWorker> | undefined;
+    let replacement: WorkerProcess | undefined;
     try {
       await ready(old);
-      const run = await client.workflow.start(orgSyncWorkflow, { taskQueue, workflowId: unique('rolling'), args: [{}] });
-      await eventually(() => Object.keys(workplace.dump().departments).length >= 1, {
+      const run = await sims.client.workflow.start(orgSyncWorkflow, { taskQueue, workflowId: unique('rolling'), args: [{}] });
+      await eventually(() => Object.keys(sims.workplace.dump().departments).length >= 1, {
         timeoutMs: 90_000,
         what: 'departments being written',
       });
-      workplace.faults.latencyMs(1000);
+      sims.workplace.faults.latencyMs(1000);
       // Mid-apply: departments written, employees being written.
-      await eventually(() => Object.keys(workplace.dump().employees).length >= 3, { timeoutMs: 90_000, what: 'employees being written' });
+      await eventually(() => Object.keys(sims.workplace.dump().employees).length >= 3, {
+        timeoutMs: 90_000,
+        what: 'employees being written',
+      });
 
       replacement = startWorker(await env());
       await ready(replacement);
@@ -108,8 +72,8 @@ describe('a rolling upgrade', () => {
       expect(old.output().stdout).toContain('orgsync worker stopped');
       const writtenWhenOldStopped = written();
       // Nothing the old process sent was left unanswered when it exited.
-      expect(workplace.log().filter((e) => e.status === 0)).toEqual([]);
-      workplace.faults.latencyMs(0);
+      expect(sims.workplace.log().filter((e) => e.status === 0)).toEqual([]);
+      sims.workplace.faults.latencyMs(0);
 
       const result = await run.result();
       expect(result.state).toBe('completed');
@@ -124,17 +88,17 @@ describe('a rolling upgrade', () => {
     // Each object written once: no request (method and path: an object, or one of its attribute values)
     // was sent twice, every employee and department was created exactly once, and WORKPLACE is what Knox says.
     const writes = new Map<string, number>();
-    for (const e of workplace.log())
+    for (const e of sims.workplace.log())
       if (e.method !== 'GET') writes.set(`${e.method} ${e.path}`, (writes.get(`${e.method} ${e.path}`) ?? 0) + 1);
     expect([...writes].filter(([, n]) => n > 1)).toEqual([]);
     const created = (route: string) =>
-      workplace
+      sims.workplace
         .log()
         .filter((e) => e.route === route && e.status === 201)
         .map((e) => e.externalKey)
         .sort();
     expect(created('POST employee')).toEqual(org.employees.map((e) => e.epId).sort());
     expect(created('POST department')).toEqual(org.organizations.map((o) => o.departmentCode).sort());
-    expect(actualWorkplace(workplace.dump())).toEqual(expectedWorkplace(org));
+    expect(actualWorkplace(sims.workplace.dump())).toEqual(expectedWorkplace(org));
   }, 240_000);
 });

@@ -2,38 +2,19 @@
  * `npm run worker` as the real process it is: configuration errors, a sync through it, its Prometheus
  * endpoint, its logs, a graceful stop on SIGTERM, and two processes sharing a PostgreSQL store.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { generateOrg, nextDay } from '../generator/index.js';
-import { startKnoxSimulator, type KnoxSimulator } from '../knox/simulator/server.js';
 import { freePort } from '../scripts/temporal-dev-server.js';
 import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE } from '../scripts/local-stack.js';
 import { StoreConfigSchema } from '../config/index.js';
 import { openStore } from '../store/index.js';
-import { startWorkplaceSimulator, type WorkplaceSimulator } from '../workplace/simulator/server.js';
 import { rollbackWorkflowId } from '../workflows/definitions.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
 import { eventually, unique } from './helpers/temporal.js';
-
-const ROOT = new URL('..', import.meta.url).pathname;
-
-function startWorker(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, output: () => ({ stdout, stderr }) };
-}
+import { startWorker, startWorkerSimulators, workerReady, type WorkerProcess, type WorkerSimulators } from './helpers/worker-process.js';
 
 describe('the worker process', () => {
   it('exits with 2 and names every missing variable when the environment is empty', async () => {
@@ -52,46 +33,28 @@ describe('the worker process', () => {
   });
 
   describe('configured against the simulators', () => {
-    let knox: KnoxSimulator;
-    let workplace: WorkplaceSimulator;
-    let client: Client;
     const org = generateOrg({ seed: 5, employees: 30, departments: 6 });
+    let sims: WorkerSimulators;
     beforeAll(async () => {
-      knox = await startKnoxSimulator({ port: 0, systemId: LOCAL_KNOX_SYSTEM_ID, org });
-      workplace = await startWorkplaceSimulator({ port: 0, ...LOCAL_WORKPLACE });
-      client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
+      sims = await startWorkerSimulators(org);
     });
     afterAll(async () => {
-      await Promise.all([knox?.close(), workplace?.close(), client?.connection.close()]);
+      await sims?.close();
     });
 
     const newStore = () => mkdtempSync(join(tmpdir(), 'orgsync-worker-'));
-    const configured = (taskQueue: string, metricsPort: number, store: string) => ({
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      ORGSYNC_TASK_QUEUE: taskQueue,
-      KNOX_BASE_URL: knox.url,
-      KNOX_SYSTEM_ID: LOCAL_KNOX_SYSTEM_ID,
-      KNOX_COMPANY_CODES: org.companyCode,
-      WORKPLACE_BASE_URL: workplace.url,
-      WORKPLACE_COMPANY_ID: LOCAL_WORKPLACE.companyId,
-      NCP_ACCESS_KEY: LOCAL_WORKPLACE.accessKey,
-      NCP_SECRET_KEY: LOCAL_WORKPLACE.secretKey,
-      WORKPLACE_RPS: '200',
-      ORGSYNC_STORE_DIR: store,
-      ORGSYNC_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
-    });
-    const ready = (worker: ReturnType<typeof startWorker>) =>
-      eventually(() => worker.output().stdout.includes('orgsync worker ready'), { timeoutMs: 60_000, what: 'the worker to be ready' });
+    const configured = (taskQueue: string, metricsPort: number, store: string) => sims.workerEnv({ taskQueue, metricsPort, store });
+    const ready = (worker: WorkerProcess) => workerReady(worker, 60_000);
     // Each test syncs the same org into an empty WORKPLACE.
     beforeEach(() => {
-      knox.setOrg(org);
-      workplace.reset();
-      workplace.clearLog();
-      workplace.faults.clear();
+      sims.knox.setOrg(org);
+      sims.workplace.reset();
+      sims.workplace.clearLog();
+      sims.workplace.faults.clear();
     });
 
     it('stops on SIGTERM mid-run after its in-flight writes are answered, and another worker finishes the run creating nothing twice', async () => {
-      workplace.faults.latencyMs(100);
+      sims.workplace.faults.latencyMs(100);
       // Two writes in flight, so SIGTERM finds the employee stage with most of its work still ahead.
       const store = newStore();
       const settings = join(store, 'two-in-flight.yaml');
@@ -101,18 +64,21 @@ describe('the worker process', () => {
       let run;
       try {
         await ready(first);
-        run = await client.workflow.start(orgSyncWorkflow, { taskQueue, workflowId: unique('stopped'), args: [{}] });
-        await eventually(() => Object.keys(workplace.dump().employees).length >= 5, { timeoutMs: 60_000, what: 'employees being written' });
+        run = await sims.client.workflow.start(orgSyncWorkflow, { taskQueue, workflowId: unique('stopped'), args: [{}] });
+        await eventually(() => Object.keys(sims.workplace.dump().employees).length >= 5, {
+          timeoutMs: 60_000,
+          what: 'employees being written',
+        });
       } finally {
         first.child.kill('SIGTERM');
       }
       expect(await first.exited).toBe(0);
       expect(first.output().stdout).toContain('orgsync worker stopped');
       // Nothing was left half-sent: every request WORKPLACE received got its answer before the process ended.
-      expect(workplace.log().filter((e) => e.status === 0)).toEqual([]);
-      expect(Object.keys(workplace.dump().employees).length).toBeLessThan(org.employees.length);
+      expect(sims.workplace.log().filter((e) => e.status === 0)).toEqual([]);
+      expect(Object.keys(sims.workplace.dump().employees).length).toBeLessThan(org.employees.length);
 
-      workplace.faults.latencyMs(0);
+      sims.workplace.faults.latencyMs(0);
       const second = startWorker({ ...configured(taskQueue, await freePort(), store), ORGSYNC_CONFIG: settings });
       try {
         await ready(second);
@@ -121,9 +87,9 @@ describe('the worker process', () => {
         second.child.kill('SIGTERM');
       }
       expect(await second.exited).toBe(0);
-      const created = workplace.log().filter((e) => e.route === 'POST employee' && e.status === 201).length;
+      const created = sims.workplace.log().filter((e) => e.route === 'POST employee' && e.status === 201).length;
       expect(created).toBe(org.employees.length);
-      expect(Object.keys(workplace.dump().employees)).toHaveLength(org.employees.length);
+      expect(Object.keys(sims.workplace.dump().employees)).toHaveLength(org.employees.length);
     });
 
     it('a rollback whose worker is killed (SIGKILL) mid-way resumes on another worker and finishes, deleting each object once', async () => {
@@ -138,15 +104,15 @@ describe('the worker process', () => {
       let rollback;
       try {
         await ready(first);
-        expect((await client.workflow.execute(orgSyncWorkflow, { taskQueue, workflowId: runId, args: [{}] })).state).toBe('completed');
-        workplace.clearLog();
-        workplace.faults.latencyMs(100);
-        rollback = await client.workflow.start(orgSyncWorkflow, {
+        expect((await sims.client.workflow.execute(orgSyncWorkflow, { taskQueue, workflowId: runId, args: [{}] })).state).toBe('completed');
+        sims.workplace.clearLog();
+        sims.workplace.faults.latencyMs(100);
+        rollback = await sims.client.workflow.start(orgSyncWorkflow, {
           taskQueue,
           workflowId: rollbackWorkflowId(runId),
           args: [{ rollback: { of: runId } }],
         });
-        await eventually(() => Object.keys(workplace.dump().employees).length <= org.employees.length - 5, {
+        await eventually(() => Object.keys(sims.workplace.dump().employees).length <= org.employees.length - 5, {
           timeoutMs: 60_000,
           what: 'employees being deleted',
         });
@@ -154,9 +120,9 @@ describe('the worker process', () => {
         first.child.kill('SIGKILL');
       }
       await first.exited;
-      expect(Object.keys(workplace.dump().employees).length).toBeGreaterThan(0);
+      expect(Object.keys(sims.workplace.dump().employees).length).toBeGreaterThan(0);
 
-      workplace.faults.latencyMs(0);
+      sims.workplace.faults.latencyMs(0);
       const second = startWorker({ ...env, ORGSYNC_METRICS_ADDRESS: `127.0.0.1:${await freePort()}` });
       try {
         await ready(second);
@@ -165,13 +131,14 @@ describe('the worker process', () => {
         second.child.kill('SIGTERM');
       }
       await second.exited;
-      const state = workplace.dump();
+      const state = sims.workplace.dump();
       expect([state.employees, state.departments, state.grades, state.jobs].map((kind) => Object.keys(kind).length)).toEqual([0, 0, 0, 0]);
       // A delete the kill cut off may be sent again; WORKPLACE then answers "not found", and only one ever succeeded.
       const deleted = new Map<string, number>();
-      for (const e of workplace.log()) if (e.method === 'DELETE' && e.status < 300) deleted.set(e.path, (deleted.get(e.path) ?? 0) + 1);
+      for (const e of sims.workplace.log())
+        if (e.method === 'DELETE' && e.status < 300) deleted.set(e.path, (deleted.get(e.path) ?? 0) + 1);
       expect([...deleted].filter(([, n]) => n > 1)).toEqual([]);
-      const employeesDeleted = workplace.log().filter((e) => e.route === 'DELETE employee' && e.status < 300);
+      const employeesDeleted = sims.workplace.log().filter((e) => e.route === 'DELETE employee' && e.status < 300);
       expect(new Set(employeesDeleted.map((e) => e.externalKey)).size).toBe(org.employees.length);
     });
 
@@ -185,9 +152,9 @@ describe('the worker process', () => {
       });
       try {
         await ready(worker);
-        const result = await client.workflow.execute(orgSyncWorkflow, { taskQueue, workflowId: unique('via-worker'), args: [{}] });
+        const result = await sims.client.workflow.execute(orgSyncWorkflow, { taskQueue, workflowId: unique('via-worker'), args: [{}] });
         expect(result.state).toBe('completed');
-        expect(Object.keys(workplace.dump().employees)).toHaveLength(org.employees.length);
+        expect(Object.keys(sims.workplace.dump().employees)).toHaveLength(org.employees.length);
 
         const metrics = await eventually(
           async () => {
@@ -236,15 +203,16 @@ describe('the worker process', () => {
     /** Per object (its path: an attribute value's names the employee and the attribute), how often it was POSTed. */
     const postsPerObject = () => {
       const count = new Map<string, number>();
-      for (const e of workplace.log()) if (e.method === 'POST') count.set(e.path, (count.get(e.path) ?? 0) + 1);
+      for (const e of sims.workplace.log()) if (e.method === 'POST') count.set(e.path, (count.get(e.path) ?? 0) + 1);
       return count;
     };
-    const keysPosted = (route: string) => [...new Set(workplace.log().flatMap((e) => (e.route === route ? [e.externalKey] : [])))].sort();
+    const keysPosted = (route: string) =>
+      [...new Set(sims.workplace.log().flatMap((e) => (e.route === route ? [e.externalKey] : [])))].sort();
 
     it('runs as two processes on one task queue with directories of their own and one PostgreSQL store: day 1 and day 2 together, each object created once', async () => {
       const day1 = generateOrg({ seed: 21, employees: 120, departments: 12 });
       const { org: day2, changes } = nextDay(day1, { seed: 22, churn: 0.05 });
-      knox.setOrg(day1);
+      sims.knox.setOrg(day1);
       const settings = join(newStore(), 'no-guard.yaml');
       writeFileSync(settings, 'sync:\n  deletionGuard: { maxShare: 1, maxCount: 1000000 }\n');
       const taskQueue = unique('two-workers');
@@ -266,16 +234,24 @@ describe('the worker process', () => {
       try {
         await Promise.all(processes.map((p) => ready(p.worker)));
 
-        const first = await client.workflow.execute(orgSyncWorkflow, { taskQueue, workflowId: unique('two-workers-day1'), args: [{}] });
+        const first = await sims.client.workflow.execute(orgSyncWorkflow, {
+          taskQueue,
+          workflowId: unique('two-workers-day1'),
+          args: [{}],
+        });
         expect(first.state).toBe('completed');
         expect([...postsPerObject()].filter(([, n]) => n > 1)).toEqual([]);
         expect(keysPosted('POST employee')).toEqual(day1.employees.map((e) => e.epId).sort());
         expect(keysPosted('POST department')).toEqual(day1.organizations.map((o) => o.departmentCode).sort());
         expect(postsPerObject().size).toBeGreaterThan(day1.employees.length + day1.organizations.length);
 
-        workplace.clearLog();
-        knox.setOrg(day2);
-        const second = await client.workflow.execute(orgSyncWorkflow, { taskQueue, workflowId: unique('two-workers-day2'), args: [{}] });
+        sims.workplace.clearLog();
+        sims.knox.setOrg(day2);
+        const second = await sims.client.workflow.execute(orgSyncWorkflow, {
+          taskQueue,
+          workflowId: unique('two-workers-day2'),
+          args: [{}],
+        });
         expect(second.state).toBe('completed');
         expect([...postsPerObject()].filter(([, n]) => n > 1)).toEqual([]);
         expect(keysPosted('POST employee')).toEqual([...changes.hired].sort());

@@ -72,38 +72,26 @@ export abstract class WorkplaceError extends Error {
 
   /** What a log or a Temporal failure may carry: the fields above, nothing from the request's headers. */
   toJSON(): Record<string, unknown> {
-    const {
-      name,
-      code,
-      message,
-      retryable,
-      status,
-      method,
-      path,
-      externalKey,
-      workplaceMessage,
-      gatewayCode,
-      field,
-      retryAfterMs,
-      configKey,
-    } = this;
-    return {
-      name,
-      code,
-      message,
-      retryable,
-      status,
-      method,
-      path,
-      externalKey,
-      workplaceMessage,
-      gatewayCode,
-      field,
-      retryAfterMs,
-      configKey,
-    };
+    return Object.fromEntries(JSON_FIELDS.map((key) => [key, this[key]]));
   }
 }
+
+/** The fields `toJSON` shows, in this order. */
+const JSON_FIELDS = [
+  'name',
+  'code',
+  'message',
+  'retryable',
+  'status',
+  'method',
+  'path',
+  'externalKey',
+  'workplaceMessage',
+  'gatewayCode',
+  'field',
+  'retryAfterMs',
+  'configKey',
+] as const satisfies readonly (keyof WorkplaceError)[];
 
 /** `WORKPLACE POST /organization/apigw/v2/company/{companyId}/grade/G1 (key G1) failed: WORKPLACE_ALREADY_EXISTS (HTTP 400): grade G1 already exists` */
 function describe(code: WorkplaceErrorCode, init: WorkplaceErrorInit): string {
@@ -115,13 +103,18 @@ function describe(code: WorkplaceErrorCode, init: WorkplaceErrorInit): string {
   return `WORKPLACE ${init.method} ${init.path}${key} failed: ${code}${status}: ${what}${hint}`;
 }
 
-/** 401/403 (gateway 200/210/230): bad signature, unknown key, clock skew, no permission. Needs an operator. */
-export class WorkplaceAuthError extends WorkplaceError {
-  override readonly name = 'WorkplaceAuthError';
-  constructor(init: WorkplaceErrorInit) {
-    super('WORKPLACE_AUTH', false, init);
-  }
+/** Most concrete errors differ only in their name, code and whether a retry can help: one class each, over this. */
+function workplaceErrorKind<N extends string>(name: N, code: WorkplaceErrorCode, retryable: boolean) {
+  return class extends WorkplaceError {
+    override readonly name = name;
+    constructor(init: WorkplaceErrorInit) {
+      super(code, retryable, init);
+    }
+  };
 }
+
+/** 401/403 (gateway 200/210/230): bad signature, unknown key, clock skew, no permission. Needs an operator. */
+export class WorkplaceAuthError extends workplaceErrorKind('WorkplaceAuthError', 'WORKPLACE_AUTH', false) {}
 
 /** 400 (and other 4xx): WORKPLACE refused the request; sending it again gives the same answer. */
 export class WorkplaceValidationError extends WorkplaceError {
@@ -155,52 +148,22 @@ export class WorkplaceNotFoundError extends WorkplaceValidationError {
  * wrong for this WORKPLACE (or the API is not enabled), not a missing record. Permanent; the message
  * names the config key to change (e.g. `workplace.protocol.paths.reportsTo`).
  */
-export class WorkplaceNoRouteError extends WorkplaceError {
-  override readonly name = 'WorkplaceNoRouteError';
-  constructor(init: WorkplaceErrorInit) {
-    super('WORKPLACE_NO_ROUTE', false, init);
-  }
-}
+export class WorkplaceNoRouteError extends workplaceErrorKind('WorkplaceNoRouteError', 'WORKPLACE_NO_ROUTE', false) {}
 
 /** 429 (gateway 400 quota, 410 throttle, 420 rate): retried with backoff. */
-export class WorkplaceRateLimitError extends WorkplaceError {
-  override readonly name = 'WorkplaceRateLimitError';
-  constructor(init: WorkplaceErrorInit) {
-    super('WORKPLACE_RATE_LIMITED', true, init);
-  }
-}
+export class WorkplaceRateLimitError extends workplaceErrorKind('WorkplaceRateLimitError', 'WORKPLACE_RATE_LIMITED', true) {}
 
 /** 5xx: WORKPLACE's 500, the gateway's 503 (endpoint error) and 504 (endpoint timeout). */
-export class WorkplaceServerError extends WorkplaceError {
-  override readonly name = 'WorkplaceServerError';
-  constructor(init: WorkplaceErrorInit) {
-    super('WORKPLACE_SERVER', true, init);
-  }
-}
+export class WorkplaceServerError extends workplaceErrorKind('WorkplaceServerError', 'WORKPLACE_SERVER', true) {}
 
 /** No HTTP answer: refused, reset, timed out. */
-export class WorkplaceNetworkError extends WorkplaceError {
-  override readonly name = 'WorkplaceNetworkError';
-  constructor(init: WorkplaceErrorInit) {
-    super('WORKPLACE_NETWORK', true, init);
-  }
-}
+export class WorkplaceNetworkError extends workplaceErrorKind('WorkplaceNetworkError', 'WORKPLACE_NETWORK', true) {}
 
 /** A 2xx answer that is not what the reference describes (not JSON, a field missing or mistyped). */
-export class WorkplaceResponseError extends WorkplaceError {
-  override readonly name = 'WorkplaceResponseError';
-  constructor(init: WorkplaceErrorInit) {
-    super('WORKPLACE_BAD_RESPONSE', false, init);
-  }
-}
+export class WorkplaceResponseError extends workplaceErrorKind('WorkplaceResponseError', 'WORKPLACE_BAD_RESPONSE', false) {}
 
 /** A key or body the client refused before sending, because WORKPLACE would refuse it (§2 sizes and required fields). */
-export class WorkplaceRequestError extends WorkplaceError {
-  override readonly name = 'WorkplaceRequestError';
-  constructor(init: WorkplaceErrorInit) {
-    super('WORKPLACE_INVALID_REQUEST', false, init);
-  }
-}
+export class WorkplaceRequestError extends workplaceErrorKind('WorkplaceRequestError', 'WORKPLACE_INVALID_REQUEST', false) {}
 
 /** How WORKPLACE's 400 messages are read (assumptions.ts `messages`), compiled once per client. */
 export interface MessageReading {

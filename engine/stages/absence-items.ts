@@ -4,7 +4,7 @@
  * nothing at all: an empty list is "not set up", never "delete every absence item".
  */
 import type { Absence, AbsenceBody } from '../../workplace/index.js';
-import { delta, type DesiredEntry } from '../plan.js';
+import type { DesiredEntry } from '../plan.js';
 import { defineStage, keyedApply, i18n, listedRollback, listedTarget, type StageDraft } from './spec.js';
 
 const FIELDS = ['name', 'i18nNames', 'halfDayYn', 'sortOrder'] as const;
@@ -28,20 +28,8 @@ export const absenceItems = defineStage<AbsenceBody>({
       ]),
     );
     const target = await listedTarget('absenceItems', ctx.workplace.absences, ctx.signal);
-    const { items, unchanged } = delta(desired, target.current, {
-      fields: FIELDS,
-      leaveAlone: target.leaveAlone,
-      deletes: target.deletes,
-      deleteLabel: (_key, a) => a.name,
-    });
-    return {
-      items,
-      unchanged,
-      sourceCount: desired.size,
-      targetCount: target.current.size,
-      invalid: target.outcomes,
-      drift: [target.drift],
-    };
+    const { items, unchanged } = target.delta(desired, { fields: FIELDS, deleteLabel: (_key, a) => a.name });
+    return target.draft({ items, unchanged }, desired, target.outcomes);
   },
 
   apply: keyedApply((client) => client.absences),

@@ -8,7 +8,7 @@
  */
 import type { Department, DepartmentBody } from '../../workplace/index.js';
 import type { ItemOutcome } from '../types.js';
-import { delta, treeDepths, type DesiredEntry, type DraftItem } from '../plan.js';
+import { treeDepths, type DesiredEntry, type DraftItem } from '../plan.js';
 import { departmentIdentity, flagCollisions } from '../collisions.js';
 import { departmentHeads, departmentScope } from './mapping.js';
 import { defineStage, keyedApply, i18n, invalidOutcomes, listedRollback, listedTarget, type StageDraft } from './spec.js';
@@ -82,9 +82,8 @@ export const departments = defineStage<DepartmentBody>({
     const target = await listedTarget('departments', ctx.workplace.departments, ctx.signal);
     const current = target.current;
     invalid.push(...target.outcomes);
-    const { items, unchanged } = delta(desired, current, {
+    const { items, unchanged } = target.delta(desired, {
       fields: FIELDS,
-      leaveAlone: target.leaveAlone,
       // Keep the head WORKPLACE has: the follow-up pass sets the new one once it exists.
       body: (_key, value, existing): DepartmentBody => ({
         ...value,
@@ -92,7 +91,7 @@ export const departments = defineStage<DepartmentBody>({
       }),
       protect: new Set(invalid.map((i) => i.key)),
       // A department record without a readable code could be any of WORKPLACE's: delete none this run.
-      deletes: !unreadable.some((r) => !r.key) && target.deletes,
+      deletes: !unreadable.some((r) => !r.key),
       deleteLabel: (_key, d) => d.name,
     });
 

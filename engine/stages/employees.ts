@@ -8,7 +8,7 @@ import type { SyncSettings } from '../../config/index.js';
 import type { KnoxEmployee } from '../../knox/index.js';
 import type { Employee, EmployeeBody } from '../../workplace/index.js';
 import type { ItemOutcome } from '../types.js';
-import { delta, type DesiredEntry, type Dependency } from '../plan.js';
+import type { DesiredEntry, Dependency } from '../plan.js';
 import { employeeIdentity, flagCollisions } from '../collisions.js';
 import { departmentScope, jobTitleOf, type GoneWith } from './mapping.js';
 import type { ReportsTo } from './reports-to.js';
@@ -161,12 +161,11 @@ export const employees = defineStage<EmployeeBody>({
     invalid.push(...target.outcomes);
     // A record Knox returned without a readable epId could be anyone in WORKPLACE: delete no one this run.
     const unidentified = unreadable.some((r) => !r.key);
-    const { items, unchanged } = delta(desired, target.current, {
+    const { items, unchanged } = target.delta(desired, {
       fields: employeeFields(ctx.settings),
-      leaveAlone: target.leaveAlone,
       body: (_key, value, existing) => employeeBody(value, existing, ctx.settings, ctx.today),
       protect: new Set([...invalid, ...skipped].map((o) => o.key)),
-      deletes: ctx.settings.leavers === 'delete' && !unidentified && target.deletes,
+      deletes: ctx.settings.leavers === 'delete' && !unidentified,
       deleteLabel: (_key, e) => e.name,
     });
     // Confirm each leaver with Knox itself before planning to delete them.
@@ -205,14 +204,7 @@ export const employees = defineStage<EmployeeBody>({
       new Set([...desired.keys(), ...invalid.map((o) => o.key), ...skipped.map((o) => o.key)]),
       EMPLOYEE_IDENTITY,
     );
-    return {
-      items,
-      unchanged,
-      sourceCount: desired.size,
-      targetCount: target.current.size,
-      invalid: [...invalid, ...skipped],
-      drift: [target.drift],
-    };
+    return target.draft({ items, unchanged }, desired, [...invalid, ...skipped]);
   },
 
   apply: keyedApply((client) => client.employees),

@@ -3,7 +3,7 @@
  * after employees have moved to their new grades.
  */
 import type { Grade, GradeBody } from '../../workplace/index.js';
-import { delta, type DesiredEntry } from '../plan.js';
+import type { DesiredEntry } from '../plan.js';
 import { defineStage, deleteInFollowUp, keyedApply, i18n, invalidOutcomes, listedRollback, listedTarget, type StageDraft } from './spec.js';
 import type { ItemOutcome } from '../types.js';
 import { byName, flagCollisions } from '../collisions.js';
@@ -46,16 +46,15 @@ export const grades = defineStage<GradeBody>({
     }
     const target = await listedTarget('grades', ctx.workplace.grades, ctx.signal);
     invalid.push(...target.outcomes);
-    const { items, unchanged } = delta(desired, target.current, {
+    const { items, unchanged } = target.delta(desired, {
       fields: FIELDS,
-      leaveAlone: target.leaveAlone,
       protect: new Set(invalid.map((i) => i.key)),
-      deletes: !unreadable.some((r) => !r.key) && target.deletes,
+      deletes: !unreadable.some((r) => !r.key),
       deleteLabel: (_key, grade) => grade.name,
     });
     deleteInFollowUp(items);
     flagCollisions(items, target, new Set([...desired.keys(), ...invalid.map((i) => i.key)]), GRADE_IDENTITY);
-    return { items, unchanged, sourceCount: desired.size, targetCount: target.current.size, invalid, drift: [target.drift] };
+    return target.draft({ items, unchanged }, desired, invalid);
   },
 
   apply: keyedApply((client) => client.grades),

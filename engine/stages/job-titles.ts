@@ -5,7 +5,7 @@
  * Deleted in the follow-up pass, once nobody holds them.
  */
 import type { Job, JobBody } from '../../workplace/index.js';
-import { delta, type DesiredEntry } from '../plan.js';
+import type { DesiredEntry } from '../plan.js';
 import { byName, flagCollisions } from '../collisions.js';
 import { jobTitleOf } from './mapping.js';
 import { restoreGrade } from './grades.js';
@@ -49,22 +49,10 @@ export const jobTitles = defineStage<JobBody>({
       ]),
     );
     const target = await listedTarget('jobTitles', ctx.workplace.jobs, ctx.signal);
-    const { items, unchanged } = delta(desired, target.current, {
-      fields: FIELDS,
-      leaveAlone: target.leaveAlone,
-      deletes: target.deletes,
-      deleteLabel: (_key, job) => job.name,
-    });
+    const { items, unchanged } = target.delta(desired, { fields: FIELDS, deleteLabel: (_key, job) => job.name });
     deleteInFollowUp(items);
     flagCollisions(items, target, new Set(desired.keys()), JOB_TITLE_IDENTITY);
-    return {
-      items,
-      unchanged,
-      sourceCount: desired.size,
-      targetCount: target.current.size,
-      invalid: target.outcomes,
-      drift: [target.drift],
-    };
+    return target.draft({ items, unchanged }, desired, target.outcomes);
   },
 
   apply: keyedApply((client) => client.jobs),

@@ -10,7 +10,7 @@ import type { DriftReport } from '../../lib/drift.js';
 import { WorkplaceError, type ListedApi, type UnmappedRecord, type WorkplaceClient, type WorkplaceListing } from '../../workplace/index.js';
 import type { ItemOutcome } from '../types.js';
 import type { KnoxDataset, Operation, StageName } from '../pipeline.js';
-import type { DraftItem, MissingKeys, PlanItem } from '../plan.js';
+import { delta, type Delta, type DeltaOptions, type DesiredEntry, type DraftItem, type MissingKeys, type PlanItem } from '../plan.js';
 import { shortHash } from './mapping.js';
 
 /** The run's Knox snapshot, read once per run and shared by every stage (so all stages see one Knox). */
@@ -178,7 +178,7 @@ export function deleteInFollowUp<B>(items: DraftItem<B>[]): DraftItem<B>[] {
 }
 
 /** WORKPLACE's current objects of a listable entity, as a stage plans against them. */
-export interface ListedTarget<T> {
+export interface ListedTarget<T extends object> {
   current: Map<string, T>;
   /** Objects WORKPLACE holds without an external key (migrated, unmapped): never written, only not duplicated (engine/collisions.ts). */
   unmapped: UnmappedRecord<T>[];
@@ -191,6 +191,16 @@ export interface ListedTarget<T> {
   /** The unreadable records, as failed items of the stage. */
   outcomes: ItemOutcome[];
   drift: DriftReport;
+  /**
+   * The delta against these objects, with the listing's rule in one place: a record orgsync cannot read
+   * is left alone, and when one had no readable key nothing is deleted (a stage's `deletes` only narrows that).
+   */
+  delta<V extends object, B = V>(
+    desired: ReadonlyMap<string, DesiredEntry<V>>,
+    options: Omit<DeltaOptions<V, T, B>, 'leaveAlone'>,
+  ): Delta<B>;
+  /** The stage's draft: counted from what Knox defines and what WORKPLACE lists, with the listing's drift. */
+  draft<B>(planned: Delta<B>, desired: ReadonlyMap<string, unknown>, invalid: ItemOutcome[]): StageDraft<B>;
 }
 
 /** Lists an entity's objects by external key; a malformed record never fails the listing (issue 10). */
@@ -206,12 +216,14 @@ export async function listedTarget<T extends { externalKey?: string | undefined 
     const key = keyOf(row);
     if (key) current.set(key, row);
   }
+  const leaveAlone = new Set(listing.unreadable.flatMap((r) => (r.key ? [r.key] : [])));
+  const deletes = listing.unreadable.every((r) => r.key);
   return {
     current,
     unmapped: listing.unmapped ?? [],
     unmappedParents: listing.unmappedParents ?? new Map(),
-    leaveAlone: new Set(listing.unreadable.flatMap((r) => (r.key ? [r.key] : []))),
-    deletes: listing.unreadable.every((r) => r.key),
+    leaveAlone,
+    deletes,
     outcomes: listing.unreadable.map((r) => ({
       stage,
       key: r.key ?? UNIDENTIFIED,
@@ -221,6 +233,15 @@ export async function listedTarget<T extends { externalKey?: string | undefined 
       message: `WORKPLACE's record (element ${r.index} of its list) is unreadable, so it is left alone: ${r.issues.join('; ')}`,
     })),
     drift: listing.drift,
+    delta: (desired, options) => delta(desired, current, { ...options, leaveAlone, deletes: (options.deletes ?? true) && deletes }),
+    draft: ({ items, unchanged }, desired, invalid) => ({
+      items,
+      unchanged,
+      sourceCount: desired.size,
+      targetCount: current.size,
+      invalid,
+      drift: [listing.drift],
+    }),
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-import { closeServer, listen } from '../../lib/http-server.js';
+import { serve } from '../../lib/http-server.js';
 import {
   CAPPED_RESPONSE_REPORTS_RETURNED_ROWS,
   EMPLOYEES_METHOD,
@@ -278,14 +278,11 @@ export async function startKnoxSimulator(options: KnoxSimulatorOptions): Promise
   /** Serves a title or department record in the current dialect. */
   const spoken = (set: KnoxRecordSet) => (record: KnoxRecord) => (isLiteral(dialect, set) ? record : inDialect(dialect, set, record));
 
-  const url = await listen(server, options.port, options.host);
+  const { url, close } = await serve(server, options, closing);
 
   return {
     url,
-    async close() {
-      closing.abort();
-      await closeServer(server);
-    },
+    close,
     setOrg(org) {
       store = new KnoxStore(toList(org));
     },

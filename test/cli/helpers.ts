@@ -43,6 +43,18 @@ export function storeEnv(config: StoreConfig): NodeJS.ProcessEnv {
   return config.url ? { ORGSYNC_STORE_URL: config.url.reveal(), ORGSYNC_STORE_SCHEMA: config.schema } : { ORGSYNC_STORE_DIR: config.dir };
 }
 
+/**
+ * Terminates every run still going on `taskQueue`: a run a failed test left going would make the next
+ * test's `orgsync run` refuse to overlap it.
+ */
+export async function terminateRunning(client: Client, taskQueue: string): Promise<void> {
+  for await (const run of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` }))
+    await client.workflow
+      .getHandle(run.workflowId)
+      .terminate('test ended')
+      .catch(() => undefined);
+}
+
 export const progressOf = (client: Client, workflowId: string): Promise<OrgSyncProgress> =>
   client.workflow.getHandle(workflowId).query(progressQuery);
 

@@ -9,7 +9,7 @@ import { generateOrg } from '../../generator/index.js';
 import type { LocalStack } from '../../scripts/local-stack.js';
 import { stackFor, writeCount } from '../helpers/stack.js';
 import { connectTestEnv, eventually, unique } from '../helpers/temporal.js';
-import { cliWith, progressOf, stackEnv, type Cli } from './helpers.js';
+import { cliWith, progressOf, stackEnv, terminateRunning, type Cli } from './helpers.js';
 
 const org = generateOrg({ seed: 1201, employees: 40, departments: 6 });
 let env: TestWorkflowEnvironment;
@@ -27,13 +27,7 @@ beforeEach(() => {
   stack.workplaceSimulator.clearLog();
   stack.knoxSimulator.setOrg(org);
 });
-afterEach(async () => {
-  for await (const run of env.client.workflow.list({ query: `TaskQueue = '${stack.taskQueue}' AND ExecutionStatus = 'Running'` }))
-    await env.client.workflow
-      .getHandle(run.workflowId)
-      .terminate('test ended')
-      .catch(() => undefined);
-});
+afterEach(() => terminateRunning(env.client, stack.taskQueue));
 afterAll(async () => {
   await stack?.close();
   await env?.teardown();

@@ -17,7 +17,7 @@ import type { LocalStack } from '../../scripts/local-stack.js';
 import { resolveTemporalCli } from '../../scripts/temporal-dev-server.js';
 import { stackFor } from '../helpers/stack.js';
 import { connectTestEnv, eventually, unique } from '../helpers/temporal.js';
-import { cliWith, parseCsv, progressOf, stackEnv, startedId, type Cli } from './helpers.js';
+import { cliWith, parseCsv, progressOf, stackEnv, startedId, terminateRunning, type Cli } from './helpers.js';
 
 const org = generateOrg({ seed: 1101, employees: 100, departments: 15 });
 let env: TestWorkflowEnvironment;
@@ -35,14 +35,7 @@ beforeEach(() => {
   stack.knoxSimulator.setOrg(org);
   stack.knoxSimulator.faults.clear();
 });
-// A run a failed test left going would make the next test's `orgsync run` refuse to overlap it.
-afterEach(async () => {
-  for await (const run of env.client.workflow.list({ query: `TaskQueue = '${stack.taskQueue}' AND ExecutionStatus = 'Running'` }))
-    await env.client.workflow
-      .getHandle(run.workflowId)
-      .terminate('test ended')
-      .catch(() => undefined);
-});
+afterEach(() => terminateRunning(env.client, stack.taskQueue));
 afterAll(async () => {
   await stack?.close();
   await env?.teardown();

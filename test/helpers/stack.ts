@@ -4,10 +4,11 @@
  * written from the README's mapping table, not from the engine's code, so the two can disagree.
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll } from 'vitest';
 import type { GeneratedOrg } from '../../generator/index.js';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../scripts/local-stack.js';
 import type { SimState } from '../../workplace/simulator/server.js';
-import { bundleOnce, unique } from './temporal.js';
+import { bundleOnce, connectTestEnv, unique } from './temporal.js';
 
 export async function stackFor(
   env: TestWorkflowEnvironment,
@@ -23,6 +24,36 @@ export async function stackFor(
     ...options,
   });
 }
+
+/**
+ * A test file's share of the dev server: `env()` is its connection (made before the file's tests, torn
+ * down after them), and `withStack` runs a body on a local stack of its own, closed whatever the body does.
+ */
+export function localStacks() {
+  let connected: TestWorkflowEnvironment | undefined;
+  beforeAll(async () => {
+    connected = await connectTestEnv();
+  });
+  afterAll(async () => {
+    await connected?.teardown();
+  });
+  const env = (): TestWorkflowEnvironment => {
+    if (!connected) throw new Error('the test environment is connected in beforeAll: use env() inside a test');
+    return connected;
+  };
+  async function withStack(org: GeneratedOrg, options: Partial<LocalStackOptions>, body: (stack: LocalStack) => Promise<void>) {
+    const stack = await stackFor(env(), org, options);
+    try {
+      await body(stack);
+    } finally {
+      await stack.close();
+    }
+  }
+  return { env, withStack };
+}
+
+/** Settings for tests that look at exact writes, not at the guard: it would hold for 5% churn of a small org. */
+export const NO_GUARD = { deletionGuard: { maxShare: 1, maxCount: 1_000_000 } };
 
 /** Tuning for tests: Knox outages fail fast instead of after the production backoff. */
 export const FAST = { sourceRetry: { initialIntervalMs: 100, maximumAttempts: 2 }, progressIntervalMs: 200 } as const;

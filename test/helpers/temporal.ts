@@ -43,22 +43,5 @@ export function bundleOnce(workflowsModuleUrl: URL): Promise<WorkflowBundleWithS
   return bundle;
 }
 
-/** Polls `check` until it returns a value (not undefined/false) or the time runs out; for eventually-consistent things. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  { timeoutMs = 30_000, intervalMs = 100, what = 'condition' } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
+/** The polling loop, shared with scripts/record-histories.ts; here so a test imports its Temporal helpers from one place. */
+export { eventually } from '../../lib/eventually.js';

@@ -17,6 +17,7 @@ import { NotificationSchema, type Notification } from '../../notify/payload.js';
 import type { OrgSyncResult } from '../../engine/types.js';
 import { announcingWorkflow, decidedSignal, holdingWorkflow, notifyWorkflow } from '../fixtures/notify-workflows.js';
 import { bundleOnce, connectTestEnv, eventually, unique } from '../helpers/temporal.js';
+import { refusedDepartment, runResult, stageResult } from './results.js';
 
 interface Receiver {
   url: string;
@@ -89,38 +90,26 @@ async function startSmtp(): Promise<{ port: number; mails: ParsedMail[]; logins:
   return { port, mails, logins, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-const result = (over: Partial<OrgSyncResult>): OrgSyncResult => ({
-  runId: 'orgsync-20261125-020000',
-  state: 'failed',
-  dryRun: false,
-  startedAt: new Date().toISOString(),
-  durationMs: 1000,
-  message: 'stopped',
-  stages: [
-    {
-      stage: 'departments',
-      pass: 'main',
-      state: 'failed',
-      counts: { planned: 2, done: 0, failed: 2, skipped: 0, unchanged: 0 },
-      ops: { create: 0, update: 0, delete: 0 },
-      plannedOps: { create: 2, update: 0, delete: 0 },
-      durationMs: 500,
-      message: 'all 2 attempted writes failed; the last: deptName is required',
-      outcomes: [
-        {
-          stage: 'departments',
-          key: 'D100',
-          label: '인사팀',
-          op: 'create',
-          outcome: 'failed',
-          code: 'WORKPLACE_VALIDATION',
-          message: 'deptName is required',
-        },
-      ],
-    },
-  ],
-  ...over,
-});
+/** A run that failed in its department stage, both of whose creates WORKPLACE refused. */
+const result = (over: Partial<OrgSyncResult>): OrgSyncResult =>
+  runResult({
+    state: 'failed',
+    startedAt: new Date().toISOString(),
+    durationMs: 1000,
+    message: 'stopped',
+    stages: [
+      stageResult({
+        stage: 'departments',
+        state: 'failed',
+        counts: { planned: 2, done: 0, failed: 2, skipped: 0, unchanged: 0 },
+        plannedOps: { create: 2, update: 0, delete: 0 },
+        durationMs: 500,
+        message: 'all 2 attempted writes failed; the last: deptName is required',
+        outcomes: [refusedDepartment('deptName is required')],
+      }),
+    ],
+    ...over,
+  });
 
 describe('notifications', () => {
   let env: TestWorkflowEnvironment;

@@ -6,9 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { awaitingDecision, NOTIFY_EVENTS, rollbackFinished, runEnded, type NotifyEvent } from '../../notify/events.js';
 import { notificationFor, type MessageContext } from '../../notify/messages.js';
 import { NotificationSchema } from '../../notify/payload.js';
-import type { DeletionGuardHold, OrgSyncResult, StageResult } from '../../engine/types.js';
+import type { DeletionGuardHold } from '../../engine/types.js';
+import { refusedDepartment, RUN_ID, runResult, stageResult } from './results.js';
 
-const RUN = 'orgsync-20261125-020000';
+const RUN = RUN_ID;
 const LINK = `http://temporal-ui:8080/namespaces/default/workflows/${RUN}`;
 const en: MessageContext = { language: 'en', namespace: 'default', uiUrl: 'http://temporal-ui:8080' };
 const ko: MessageContext = { ...en, language: 'ko' };
@@ -21,19 +22,6 @@ const hold: DeletionGuardHold = {
   decideBy: '2026-11-25T17:10:00.000Z',
 };
 
-function stage(over: Partial<StageResult> & Pick<StageResult, 'stage'>): StageResult {
-  return {
-    pass: 'main',
-    state: 'completed',
-    counts: { planned: 0, done: 0, failed: 0, skipped: 0, unchanged: 0 },
-    ops: { create: 0, update: 0, delete: 0 },
-    plannedOps: { create: 0, update: 0, delete: 0 },
-    durationMs: 1000,
-    outcomes: [],
-    ...over,
-  };
-}
-
 const counts = (done: number, failed: number, skipped: number) => ({
   planned: done + failed + skipped,
   done,
@@ -42,23 +30,13 @@ const counts = (done: number, failed: number, skipped: number) => ({
   unchanged: 0,
 });
 
-const run = (over: Partial<OrgSyncResult>): OrgSyncResult => ({
-  runId: RUN,
-  state: 'completed',
-  dryRun: false,
-  startedAt: '2026-11-24T17:00:00.000Z',
-  durationMs: 60_000,
-  stages: [],
-  ...over,
-});
-
-const failedRun = run({
+const failedRun = runResult({
   state: 'failed',
   message:
     '부서 departments failed, so the run stopped before the next stage: all 43 attempted writes failed; the last: deptName is required',
   stages: [
-    stage({ stage: 'grades', counts: counts(3, 0, 0) }),
-    stage({
+    stageResult({ stage: 'grades', counts: counts(3, 0, 0) }),
+    stageResult({
       stage: 'departments',
       state: 'failed',
       counts: counts(0, 43, 1),
@@ -72,26 +50,19 @@ const failedRun = run({
           code: 'DEPENDENCY_FAILED',
           message: 'parent D100 was not created',
         },
-        {
-          stage: 'departments',
-          key: 'D100',
-          label: '인사팀',
-          op: 'create',
-          outcome: 'failed',
-          code: 'WORKPLACE_VALIDATION',
-          message:
-            'WORKPLACE POST /organization/apigw/v2/company/{companyId}/department (key D100) failed: WORKPLACE_VALIDATION (HTTP 400): deptName is required',
-        },
+        refusedDepartment(
+          'WORKPLACE POST /organization/apigw/v2/company/{companyId}/department (key D100) failed: WORKPLACE_VALIDATION (HTTP 400): deptName is required',
+        ),
       ],
     }),
   ],
 });
 
-const problemRun = run({
+const problemRun = runResult({
   stages: [
-    stage({ stage: 'grades', counts: counts(3, 0, 0) }),
-    stage({ stage: 'employees', counts: counts(780, 3, 2) }),
-    stage({ stage: 'reportsTo', counts: counts(700, 0, 2) }),
+    stageResult({ stage: 'grades', counts: counts(3, 0, 0) }),
+    stageResult({ stage: 'employees', counts: counts(780, 3, 2) }),
+    stageResult({ stage: 'reportsTo', counts: counts(700, 0, 2) }),
   ],
 });
 
@@ -209,9 +180,12 @@ describe('notificationFor', () => {
 
 describe('runEnded', () => {
   it('announces nothing for a clean run or a cancelled one', () => {
-    expect(runEnded(run({ stages: [stage({ stage: 'grades', counts: counts(3, 0, 0) })] }), at)).toBeUndefined();
+    expect(runEnded(runResult({ stages: [stageResult({ stage: 'grades', counts: counts(3, 0, 0) })] }), at)).toBeUndefined();
     expect(
-      runEnded(run({ state: 'cancelled', stages: [stage({ stage: 'grades', state: 'cancelled', counts: counts(1, 1, 0) })] }), at),
+      runEnded(
+        runResult({ state: 'cancelled', stages: [stageResult({ stage: 'grades', state: 'cancelled', counts: counts(1, 1, 0) })] }),
+        at,
+      ),
     ).toBeUndefined();
   });
 
@@ -240,7 +214,7 @@ describe('runEnded', () => {
   });
 
   it('cuts a long message so one line stays one line', () => {
-    const long = run({ state: 'failed', message: 'x'.repeat(2_000), stages: [] });
+    const long = runResult({ state: 'failed', message: 'x'.repeat(2_000), stages: [] });
     const event = runEnded(long, at);
     expect(event?.event === 'run-failed' && event.message.length).toBe(500);
   });

@@ -8,7 +8,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-import { closeServer, listen } from '../../lib/http-server.js';
+import { serve } from '../../lib/http-server.js';
 import { resolveProtocol, type RouteName, type WorkplaceProtocolOverrides } from '../assumptions.js';
 import { FaultInjector, type Fault, type WorkplaceFaults } from './faults.js';
 import { authenticate, GATEWAY_ERRORS, gatewayBody, OTHER_COMPANY, UsagePlan, type RateLimit, type Refusal } from './gateway.js';
@@ -215,14 +215,11 @@ export async function startWorkplaceSimulator(options: WorkplaceSimulatorOptions
     };
   }
 
-  const url = await listen(server, options.port, options.host);
+  const { url, close } = await serve(server, options, closing);
 
   return {
     url,
-    async close() {
-      closing.abort();
-      await closeServer(server);
-    },
+    close,
     dump: () => structuredClone(workplace.state),
     seed,
     seedUnmapped(records) {
