@@ -3,7 +3,7 @@
  * makes parses with the documented schema.
  */
 import { describe, expect, it } from 'vitest';
-import { awaitingDecision, NOTIFY_EVENTS, rollbackFinished, runEnded, type NotifyEvent } from '../../notify/events.js';
+import { awaitingDecision, NOTIFY_EVENTS, rollbackEnded, rollbackFinished, runEnded, type NotifyEvent } from '../../notify/events.js';
 import { notificationFor, type MessageContext } from '../../notify/messages.js';
 import { NotificationSchema } from '../../notify/payload.js';
 import type { DeletionGuardHold } from '../../engine/types.js';
@@ -139,6 +139,31 @@ describe('notificationFor', () => {
       `orgsync 롤백 orgsync-rollback-20261125-090000 (대상 실행 ${RUN}) 완료: 120건 되돌림, 실패 2, 건너뜀 0 · 보고서: orgsync report orgsync-rollback-20261125-090000`,
     );
     expect(NotificationSchema.parse(n)).toEqual(n);
+  });
+
+  it("reports a rollback run's end from its result: the run it undid, and writes, failures and skips summed over its stages", () => {
+    const counts = (done: number, failed: number, skipped: number) => ({
+      planned: done + failed + skipped,
+      done,
+      failed,
+      skipped,
+      unchanged: 0,
+    });
+    const result = runResult({
+      runId: `${RUN_ID}/rollback`,
+      rollbackOf: RUN_ID,
+      state: 'completed-with-failures',
+      stages: [
+        stageResult({ stage: 'departments', counts: counts(5, 1, 0) }),
+        stageResult({ stage: 'employees', counts: counts(7, 0, 2) }),
+      ],
+    });
+    expect(rollbackEnded(result, at)).toEqual(
+      rollbackFinished(`${RUN_ID}/rollback`, { of: RUN_ID, state: 'completed', undone: 12, failed: 1, skipped: 2 }, at),
+    );
+    expect(rollbackEnded({ ...result, state: 'failed', message: 'stopped' }, at)).toMatchObject({
+      rollback: { state: 'failed', message: 'stopped' },
+    });
   });
 
   it('gives mail subjects, the commands by name, and the structured fields a receiver can use', () => {
