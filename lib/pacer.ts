@@ -70,16 +70,32 @@ export class Pacer implements RequestLimiter {
   /**
    * Resolves when the caller may start one request; rejects if `signal` aborts first. An abort while
    * waiting gives the slot up unused (the next caller does not get it: slots only move forward).
+   *
+   * A caller that wakes more than LATE_TOLERANCE_MS after its slot (the event loop was busy: a GC pause,
+   * a workflow activation) gives that slot up and reserves another: otherwise every start delayed by the
+   * stall would go out at once, bunched together with the punctual ones after them.
    */
   async take(signal?: AbortSignal): Promise<void> {
-    signal?.throwIfAborted();
-    const reserved = this.#tail.then(() => this.#slots.reserve(this.intervalMs));
-    this.#tail = reserved.catch(() => undefined);
-    const waitMs = await reserved;
-    signal?.throwIfAborted();
-    if (waitMs > 0) await sleep(waitMs, signal);
+    for (;;) {
+      signal?.throwIfAborted();
+      const reserved = this.#tail.then(async () => {
+        const wait = await this.#slots.reserve(this.intervalMs);
+        // `wait` counts from the source's "now", which was before the answer came back: start no sooner than
+        // `wait` after the answer.
+        return performance.now() + wait;
+      });
+      this.#tail = reserved.catch(() => undefined);
+      const startAt = await reserved;
+      signal?.throwIfAborted();
+      const waitMs = startAt - performance.now();
+      if (waitMs > 0) await sleep(waitMs, signal);
+      if (performance.now() - startAt <= LATE_TOLERANCE_MS) return;
+    }
   }
 }
+
+/** How late a start may be and still take its slot (lib/pacer.ts `take`). */
+export const LATE_TOLERANCE_MS = 10;
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

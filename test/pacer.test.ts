@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { StoreConfigSchema } from '../config/index.js';
-import { localSlots, paceIntervalMs, Pacer, reserveSlot, type SlotSource } from '../lib/pacer.js';
+import { LATE_TOLERANCE_MS, localSlots, paceIntervalMs, Pacer, reserveSlot, type SlotSource } from '../lib/pacer.js';
 import { openStore, type PostgresStore } from '../store/index.js';
 import { unique } from './helpers/temporal.js';
 
@@ -91,6 +91,17 @@ describe('the pacer', () => {
     await new Promise((r) => setTimeout(r, 10));
     controller.abort(new Error('while waiting'));
     await expect(waiting).rejects.toThrow('while waiting');
+    expect(reservations).toBe(2);
+  });
+
+  it('gives up a slot it woke too late for (a busy event loop) and takes a fresh one, so delayed starts do not bunch', async () => {
+    let reservations = 0;
+    const pacer = new Pacer({ perSecond: 10, slots: { reserve: () => Promise.resolve(reservations++ === 0 ? 20 : 0) } });
+    const taken = pacer.take();
+    await new Promise((r) => setImmediate(r)); // reserved, and waiting its 20 ms
+    const until = performance.now() + 20 + LATE_TOLERANCE_MS + 40;
+    while (performance.now() < until); // the event loop is blocked past the slot
+    await taken;
     expect(reservations).toBe(2);
   });
 
