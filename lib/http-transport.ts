@@ -1,5 +1,5 @@
 /**
- * One outbound HTTP exchange, made the way every orgsync client makes it: the rate limiter awaited,
+ * One outbound HTTP exchange, made the way every orgsync client makes it: the rate limiter (or pacer) awaited,
  * the caller's AbortSignal honoured, the request counted, got's network failures turned into one
  * line of redacted text, the answer parsed as JSON (or marked as not JSON), Retry-After read, and the
  * exchange offered to a capture listener. What an answer *means* is the caller's: Knox and WORKPLACE
@@ -8,7 +8,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { RequestError, TimeoutError, type ExtendOptions, type Got } from 'got';
 import { baseClient } from './http-client.js';
-import { RateLimiter } from './rate-limiter.js';
+import { RateLimiter, type RequestLimiter } from './rate-limiter.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -44,6 +44,8 @@ export interface HttpTransportOptions {
   hooks?: ExtendOptions['hooks'];
   /** At most this many request starts per window (default one second); undefined: no limiter. */
   rateLimit?: { perSecond: number; windowMs?: number } | undefined;
+  /** A limiter of the caller's (WORKPLACE: a pacer, perhaps shared between processes); takes the place of `rateLimit`. */
+  limiter?: RequestLimiter | undefined;
   /** Values that must never appear in an error or a capture, whoever echoes them. */
   secrets: readonly string[];
   /** Further text that must never appear (WORKPLACE: anything shaped like a signature). */
@@ -86,7 +88,7 @@ const REDACTED = '[redacted]';
 
 export class HttpTransport {
   readonly #got: Got;
-  readonly #limiter: RateLimiter | undefined;
+  readonly #limiter: RequestLimiter | undefined;
   readonly #timeoutMs: number;
   readonly #secrets: readonly string[];
   readonly #patterns: readonly RegExp[];
@@ -97,7 +99,7 @@ export class HttpTransport {
   readonly #byPath: Record<string, number> = {};
 
   constructor(options: HttpTransportOptions) {
-    this.#limiter = options.rateLimit ? new RateLimiter(options.rateLimit) : undefined;
+    this.#limiter = options.limiter ?? (options.rateLimit ? new RateLimiter(options.rateLimit) : undefined);
     this.#timeoutMs = options.timeoutMs;
     this.#secrets = options.secrets.filter((secret) => secret !== '');
     this.#patterns = (options.redactPatterns ?? []).map((p) => new RegExp(p.source, p.flags.includes('g') ? p.flags : `${p.flags}g`));

@@ -3,13 +3,19 @@
  * FIFO order. Unlike a token bucket with a burst, a caller can rely on "never more than N in a second",
  * which is how the API gateways count. `windowMs` can be widened a little to absorb network jitter.
  */
+/** What a transport awaits before each request (this sliding window, or lib/pacer.ts). */
+export interface RequestLimiter {
+  /** Resolves when the caller may start one request; rejects if `signal` aborts first. */
+  take(signal?: AbortSignal): Promise<void>;
+}
+
 export interface RateLimiterOptions {
   perSecond: number;
   windowMs?: number;
   now?: () => number;
 }
 
-export class RateLimiter {
+export class RateLimiter implements RequestLimiter {
   readonly #limit: number;
   readonly #windowMs: number;
   readonly #now: () => number;

@@ -4,9 +4,11 @@
  * tens of MB, and jsonb would parse what we only ever read back whole), and `lines` holds one row per
  * append, so an append is one INSERT (atomic, never interleaved) and its identity keeps appends in order.
  * Keys sort bytewise (COLLATE "C"), so the keys under `a/b` are the range ['a/b/', 'a/b0') of the index.
+ * A third, `rate_slots`, holds the WORKPLACE pacer's next free slot (`rateSlots`).
  */
 import pg from 'pg';
 import type { Secret } from '../config/index.js';
+import type { SlotSource } from '../lib/pacer.js';
 import type { StagingStore } from './index.js';
 import { checkKey, isRewritten } from './keys.js';
 
@@ -34,6 +36,12 @@ const MIGRATIONS: readonly ((schema: string) => string)[] = [
       EXECUTE 'ALTER TABLE ${s}.lines ALTER COLUMN body SET COMPRESSION lz4';
     EXCEPTION WHEN feature_not_supported OR syntax_error THEN NULL;
     END $$;`,
+  // The WORKPLACE pacer's next free slot (lib/pacer.ts), shared by every worker process on this store.
+  (s) => `
+    CREATE TABLE ${s}.rate_slots (
+      name text COLLATE "C" PRIMARY KEY,
+      next_free timestamptz NOT NULL
+    );`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -178,6 +186,25 @@ export class PostgresStore implements StagingStore {
     );
     const ms = rows[0]?.ms;
     return ms === null || ms === undefined ? undefined : now - ms;
+  }
+
+  /**
+   * A pacer's slots (lib/pacer.ts) in one row, shared by every process on this store: one statement
+   * reserves the next slot (`reserveSlot`'s rule, by the database's clock, so the hosts' clocks do not
+   * matter) under the row's lock and answers how long to wait for it.
+   */
+  rateSlots(name: string): SlotSource {
+    const s = this.#schema;
+    const sql = `
+      INSERT INTO ${s}.rate_slots AS r (name, next_free) VALUES ($1, clock_timestamp() + $2::float8 * interval '1 millisecond')
+      ON CONFLICT (name) DO UPDATE SET next_free = greatest(r.next_free, clock_timestamp()) + $2::float8 * interval '1 millisecond'
+      RETURNING (extract(epoch FROM r.next_free - clock_timestamp()) * 1000 - $2::float8)::float8 AS wait_ms`;
+    return {
+      reserve: async (intervalMs) => {
+        const rows = await this.#query<{ wait_ms: number }>(sql, [name, intervalMs]);
+        return rows[0]!.wait_ms;
+      },
+    };
   }
 
   async close(): Promise<void> {

@@ -8,7 +8,7 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { durationMs } from '../engine/policy.js';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { createKnoxClient } from '../knox/index.js';
-import { openStore } from '../store/index.js';
+import { openStore, PostgresStore } from '../store/index.js';
 import { createWorkplaceClient } from '../workplace/index.js';
 import { writeTaskQueue } from '../workflows/definitions.js';
 import { ensureSearchAttributes } from './search-attributes.js';
@@ -36,9 +36,12 @@ export async function main(): Promise<number> {
   if (added.length) logger.info('registered search attributes', { added });
 
   const knox = createKnoxClient(config.knox);
-  const workplace = createWorkplaceClient(config.workplace);
   // Migrates a PostgreSQL store before any activity can touch it.
   const store = await openStore(config.store);
+  // Every process on a PostgreSQL store paces WORKPLACE requests from one shared row, so WORKPLACE_RPS holds
+  // across them in every second; on a directory store this process paces alone.
+  const slots = store instanceof PostgresStore ? store.rateSlots('workplace') : undefined;
+  const workplace = createWorkplaceClient(config.workplace, slots ? { slots } : {});
   const connection = await NativeConnection.connect({ address });
   const workers = await createWorkers({
     connection,
@@ -68,6 +71,7 @@ export async function main(): Promise<number> {
     namespace,
     taskQueues: [taskQueue, writeTaskQueue(taskQueue)],
     workplaceRps: config.workplace.rps,
+    workplacePacing: slots ? 'shared by the store' : 'this process',
     knoxRps: config.knox.rps,
     store: store.root,
     metrics: config.telemetry.metricsAddress || 'off',

@@ -2,10 +2,13 @@
  * The two workers of an orgsync process, built the same way by `npm run worker`, the tests, the demo
  * and the benchmark:
  * - the main worker: the workflows and the Knox/planning/bookkeeping activities;
- * - the write worker: WORKPLACE writes only, on their own task queue with
- *   maxTaskQueueActivitiesPerSecond = WORKPLACE_RPS. The Temporal server enforces that rate for the
- *   queue as a whole, so it holds across every worker process on every host (a per-process limiter
- *   cannot), and each write activity makes exactly one request, so activities/s = requests/s.
+ * - the write worker: WORKPLACE writes only, on their own task queue. Each write activity makes exactly one
+ *   request, and every WORKPLACE request waits for the WORKPLACE client's pacer (lib/pacer.ts), whose slots
+ *   all processes on a PostgreSQL store share: that is what holds WORKPLACE_RPS in every one-second window.
+ *   The queue's server-side limit (maxTaskQueueActivitiesPerSecond) is set to the pacer's own rate, as a
+ *   backstop (processes that do not share slots: a directory store, or a release before the pacer) and so
+ *   that the server never hands out writes faster than the pacer lets them go: its burst after an idle
+ *   period waits in the pacer instead of piling up there (ARCHITECTURE "Rate limits").
  */
 import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
@@ -14,6 +17,7 @@ import { createNotifyActivities } from '../activities/notify.js';
 import type { NotifyConfig } from '../config/index.js';
 import { activityFailureCounter } from './metrics.js';
 import { writeTaskQueue } from '../workflows/definitions.js';
+import { WORKPLACE_PACE_WINDOW_MS } from '../workplace/http.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -40,6 +44,11 @@ export function workflowCodeOptions(workflowBundle?: WorkflowBundle): Pick<Worke
 
 const NO_NOTIFICATIONS: NotifyConfig = { webhooks: [], language: 'ko', deadlineWarning: '2h' };
 
+/** The write queue's server-side rate: the pacer's, WORKPLACE_RPS × 1,000 / 1,050. */
+export function writeQueueRate(workplaceRps: number): number {
+  return (workplaceRps * 1000) / WORKPLACE_PACE_WINDOW_MS;
+}
+
 export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
   const common: Pick<WorkerOptions, 'connection' | 'namespace' | 'shutdownGraceTime' | 'interceptors'> = {
     connection: setup.connection,
@@ -61,7 +70,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
     ...common,
     taskQueue: writeTaskQueue(setup.taskQueue),
     activities: createWriteActivities(setup.deps),
-    maxTaskQueueActivitiesPerSecond: setup.workplaceRps,
+    maxTaskQueueActivitiesPerSecond: writeQueueRate(setup.workplaceRps),
     maxConcurrentActivityTaskExecutions: 64,
   });
   return [main, writes];

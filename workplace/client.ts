@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { WorkplaceConfig } from '../config/index.js';
 import { DriftCounter, type DriftReport, type FieldType } from '../lib/drift.js';
 import type { ExchangeListener } from '../lib/http-transport.js';
+import type { SlotSource } from '../lib/pacer.js';
 import {
   resolveProtocol,
   type BodyEntity,
@@ -146,8 +147,13 @@ export interface WorkplaceClientOptions {
   timeoutMs?: number;
   /** The clock that timestamps signatures; default Date.now. */
   now?: () => number;
-  /** Await the WORKPLACE_RPS limiter before every request; default true. */
+  /** Await the WORKPLACE_RPS pacer before every request; default true. */
   rateLimit?: boolean;
+  /**
+   * Where the pacer's slots live; default this process alone. Worker processes sharing a PostgreSQL store
+   * share its slots (`PostgresStore.rateSlots`), so WORKPLACE_RPS holds across them.
+   */
+  slots?: SlotSource;
   /** Sees each request/response exchange: method, path, bodies, status; never a header or a secret. */
   onExchange?: ExchangeListener;
   /** Overrides of the protocol, over the defaults (assumptions.ts) and the config file's `workplace.protocol`. */
@@ -191,6 +197,7 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
     timeoutMs: options.timeoutMs ?? 30_000,
     now: options.now ?? Date.now,
     rateLimit: options.rateLimit ?? true,
+    slots: options.slots,
     protocol,
     onExchange: options.onExchange,
     secrets: credentialValues(protocol),

@@ -5,6 +5,7 @@
  */
 import type { WorkplaceConfig } from '../config/index.js';
 import { HttpTransport, type ExchangeListener } from '../lib/http-transport.js';
+import { Pacer, type SlotSource } from '../lib/pacer.js';
 import { routeConfigKey, type ApiVersion, type HttpVerb, type RouteName, type WorkplaceProtocol } from './assumptions.js';
 import {
   messageReading,
@@ -39,6 +40,8 @@ export interface WorkplaceTransportOptions {
   timeoutMs: number;
   now: () => number;
   rateLimit: boolean;
+  /** Where the pacer's slots live: this process alone (default) or shared by every worker (PostgreSQL). */
+  slots?: SlotSource | undefined;
   protocol: WorkplaceProtocol;
   /** Further values never to repeat (credentials among the protocol's extra fields). */
   secrets?: readonly string[];
@@ -72,6 +75,17 @@ export function requestTarget(
   };
 }
 
+/**
+ * The gateway counts arrivals, the pacer spaces starts 1,050 / WORKPLACE_RPS ms apart: the 5% absorbs
+ * jitter between the two, so no one-second window at the gateway sees more than WORKPLACE_RPS from all the
+ * processes sharing `slots` (lib/pacer.ts; ARCHITECTURE "Rate limits").
+ */
+export const WORKPLACE_PACE_WINDOW_MS = 1050;
+
+export function workplacePacer(rps: number, slots?: SlotSource): Pacer {
+  return new Pacer({ perSecond: rps, windowMs: WORKPLACE_PACE_WINDOW_MS, ...(slots ? { slots } : {}) });
+}
+
 export class WorkplaceTransport {
   readonly #http: HttpTransport;
   readonly #companyId: string;
@@ -90,9 +104,7 @@ export class WorkplaceTransport {
       baseUrl: config.baseUrl,
       timeoutMs: options.timeoutMs,
       headers: { accept: 'application/json' },
-      // The gateway counts arrivals, the limiter spaces starts: a 5% wider window absorbs network jitter,
-      // so no one-second window at the gateway sees more than WORKPLACE_RPS from this process.
-      rateLimit: options.rateLimit ? { perSecond: config.rps, windowMs: 1050 } : undefined,
+      limiter: options.rateLimit ? workplacePacer(config.rps, options.slots) : undefined,
       // Every credential value, so that no text WORKPLACE echoes can carry one into an error or a capture;
       // the companyId too, which seed 002 calls an "API key".
       secrets: [

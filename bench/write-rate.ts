@@ -1,0 +1,227 @@
+/**
+ * Benchmark: how close the apply phases come to WORKPLACE_RPS, and whether any second goes over it, with one
+ * and with two worker processes (`worker/main.ts`, as deployed) on one task queue and one PostgreSQL store,
+ * against a local Temporal dev server, a throwaway PostgreSQL and the simulators (in this process).
+ *
+ *   npx tsx bench/write-rate.ts                          # WORKPLACE_RPS 50, 1 and 2 processes
+ *   npx tsx bench/write-rate.ts --rps 10 --workers 2 --employees 60
+ *
+ * Each case syncs a generated org into an empty WORKPLACE, sits idle for --idle seconds (the server's
+ * task-queue limiter refills meanwhile) and syncs a churn day. Printed per case and day: per WORKPLACE
+ * entity (one apply phase), the writes, their span (first to last arrival), achieved ÷ configured and the writes
+ * in the phase's first second (the write queue was idle while the stage planned); the most requests of any
+ * kind in one second at the simulator, and in the second right after the pause.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { table } from '../client/format.js';
+import { generateOrg, nextDay } from '../generator/index.js';
+import { startKnoxSimulator } from '../knox/simulator/server.js';
+import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE } from '../scripts/local-stack.js';
+import { startPostgresServer } from '../scripts/postgres-dev-server.js';
+import { REPO_ROOT, startDevServer } from '../scripts/temporal-dev-server.js';
+import { startWorkplaceSimulator } from '../workplace/simulator/server.js';
+import type { RequestLogEntry } from '../workplace/simulator/request-log.js';
+import { orgSyncWorkflow } from '../workflows/org-sync.js';
+
+const { values: args } = parseArgs({
+  options: {
+    rps: { type: 'string', default: '50' },
+    /** Comma-separated process counts, one case each. */
+    workers: { type: 'string', default: '1,2' },
+    employees: { type: 'string', default: '100' },
+    departments: { type: 'string', default: '10' },
+    churn: { type: 'string', default: '0.3' },
+    seed: { type: 'string', default: '7' },
+    /** Seconds idle between the two days. */
+    idle: { type: 'string', default: '5' },
+  },
+});
+
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const RPS = Number(args.rps);
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+async function main(): Promise<void> {
+  const day1 = generateOrg({ seed: Number(args.seed), employees: Number(args.employees), departments: Number(args.departments) });
+  const { org: day2 } = nextDay(day1, { seed: Number(args.seed) + 1, churn: Number(args.churn) });
+  out(
+    `orgsync write-rate benchmark: WORKPLACE_RPS ${RPS}; ${day1.employees.length} employees, ${day1.organizations.length} departments; churn ${args.churn}; idle ${args.idle} s between days; ${(await import('node:os')).cpus().length} cores`,
+  );
+  const postgres = await startPostgresServer();
+  const server = await startDevServer({});
+  const knox = await startKnoxSimulator({ port: 0, systemId: LOCAL_KNOX_SYSTEM_ID, org: day1 });
+  const workplace = await startWorkplaceSimulator({ port: 0, ...LOCAL_WORKPLACE });
+  const client = new Client({ connection: await Connection.connect({ address: server.address }) });
+  const dir = mkdtempSync(join(tmpdir(), 'orgsync-write-rate-'));
+  const configFile = join(dir, 'orgsync.yaml');
+  writeFileSync(configFile, 'sync:\n  deletionGuard: { maxShare: 1, maxCount: 1000000 }\n');
+  const summary: (string | number)[][] = [];
+
+  try {
+    for (const count of args.workers.split(',').map(Number)) {
+      const taskQueue = `orgsync-write-rate-${count}-${Date.now()}`;
+      const env = {
+        ...process.env,
+        TEMPORAL_ADDRESS: server.address,
+        ORGSYNC_TASK_QUEUE: taskQueue,
+        KNOX_BASE_URL: knox.url,
+        KNOX_SYSTEM_ID: LOCAL_KNOX_SYSTEM_ID,
+        KNOX_COMPANY_CODES: day1.companyCode,
+        KNOX_RPS: '1000',
+        WORKPLACE_BASE_URL: workplace.url,
+        WORKPLACE_COMPANY_ID: LOCAL_WORKPLACE.companyId,
+        NCP_ACCESS_KEY: LOCAL_WORKPLACE.accessKey,
+        NCP_SECRET_KEY: LOCAL_WORKPLACE.secretKey,
+        WORKPLACE_RPS: String(RPS),
+        ORGSYNC_STORE_URL: postgres.url,
+        ORGSYNC_STORE_SCHEMA: `write_rate_${count}_${Date.now()}`,
+        ORGSYNC_CONFIG: configFile,
+        ORGSYNC_METRICS_ADDRESS: '',
+      };
+      const workers = Array.from({ length: count }, (_, i) =>
+        spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+          cwd: REPO_ROOT,
+          stdio: ['ignore', 'pipe', 'inherit'],
+          env: { ...env, ORGSYNC_STORE_DIR: join(dir, `own-${count}-${i}`) },
+        }),
+      );
+      try {
+        await Promise.all(workers.map(ready));
+        workplace.reset();
+        workplace.clearLog();
+        out();
+        out(`${count} worker process${count === 1 ? '' : 'es'}`);
+        let after: number | undefined;
+        for (const [day, org] of [
+          [1, day1],
+          [2, day2],
+        ] as const) {
+          if (day === 2) await new Promise((r) => setTimeout(r, Number(args.idle) * 1000));
+          knox.setOrg(org);
+          const from = workplace.log().length;
+          const result = await client.workflow.execute(orgSyncWorkflow, { taskQueue, workflowId: `${taskQueue}-day${day}`, args: [{}] });
+          const log = workplace.log().slice(from);
+          if (day === 2) after = log[0]?.at;
+          const stats = applyStats(log);
+          out(`  day ${day} (${result.state}): max requests in any 1 s ${maxInSecond(log.map((e) => e.at))}`);
+          for (const line of table(
+            [
+              { header: 'entity' },
+              { header: 'writes', align: 'right' },
+              { header: 'span', align: 'right' },
+              { header: 'writes/s', align: 'right' },
+              { header: 'of RPS', align: 'right' },
+              { header: '1st second', align: 'right' },
+            ],
+            stats.rows.map((r) => [
+              r.entity,
+              r.writes,
+              `${(r.spanMs / 1000).toFixed(1)} s`,
+              r.rate.toFixed(1),
+              pct(r.rate / RPS),
+              r.firstSecond,
+            ]),
+          ))
+            out(`    ${line}`);
+          out(`    apply phases: ${stats.writes} writes, ${stats.rate.toFixed(1)} writes/s = ${pct(stats.rate / RPS)} of WORKPLACE_RPS`);
+          summary.push([
+            `${count} process${count === 1 ? '' : 'es'}, day ${day}`,
+            stats.writes,
+            pct(stats.rate / RPS),
+            maxInSecond(log.map((e) => e.at)),
+          ]);
+        }
+        const all = workplace.log().map((e) => e.at);
+        const resumed = after === undefined ? 0 : all.filter((t) => t >= after && t < after + 1000).length;
+        out(
+          `  both days: max requests in any 1 s ${maxInSecond(all)} (limit ${RPS}); in the first second after the ${args.idle} s pause ${resumed}`,
+        );
+      } finally {
+        for (const w of workers) w.kill('SIGTERM');
+        await Promise.all(workers.map((w) => new Promise((r) => (w.exitCode === null ? w.once('exit', r) : r(undefined)))));
+      }
+    }
+    out();
+    out(`Summary (WORKPLACE_RPS ${RPS}):`);
+    for (const line of table(
+      [
+        { header: 'case' },
+        { header: 'writes', align: 'right' },
+        { header: 'apply rate ÷ RPS', align: 'right' },
+        { header: 'max in 1 s', align: 'right' },
+      ],
+      summary,
+    ))
+      out(`  ${line}`);
+  } finally {
+    await Promise.all([knox.close(), workplace.close(), client.connection.close()]);
+    await server.stop();
+    await postgres.stop();
+  }
+}
+
+function ready(worker: ReturnType<typeof spawn>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      if (!d.toString().includes('orgsync worker ready')) return;
+      worker.stdout!.off('data', onData);
+      worker.stdout!.resume();
+      resolve();
+    };
+    worker.stdout!.on('data', onData);
+    worker.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+  });
+}
+
+/** The most arrivals in any one-second window (as the simulator counts: (t − 1000, t]). */
+function maxInSecond(times: readonly number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[j]! <= sorted[i]! - 1000) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
+
+/**
+ * Writes per WORKPLACE entity (the route without its verb): each entity's writes are one apply phase. Its rate
+ * is (writes − 1) ÷ (last − first arrival); phases of fewer than min(RPS, 25) writes say little and are left out of the total.
+ */
+function applyStats(log: readonly RequestLogEntry[]) {
+  const byEntity = new Map<string, number[]>();
+  for (const e of log) {
+    if (e.method === 'GET') continue;
+    const entity = e.route.replace(/^\w+ /, '');
+    byEntity.set(entity, [...(byEntity.get(entity) ?? []), e.at]);
+  }
+  const rows = [...byEntity].map(([entity, times]) => {
+    const spanMs = Math.max(...times) - Math.min(...times);
+    const first = Math.min(...times);
+    return {
+      entity,
+      writes: times.length,
+      spanMs,
+      rate: spanMs > 0 ? ((times.length - 1) * 1000) / spanMs : 0,
+      // The phase's first second: the write queue sat idle while the stage planned, so this is where a burst would be.
+      firstSecond: times.filter((t) => t < first + 1000).length,
+    };
+  });
+  const counted = rows.filter((r) => r.writes >= Math.min(RPS, 25));
+  const intervals = counted.reduce((sum, r) => sum + r.writes - 1, 0);
+  const spanMs = counted.reduce((sum, r) => sum + r.spanMs, 0);
+  return { rows, writes: rows.reduce((sum, r) => sum + r.writes, 0), rate: spanMs ? (intervals * 1000) / spanMs : 0 };
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
