@@ -44,7 +44,7 @@ export function workflowCodeOptions(workflowBundle?: WorkflowBundle): Pick<Worke
 
 const NO_NOTIFICATIONS: NotifyConfig = { webhooks: [], language: 'ko', deadlineWarning: '2h' };
 
-/** The write queue's server-side rate: the pacer's, WORKPLACE_RPS × 1,000 / 1,050. */
+/** The write queue's server-side rate: the pacer's, WORKPLACE_RPS × 1,000 / 1,100. */
 export function writeQueueRate(workplaceRps: number): number {
   return (workplaceRps * 1000) / WORKPLACE_PACE_WINDOW_MS;
 }
