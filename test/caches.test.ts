@@ -15,10 +15,7 @@ const store = () => new DirectoryStore(mkdtempSync(join(tmpdir(), 'orgsync-cache
 const guard = { hold: false } as never;
 
 async function plan(s: DirectoryStore, n: number) {
-  const items: DraftItem<unknown>[] = Array.from(
-    { length: n },
-    (_, k) => ({ key: `k${k}`, op: 'create', pass: 'main', body: { k } }) as DraftItem<unknown>,
-  );
+  const items: DraftItem<unknown>[] = Array.from({ length: n }, (_, k) => ({ key: `k${k}`, op: 'create', pass: 'main', body: { k } }));
   const ordered = order(items);
   const zero = { create: 0, update: 0, delete: 0 };
   return writePlan(
