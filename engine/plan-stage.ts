@@ -13,7 +13,7 @@ import { alwaysSentFields } from './canary.js';
 import { assertUsable, snapshotReader } from './knox-snapshot.js';
 import { keepOutcomes } from './outcomes.js';
 import { brokenDependency, deletionGuard, missingKeysFrom, order, type PlanItem } from './plan.js';
-import { appendOutcomes, readPlanItems, readPlanMeta, readRunOutcomes, recordedStateKey, writePlan } from './plan-store.js';
+import { appendOutcomes, eachPlanChunk, readPlanItems, readPlanMeta, readRunOutcomes, recordedStateKey, writePlan } from './plan-store.js';
 import { DEFAULT_TUNING, type Pass, type StageName } from './pipeline.js';
 import { STAGE_SPECS } from './stages/index.js';
 import type { PlanContext, StageDraft } from './stages/spec.js';
@@ -70,6 +70,8 @@ export async function planStage(deps: EngineDeps, input: PlanStageInput, io: Eng
     draft = { ...draft, items: reconcileWithApproved(await readPlanItems(store, input.approvedPlan, 0, approved.total), draft.items) };
   }
   const ordered = order(draft.items);
+  // The drafts are copied into `ordered`: let them go before the plan is written (100,000 of them at 100k).
+  draft = { ...draft, items: [] };
   const alwaysSent = alwaysSentFields(ordered.items);
   const ops = { main: countOps(ordered.items, 'main'), followUp: countOps(ordered.items, 'followUp') };
   const guard = deletionGuard(ops.main.delete + ops.followUp.delete, draft.targetCount, draft.sourceCount, settings.deletionGuard);
@@ -137,8 +139,11 @@ function planContext(deps: EngineDeps, input: PlanStageInput, io: EngineIo, outc
       if (!ref) return new Set<string>();
       const meta = await readPlanMeta(store, ref);
       const unsuccessful = new Set(outcomes.filter((o) => o.stage === stage).map((o) => o.key));
-      const items = await readPlanItems(store, ref, 0, meta.total);
-      return new Set(items.filter((i) => i.op === 'create' && !unsuccessful.has(i.key)).map((i) => i.key));
+      const created = new Set<string>();
+      await eachPlanChunk(store, ref, meta.total, (items) => {
+        for (const i of items) if (i.op === 'create' && !unsuccessful.has(i.key)) created.add(i.key);
+      });
+      return created;
     },
     recorded: async <V>(stage: StageName = input.stage) => {
       const saved = await store.readJson<Record<string, V>>(recordedStateKey(stage));

@@ -45,24 +45,40 @@ export async function writePlan(
   return full;
 }
 
-/** Per-process cache of plan chunks (immutable, so never stale). Bounded: a worker serves a few stages at once. */
+/**
+ * Per-process cache of plan chunks (immutable, so never stale), least recently used first out. Bounded
+ * by entries: a write activity needs the chunk around its index, and a worker applies a few stages at
+ * once with at most 64 writes in flight each, so 16 chunks (16,000 items, about 16 MB of employee items
+ * as objects) cover them. Whole-plan reads (eachPlanChunk) go around it.
+ */
 const chunkCache = new Map<string, Promise<PlanItem[]>>();
-const CACHE_LIMIT = 64;
+export const CHUNK_CACHE_LIMIT = 16;
+
+function readChunk(store: StagingStore, ref: string, n: number): Promise<PlanItem[]> {
+  return store.readJson<PlanItem[]>(`${ref}/items-${n}.json`).then((items) => {
+    if (!items) throw new Error(`plan ${ref} has no chunk ${n}: the staging store was cleaned or is not shared by this worker`);
+    return items;
+  });
+}
 
 function chunk(store: StagingStore, ref: string, n: number): Promise<PlanItem[]> {
   const key = `${store.root}|${ref}|${n}`;
   let cached = chunkCache.get(key);
-  if (!cached) {
-    cached = store.readJson<PlanItem[]>(`${ref}/items-${n}.json`).then((items) => {
-      if (!items) throw new Error(`plan ${ref} has no chunk ${n}: the staging store was cleaned or is not shared by this worker`);
-      return items;
-    });
-    cached.catch(() => chunkCache.delete(key));
+  if (cached) {
+    // Most recently used last.
+    chunkCache.delete(key);
     chunkCache.set(key, cached);
-    if (chunkCache.size > CACHE_LIMIT) chunkCache.delete(chunkCache.keys().next().value!);
+    return cached;
   }
+  cached = readChunk(store, ref, n);
+  cached.catch(() => chunkCache.delete(key));
+  chunkCache.set(key, cached);
+  while (chunkCache.size > CHUNK_CACHE_LIMIT) chunkCache.delete(chunkCache.keys().next().value!);
   return cached;
 }
+
+/** How many chunks the cache holds now (tests). */
+export const cachedChunks = () => chunkCache.size;
 
 export async function readPlanItems(store: StagingStore, ref: string, start: number, end: number): Promise<PlanItem[]> {
   const items: PlanItem[] = [];
@@ -70,6 +86,23 @@ export async function readPlanItems(store: StagingStore, ref: string, start: num
     for (const item of await chunk(store, ref, n)) if (item.i >= start && item.i < end) items.push(item);
   }
   return items;
+}
+
+/**
+ * The plan's items [0, end) one chunk at a time, read from the store without the cache: a whole-plan
+ * scan (what a run created, the state it leaves) holds one chunk, not the plan, and does not push the
+ * write activities' chunks out of the cache.
+ */
+export async function eachPlanChunk(
+  store: StagingStore,
+  ref: string,
+  end: number,
+  visit: (items: readonly PlanItem[]) => void | Promise<void>,
+): Promise<void> {
+  for (let n = 0; n * CHUNK < end; n++) {
+    const items = await readChunk(store, ref, n);
+    await visit(n * CHUNK + items.length > end ? items.filter((item) => item.i < end) : items);
+  }
 }
 
 export async function readPlanItem(store: StagingStore, ref: string, index: number): Promise<PlanItem> {
@@ -140,11 +173,13 @@ export async function recordStageState(
   const meta = await readPlanMeta(store, input.planRef);
   const unsuccessful = new Set((await readRunOutcomes(store, input.runId)).filter((o) => o.stage === input.stage).map((o) => o.key));
   const state = new Map(Object.entries(base));
-  for (const item of await readPlanItems(store, input.planRef, 0, Math.min(input.attemptedThrough, meta.total))) {
-    if (unsuccessful.has(item.key)) continue;
-    if (item.op === 'delete') state.delete(item.key);
-    else state.set(item.key, item.body);
-  }
+  await eachPlanChunk(store, input.planRef, Math.min(input.attemptedThrough, meta.total), (items) => {
+    for (const item of items) {
+      if (unsuccessful.has(item.key)) continue;
+      if (item.op === 'delete') state.delete(item.key);
+      else state.set(item.key, item.body);
+    }
+  });
   await store.writeJson(recordedStateKey(input.stage), Object.fromEntries(state));
 }
 

@@ -14,7 +14,7 @@ import { writeTaskQueue } from '../workflows/definitions.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 import { startMetricsCollector } from './metrics.js';
 import { installRuntime } from './telemetry.js';
-import { createWorkers, runWorkers } from './workers.js';
+import { bundleWorkflowsApart, createWorkers, runWorkers } from './workers.js';
 
 export async function main(): Promise<number> {
   let config;
@@ -45,6 +45,7 @@ export async function main(): Promise<number> {
   const connection = await NativeConnection.connect({ address });
   const workers = await createWorkers({
     connection,
+    workflowBundle: await bundleWorkflowsApart(),
     namespace,
     taskQueue,
     workplaceRps: config.workplace.rps,
