@@ -9,7 +9,7 @@
  * (store/postgres.ts, `PostgresStore.rateSlots`) shared by every worker process that uses the store.
  * A source answers "wait this long, then start"; the waiting is done here, by each caller on its own.
  */
-import type { RequestLimiter } from './rate-limiter.js';
+import { sleep, type RequestLimiter } from './rate-limiter.js';
 
 /**
  * The rule, pure: a request asking at `now` gets the later of `now` and the next free slot; the next
@@ -96,18 +96,3 @@ export class Pacer implements RequestLimiter {
 
 /** How late a start may be and still take its slot (lib/pacer.ts `take`). */
 export const LATE_TOLERANCE_MS = 10;
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(done, Math.ceil(ms));
-    function done() {
-      signal?.removeEventListener('abort', abort);
-      resolve();
-    }
-    function abort() {
-      clearTimeout(timer);
-      reject(signal!.reason as Error);
-    }
-    signal?.addEventListener('abort', abort, { once: true });
-  });
-}

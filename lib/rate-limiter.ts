@@ -53,9 +53,10 @@ export class RateLimiter implements RequestLimiter {
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits at least `ms` (rounded up: a timer never fires early for a limiter), or rejects with the signal's reason. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(done, Math.max(1, ms));
+    const timer = setTimeout(done, Math.max(1, Math.ceil(ms)));
     function done() {
       signal?.removeEventListener('abort', abort);
       resolve();
