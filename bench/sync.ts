@@ -19,7 +19,7 @@ import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { table } from '../client/format.js';
 import { generateOrg, nextDay } from '../generator/index.js';
 import { startKnoxSimulator } from '../knox/simulator/server.js';
-import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE } from '../scripts/local-stack.js';
+import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE, simulatorWorkerEnv } from '../scripts/local-stack.js';
 import { REPO_ROOT, startDevServer } from '../scripts/temporal-dev-server.js';
 import { startWorkplaceSimulator } from '../workplace/simulator/server.js';
 import { approveDeletionsUpdate, progressQuery, stageWorkflowId } from '../workflows/definitions.js';
@@ -70,17 +70,15 @@ async function main(): Promise<void> {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
       ...process.env,
-      TEMPORAL_ADDRESS: server.address,
-      ORGSYNC_TASK_QUEUE: TASK_QUEUE,
-      KNOX_BASE_URL: knox.url,
-      KNOX_SYSTEM_ID: LOCAL_KNOX_SYSTEM_ID,
-      KNOX_COMPANY_CODES: day1.companyCode,
-      KNOX_RPS: '1000',
-      WORKPLACE_BASE_URL: workplace.url,
-      WORKPLACE_COMPANY_ID: LOCAL_WORKPLACE.companyId,
-      NCP_ACCESS_KEY: LOCAL_WORKPLACE.accessKey,
-      NCP_SECRET_KEY: LOCAL_WORKPLACE.secretKey,
-      WORKPLACE_RPS: String(args.rps),
+      ...simulatorWorkerEnv({
+        temporalAddress: server.address,
+        taskQueue: TASK_QUEUE,
+        knoxUrl: knox.url,
+        companyCode: day1.companyCode,
+        knoxRps: 1000,
+        workplaceUrl: workplace.url,
+        workplaceRps: Number(args.rps),
+      }),
       ORGSYNC_STORE_DIR: join(dir, 'store'),
       ORGSYNC_CONFIG: configFile,
       ORGSYNC_METRICS_ADDRESS: '',

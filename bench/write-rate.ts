@@ -21,7 +21,7 @@ import { Client, Connection } from '@temporalio/client';
 import { table } from '../client/format.js';
 import { generateOrg, nextDay } from '../generator/index.js';
 import { startKnoxSimulator } from '../knox/simulator/server.js';
-import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE } from '../scripts/local-stack.js';
+import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE, simulatorWorkerEnv } from '../scripts/local-stack.js';
 import { startPostgresServer } from '../scripts/postgres-dev-server.js';
 import { REPO_ROOT, startDevServer } from '../scripts/temporal-dev-server.js';
 import { startWorkplaceSimulator } from '../workplace/simulator/server.js';
@@ -67,17 +67,15 @@ async function main(): Promise<void> {
       const taskQueue = `orgsync-write-rate-${count}-${Date.now()}`;
       const env = {
         ...process.env,
-        TEMPORAL_ADDRESS: server.address,
-        ORGSYNC_TASK_QUEUE: taskQueue,
-        KNOX_BASE_URL: knox.url,
-        KNOX_SYSTEM_ID: LOCAL_KNOX_SYSTEM_ID,
-        KNOX_COMPANY_CODES: day1.companyCode,
-        KNOX_RPS: '1000',
-        WORKPLACE_BASE_URL: workplace.url,
-        WORKPLACE_COMPANY_ID: LOCAL_WORKPLACE.companyId,
-        NCP_ACCESS_KEY: LOCAL_WORKPLACE.accessKey,
-        NCP_SECRET_KEY: LOCAL_WORKPLACE.secretKey,
-        WORKPLACE_RPS: String(RPS),
+        ...simulatorWorkerEnv({
+          temporalAddress: server.address,
+          taskQueue,
+          knoxUrl: knox.url,
+          companyCode: day1.companyCode,
+          knoxRps: 1000,
+          workplaceUrl: workplace.url,
+          workplaceRps: RPS,
+        }),
         ORGSYNC_STORE_URL: postgres.url,
         ORGSYNC_STORE_SCHEMA: `write_rate_${count}_${Date.now()}`,
         ORGSYNC_CONFIG: configFile,

@@ -30,6 +30,34 @@ export const LOCAL_WORKPLACE = {
 };
 export const LOCAL_KNOX_SYSTEM_ID = 'C60REST0001';
 
+/**
+ * The environment of a `worker/main.ts` process pointed at the simulators (tests and benches that run the
+ * worker as its real process); the caller adds the store, task-queue tuning and metrics it wants.
+ */
+export function simulatorWorkerEnv(options: {
+  temporalAddress: string;
+  taskQueue: string;
+  knoxUrl: string;
+  companyCode: string;
+  workplaceUrl: string;
+  workplaceRps: number;
+  knoxRps?: number;
+}): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: options.temporalAddress,
+    ORGSYNC_TASK_QUEUE: options.taskQueue,
+    KNOX_BASE_URL: options.knoxUrl,
+    KNOX_SYSTEM_ID: LOCAL_KNOX_SYSTEM_ID,
+    KNOX_COMPANY_CODES: options.companyCode,
+    ...(options.knoxRps ? { KNOX_RPS: String(options.knoxRps) } : {}),
+    WORKPLACE_BASE_URL: options.workplaceUrl,
+    WORKPLACE_COMPANY_ID: LOCAL_WORKPLACE.companyId,
+    NCP_ACCESS_KEY: LOCAL_WORKPLACE.accessKey,
+    NCP_SECRET_KEY: LOCAL_WORKPLACE.secretKey,
+    WORKPLACE_RPS: String(options.workplaceRps),
+  };
+}
+
 export interface LocalStackOptions {
   connection: NativeConnection;
   client: Client;

@@ -14,7 +14,7 @@ import { inject } from 'vitest';
 import { generateOrg, nextDay } from '../generator/index.js';
 import { startKnoxSimulator, type KnoxSimulator } from '../knox/simulator/server.js';
 import { freePort } from '../scripts/temporal-dev-server.js';
-import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE } from '../scripts/local-stack.js';
+import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE, simulatorWorkerEnv } from '../scripts/local-stack.js';
 import { startWorkplaceSimulator, type WorkplaceSimulator } from '../workplace/simulator/server.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
 import { eventually, unique } from './helpers/temporal.js';
@@ -76,17 +76,15 @@ it(`two worker processes on one queue and one PostgreSQL store never exceed WORK
   writeFileSync(settings, 'sync:\n  deletionGuard: { maxShare: 1, maxCount: 1000000 }\n');
   const taskQueue = unique('write-rate');
   const env = {
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    ORGSYNC_TASK_QUEUE: taskQueue,
-    KNOX_BASE_URL: knox.url,
-    KNOX_SYSTEM_ID: LOCAL_KNOX_SYSTEM_ID,
-    KNOX_COMPANY_CODES: day1.companyCode,
-    KNOX_RPS: '1000',
-    WORKPLACE_BASE_URL: workplace.url,
-    WORKPLACE_COMPANY_ID: LOCAL_WORKPLACE.companyId,
-    NCP_ACCESS_KEY: LOCAL_WORKPLACE.accessKey,
-    NCP_SECRET_KEY: LOCAL_WORKPLACE.secretKey,
-    WORKPLACE_RPS: String(RPS),
+    ...simulatorWorkerEnv({
+      temporalAddress: inject('temporalAddress'),
+      taskQueue,
+      knoxUrl: knox.url,
+      companyCode: day1.companyCode,
+      knoxRps: 1000,
+      workplaceUrl: workplace.url,
+      workplaceRps: RPS,
+    }),
     ORGSYNC_STORE_URL: inject('postgresUrl'),
     ORGSYNC_STORE_SCHEMA: unique('write_rate').replace(/-/g, '_'),
     ORGSYNC_CONFIG: settings,

@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { inject } from 'vitest';
 import type { GeneratedOrg } from '../../generator/index.js';
 import { startKnoxSimulator, type KnoxSimulator } from '../../knox/simulator/server.js';
-import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE } from '../../scripts/local-stack.js';
+import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE, simulatorWorkerEnv } from '../../scripts/local-stack.js';
 import { startWorkplaceSimulator, type WorkplaceSimulator } from '../../workplace/simulator/server.js';
 import { eventually } from './temporal.js';
 
@@ -60,16 +60,14 @@ export async function startWorkerSimulators(org: GeneratedOrg): Promise<WorkerSi
       workplace: started,
       client,
       workerEnv: ({ taskQueue, store, metricsPort }) => ({
-        TEMPORAL_ADDRESS: inject('temporalAddress'),
-        ORGSYNC_TASK_QUEUE: taskQueue,
-        KNOX_BASE_URL: knox.url,
-        KNOX_SYSTEM_ID: LOCAL_KNOX_SYSTEM_ID,
-        KNOX_COMPANY_CODES: org.companyCode,
-        WORKPLACE_BASE_URL: started.url,
-        WORKPLACE_COMPANY_ID: LOCAL_WORKPLACE.companyId,
-        NCP_ACCESS_KEY: LOCAL_WORKPLACE.accessKey,
-        NCP_SECRET_KEY: LOCAL_WORKPLACE.secretKey,
-        WORKPLACE_RPS: '200',
+        ...simulatorWorkerEnv({
+          temporalAddress: inject('temporalAddress'),
+          taskQueue,
+          knoxUrl: knox.url,
+          companyCode: org.companyCode,
+          workplaceUrl: started.url,
+          workplaceRps: 200,
+        }),
         ORGSYNC_STORE_DIR: store,
         ORGSYNC_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
       }),
