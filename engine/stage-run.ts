@@ -70,6 +70,14 @@ export class StageFailure extends Error {
   override readonly name = 'StageFailure';
 }
 
+/** Why a stage that could not read Knox or WORKPLACE, or plan, fails as a whole, by the failure's code. */
+export function planFailure(code: string, message: string): StageFailure {
+  if (code === 'WORKPLACE_AUTH') return new StageFailure(credentialsMessage('WORKPLACE', message));
+  if (code === 'KNOX_AUTH') return new StageFailure(credentialsMessage('Knox', message));
+  if (code === 'KNOX_SOURCE_UNUSABLE') return new StageFailure(message);
+  return new StageFailure(`could not read the source or the current state: ${message}`);
+}
+
 export function stageTitle(step: PipelineStep): string {
   return `${STAGE_TITLES[step.stage]}${step.pass === 'followUp' ? ' (follow-up)' : ''}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StageFailure, StageRun, stageResult } from '../engine/stage-run.js';
+import { planFailure, StageFailure, StageRun, stageResult } from '../engine/stage-run.js';
 import type { ItemOutcome, PlanSummary } from '../engine/types.js';
 
 const step = { stage: 'employees', pass: 'main' } as const;
@@ -36,6 +36,19 @@ function planned(maxFailureShare = 1): StageRun {
   run.planned(summary());
   return run;
 }
+
+describe('planFailure', () => {
+  it.each([
+    ['WORKPLACE_AUTH', /^WORKPLACE refused orgsync's credentials, so the run stops here .*: 401 nope\. Check /],
+    ['KNOX_AUTH', /^Knox refused orgsync's credentials, so the run stops here .*: 401 nope\. Check /],
+    ['KNOX_SOURCE_UNUSABLE', /^401 nope$/],
+    ['WORKPLACE_SERVER', /^could not read the source or the current state: 401 nope$/],
+  ])('%s stops the stage with its own message', (code, message) => {
+    const failure = planFailure(code, '401 nope');
+    expect(failure).toBeInstanceOf(StageFailure);
+    expect(failure.message).toMatch(message);
+  });
+});
 
 describe('StageRun', () => {
   it('starts counting from the plan: planned is its own pass, invalid Knox records are failed items', () => {

@@ -21,7 +21,7 @@ import {
 import type * as acts from '../activities/index.js';
 import { progressReportDue } from '../engine/outcomes.js';
 import type { PipelineStep, StageName, StageTuning } from '../engine/pipeline.js';
-import { credentialsMessage, StageFailure, StageRun, type Carry, type DeletionVerdict } from '../engine/stage-run.js';
+import { planFailure, StageFailure, StageRun, type Carry, type DeletionVerdict } from '../engine/stage-run.js';
 import type { ItemDescriptor, ItemOutcome, PlanSummary, RollbackOf, RunPolicy, StageResult } from '../engine/types.js';
 import {
   deletionDecisionSignal,
@@ -35,7 +35,7 @@ import { stageMarkdown } from './details.js';
 import { countDeletionHold } from './metrics.js';
 import { announce, withdraw } from './notify.js';
 import { awaitingDecision } from '../notify/events.js';
-import { failureDetails, failureMessage, writeActivities, writeItem } from './write.js';
+import { failureDetails, failureMessage, keepRepresentativeAdmin, writeItem } from './write.js';
 
 type Activities = ReturnType<typeof acts.createActivities>;
 
@@ -170,11 +170,7 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
         ...(input.dryRun ? { dryRun: true } : {}),
       });
     } catch (err) {
-      const code = failureDetails(err).code;
-      if (code === 'WORKPLACE_AUTH') throw new StageFailure(credentialsMessage('WORKPLACE', failureMessage(err)));
-      if (code === 'KNOX_AUTH') throw new StageFailure(credentialsMessage('Knox', failureMessage(err)));
-      if (code === 'KNOX_SOURCE_UNUSABLE') throw new StageFailure(failureMessage(err));
-      throw new StageFailure(`could not read the source or the current state: ${failureMessage(err)}`);
+      throw planFailure(failureDetails(err).code, failureMessage(err));
     }
     run.planned(summary);
     if (input.dryRun || !summary.guard.holds) return;
@@ -243,21 +239,8 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     const base = { stage: step.stage, key: item.key, ...(item.label ? { label: item.label } : {}), op: item.op };
     const skip = run.skipReason(item);
     if (skip) return record({ ...base, outcome: 'skipped', ...skip });
-    if (item.check === 'representativeAdmin') {
-      try {
-        if (await writeActivities(`check representative admin ${item.key}`).isRepresentativeAdmin({ key: item.key })) {
-          return record({
-            ...base,
-            outcome: 'skipped',
-            code: 'REPRESENTATIVE_ADMIN',
-            message: 'the representative administrator is never deleted',
-          });
-        }
-      } catch (err) {
-        const message = `not deleted: could not check whether this is the representative administrator: ${failureMessage(err)}`;
-        return record({ ...base, outcome: 'failed', code: failureDetails(err).code, message }, true);
-      }
-    }
+    const kept = item.check === 'representativeAdmin' ? await keepRepresentativeAdmin(item.key) : undefined;
+    if (kept) return record({ ...base, ...kept }, kept.outcome === 'failed');
     const written = await writeItem(step.stage, run.carry!.plan.planRef, item);
     run.canaryAnswered(item.op, written.ok ? undefined : written);
     if (written.ok) {

@@ -43,6 +43,22 @@ export async function writeItem(stage: StageName, planRef: string, item: ItemDes
   }
 }
 
+/**
+ * A delete of someone WORKPLACE may hold as its representative administrator asks first: that one is never
+ * deleted (skipped), and a delete that cannot ask is not attempted (failed). Undefined: go ahead.
+ */
+export async function keepRepresentativeAdmin(
+  key: string,
+): Promise<{ outcome: 'skipped' | 'failed'; code: string; message: string } | undefined> {
+  try {
+    if (!(await writeActivities(`check representative admin ${key}`).isRepresentativeAdmin({ key }))) return undefined;
+    return { outcome: 'skipped', code: 'REPRESENTATIVE_ADMIN', message: 'the representative administrator is never deleted' };
+  } catch (err) {
+    const message = `not deleted: could not check whether this is the representative administrator: ${failureMessage(err)}`;
+    return { outcome: 'failed', code: failureDetails(err).code, message };
+  }
+}
+
 /** e.g. "update employee D1001… (김삼성): deptExternalKey, gradeCdExternalKey", what the UI lists per activity. */
 export function summaryOf(op: Operation, stage: StageName, item: Pick<ItemDescriptor, 'key' | 'label' | 'changes'>): string {
   const who = item.label ? ` (${item.label})` : '';

@@ -8,7 +8,8 @@ import { defineStage, deleteInFollowUp, keyedApply, i18n, invalidOutcomes, liste
 import type { ItemOutcome } from '../types.js';
 import { byName, flagCollisions } from '../collisions.js';
 
-const FIELDS = ['name', 'i18nNames', 'itemUsed', 'sortOrder'] as const;
+/** The fields compared and written: 직책 (job-titles.ts) has the same body as 직급 (§2.1, §2.2). */
+export const FIELDS = ['name', 'i18nNames', 'itemUsed', 'sortOrder'] as const;
 /** WORKPLACE keeps grade names unique (§2.1): a create of a name it holds under another key, or none, collides. */
 export const GRADE_IDENTITY = byName('grades', 'grade');
 

@@ -8,10 +8,9 @@ import type { Job, JobBody } from '../../workplace/index.js';
 import type { DesiredEntry } from '../plan.js';
 import { byName, flagCollisions } from '../collisions.js';
 import { jobTitleOf } from './mapping.js';
-import { restoreGrade } from './grades.js';
+import { FIELDS, restoreGrade } from './grades.js';
 import { defineStage, deleteInFollowUp, keyedApply, i18n, listedRollback, listedTarget, type StageDraft } from './spec.js';
 
-const FIELDS = ['name', 'i18nNames', 'itemUsed', 'sortOrder'] as const;
 /** WORKPLACE keeps 직책 names unique (§2.2): a create of a name it holds under another key, or none, collides. */
 export const JOB_TITLE_IDENTITY = byName('jobTitles', 'job title (직책)');
 
