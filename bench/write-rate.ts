@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { table } from '../client/format.js';
+import { DEFAULT_PACE_MARGIN_MS } from '../config/index.js';
 import { generateOrg, nextDay } from '../generator/index.js';
 import { startKnoxSimulator } from '../knox/simulator/server.js';
 import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE, simulatorWorkerEnv } from '../scripts/local-stack.js';
@@ -39,6 +40,8 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '7' },
     /** Seconds idle between the two days. */
     idle: { type: 'string', default: '5' },
+    /** WORKPLACE_PACE_MARGIN_MS; the config's default when absent. */
+    'pace-margin-ms': { type: 'string' },
   },
 });
 
@@ -50,7 +53,7 @@ async function main(): Promise<void> {
   const day1 = generateOrg({ seed: Number(args.seed), employees: Number(args.employees), departments: Number(args.departments) });
   const { org: day2 } = nextDay(day1, { seed: Number(args.seed) + 1, churn: Number(args.churn) });
   out(
-    `orgsync write-rate benchmark: WORKPLACE_RPS ${RPS}; ${day1.employees.length} employees, ${day1.organizations.length} departments; churn ${args.churn}; idle ${args.idle} s between days; ${(await import('node:os')).cpus().length} cores`,
+    `orgsync write-rate benchmark: WORKPLACE_RPS ${RPS}, WORKPLACE_PACE_MARGIN_MS ${args['pace-margin-ms'] ?? DEFAULT_PACE_MARGIN_MS}; ${day1.employees.length} employees, ${day1.organizations.length} departments; churn ${args.churn}; idle ${args.idle} s between days; ${(await import('node:os')).cpus().length} cores`,
   );
   const postgres = await startPostgresServer();
   const server = await startDevServer({});
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
           knoxRps: 1000,
           workplaceUrl: workplace.url,
           workplaceRps: RPS,
+          ...(args['pace-margin-ms'] === undefined ? {} : { paceMarginMs: Number(args['pace-margin-ms']) }),
         }),
         ORGSYNC_STORE_URL: postgres.url,
         ORGSYNC_STORE_SCHEMA: `write_rate_${count}_${Date.now()}`,

@@ -28,6 +28,13 @@ const url = (what: string) =>
     .pipe(z.url({ protocol: /^https?$/, error: `expected an http(s) URL: ${what}` }))
     .transform((u) => u.replace(/\/+$/, ''));
 
+/**
+ * WORKPLACE_PACE_MARGIN_MS's default, an assumption (WORKPLACE publishes no rate, workplace.md §1.6): 5%, so the apply
+ * rate can reach 95% of WORKPLACE_RPS. Measured arrival jitter: well under 50 ms on an idle host; 59 ms once, on a
+ * 2-core CI host running the whole test suite (ARCHITECTURE "Rate limits").
+ */
+export const DEFAULT_PACE_MARGIN_MS = 50;
+
 const rps = (what: string, fallback: number) =>
   z.coerce
     .number({ error: `expected a positive number: ${what}` })
@@ -102,6 +109,16 @@ export const WorkplaceConfigSchema = z.object({
   secretKey: secret('the NCP secret key'),
   apiKey: secret('the API Gateway API key').optional(),
   rps: rps('WORKPLACE requests per second, across all workers', 10),
+  /**
+   * How much wider than a second the pacer counts WORKPLACE_RPS over (lib/pacer.ts): the jitter it absorbs between a
+   * start here and its arrival at the gateway. The apply rate's ceiling is 1000 / (1000 + margin) of WORKPLACE_RPS.
+   */
+  paceMarginMs: z.coerce
+    .number({ error: 'expected whole milliseconds from 0 to 1000' })
+    .int({ error: 'expected whole milliseconds from 0 to 1000' })
+    .min(0, { error: 'expected whole milliseconds from 0 to 1000' })
+    .max(1000, { error: 'expected whole milliseconds from 0 to 1000' })
+    .default(DEFAULT_PACE_MARGIN_MS),
   signatureVersion: z.enum(['v2', 'v1'], { error: 'expected v2 or v1' }).default('v2'),
   /** workplace/assumptions.ts's protocol, overridable from the config file (workplace: protocol:) once the real API is known. */
   protocol: WorkplaceProtocolSchema.optional(),
@@ -201,6 +218,7 @@ export const ENV_VARS = {
   NCP_SECRET_KEY: ['workplace', 'secretKey'],
   NCP_API_KEY: ['workplace', 'apiKey'],
   WORKPLACE_RPS: ['workplace', 'rps'],
+  WORKPLACE_PACE_MARGIN_MS: ['workplace', 'paceMarginMs'],
   WORKPLACE_SIGNATURE: ['workplace', 'signatureVersion'],
   ORGSYNC_STORE_DIR: ['store', 'dir'],
   ORGSYNC_STORE_URL: ['store', 'url'],

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker, WorkflowBundle } from '@temporalio/worker';
-import { Secret, StoreConfigSchema, type StoreConfig, type SyncSettings } from '../config/index.js';
+import { StoreConfigSchema, WorkplaceConfigSchema, type StoreConfig, type SyncSettings, type WorkplaceConfig } from '../config/index.js';
 import { SyncSettingsSchema } from '../config/sync.js';
 import { createKnoxClient, type KnoxClient } from '../knox/index.js';
 import type { GeneratedOrg } from '../generator/index.js';
@@ -30,6 +30,16 @@ export const LOCAL_WORKPLACE = {
 };
 export const LOCAL_KNOX_SYSTEM_ID = 'C60REST0001';
 
+/** A WORKPLACE client's configuration for a simulator at `baseUrl` with the local credentials, parsed as the config is. */
+export function localWorkplaceConfig(baseUrl: string, options: { rps: number; secretKey?: string }): WorkplaceConfig {
+  return WorkplaceConfigSchema.parse({
+    baseUrl,
+    ...LOCAL_WORKPLACE,
+    secretKey: options.secretKey ?? LOCAL_WORKPLACE.secretKey,
+    rps: options.rps,
+  });
+}
+
 /**
  * The environment of a `worker/main.ts` process pointed at the simulators (tests and benches that run the
  * worker as its real process); the caller adds the store, task-queue tuning and metrics it wants.
@@ -41,6 +51,8 @@ export function simulatorWorkerEnv(options: {
   companyCode: string;
   workplaceUrl: string;
   workplaceRps: number;
+  /** WORKPLACE_PACE_MARGIN_MS; the config's default when absent. */
+  paceMarginMs?: number;
   knoxRps?: number;
 }): Record<string, string> {
   return {
@@ -55,6 +67,7 @@ export function simulatorWorkerEnv(options: {
     NCP_ACCESS_KEY: LOCAL_WORKPLACE.accessKey,
     NCP_SECRET_KEY: LOCAL_WORKPLACE.secretKey,
     WORKPLACE_RPS: String(options.workplaceRps),
+    ...(options.paceMarginMs === undefined ? {} : { WORKPLACE_PACE_MARGIN_MS: String(options.paceMarginMs) }),
   };
 }
 
@@ -124,14 +137,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     rps: options.knoxRps ?? 500,
     headers: {},
   });
-  const workplace = createWorkplaceClient({
-    baseUrl: workplaceSimulator.url,
-    companyId: LOCAL_WORKPLACE.companyId,
-    accessKey: new Secret(LOCAL_WORKPLACE.accessKey),
-    secretKey: new Secret(options.clientSecretKey ?? LOCAL_WORKPLACE.secretKey),
-    rps: options.clientRps ?? workplaceRps,
-    signatureVersion: 'v2',
-  });
+  const workplace = createWorkplaceClient(
+    localWorkplaceConfig(workplaceSimulator.url, {
+      rps: options.clientRps ?? workplaceRps,
+      ...(options.clientSecretKey ? { secretKey: options.clientSecretKey } : {}),
+    }),
+  );
 
   let workers: Worker[] = [];
   let running: Promise<unknown> | undefined;

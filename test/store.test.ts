@@ -13,7 +13,7 @@ import { createActivities } from '../activities/index.js';
 import { Secret, StoreConfigSchema } from '../config/index.js';
 import { SyncSettingsSchema } from '../config/sync.js';
 import { createKnoxClient } from '../knox/index.js';
-import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE } from '../scripts/local-stack.js';
+import { LOCAL_KNOX_SYSTEM_ID, localWorkplaceConfig } from '../scripts/local-stack.js';
 import { DirectoryStore, openStore, PostgresStore, type StagingStore } from '../store/index.js';
 import { SCHEMA_VERSION } from '../store/postgres.js';
 import { createWorkplaceClient } from '../workplace/index.js';
@@ -203,14 +203,7 @@ describe.each(BACKENDS)('the $name staging store', (backend) => {
     const activities = createActivities({
       // Real clients, never called: pruning reads only the store.
       knox: createKnoxClient({ baseUrl: 'http://127.0.0.1:9', systemId: LOCAL_KNOX_SYSTEM_ID, companyCodes: ['C1'], rps: 1, headers: {} }),
-      workplace: createWorkplaceClient({
-        baseUrl: 'http://127.0.0.1:9',
-        companyId: LOCAL_WORKPLACE.companyId,
-        accessKey: new Secret(LOCAL_WORKPLACE.accessKey),
-        secretKey: new Secret(LOCAL_WORKPLACE.secretKey),
-        rps: 1,
-        signatureVersion: 'v2',
-      }),
+      workplace: createWorkplaceClient(localWorkplaceConfig('http://127.0.0.1:9', { rps: 1 })),
       store: s,
       settings: SyncSettingsSchema.parse({}),
       companyCodes: ['C1'],

@@ -84,6 +84,9 @@ it(`two worker processes on one queue and one PostgreSQL store never exceed WORK
       knoxRps: 1000,
       workplaceUrl: workplace.url,
       workplaceRps: RPS,
+      // Twice the default: this test shares 2 CI cores with the whole suite, where arrivals have been seen 59 ms
+      // late; the limit it checks is the same, only the pacing is wider.
+      paceMarginMs: 100,
     }),
     ORGSYNC_STORE_URL: inject('postgresUrl'),
     ORGSYNC_STORE_SCHEMA: unique('write_rate').replace(/-/g, '_'),

@@ -49,6 +49,7 @@ export async function main(): Promise<number> {
     namespace,
     taskQueue,
     workplaceRps: config.workplace.rps,
+    workplacePaceMarginMs: config.workplace.paceMarginMs,
     notify: config.notify,
     deps: { knox, workplace, store, settings: config.sync, companyCodes: config.knox.companyCodes },
   });

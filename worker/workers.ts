@@ -18,10 +18,9 @@ import { fileURLToPath } from 'node:url';
 import { Worker, type NativeConnection, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, createWriteActivities, type ActivityDeps } from '../activities/index.js';
 import { createNotifyActivities } from '../activities/notify.js';
-import type { NotifyConfig } from '../config/index.js';
+import { DEFAULT_PACE_MARGIN_MS, type NotifyConfig } from '../config/index.js';
 import { activityFailureCounter } from './metrics.js';
 import { writeTaskQueue } from '../workflows/definitions.js';
-import { WORKPLACE_PACE_WINDOW_MS } from '../workplace/http.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -31,6 +30,8 @@ export interface WorkerSetup {
   taskQueue: string;
   /** Requests per second to WORKPLACE across all workers (WORKPLACE_RPS). */
   workplaceRps: number;
+  /** WORKPLACE_PACE_MARGIN_MS; default DEFAULT_PACE_MARGIN_MS. */
+  workplacePaceMarginMs?: number;
   deps: ActivityDeps;
   /** Where notifications go (the `notify:` section); none when absent. */
   notify?: NotifyConfig;
@@ -76,9 +77,9 @@ export async function bundleWorkflowsApart(): Promise<WorkflowBundle> {
 
 const NO_NOTIFICATIONS: NotifyConfig = { webhooks: [], language: 'ko', deadlineWarning: '2h' };
 
-/** The write queue's server-side rate: the pacer's, WORKPLACE_RPS × 1,000 / 1,100. */
-export function writeQueueRate(workplaceRps: number): number {
-  return (workplaceRps * 1000) / WORKPLACE_PACE_WINDOW_MS;
+/** The write queue's server-side rate: the pacer's, WORKPLACE_RPS × 1,000 / (1,000 + WORKPLACE_PACE_MARGIN_MS). */
+export function writeQueueRate(workplaceRps: number, paceMarginMs = DEFAULT_PACE_MARGIN_MS): number {
+  return (workplaceRps * 1000) / (1000 + paceMarginMs);
 }
 
 export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
@@ -102,7 +103,7 @@ export async function createWorkers(setup: WorkerSetup): Promise<Worker[]> {
     ...common,
     taskQueue: writeTaskQueue(setup.taskQueue),
     activities: createWriteActivities(setup.deps),
-    maxTaskQueueActivitiesPerSecond: writeQueueRate(setup.workplaceRps),
+    maxTaskQueueActivitiesPerSecond: writeQueueRate(setup.workplaceRps, setup.workplacePaceMarginMs),
     maxConcurrentActivityTaskExecutions: 64,
   });
   return [main, writes];

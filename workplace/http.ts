@@ -76,14 +76,12 @@ export function requestTarget(
 }
 
 /**
- * The gateway counts arrivals, the pacer spaces starts 1,100 / WORKPLACE_RPS ms apart: the 10% absorbs
- * jitter between the two (5% was not enough on a loaded 2-core CI host: 21 arrivals in 991 ms at RPS 20), so no one-second window at the gateway sees more than WORKPLACE_RPS from all the
- * processes sharing `slots` (lib/pacer.ts; ARCHITECTURE "Rate limits").
+ * The gateway counts arrivals, the pacer spaces starts (1,000 + WORKPLACE_PACE_MARGIN_MS) / WORKPLACE_RPS ms apart:
+ * the margin absorbs jitter between the two, so no one-second window at the gateway sees more than WORKPLACE_RPS
+ * from all the processes sharing `slots` (lib/pacer.ts; ARCHITECTURE "Rate limits").
  */
-export const WORKPLACE_PACE_WINDOW_MS = 1100;
-
-export function workplacePacer(rps: number, slots?: SlotSource): Pacer {
-  return new Pacer({ perSecond: rps, windowMs: WORKPLACE_PACE_WINDOW_MS, ...(slots ? { slots } : {}) });
+export function workplacePacer({ rps, paceMarginMs }: Pick<WorkplaceConfig, 'rps' | 'paceMarginMs'>, slots?: SlotSource): Pacer {
+  return new Pacer({ perSecond: rps, windowMs: 1000 + paceMarginMs, ...(slots ? { slots } : {}) });
 }
 
 export class WorkplaceTransport {
@@ -104,7 +102,7 @@ export class WorkplaceTransport {
       baseUrl: config.baseUrl,
       timeoutMs: options.timeoutMs,
       headers: { accept: 'application/json' },
-      limiter: options.rateLimit ? workplacePacer(config.rps, options.slots) : undefined,
+      limiter: options.rateLimit ? workplacePacer(config, options.slots) : undefined,
       // Every credential value, so that no text WORKPLACE echoes can carry one into an error or a capture;
       // the companyId too, which seed 002 calls an "API key".
       secrets: [

@@ -11,12 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../client/cli.js';
 import { maskPersonalData } from '../../client/doctor/capture.js';
 import { clockVerdict, doctorExitCode, listingVerdict, type Check } from '../../client/doctor/verdicts.js';
-import { Secret } from '../../config/index.js';
 import { generateOrg } from '../../generator/index.js';
 import { createKnoxClient } from '../../knox/index.js';
 import { startKnoxSimulator } from '../../knox/simulator/server.js';
 import { createWorkplaceClient } from '../../workplace/index.js';
-import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE, type LocalStack } from '../../scripts/local-stack.js';
+import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE, localWorkplaceConfig, type LocalStack } from '../../scripts/local-stack.js';
 import { startWorkplaceSimulator, type WorkplaceSimulatorOptions } from '../../workplace/simulator/server.js';
 import { stackFor, writeCount } from '../helpers/stack.js';
 import { connectTestEnv, unique } from '../helpers/temporal.js';
@@ -333,14 +332,7 @@ describe('the sample reads doctor makes', () => {
     );
     const sim = await startWorkplaceSimulator({ ...LOCAL_WORKPLACE, state: { grades } });
     try {
-      const workplace = createWorkplaceClient({
-        baseUrl: sim.url,
-        companyId: LOCAL_WORKPLACE.companyId,
-        accessKey: new Secret(LOCAL_WORKPLACE.accessKey),
-        secretKey: new Secret(LOCAL_WORKPLACE.secretKey),
-        rps: 500,
-        signatureVersion: 'v2',
-      });
+      const workplace = createWorkplaceClient(localWorkplaceConfig(sim.url, { rps: 500 }));
       expect((await workplace.grades.list({ pageSize: 10, pages: 1 })).rows.map((g) => g.externalKey)).toEqual(
         Object.keys(grades).slice(0, 10),
       );

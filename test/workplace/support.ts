@@ -6,7 +6,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test as base } from 'vitest';
-import { Secret, type WorkplaceConfig } from '../../config/index.js';
+import { DEFAULT_PACE_MARGIN_MS, Secret, type WorkplaceConfig } from '../../config/index.js';
 import {
   createWorkplaceClient,
   type DepartmentBody,
@@ -32,6 +32,7 @@ export function workplaceConfig(url: string, overrides: Partial<WorkplaceConfig>
     accessKey: new Secret(CREDENTIALS.accessKey),
     secretKey: new Secret(CREDENTIALS.secretKey),
     rps: 1000,
+    paceMarginMs: DEFAULT_PACE_MARGIN_MS,
     signatureVersion: 'v2',
     ...overrides,
   };
