@@ -97,7 +97,14 @@ export const doctor = defineCommand({
       }
       if (client) {
         const protocol = resolveProtocol(workplace.protocol);
-        const read = await workplaceChecks({ workplace: client, protocol, settings, log, signatureVersion: workplace.signatureVersion });
+        const read = await workplaceChecks({
+          workplace: client,
+          protocol,
+          settings,
+          log,
+          signatureVersion: workplace.signatureVersion,
+          paceMarginMs: workplace.paceMarginMs,
+        });
         checks.push(...read);
         if (ctx.flags['write-probe']) {
           // Only once WORKPLACE answered signed reads: a probe against a gateway that refuses us proves nothing.

@@ -31,6 +31,7 @@ import {
   knoxReading,
   listingVerdict,
   oneLine,
+  paceVerdict,
   workplaceReading,
   type Check,
   type ClockSample,
@@ -250,7 +251,12 @@ export interface WorkplaceCheckDeps {
   settings: SyncSettings;
   log: ExchangeLog;
   signatureVersion: 'v1' | 'v2';
+  /** WORKPLACE_PACE_MARGIN_MS, which the pace check measures against. */
+  paceMarginMs: number;
 }
+
+/** Identical one-row reads the pace check times. */
+const PACE_READS = 5;
 
 /** Employees tried, at most, to find one with a Reports To. */
 const EMPLOYEES_TRIED = 5;
@@ -271,7 +277,14 @@ interface ListSpec {
  * of each entity reads by get-one; the representative-admin check, one employee's Reports To and
  * attribute values read; the drift summary. A missing route is told apart from a missing record.
  */
-export async function workplaceChecks({ workplace: w, protocol, settings, log, signatureVersion }: WorkplaceCheckDeps): Promise<Check[]> {
+export async function workplaceChecks({
+  workplace: w,
+  protocol,
+  settings,
+  log,
+  signatureVersion,
+  paceMarginMs,
+}: WorkplaceCheckDeps): Promise<Check[]> {
   const lists: ListSpec[] = [
     {
       id: 'grade',
@@ -375,6 +388,11 @@ export async function workplaceChecks({ workplace: w, protocol, settings, log, s
   checks.push({ ...clock, ...clockVerdict(skew, protocol.signing.maxClockSkewMs) });
   checks.push(...listChecks);
   if (refusal) return checks;
+  checks.push({
+    id: 'workplace.pace',
+    title: 'WORKPLACE arrivals stay within the pace margin',
+    ...(await paceReading(w, log, paceMarginMs)),
+  });
 
   // Get-one of an existing key: a "not found" for a key the list just showed means the path or the message patterns are off.
   for (const spec of lists) {
@@ -490,6 +508,21 @@ export async function workplaceChecks({ workplace: w, protocol, settings, log, s
     ),
   });
   return checks;
+}
+
+/** PACE_READS identical one-row grade reads, back to back through the pacer: the spread of their round trips. */
+async function paceReading(w: WorkplaceClient, log: ExchangeLog, marginMs: number): Promise<Omit<Check, 'id' | 'title'>> {
+  const mark = log.mark();
+  try {
+    for (let i = 0; i < PACE_READS; i++) await w.grades.list({ pageSize: 1, pages: 1 });
+  } catch (error) {
+    return { status: 'warning', ...workplaceReading(error), hint: 'not measured: the one-row grade list failed' };
+  }
+  const answered = log.exchanges.slice(mark).filter((e) => e.system === 'workplace' && e.status !== undefined);
+  return paceVerdict(
+    answered.map((e) => e.durationMs),
+    marginMs,
+  );
 }
 
 async function getOne(id: string, title: string, key: string, spec: ListSpec, log: ExchangeLog): Promise<Check> {

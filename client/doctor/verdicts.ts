@@ -103,6 +103,28 @@ export function clockVerdict(skewMs: number | undefined, windowMs: number): Pick
   return { status: 'ok', evidence };
 }
 
+/**
+ * The pacer spaces request starts (1,000 + WORKPLACE_PACE_MARGIN_MS) / WORKPLACE_RPS ms apart; the gateway counts
+ * arrivals. Identical reads' round trips differ by at most the spread their arrivals can have, plus WORKPLACE's own
+ * variance, so a spread within the margin shows the margin is enough; beyond it, a second at the gateway may see one
+ * request more than WORKPLACE_RPS (a 429, which is retried, but costs a slot). A warning, not a failure: the spread
+ * is an upper bound.
+ */
+export function paceVerdict(roundTripsMs: readonly number[], marginMs: number): Pick<Check, 'status' | 'evidence' | 'hint' | 'configKey'> {
+  if (roundTripsMs.length < 2)
+    return { status: 'warning', evidence: `${roundTripsMs.length} identical read(s) answered: too few to measure the spread` };
+  const sorted = [...roundTripsMs].sort((a, b) => a - b);
+  const spread = sorted.at(-1)! - sorted[0]!;
+  const evidence = `${sorted.length} identical reads took ${sorted[0]}–${sorted.at(-1)} ms (spread ${spread} ms); WORKPLACE_PACE_MARGIN_MS is ${marginMs} ms`;
+  if (spread <= marginMs) return { status: 'ok', evidence };
+  return {
+    status: 'warning',
+    evidence,
+    configKey: 'WORKPLACE_PACE_MARGIN_MS',
+    hint: `arrivals may bunch by more than the margin absorbs; set it to ${spread} or more if 429s show (rerun doctor first: one slow answer is not a pattern)`,
+  };
+}
+
 // ── errors as evidence ────────────────────────────────────────────────────────────────────────────
 
 export interface Reading {

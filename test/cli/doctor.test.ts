@@ -10,7 +10,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../client/cli.js';
 import { maskPersonalData } from '../../client/doctor/capture.js';
-import { clockVerdict, doctorExitCode, listingVerdict, type Check } from '../../client/doctor/verdicts.js';
+import { clockVerdict, doctorExitCode, listingVerdict, paceVerdict, type Check } from '../../client/doctor/verdicts.js';
 import { generateOrg } from '../../generator/index.js';
 import { createKnoxClient } from '../../knox/index.js';
 import { startKnoxSimulator } from '../../knox/simulator/server.js';
@@ -50,6 +50,7 @@ const READ_CHECKS = [
   'workplace.list.employee',
   'workplace.list.addattrs',
   'workplace.list.absences',
+  'workplace.pace',
   'workplace.get.grade',
   'workplace.get.job',
   'workplace.get.department',
@@ -354,6 +355,26 @@ describe('doctor verdicts', () => {
     [-400_000, 'failed'],
   ] as const)('a clock %i ms off is %s against a 5-minute window', (skew, status) => {
     expect(clockVerdict(skew, 300_000).status).toBe(status);
+  });
+
+  it.each([
+    [[40, 42, 75], 50, 'ok'],
+    [[40, 42, 90], 50, 'ok'],
+    [[40, 42, 91], 50, 'warning'],
+    [[12, 230], 100, 'warning'],
+    [[40], 50, 'warning'],
+    [[], 50, 'warning'],
+  ] as const)('round trips %j against a %i ms pace margin are %s', (trips, margin, status) => {
+    expect(paceVerdict(trips, margin).status).toBe(status);
+  });
+
+  it('a spread beyond the pace margin names the setting and the spread to set', () => {
+    const verdict = paceVerdict([30, 31, 33, 170], 50);
+    expect(verdict).toMatchObject({
+      evidence: '4 identical reads took 30–170 ms (spread 140 ms); WORKPLACE_PACE_MARGIN_MS is 50 ms',
+      configKey: 'WORKPLACE_PACE_MARGIN_MS',
+    });
+    expect(verdict.hint).toContain('set it to 140 or more');
   });
 
   it('an unknown skew (no Date header) is a warning, not a pass', () => {
