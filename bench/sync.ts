@@ -9,6 +9,10 @@
  * Prints, per day: wall time per stage, writes per second, Knox calls, WORKPLACE writes, history events
  * per workflow run (largest), the largest payload in any history, and the worker's peak RSS. The
  * simulators run in this process, the worker in its own, so the RSS is the worker's alone.
+ *
+ * And the same night at production rates (--prod-knox-rps, --prod-workplace-rps): Knox calls ÷ KNOX_RPS, plus
+ * WORKPLACE requests (reads too: the gateway counts them) ÷ the pacer's rate, plus the overhead measured here:
+ * the wall time less what the same calls take at this bench's own rates (planning, Temporal, the store).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,6 +30,7 @@ import { approveDeletionsUpdate, progressQuery, stageWorkflowId } from '../workf
 import { PIPELINE, STAGE_TITLES } from '../engine/pipeline.js';
 import { type OrgSyncResult } from '../engine/types.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
+import { writeQueueRate } from '../worker/workers.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -37,11 +42,16 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '64' },
     /** The worker's V8 heap limit (--max-old-space-size), to find how small a worker the org still fits. */
     'worker-heap-mb': { type: 'string' },
+    /** The rates the "at production rates" line assumes. */
+    'prod-knox-rps': { type: 'string', default: '10' },
+    'prod-workplace-rps': { type: 'string', default: '10' },
   },
 });
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const TASK_QUEUE = 'orgsync-bench';
+/** The Knox client's rate in the bench's worker (simulatorWorkerEnv's knoxRps below). */
+const BENCH_KNOX_RPS = 1000;
 
 async function main(): Promise<void> {
   const employees = Number(args.employees);
@@ -75,7 +85,7 @@ async function main(): Promise<void> {
         taskQueue: TASK_QUEUE,
         knoxUrl: knox.url,
         companyCode: day1.companyCode,
-        knoxRps: 1000,
+        knoxRps: BENCH_KNOX_RPS,
         workplaceUrl: workplace.url,
         workplaceRps: Number(args.rps),
       }),
@@ -114,6 +124,8 @@ async function main(): Promise<void> {
       const result = await runToEnd(client, runId);
       const wall = Date.now() - t;
       const writes = writeCount(workplace.counters().byMethod) - writesBefore;
+      const reads = (workplace.counters().byMethod.GET ?? 0) - readsBefore;
+      const knoxCalls = knox.counters().total - knoxBefore;
       const histories = await historyStats(client, runId);
       out();
       out(`Day ${day}: ${label}: ${result.state} in ${seconds(wall)}`);
@@ -145,9 +157,8 @@ async function main(): Promise<void> {
         }),
       ))
         out(`  ${line}`);
-      out(
-        `  WORKPLACE writes ${writes} (${Math.round(writes / (wall / 1000))}/s over the run), reads ${(workplace.counters().byMethod.GET ?? 0) - readsBefore}; Knox calls ${knox.counters().total - knoxBefore}`,
-      );
+      out(`  WORKPLACE writes ${writes} (${Math.round(writes / (wall / 1000))}/s over the run), reads ${reads}; Knox calls ${knoxCalls}`);
+      out(`  ${atProductionRates(wall, knoxCalls, writes + reads)}`);
       out(
         `  workflow runs ${histories.runs}; largest history ${histories.maxEvents} events (${histories.maxEventsWhere}); largest payload ${kb(histories.maxPayload)} (${histories.maxPayloadWhere})`,
       );
@@ -159,6 +170,17 @@ async function main(): Promise<void> {
     await Promise.all([knox.close(), workplace.close(), client.connection.close()]);
     await server.stop();
   }
+}
+
+/** The night at --prod-knox-rps and --prod-workplace-rps: the rate-bound calls at those rates, plus what was not rate-bound here. */
+function atProductionRates(wallMs: number, knoxCalls: number, workplaceRequests: number): string {
+  const prodKnox = Number(args['prod-knox-rps']);
+  const prodWorkplace = Number(args['prod-workplace-rps']);
+  const knoxS = knoxCalls / prodKnox;
+  const workplaceS = workplaceRequests / writeQueueRate(prodWorkplace);
+  const overheadS = Math.max(0, wallMs / 1000 - knoxCalls / BENCH_KNOX_RPS - workplaceRequests / writeQueueRate(Number(args.rps)));
+  const total = knoxS + workplaceS + overheadS;
+  return `at production rates (KNOX_RPS ${prodKnox}, WORKPLACE_RPS ${prodWorkplace}): Knox ${knoxCalls} calls ${knoxS.toFixed(1)} s + WORKPLACE ${workplaceRequests} requests ${workplaceS.toFixed(1)} s + overhead ${overheadS.toFixed(1)} s = ${(total / 60).toFixed(1)} min`;
 }
 
 async function runToEnd(client: Client, workflowId: string): Promise<OrgSyncResult> {
