@@ -11,8 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SyncSettingsSchema } from '../config/sync.js';
-import { takeSnapshot } from '../engine/knox-snapshot.js';
-import type { EmployeeReadReport } from '../engine/types.js';
+import { readSnapshot, takeSnapshot } from '../engine/knox-snapshot.js';
 import { generateOrg, nextDay } from '../generator/index.js';
 import { createKnoxClient, type KnoxEmployee } from '../knox/index.js';
 import { startKnoxSimulator } from '../knox/simulator/server.js';
@@ -47,13 +46,14 @@ try {
     simulator.setOrg(org);
     simulator.clearLog();
     await takeSnapshot(deps, runId, 'employees', { fullRead });
-    const stored = (await store.readJson<{ rows: KnoxEmployee[]; read: EmployeeReadReport }>(`runs/${runId}/knox/employees.json`))!;
+    const stored = (await readSnapshot<KnoxEmployee>(store, runId, 'employees'))!;
+    const read = stored.read!;
     const { total, byPath } = simulator.counters();
-    const checks = stored.read.checks
-      ? `; checks: ${stored.read.checks.lookedUp} looked up, ${stored.read.checks.missed} missed, ${stored.read.checks.departmentsReread} departments again`
+    const checks = read.checks
+      ? `; checks: ${read.checks.lookedUp} looked up, ${read.checks.missed} missed, ${read.checks.departmentsReread} departments again`
       : '';
     console.log(
-      `${runId}: ${stored.read.mode} (${stored.read.reason}): ${total} calls (titles ${byPath['/titles'] ?? 0}, organizations ${byPath['/organizations'] ?? 0}, employees ${byPath['/employees'] ?? 0})${checks}; ${stored.rows.length} employees`,
+      `${runId}: ${read.mode} (${read.reason}): ${total} calls (titles ${byPath['/titles'] ?? 0}, organizations ${byPath['/organizations'] ?? 0}, employees ${byPath['/employees'] ?? 0})${checks}; ${stored.rows.length} employees`,
     );
     return { total, ids: new Set(stored.rows.map((r) => r.epId)) };
   };

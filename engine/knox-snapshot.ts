@@ -2,7 +2,12 @@
  * The run's Knox snapshot. Each dataset is read from Knox at most once per run (by the first stage that
  * needs it) and kept in the staging store, so every stage of a run sees the same Knox, a retried or
  * resumed stage does not read Knox again, and workflow history carries only the counts.
+ *
+ * A dataset is stored as its summary (`knox/<dataset>.json`) naming chunks of SNAPSHOT_CHUNK_ROWS rows, each
+ * a value of its own: no string or buffer ever holds a whole dataset (100,000 employees are ~45 MB of JSON,
+ * and JSON.stringify and readFile each make a copy of about twice that beside the objects).
  */
+import { randomUUID } from 'node:crypto';
 import type { SyncSettings } from '../config/index.js';
 import {
   departmentCodesOf,
@@ -36,6 +41,12 @@ interface StoredDataset<T> {
   /** Employees: how they were read (by title or per department, and why). Older snapshots have none. */
   read?: EmployeeReadReport;
 }
+
+/** As stored: the summary, naming the folder of its row chunks. Snapshots before chunks held `rows` inline. */
+type StoredSummary = Omit<StoredDataset<unknown>, 'rows'> & ({ rows: unknown[] } | { rowsRef: string; rowCount: number; chunks: number });
+
+/** Rows per stored chunk: ~2 MB of JSON for employees. */
+export const SNAPSHOT_CHUNK_ROWS = 5_000;
 
 export interface SnapshotSummary {
   dataset: KnoxDataset;
@@ -80,7 +91,7 @@ export async function takeSnapshot(
   } = {},
 ): Promise<SnapshotSummary> {
   const key = datasetKey(runId, dataset);
-  const existing = await deps.store.readJson<StoredDataset<unknown>>(key);
+  const existing = await readSnapshot(deps.store, runId, dataset);
   if (existing) {
     // A retry that stored the snapshot but stopped before recording the read records it now.
     if (dataset === 'employees') await recordRead(deps, runId, existing as StoredDataset<KnoxEmployee>);
@@ -99,7 +110,7 @@ export async function takeSnapshot(
   } else {
     stored = await readAll(dataset, deps.companyCodes, (company) => deps.knox.listTitles(company, { signal }));
   }
-  await deps.store.writeJson(key, stored);
+  await writeSnapshot(deps.store, key, stored);
   if (dataset === 'employees') await recordRead(deps, runId, stored as StoredDataset<KnoxEmployee>);
   const summary = summarize(stored, false);
   const drift = [...firstRead.flatMap((r) => r.drift ?? []), ...(summary.drift ?? [])];
@@ -118,7 +129,7 @@ async function readEmployees(
 ): Promise<{ stored: StoredDataset<KnoxEmployee>; firstRead: SnapshotSummary[] }> {
   const { signal, onProgress } = options;
   const firstRead = [await takeSnapshot(deps, runId, 'organizations', options)];
-  const organizations = (await deps.store.readJson<StoredDataset<KnoxOrganization>>(datasetKey(runId, 'organizations')))!;
+  const organizations = (await readSnapshot<KnoxOrganization>(deps.store, runId, 'organizations'))!;
   const orgsOf = (company: string) => ({
     rows: organizations.rows.filter((o) => o.companyCode === company),
     invalid: organizations.invalid.filter((i) => i.company === company),
@@ -142,7 +153,7 @@ async function readEmployees(
   if (choice.mode === 'department') return { stored: await perDepartment(choice.reason), firstRead };
 
   firstRead.push(await takeSnapshot(deps, runId, 'titles', options));
-  const titles = (await deps.store.readJson<StoredDataset<KnoxTitle>>(datasetKey(runId, 'titles')))!;
+  const titles = (await readSnapshot<KnoxTitle>(deps.store, runId, 'titles'))!;
   const checks: NonNullable<EmployeeReadReport['checks']> = { lookedUp: 0, missed: 0, unlistedTitles: [], departmentsReread: 0 };
   const reads = new Map<string, ByTitleRead>();
   for (const company of deps.companyCodes) {
@@ -168,6 +179,36 @@ async function readEmployees(
   }
   const stored = await readAll('employees', deps.companyCodes, async (company) => reads.get(company)!);
   return { stored: { ...stored, read: { mode: 'title', reason: choice.reason, calls: stored.calls, checks } }, firstRead };
+}
+
+/**
+ * The rows first, in a folder of this write's own, then the summary that names them: a reader sees a snapshot
+ * only once all of it is there, and of two workers racing on one snapshot the summary written first (keys are
+ * written once) names the chunks every reader sees.
+ */
+async function writeSnapshot(store: StagingStore, key: string, stored: StoredDataset<unknown>): Promise<void> {
+  const { rows, ...summary } = stored;
+  const rowsRef = `${key.replace(/\.json$/, '')}-${randomUUID().slice(0, 8)}`;
+  const chunks = Math.ceil(rows.length / SNAPSHOT_CHUNK_ROWS);
+  for (let n = 0; n < chunks; n++)
+    await store.writeJson(`${rowsRef}/rows-${n}.json`, rows.slice(n * SNAPSHOT_CHUNK_ROWS, (n + 1) * SNAPSHOT_CHUNK_ROWS));
+  await store.writeJson(key, { ...summary, rowsRef, rowCount: rows.length, chunks } satisfies StoredSummary);
+}
+
+/** A run's snapshot of `dataset` with its rows, or undefined when the run has not read it. */
+export async function readSnapshot<T>(store: StagingStore, runId: string, dataset: KnoxDataset): Promise<StoredDataset<T> | undefined> {
+  const stored = await store.readJson<StoredSummary>(datasetKey(runId, dataset));
+  if (!stored || 'rows' in stored) return stored as StoredDataset<T> | undefined;
+  const { rowsRef, rowCount, chunks, ...summary } = stored;
+  const rows: T[] = [];
+  for (let n = 0; n < chunks; n++) {
+    const chunk = await store.readJson<T[]>(`${rowsRef}/rows-${n}.json`);
+    if (!chunk) throw new Error(`run ${runId}'s Knox ${dataset} snapshot has no chunk ${n} in the staging store (${store.root})`);
+    for (const row of chunk) rows.push(row);
+  }
+  if (rows.length !== rowCount)
+    throw new Error(`run ${runId}'s Knox ${dataset} snapshot holds ${rows.length} rows, its summary says ${rowCount}`);
+  return { ...summary, rows };
 }
 
 function recordRead(deps: SnapshotDeps, runId: string, stored: StoredDataset<KnoxEmployee>): Promise<void> {
@@ -198,7 +239,7 @@ async function readAll<T>(
   for (const company of companies) {
     const listing = await read(company);
     drifts.push(listing.drift);
-    stored.rows.push(...listing.rows);
+    for (const row of listing.rows) stored.rows.push(row);
     stored.invalid.push(...listing.invalid.map((i) => ({ ...i, company })));
     stored.calls += listing.calls;
     stored.perCompany[company] = listing.rows.length;
@@ -245,7 +286,7 @@ function load<T>(store: StagingStore, runId: string, dataset: KnoxDataset): Prom
   const key = `${store.root}|${datasetKey(runId, dataset)}`;
   let loaded = cache.get(key);
   if (loaded) cache.delete(key);
-  else loaded = store.readJson<StoredDataset<unknown>>(datasetKey(runId, dataset));
+  else loaded = readSnapshot<unknown>(store, runId, dataset);
   // Most recently used last.
   cache.set(key, loaded);
   while (cache.size > SNAPSHOT_CACHE_LIMIT) cache.delete(cache.keys().next().value!);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SyncSettingsSchema } from '../config/sync.js';
-import { takeSnapshot } from '../engine/knox-snapshot.js';
+import { readSnapshot, SNAPSHOT_CHUNK_ROWS, snapshotReader, takeSnapshot } from '../engine/knox-snapshot.js';
 import { createKnoxClient } from '../knox/index.js';
 import { generateOrg } from '../generator/index.js';
 import { startKnoxSimulator, type KnoxSimulator } from '../knox/simulator/server.js';
@@ -59,4 +59,51 @@ describe('the Knox snapshot of several companies', () => {
       expect(await store.readJson(SNAPSHOT_KEY(dataset))).toBeUndefined();
     },
   );
+});
+
+describe('the stored snapshot', () => {
+  // More than one chunk's worth, in few departments so the read stays quick.
+  const big = generateOrg({ seed: 7, employees: SNAPSHOT_CHUNK_ROWS + 1_200, departments: 12, companyCode: 'C60' });
+
+  it('is kept in chunks of SNAPSHOT_CHUNK_ROWS rows, never one value, and reads back every row in order', async () => {
+    simulator = await startKnoxSimulator({ org: big, systemId: SYSTEM_ID });
+    const { summary, store } = await snapshotOf(['C60'], 'employees');
+    expect(summary).toMatchObject({ rows: big.employees.length });
+    const stored = await store.readJson<{ rows?: unknown; rowsRef: string; rowCount: number; chunks: number }>(SNAPSHOT_KEY('employees'));
+    expect(stored).toMatchObject({ rowCount: big.employees.length, chunks: 2 });
+    expect(stored!.rows).toBeUndefined();
+    expect(await store.list(stored!.rowsRef)).toEqual(['rows-0.json', 'rows-1.json']);
+    expect((await store.readJson<unknown[]>(`${stored!.rowsRef}/rows-1.json`))!.length).toBe(1_200);
+    const reference = await createKnoxClient({
+      baseUrl: simulator.url,
+      systemId: SYSTEM_ID,
+      companyCodes: ['C60'],
+      rps: 1000,
+      headers: {},
+    }).listEmployees('C60', { departmentCodes: big.organizations.map((o) => o.departmentCode) });
+    const rows = await snapshotReader(store, 'run-1').employees();
+    expect(rows.map((r) => r.epId)).toEqual(reference.rows.map((r) => r.epId));
+  });
+
+  it('with a chunk missing is an error that names it, never a shorter snapshot (whose missing people would look like leavers)', async () => {
+    simulator = await startKnoxSimulator({ org: big, systemId: SYSTEM_ID });
+    const { store } = await snapshotOf(['C60'], 'employees');
+    const { rowsRef } = (await store.readJson<{ rowsRef: string }>(SNAPSHOT_KEY('employees')))!;
+    await store.remove(`${rowsRef}/rows-1.json`);
+    await expect(readSnapshot(store, 'run-1', 'employees')).rejects.toThrow(/employees snapshot has no chunk 1/);
+  });
+
+  it('reads a snapshot stored before chunks, rows inline (a run in flight across the upgrade)', async () => {
+    const store = new DirectoryStore(mkdtempSync(join(tmpdir(), 'orgsync-snapshot-')));
+    const rows = c60.titles.slice(0, 3);
+    await store.writeJson(SNAPSHOT_KEY('titles'), {
+      dataset: 'titles',
+      readAt: 'then',
+      calls: 1,
+      rows,
+      invalid: [],
+      perCompany: { C60: 3 },
+    });
+    expect(await snapshotReader(store, 'run-1').titles()).toEqual(rows);
+  });
 });

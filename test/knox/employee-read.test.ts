@@ -10,10 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { SyncSettingsSchema, type SyncSettings } from '../../config/sync.js';
 import { PAGE_SIZE } from '../../knox/assumptions.js';
 import { chooseEmployeeRead, EMPLOYEE_READ_STATE_KEY, type EmployeeReadState } from '../../engine/knox-read.js';
-import { employeeAttributes, takeSnapshot } from '../../engine/knox-snapshot.js';
-import type { EmployeeReadReport } from '../../engine/types.js';
+import { employeeAttributes, readSnapshot, takeSnapshot } from '../../engine/knox-snapshot.js';
 import { nextDay, type GeneratedOrg } from '../../generator/index.js';
-import type { KnoxClient, KnoxEmployee, KnoxInvalidRecord } from '../../knox/index.js';
+import type { KnoxClient, KnoxEmployee } from '../../knox/index.js';
 import type { KnoxSimulator } from '../../knox/simulator/server.js';
 import { DirectoryStore } from '../../store/index.js';
 import { byKey, org, perDepartmentCalls, test } from './support.js';
@@ -41,10 +40,9 @@ function days(client: KnoxClient, simulator: KnoxSimulator, settings: Partial<Sy
       simulator.clearLog();
       await takeSnapshot({ knox: client, store, settings: parsed, companyCodes: ['C60'] }, runId, 'employees', options);
       const calls = simulator.counters();
-      const stored = (await store.readJson<{ rows: KnoxEmployee[]; invalid: KnoxInvalidRecord[]; read: EmployeeReadReport }>(
-        `runs/${runId}/knox/employees.json`,
-      ))!;
-      return { ...stored, calls };
+      const stored = (await readSnapshot<KnoxEmployee>(store, runId, 'employees'))!;
+      // Every employee snapshot says how it was read.
+      return { ...stored, read: stored.read!, calls };
     },
     /** What a per-department read of the same Knox returns: the reference (complete by construction). */
     async reference() {
