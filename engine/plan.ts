@@ -22,6 +22,28 @@ export interface Dependency {
   role: string;
 }
 
+/**
+ * A plan's dependencies that many items name (a department, a grade, an attribute definition), one shared
+ * object each, in arrays of exactly their length. At 100,000 employees fresh objects in arrays built by
+ * spreading cost ~420 bytes an employee, shared ones in exact arrays ~80: tens of MB of the worker's heap.
+ * Nothing changes a dependency after planning, and JSON spells a shared one out wherever it is named.
+ */
+export class Dependencies {
+  readonly #pool = new Map<string, Dependency>();
+
+  of(stage: StageName, key: string, role: string): Dependency {
+    const id = `${stage}\u0000${role}\u0000${key}`;
+    let dependency = this.#pool.get(id);
+    if (!dependency) this.#pool.set(id, (dependency = { stage, key, role }));
+    return dependency;
+  }
+
+  /** A rest parameter is an array of exactly its length; a literal built by spreading is not. */
+  list(...dependencies: Dependency[]): Dependency[] {
+    return dependencies;
+  }
+}
+
 export interface PlanItem<B = unknown> {
   /** Position in the plan; items run in index order, wave by wave. */
   i: number;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   brokenDependency,
   changedFields,
+  Dependencies,
   deletionGuard,
   delta,
   missingKeysFrom,
@@ -147,6 +148,39 @@ describe('dependencies', () => {
     expect(brokenDependency({ op: 'create', dependsOn: [{ stage: 'employees', key: 'E1', role: 'manager' }] }, missing)?.message).toMatch(
       /^manager E1 was skipped/,
     );
+  });
+});
+
+describe('Dependencies', () => {
+  it('gives every item that names a dependency the same object, and each distinct one its own', () => {
+    const dependencies = new Dependencies();
+    const sales = dependencies.of('departments', 'D1', 'department');
+    expect(dependencies.of('departments', 'D1', 'department')).toBe(sales);
+    expect(sales).toEqual({ stage: 'departments', key: 'D1', role: 'department' });
+    expect(dependencies.of('departments', 'D2', 'department')).not.toBe(sales);
+    expect(dependencies.of('departments', 'D1', 'parent department')).toEqual({
+      stage: 'departments',
+      key: 'D1',
+      role: 'parent department',
+    });
+    expect(dependencies.of('grades', 'D1', 'department')).toMatchObject({ stage: 'grades' });
+  });
+
+  it('lists what it is given, in order, and a plan written with shared ones reads back as with fresh ones', () => {
+    const dependencies = new Dependencies();
+    const list = dependencies.list(dependencies.of('departments', 'D1', 'department'), ...[dependencies.of('grades', 'G1', 'grade')]);
+    expect(list).toEqual([
+      { stage: 'departments', key: 'D1', role: 'department' },
+      { stage: 'grades', key: 'G1', role: 'grade' },
+    ]);
+    const shared = [
+      { key: 'a', dependsOn: list },
+      { key: 'b', dependsOn: list },
+    ];
+    expect(JSON.parse(JSON.stringify(shared))).toEqual([
+      { key: 'a', dependsOn: structuredClone(list) },
+      { key: 'b', dependsOn: structuredClone(list) },
+    ]);
   });
 });
 

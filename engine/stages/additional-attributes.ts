@@ -8,7 +8,7 @@
 import type { AdditionalAttribute } from '../../config/index.js';
 import type { KnoxEmployee } from '../../knox/index.js';
 import type { AttributeDefinition, AttributeDefinitionBody } from '../../workplace/index.js';
-import { delta, type DesiredEntry, type DraftItem } from '../plan.js';
+import { delta, Dependencies, type Dependency, type DesiredEntry, type DraftItem } from '../plan.js';
 import { departmentScope, goneWithOf } from './mapping.js';
 import { defineStage, readEach, listedTarget, recordedCurrent, type StageDraft } from './spec.js';
 
@@ -62,8 +62,9 @@ export const additionalAttributes = defineStage<Body>({
     const inScope = people.filter((p) => included.has(p.departmentCode));
     const desiredValues = new Map<string, DesiredEntry<Value>>();
     const keys: string[] = [];
+    const dependencies = new Dependencies();
     for (const person of inScope) {
-      for (const { key, entry } of desiredValuesOf(person, attributes)) {
+      for (const { key, entry } of desiredValuesOf(person, attributes, dependencies)) {
         keys.push(key);
         if (entry) desiredValues.set(key, entry);
       }
@@ -195,7 +196,10 @@ function comparable(d: {
 export function desiredValuesOf(
   person: KnoxEmployee,
   attributes: readonly AdditionalAttribute[],
+  dependencies = new Dependencies(),
 ): { key: string; entry?: DesiredEntry<Value> }[] {
+  // One object for the employee, shared by their values; one per attribute definition, shared by everyone's.
+  const employee: Dependency = { stage: 'employees', key: person.epId, role: 'employee' };
   return attributes.map((attribute) => {
     const key = valueKey(person.epId, attribute.key);
     const fieldData = valueOf(person, attribute);
@@ -205,10 +209,7 @@ export function desiredValuesOf(
       entry: {
         label: `${person.fullName} · ${attribute.name}`,
         value: { fieldData },
-        dependsOn: [
-          { stage: 'employees', key: person.epId, role: 'employee' },
-          { stage: 'additionalAttributes', key: attribute.key, role: 'attribute definition' },
-        ],
+        dependsOn: [employee, dependencies.of('additionalAttributes', attribute.key, 'attribute definition')],
       },
     };
   });

@@ -8,7 +8,7 @@ import type { SyncSettings } from '../../config/index.js';
 import type { KnoxEmployee } from '../../knox/index.js';
 import type { Employee, EmployeeBody } from '../../workplace/index.js';
 import type { ItemOutcome } from '../types.js';
-import type { DesiredEntry, Dependency } from '../plan.js';
+import { Dependencies, type DesiredEntry } from '../plan.js';
 import { employeeIdentity, flagCollisions } from '../collisions.js';
 import { departmentScope, jobTitleOf, type GoneWith } from './mapping.js';
 import type { ReportsTo } from './reports-to.js';
@@ -44,6 +44,7 @@ export function mapEmployee(
   person: KnoxEmployee,
   scope: ReturnType<typeof departmentScope>,
   settings: SyncSettings,
+  dependencies = new Dependencies(),
 ): { entry: DesiredEntry<Desired> } | { outcome: ItemOutcome } {
   const dept = person.departmentCode;
   const outcome = (failed: boolean, code: string, message: string) => ({
@@ -66,11 +67,11 @@ export function mapEmployee(
   const jobTitle = settings.stages.jobTitles ? jobTitleOf(person, settings.jobTitleSource) : undefined;
   const grade = settings.stages.grades ? person.titleCode : undefined;
   const nickname = person.nickName?.trim();
-  const dependsOn: Dependency[] = [
-    { stage: 'departments', key: dept, role: 'department' },
-    ...(grade ? [{ stage: 'grades' as const, key: grade, role: 'grade' }] : []),
-    ...(jobTitle ? [{ stage: 'jobTitles' as const, key: jobTitle.key, role: 'job title' }] : []),
-  ];
+  const dependsOn = dependencies.list(
+    dependencies.of('departments', dept, 'department'),
+    ...(grade ? [dependencies.of('grades', grade, 'grade')] : []),
+    ...(jobTitle ? [dependencies.of('jobTitles', jobTitle.key, 'job title')] : []),
+  );
   return {
     entry: {
       label: person.fullName,
@@ -132,9 +133,10 @@ export const employees = defineStage<EmployeeBody>({
     const skipped: ItemOutcome[] = [];
     const desired = new Map<string, DesiredEntry<Desired>>();
     const emailOwner = new Map<string, string>();
+    const dependencies = new Dependencies();
 
     for (const person of people) {
-      const mapped = mapEmployee(person, { included, excluded }, ctx.settings);
+      const mapped = mapEmployee(person, { included, excluded }, ctx.settings, dependencies);
       if ('outcome' in mapped) {
         (mapped.outcome.outcome === 'failed' ? invalid : skipped).push(mapped.outcome);
         continue;

@@ -5,7 +5,7 @@
  * Decisions, an assumption). A "delete" clears an employee's Reports To.
  */
 import type { KnoxEmployee, KnoxOrganization } from '../../knox/index.js';
-import { delta, type DesiredEntry } from '../plan.js';
+import { delta, Dependencies, type DesiredEntry } from '../plan.js';
 import { departmentHeads, departmentScope, goneWithOf, headResolver } from './mapping.js';
 import { defineStage, readEach, recordedCurrent, type StageDraft } from './spec.js';
 
@@ -25,8 +25,9 @@ export const reportsTo = defineStage<ReportsTo>({
     const headOf = headResolver(departmentHeads(included.values(), people));
     const inScope = people.filter((p) => included.has(p.departmentCode));
     const desired = new Map<string, DesiredEntry<ReportsTo>>();
+    const dependencies = new Dependencies();
     for (const person of inScope) {
-      const entry = desiredReportsTo(person, included, headOf);
+      const entry = desiredReportsTo(person, included, headOf, dependencies);
       if (entry) desired.set(person.epId, entry);
     }
 
@@ -85,16 +86,15 @@ export function desiredReportsTo(
   person: Pick<KnoxEmployee, 'epId' | 'departmentCode' | 'fullName'>,
   departments: ReadonlyMap<string, KnoxOrganization>,
   headOf: (code: string) => string | undefined,
+  dependencies = new Dependencies(),
 ): DesiredEntry<ReportsTo> | undefined {
   const manager = managerOf(person.epId, person.departmentCode, departments, headOf);
   if (!manager) return undefined;
   return {
     label: person.fullName,
     value: { reportsToExternalKey: manager },
-    dependsOn: [
-      { stage: 'employees', key: person.epId, role: 'employee' },
-      { stage: 'employees', key: manager, role: 'manager' },
-    ],
+    // A manager has many reports; each employee is named once.
+    dependsOn: [{ stage: 'employees', key: person.epId, role: 'employee' }, dependencies.of('employees', manager, 'manager')],
   };
 }
 
