@@ -1,13 +1,13 @@
 /**
  * The Knox simulator on the command line, serving a generated org:
- *   npx tsx knox/simulator/main.ts [--port 8082] --employees 3000 --departments 300 --seed 1   (default port 0: a free one, printed)
- *   other readings of the seed (dialect.ts): --empty-values null|omitted  --drop-field organizations.departmentName (repeatable)
+ *   npx tsx scripts/knox-simulator.ts [--port 8082] --employees 3000 --departments 300 --seed 1   (default port 0: a free one, printed)
+ *   other readings of the seed (knox/simulator/dialect.ts): --empty-values null|omitted  --drop-field organizations.departmentName (repeatable)
  * Prints its URL; Ctrl-C stops it.
  */
 import { parseArgs } from 'node:util';
-import { generateOrg } from '../../generator/index.js';
-import type { KnoxDialect, KnoxRecordSet } from './dialect.js';
-import { startKnoxSimulator } from './server.js';
+import { generateOrg } from '../generator/index.js';
+import type { KnoxDialect, KnoxRecordSet } from '../knox/simulator/dialect.js';
+import { startKnoxSimulator } from '../knox/simulator/server.js';
 
 const { values } = parseArgs({
   options: {
