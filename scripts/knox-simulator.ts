@@ -11,14 +11,17 @@ import { startKnoxSimulator } from '../knox/simulator/server.js';
 
 const { values } = parseArgs({
   options: {
+    // the server
     port: { type: 'string', default: '0' },
     host: { type: 'string', default: '127.0.0.1' },
+    'latency-ms': { type: 'string', default: '0' },
+    'system-id': { type: 'string' },
+    // the generated org it serves
     employees: { type: 'string', default: '3000' },
     departments: { type: 'string', default: '300' },
     seed: { type: 'string', default: '1' },
     company: { type: 'string', default: 'C60' },
-    'system-id': { type: 'string' },
-    'latency-ms': { type: 'string', default: '0' },
+    // its reading of the seed (dialect.ts)
     'empty-values': { type: 'string', default: 'emptyString' },
     'drop-field': { type: 'string', multiple: true, default: [] },
   },
