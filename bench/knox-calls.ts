@@ -9,25 +9,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { SyncSettingsSchema } from '../config/sync.js';
 import { readSnapshot, takeSnapshot } from '../engine/knox-snapshot.js';
-import { generateOrg, nextDay } from '../generator/index.js';
 import { createKnoxClient, type KnoxEmployee } from '../knox/index.js';
 import { startKnoxSimulator } from '../knox/simulator/server.js';
 import { DirectoryStore } from '../store/index.js';
+import { benchArgs, twoDays } from './args.js';
 
-const { values } = parseArgs({
-  options: {
-    employees: { type: 'string', default: '10000' },
-    departments: { type: 'string', default: '1000' },
-    churn: { type: 'string', default: '0.01' },
-    seed: { type: 'string', default: '1' },
-  },
-});
-const seed = Number(values.seed);
-const day1 = generateOrg({ seed, employees: Number(values.employees), departments: Number(values.departments) });
-const { org: day2, changes } = nextDay(day1, { seed: seed + 1, churn: Number(values.churn) });
+const values = benchArgs({ employees: 10000, departments: 1000, churn: 0.01, seed: 1 });
+const { day1, day2, changes } = twoDays(values);
 console.log(
   `${day1.employees.length} employees, ${day1.organizations.length} departments, ${day1.titles.length} titles; day 2 at churn ${values.churn}: ${changes.hired.length} hired, ${changes.resigned.length} resigned`,
 );

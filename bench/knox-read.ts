@@ -5,26 +5,18 @@
  *   npx tsx bench/knox-read.ts [--by department|title] [--employees 100000] [--departments 10000] [--seed 1] [--concurrency 8]
  * The last line reads "Knox calls N": scripts read it.
  */
-import { parseArgs } from 'node:util';
 import { PAGE_SIZE } from '../knox/assumptions.js';
 import { generateOrg, nextDay, validateOrg } from '../generator/index.js';
 import { createKnoxClient, departmentCodesOf, titleCodesOf } from '../knox/index.js';
 import { startKnoxSimulator } from '../knox/simulator/server.js';
+import { benchArgs, orgSize } from './args.js';
 
-const { values } = parseArgs({
-  options: {
-    employees: { type: 'string', default: '100000' },
-    departments: { type: 'string', default: '10000' },
-    seed: { type: 'string', default: '1' },
-    concurrency: { type: 'string', default: '8' },
-    by: { type: 'string', default: 'department' },
-  },
-});
+const values = benchArgs({ employees: 100000, departments: 10000, seed: 1 }, { concurrency: 8, by: 'department' });
 if (values.by !== 'department' && values.by !== 'title') {
   console.error(`--by must be department or title, got ${values.by}`);
   process.exit(2);
 }
-const size = { employees: Number(values.employees), departments: Number(values.departments), seed: Number(values.seed) };
+const size = orgSize(values);
 
 const timed = async <T>(what: string, fn: () => T | Promise<T>): Promise<T> => {
   const started = performance.now();

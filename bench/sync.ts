@@ -18,7 +18,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { table } from '../client/format.js';
 import { generateOrg, nextDay } from '../generator/index.js';
@@ -31,22 +30,20 @@ import { PIPELINE, STAGE_TITLES } from '../engine/pipeline.js';
 import { type OrgSyncResult } from '../engine/types.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
 import { writeQueueRate } from '../worker/workers.js';
+import { benchArgs } from './args.js';
 
-const { values: args } = parseArgs({
-  options: {
-    employees: { type: 'string', default: '10000' },
-    departments: { type: 'string', default: '1000' },
-    churn: { type: 'string', default: '0.01' },
-    seed: { type: 'string', default: '42' },
-    rps: { type: 'string', default: '1000' },
-    concurrency: { type: 'string', default: '64' },
+const args = benchArgs(
+  { employees: 10000, departments: 1000, churn: 0.01, seed: 42 },
+  {
+    rps: 1000,
+    concurrency: 64,
     /** The worker's V8 heap limit (--max-old-space-size), to find how small a worker the org still fits. */
-    'worker-heap-mb': { type: 'string' },
+    'worker-heap-mb': undefined,
     /** The rates the "at production rates" line assumes. */
-    'prod-knox-rps': { type: 'string', default: '10' },
-    'prod-workplace-rps': { type: 'string', default: '10' },
+    'prod-knox-rps': 10,
+    'prod-workplace-rps': 10,
   },
-});
+);
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const TASK_QUEUE = 'orgsync-bench';

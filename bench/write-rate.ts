@@ -17,42 +17,37 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { table } from '../client/format.js';
+import { right, table } from '../client/format.js';
 import { DEFAULT_PACE_MARGIN_MS } from '../config/index.js';
-import { generateOrg, nextDay } from '../generator/index.js';
 import { startKnoxSimulator } from '../knox/simulator/server.js';
 import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE, simulatorWorkerEnv } from '../scripts/local-stack.js';
 import { startPostgresServer } from '../scripts/postgres-dev-server.js';
 import { REPO_ROOT, startDevServer } from '../scripts/temporal-dev-server.js';
 import { startWorkplaceSimulator } from '../workplace/simulator/server.js';
-import type { RequestLogEntry } from '../workplace/simulator/request-log.js';
+import { maxInAnySecond, type RequestLogEntry } from '../workplace/simulator/request-log.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
+import { benchArgs, twoDays } from './args.js';
 
-const { values: args } = parseArgs({
-  options: {
-    rps: { type: 'string', default: '50' },
+const args = benchArgs(
+  { employees: 1000, departments: 100, churn: 0.3, seed: 7 },
+  {
+    rps: 50,
     /** Comma-separated process counts, one case each. */
-    workers: { type: 'string', default: '1,2' },
-    employees: { type: 'string', default: '1000' },
-    departments: { type: 'string', default: '100' },
-    churn: { type: 'string', default: '0.3' },
-    seed: { type: 'string', default: '7' },
+    workers: '1,2',
     /** Seconds idle between the two days. */
-    idle: { type: 'string', default: '5' },
+    idle: 5,
     /** WORKPLACE_PACE_MARGIN_MS; the config's default when absent. */
-    'pace-margin-ms': { type: 'string' },
+    'pace-margin-ms': undefined,
   },
-});
+);
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const RPS = Number(args.rps);
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 async function main(): Promise<void> {
-  const day1 = generateOrg({ seed: Number(args.seed), employees: Number(args.employees), departments: Number(args.departments) });
-  const { org: day2 } = nextDay(day1, { seed: Number(args.seed) + 1, churn: Number(args.churn) });
+  const { day1, day2 } = twoDays(args);
   out(
     `orgsync write-rate benchmark: WORKPLACE_RPS ${RPS}, WORKPLACE_PACE_MARGIN_MS ${args['pace-margin-ms'] ?? DEFAULT_PACE_MARGIN_MS}; ${day1.employees.length} employees, ${day1.organizations.length} departments; churn ${args.churn}; idle ${args.idle} s between days; ${(await import('node:os')).cpus().length} cores`,
   );
@@ -111,17 +106,9 @@ async function main(): Promise<void> {
           const log = workplace.log().slice(from);
           if (day === 2) after = log[0]?.at;
           const stats = applyStats(log);
-          out(`  day ${day} (${result.state}): max requests in any 1 s ${maxInSecond(log.map((e) => e.at))}`);
+          out(`  day ${day} (${result.state}): max requests in any 1 s ${maxInAnySecond(log.map((e) => e.at))}`);
           for (const line of table(
-            [
-              { header: 'entity' },
-              { header: 'writes', align: 'right' },
-              { header: 'requests', align: 'right' },
-              { header: 'span', align: 'right' },
-              { header: 'requests/s', align: 'right' },
-              { header: 'of RPS', align: 'right' },
-              { header: '1st second', align: 'right' },
-            ],
+            [{ header: 'entity' }, ...['writes', 'requests', 'span', 'requests/s', 'of RPS', '1st second'].map(right)],
             stats.rows.map((r) => [
               r.entity,
               r.writes,
@@ -140,13 +127,13 @@ async function main(): Promise<void> {
             `${count} process${count === 1 ? '' : 'es'}, day ${day}`,
             stats.writes,
             pct(stats.rate / RPS),
-            maxInSecond(log.map((e) => e.at)),
+            maxInAnySecond(log.map((e) => e.at)),
           ]);
         }
         const all = workplace.log().map((e) => e.at);
         const resumed = after === undefined ? 0 : all.filter((t) => t >= after && t < after + 1000).length;
         out(
-          `  both days: max requests in any 1 s ${maxInSecond(all)} (limit ${RPS}); in the first second after the ${args.idle} s pause ${resumed}`,
+          `  both days: max requests in any 1 s ${maxInAnySecond(all)} (limit ${RPS}); in the first second after the ${args.idle} s pause ${resumed}`,
         );
       } finally {
         for (const w of workers) w.kill('SIGTERM');
@@ -155,16 +142,7 @@ async function main(): Promise<void> {
     }
     out();
     out(`Summary (WORKPLACE_RPS ${RPS}):`);
-    for (const line of table(
-      [
-        { header: 'case' },
-        { header: 'writes', align: 'right' },
-        { header: 'apply rate ÷ RPS', align: 'right' },
-        { header: 'max in 1 s', align: 'right' },
-      ],
-      summary,
-    ))
-      out(`  ${line}`);
+    for (const line of table([{ header: 'case' }, ...['writes', 'apply rate ÷ RPS', 'max in 1 s'].map(right)], summary)) out(`  ${line}`);
   } finally {
     await Promise.all([knox.close(), workplace.close(), client.connection.close()]);
     await server.stop();
@@ -183,17 +161,6 @@ function ready(worker: ReturnType<typeof spawn>): Promise<void> {
     worker.stdout!.on('data', onData);
     worker.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
   });
-}
-
-/** The most arrivals in any one-second window (as the simulator counts: (t − 1000, t]). */
-function maxInSecond(times: readonly number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[j]! <= sorted[i]! - 1000) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
 }
 
 /**

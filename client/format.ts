@@ -17,6 +17,9 @@ export interface Column {
   align?: 'left' | 'right';
 }
 
+/** A right-aligned column: a number's. */
+export const right = (header: string): Column => ({ header, align: 'right' });
+
 /** Plain aligned text, two spaces between columns, no trailing blanks. Cells are kept on one line. */
 export function table(columns: readonly Column[], rows: readonly (readonly (string | number | undefined)[])[]): string[] {
   const cells = [columns.map((c) => c.header), ...rows.map((row) => columns.map((_, i) => oneLine(String(row[i] ?? ''))))];

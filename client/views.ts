@@ -11,7 +11,7 @@ import {
   type ReviewHold,
   type StageCounts,
 } from '../engine/types.js';
-import { displayWidth, formatDuration, formatTime, table, type Column } from './format.js';
+import { displayWidth, formatDuration, formatTime, right, table, type Column } from './format.js';
 import { runState, type RunView } from './runs.js';
 
 export interface StageRow {
@@ -39,16 +39,22 @@ export function resultRows(result: OrgSyncResult): StageRow[] {
   }));
 }
 
+/** The item counts a run's row in `list` and a stage's row here both show: their columns and their cells. */
+export const COUNT_COLUMNS: readonly Column[] = ['PLANNED', 'DONE', 'FAILED', 'SKIPPED'].map(right);
+export const countCells = (c: { [K in 'planned' | 'done' | 'failed' | 'skipped']: number | undefined }) => [
+  c.planned,
+  c.done,
+  c.failed,
+  c.skipped,
+];
+
 const STAGE_COLUMNS: Column[] = [
   { header: 'STAGE' },
   { header: 'STATE' },
-  { header: 'PLANNED', align: 'right' },
-  { header: 'DONE', align: 'right' },
-  { header: 'FAILED', align: 'right' },
-  { header: 'SKIPPED', align: 'right' },
-  { header: 'UNCHANGED', align: 'right' },
+  ...COUNT_COLUMNS,
+  right('UNCHANGED'),
   { header: 'CHANGES' },
-  { header: 'TOOK', align: 'right' },
+  right('TOOK'),
 ];
 
 export const changes = (c: OperationCounts) => `+${c.create} ~${c.update} -${c.delete}`;
@@ -59,10 +65,7 @@ export function stageTable(rows: readonly StageRow[]): string[] {
     rows.map((r) => [
       STAGE_TITLES[r.stage],
       r.state,
-      r.counts.planned,
-      r.counts.done,
-      r.counts.failed,
-      r.counts.skipped,
+      ...countCells(r.counts),
       r.counts.unchanged,
       changes(r.changes),
       r.durationMs === undefined ? '' : formatDuration(r.durationMs),

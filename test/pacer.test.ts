@@ -7,18 +7,8 @@ import { inject } from 'vitest';
 import { StoreConfigSchema } from '../config/index.js';
 import { LATE_TOLERANCE_MS, localSlots, paceIntervalMs, Pacer, reserveSlot, type SlotSource } from '../lib/pacer.js';
 import { openStore, type PostgresStore } from '../store/index.js';
+import { maxInAnySecond } from '../workplace/simulator/request-log.js';
 import { unique } from './helpers/temporal.js';
-
-/** The most starts in any window [t, t + 1000). */
-function maxPerSecond(starts: readonly number[]): number {
-  const sorted = [...starts].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[j]! <= sorted[i]! - 1000) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
-}
 
 describe('the slot rule', () => {
   it('gives the first caller now, and each next one a slot one interval after the last', () => {
@@ -47,8 +37,8 @@ describe('the slot rule', () => {
       }
     }
     for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(interval - 1e-9);
-    expect(maxPerSecond(starts)).toBe(Math.ceil(1000 / interval));
-    expect(maxPerSecond(starts)).toBeLessThanOrEqual(50);
+    expect(maxInAnySecond(starts)).toBe(Math.ceil(1000 / interval));
+    expect(maxInAnySecond(starts)).toBeLessThanOrEqual(50);
   });
 
   it('spaces fractional rates and refuses a rate or a window that cannot be held', () => {

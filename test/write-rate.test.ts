@@ -15,6 +15,7 @@ import { generateOrg, nextDay } from '../generator/index.js';
 import { startKnoxSimulator, type KnoxSimulator } from '../knox/simulator/server.js';
 import { freePort } from '../scripts/temporal-dev-server.js';
 import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE, simulatorWorkerEnv } from '../scripts/local-stack.js';
+import { densestSecond } from '../workplace/simulator/request-log.js';
 import { startWorkplaceSimulator, type WorkplaceSimulator } from '../workplace/simulator/server.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
 import { eventually, unique } from './helpers/temporal.js';
@@ -43,16 +44,6 @@ async function writesReceived(metricsPort: number): Promise<number> {
     if (match) sum += Number(match[1]);
   }
   return sum;
-}
-
-function densestSecond(times: number[]): number[] {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best: number[] = [];
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[j]! <= sorted[i]! - 1000) j++;
-    if (i - j + 1 > best.length) best = sorted.slice(j, i + 1);
-  }
-  return best;
 }
 
 let knox: KnoxSimulator;

@@ -1,7 +1,7 @@
-import { formatDuration, formatTime, table } from '../format.js';
+import { formatDuration, formatTime, right, table } from '../format.js';
 import { defineCommand, JSON_OPTION } from '../runner.js';
 import { attributesOf, readRun, recentRuns, stateOf } from '../runs.js';
-import { stageRows } from '../views.js';
+import { COUNT_COLUMNS, countCells, stageRows } from '../views.js';
 
 export const list = defineCommand({
   name: 'list',
@@ -43,25 +43,13 @@ export const list = defineCommand({
     if (rows.length === 0) return ctx.print(`no orgsync runs on task queue ${taskQueue}${ctx.flags.failures ? ' with failures' : ''} yet`);
     ctx.print(
       table(
-        [
-          { header: 'RUN' },
-          { header: 'STATE' },
-          { header: 'STARTED' },
-          { header: 'TOOK', align: 'right' },
-          { header: 'PLANNED', align: 'right' },
-          { header: 'DONE', align: 'right' },
-          { header: 'FAILED', align: 'right' },
-          { header: 'SKIPPED', align: 'right' },
-        ],
+        [{ header: 'RUN' }, { header: 'STATE' }, { header: 'STARTED' }, right('TOOK'), ...COUNT_COLUMNS],
         rows.map((r) => [
           r.runId,
           `${r.state}${r.dryRun ? ' (dry run)' : ''}`,
           formatTime(r.startedAt),
           r.durationMs === undefined ? '' : formatDuration(r.durationMs),
-          r.counts.planned,
-          r.counts.done,
-          r.counts.failed,
-          r.counts.skipped,
+          ...countCells(r.counts),
         ]),
       ).join('\n'),
     );

@@ -22,6 +22,23 @@ export interface RequestCounters {
   byRoute: Record<string, number>;
 }
 
+/**
+ * The arrivals (ms, in any order) of the densest one-second window, sorted: the most that fall in any (t − 1000, t].
+ * How this log counts a second, for the tests and benchmarks that count their own arrivals too.
+ */
+export function densestSecond(times: readonly number[]): number[] {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best: number[] = [];
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[j]! <= sorted[i]! - 1000) j++;
+    if (i - j + 1 > best.length) best = sorted.slice(j, i + 1);
+  }
+  return best;
+}
+
+/** The most arrivals in any one-second window (densestSecond's count). */
+export const maxInAnySecond = (times: readonly number[]): number => densestSecond(times).length;
+
 export class RequestLog {
   readonly #entries: RequestLogEntry[] = [];
 
@@ -47,16 +64,7 @@ export class RequestLog {
 
   /** The largest number of requests that arrived in any one-second window, optionally only some methods. */
   maxRequestsPerSecond(filter: { methods?: string[] } = {}): number {
-    const times = this.#entries
-      .filter((e) => !filter.methods || filter.methods.includes(e.method))
-      .map((e) => e.at)
-      .sort((a, b) => a - b);
-    let best = 0;
-    for (let i = 0, j = 0; i < times.length; i++) {
-      while (times[j]! <= times[i]! - 1000) j++;
-      best = Math.max(best, i - j + 1);
-    }
-    return best;
+    return maxInAnySecond(this.#entries.filter((e) => !filter.methods || filter.methods.includes(e.method)).map((e) => e.at));
   }
 
   clear(): void {

@@ -1,24 +1,27 @@
 /**
  * The Knox simulator on the command line, serving a generated org:
- *   npx tsx knox/simulator/main.ts [--port 8082] --employees 3000 --departments 300 --seed 1   (default port 0: a free one, printed)
- *   other readings of the seed (dialect.ts): --empty-values null|omitted  --drop-field organizations.departmentName (repeatable)
+ *   npx tsx scripts/knox-simulator.ts [--port 8082] --employees 3000 --departments 300 --seed 1   (default port 0: a free one, printed)
+ *   other readings of the seed (knox/simulator/dialect.ts): --empty-values null|omitted  --drop-field organizations.departmentName (repeatable)
  * Prints its URL; Ctrl-C stops it.
  */
 import { parseArgs } from 'node:util';
-import { generateOrg } from '../../generator/index.js';
-import type { KnoxDialect, KnoxRecordSet } from './dialect.js';
-import { startKnoxSimulator } from './server.js';
+import { generateOrg } from '../generator/index.js';
+import type { KnoxDialect, KnoxRecordSet } from '../knox/simulator/dialect.js';
+import { startKnoxSimulator } from '../knox/simulator/server.js';
 
 const { values } = parseArgs({
   options: {
+    // the server
     port: { type: 'string', default: '0' },
     host: { type: 'string', default: '127.0.0.1' },
+    'latency-ms': { type: 'string', default: '0' },
+    'system-id': { type: 'string' },
+    // the generated org it serves
     employees: { type: 'string', default: '3000' },
     departments: { type: 'string', default: '300' },
     seed: { type: 'string', default: '1' },
     company: { type: 'string', default: 'C60' },
-    'system-id': { type: 'string' },
-    'latency-ms': { type: 'string', default: '0' },
+    // its reading of the seed (dialect.ts)
     'empty-values': { type: 'string', default: 'emptyString' },
     'drop-field': { type: 'string', multiple: true, default: [] },
   },
