@@ -14,35 +14,30 @@ import { fork } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.js';
 import { takeSnapshot } from '../engine/knox-snapshot.js';
 import { planStage } from '../engine/plan-stage.js';
 import { readPlanItems, readPlanMeta, recordStageState } from '../engine/plan-store.js';
 import { STAGE_SPECS } from '../engine/stages/index.js';
 import { STAGES, type StageName } from '../engine/pipeline.js';
-import { generateOrg, nextDay } from '../generator/index.js';
 import { createKnoxClient } from '../knox/index.js';
 import { startKnoxSimulator } from '../knox/simulator/server.js';
-import { LOCAL_KNOX_SYSTEM_ID, simulatorWorkerEnv } from '../scripts/local-stack.js';
+import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE, simulatorWorkerEnv } from '../scripts/local-stack.js';
 import { openStore } from '../store/index.js';
 import { createWorkplaceClient } from '../workplace/index.js';
 import { startWorkplaceSimulator, type SimState } from '../workplace/simulator/server.js';
-import { LOCAL_WORKPLACE } from '../scripts/local-stack.js';
+import { benchArgs, twoDays } from './args.js';
 
-const { values: args } = parseArgs({
-  options: {
-    employees: { type: 'string', default: '10000' },
-    departments: { type: 'string', default: '1000' },
-    churn: { type: 'string', default: '0.01' },
-    seed: { type: 'string', default: '42' },
-    'worker-heap-mb': { type: 'string', default: '384' },
-    /** Collect garbage before each figure, so "heap used" is what the step keeps (the peaks then differ from a worker's). */
-    live: { type: 'boolean', default: false },
+const args = benchArgs(
+  { employees: 10_000, departments: 1_000, churn: 0.01, seed: 42 },
+  {
+    'worker-heap-mb': 384,
+    /** Any value: collect garbage before each figure, so "heap used" is what the step keeps (the peaks then differ from a worker's). */
+    live: undefined,
     /** Internal: this process is the engine's child, planning one day. */
-    child: { type: 'string' },
+    child: undefined,
   },
-});
+);
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
@@ -110,8 +105,7 @@ function runChild(input: ChildInput): Promise<ChildReport> {
 }
 
 async function main(): Promise<void> {
-  const day1 = generateOrg({ seed: Number(args.seed), employees: Number(args.employees), departments: Number(args.departments) });
-  const { org: day2 } = nextDay(day1, { seed: Number(args.seed) + 1, churn: Number(args.churn) });
+  const { day1, day2 } = twoDays(args);
   out(
     `orgsync plan memory: ${day1.employees.length} employees, ${day1.organizations.length} departments; heap limit ${args['worker-heap-mb']} MB`,
   );
