@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect } from 'vitest';
+import { eventually } from '../../lib/eventually.js';
 import { DEFAULT_PROTOCOL } from '../../workplace/assumptions.js';
 import { createWorkplaceClient, sign, type WorkplaceClient } from '../../workplace/index.js';
 import type { WorkplaceSimulator } from '../../workplace/simulator/server.js';
@@ -711,6 +712,20 @@ describe('operational realism', () => {
     const started = performance.now();
     await client.grades.list();
     expect(performance.now() - started).toBeGreaterThanOrEqual(115);
+  });
+
+  test('the log marks a request whose client hung up before the answer as abandoned, and only that one', async ({ simulator, client }) => {
+    simulator.faults.latencyMs(300);
+    const leaving = new AbortController();
+    const hungUp = fetch(`${simulator.url}/organization/apigw/v2/company/any/grade`, { signal: leaving.signal }).catch(() => 'hung up');
+    await eventually(() => simulator.log().length === 1, { timeoutMs: 5_000, what: 'the request arriving' });
+    leaving.abort();
+    expect(await hungUp).toBe('hung up');
+    await client.grades.list();
+    const [left, answered] = simulator.log();
+    expect(left).toMatchObject({ abandoned: true });
+    expect(answered).not.toHaveProperty('abandoned');
+    expect(answered!.status).toBe(200);
   });
 
   test('dump is a copy, seed merges records without applying rules, reset empties everything', async ({ simulator, client }) => {

@@ -13,7 +13,10 @@ export interface RequestLogEntry {
   /** e.g. `POST employee`, `GET employee list`, `GET addattrs`. */
   route: string;
   externalKey?: string;
+  /** 0 until the server answers. */
   status: number;
+  /** The client closed the connection before the answer was sent (a process that exited mid-request). */
+  abandoned?: true;
 }
 
 export interface RequestCounters {

@@ -154,6 +154,9 @@ export async function startWorkplaceSimulator(options: WorkplaceSimulatorOptions
     if (search) entry.query = search;
     if (match.keys?.[0] !== undefined) entry.externalKey = match.keys[0];
     requests.add(entry);
+    res.once('close', () => {
+      if (!res.writableEnded) entry.abandoned = true;
+    });
     const text = await readBody(req);
     if (faults.latencyMs > 0) await delay(faults.latencyMs, undefined, { signal: closing.signal }).catch(() => undefined);
     if (closing.signal.aborted) return;
