@@ -11,7 +11,7 @@
  * compare with bench/sync.ts's "worker peak RSS".
  */
 import { fork } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config/index.js';
@@ -27,6 +27,7 @@ import { openStore } from '../store/index.js';
 import { createWorkplaceClient } from '../workplace/index.js';
 import { startWorkplaceSimulator, type SimState } from '../workplace/simulator/server.js';
 import { benchArgs, twoDays } from './args.js';
+import { peakRssMb } from './memory.js';
 
 const args = benchArgs(
   { employees: 10_000, departments: 1_000, churn: 0.01, seed: 42 },
@@ -41,7 +42,6 @@ const args = benchArgs(
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
-const peakRssMb = () => Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024);
 
 interface ChildInput {
   env: Record<string, string>;
@@ -67,7 +67,7 @@ async function child(input: ChildInput): Promise<ChildReport> {
     (globalThis as { gc?: () => void }).gc?.();
     const heap = process.memoryUsage();
     out(
-      `  ${name.padEnd(28)} ${String(Date.now() - t).padStart(6)} ms  peak RSS ${String(peakRssMb()).padStart(4)} MB  RSS ${String(mb(heap.rss)).padStart(4)} MB  heap used ${String(mb(heap.heapUsed)).padStart(4)} MB  external ${mb(heap.external + heap.arrayBuffers)} MB`,
+      `  ${name.padEnd(28)} ${String(Date.now() - t).padStart(6)} ms  peak RSS ${String(peakRssMb('self')).padStart(4)} MB  RSS ${String(mb(heap.rss)).padStart(4)} MB  heap used ${String(mb(heap.heapUsed)).padStart(4)} MB  external ${mb(heap.external + heap.arrayBuffers)} MB`,
     );
   };
   step('start', Date.now());

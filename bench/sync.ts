@@ -15,7 +15,7 @@
  * the wall time less what the same calls take at this bench's own rates (planning, Temporal, the store).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
@@ -31,6 +31,7 @@ import { type OrgSyncResult } from '../engine/types.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
 import { writeQueueRate } from '../worker/workers.js';
 import { benchArgs } from './args.js';
+import { peakRssMb } from './memory.js';
 
 const args = benchArgs(
   { employees: 10000, departments: 1000, churn: 0.01, seed: 42 },
@@ -239,9 +240,6 @@ function largestPayload(value: unknown): number {
 const writeCount = (byMethod: Record<string, number>) => (byMethod.POST ?? 0) + (byMethod.PUT ?? 0) + (byMethod.DELETE ?? 0);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-/** The kernel's high-water mark of the worker's resident set (Linux). */
-const peakRssMb = (pid: number) =>
-  Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
 
 main().then(
   () => process.exit(0),
