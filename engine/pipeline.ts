@@ -95,6 +95,8 @@ export interface StageTuning {
   readCheckpointEvery: number;
   /** Reading Knox and WORKPLACE's current state: first retry after this long, then doubling, this many attempts. */
   sourceRetry: { initialIntervalMs: number; maximumAttempts: number };
+  /** One write's attempt (its pacing and its request) may take this long; a write lost with its worker is retried after it. */
+  writeTimeoutMs: number;
 }
 
 export const DEFAULT_TUNING: StageTuning = {
@@ -104,4 +106,5 @@ export const DEFAULT_TUNING: StageTuning = {
   progressIntervalMs: 10_000,
   readCheckpointEvery: 2_000,
   sourceRetry: { initialIntervalMs: 5_000, maximumAttempts: 5 },
+  writeTimeoutMs: 60_000,
 };

@@ -110,7 +110,8 @@ describe('the worker process', () => {
         rollback = await sims.client.workflow.start(orgSyncWorkflow, {
           taskQueue,
           workflowId: rollbackWorkflowId(runId),
-          args: [{ rollback: { of: runId } }],
+          // A delete the kill cuts off is retried once its attempt times out: 10 s rather than production's minute.
+          args: [{ rollback: { of: runId }, tuning: { writeTimeoutMs: 10_000 } }],
         });
         await eventually(() => Object.keys(sims.workplace.dump().employees).length <= org.employees.length - 5, {
           timeoutMs: 60_000,

@@ -239,9 +239,9 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
     const base = { stage: step.stage, key: item.key, ...(item.label ? { label: item.label } : {}), op: item.op };
     const skip = run.skipReason(item);
     if (skip) return record({ ...base, outcome: 'skipped', ...skip });
-    const kept = item.check === 'representativeAdmin' ? await keepRepresentativeAdmin(item.key) : undefined;
+    const kept = item.check === 'representativeAdmin' ? await keepRepresentativeAdmin(item.key, tuning.writeTimeoutMs) : undefined;
     if (kept) return record({ ...base, ...kept }, kept.outcome === 'failed');
-    const written = await writeItem(step.stage, run.carry!.plan.planRef, item);
+    const written = await writeItem(step.stage, run.carry!.plan.planRef, item, tuning.writeTimeoutMs);
     run.canaryAnswered(item.op, written.ok ? undefined : written);
     if (written.ok) {
       run.written(item.i, written.op);

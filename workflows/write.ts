@@ -7,15 +7,15 @@ import { ActivityFailure, ApplicationFailure, isCancellation, log, proxyActiviti
 import type { ItemDescriptor } from '../engine/types.js';
 import type { FailureDetails } from '../activities/failures.js';
 import type * as acts from '../activities/index.js';
-import { STAGE_ENTITIES, type Operation, type StageName } from '../engine/pipeline.js';
+import { DEFAULT_TUNING, STAGE_ENTITIES, type Operation, type StageName } from '../engine/pipeline.js';
 import { writeTaskQueue } from './definitions.js';
 
 type WriteActivities = ReturnType<typeof acts.createWriteActivities>;
 
-export function writeActivities(summary: string): WriteActivities {
+export function writeActivities(summary: string, timeoutMs = DEFAULT_TUNING.writeTimeoutMs): WriteActivities {
   return proxyActivities<WriteActivities>({
     taskQueue: writeTaskQueue(workflowInfo().taskQueue),
-    startToCloseTimeout: '1 minute',
+    startToCloseTimeout: timeoutMs,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
     summary,
   });
@@ -23,11 +23,11 @@ export function writeActivities(summary: string): WriteActivities {
 
 export type WriteOutcome = { ok: true; op: Operation } | { ok: false; op: Operation; code: string; message: string };
 
-export async function writeItem(stage: StageName, planRef: string, item: ItemDescriptor): Promise<WriteOutcome> {
+export async function writeItem(stage: StageName, planRef: string, item: ItemDescriptor, timeoutMs?: number): Promise<WriteOutcome> {
   let op: Operation = item.op;
   for (let switched = false; ;) {
     try {
-      await writeActivities(summaryOf(op, stage, item)).applyWrite({ stage, planRef, index: item.i, key: item.key, op });
+      await writeActivities(summaryOf(op, stage, item), timeoutMs).applyWrite({ stage, planRef, index: item.i, key: item.key, op });
       return { ok: true, op };
     } catch (err) {
       const details = failureDetails(err);
@@ -49,9 +49,10 @@ export async function writeItem(stage: StageName, planRef: string, item: ItemDes
  */
 export async function keepRepresentativeAdmin(
   key: string,
+  timeoutMs?: number,
 ): Promise<{ outcome: 'skipped' | 'failed'; code: string; message: string } | undefined> {
   try {
-    if (!(await writeActivities(`check representative admin ${key}`).isRepresentativeAdmin({ key }))) return undefined;
+    if (!(await writeActivities(`check representative admin ${key}`, timeoutMs).isRepresentativeAdmin({ key }))) return undefined;
     return { outcome: 'skipped', code: 'REPRESENTATIVE_ADMIN', message: 'the representative administrator is never deleted' };
   } catch (err) {
     const message = `not deleted: could not check whether this is the representative administrator: ${failureMessage(err)}`;
