@@ -52,6 +52,27 @@ describe('delta', () => {
     });
     expect(items[0]?.body).toEqual({ name: 'new', parent: '#', since: '2020-01-01' });
   });
+
+  it('plans the same from entries made one at a time as from a map, counting them, and refuses a key given twice', () => {
+    const desired = want({ A: { name: 'Sales', parent: '#' }, B: { name: 'Dev', parent: 'A' }, C: { name: 'Ops', parent: '#' } });
+    const current = have({ A: { name: 'Sales', parent: '#' }, B: { name: 'R&D', parent: 'A' }, D: { name: 'Gone', parent: '#' } });
+    const made: string[] = [];
+    const oneAtATime = function* () {
+      for (const [key, entry] of desired) {
+        made.push(key);
+        yield [key, entry] as const;
+      }
+    };
+    const fromMap = delta(desired, current, { fields: ['name', 'parent'] });
+    const lazily = delta(oneAtATime(), current, { fields: ['name', 'parent'] });
+    expect(lazily).toEqual(fromMap);
+    expect(lazily.desiredCount).toBe(3);
+    expect(made).toEqual(['A', 'B', 'C']);
+    // A key desired only once it has been given must not be deleted: D is the only deletion either way.
+    expect(lazily.items.filter((i) => i.op === 'delete').map((i) => i.key)).toEqual(['D']);
+    const twice = [...desired, ['A', desired.get('A')!] as const];
+    expect(() => delta(twice, current, { fields: ['name'] })).toThrow(/A given twice/);
+  });
 });
 
 describe('changedFields', () => {

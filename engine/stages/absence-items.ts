@@ -28,8 +28,7 @@ export const absenceItems = defineStage<AbsenceBody>({
       ]),
     );
     const target = await listedTarget('absenceItems', ctx.workplace.absences, ctx.signal);
-    const { items, unchanged } = target.delta(desired, { fields: FIELDS, deleteLabel: (_key, a) => a.name });
-    return target.draft({ items, unchanged }, desired, target.outcomes);
+    return target.draft(target.delta(desired, { fields: FIELDS, deleteLabel: (_key, a) => a.name }), target.outcomes);
   },
 
   apply: keyedApply((client) => client.absences),

@@ -9,8 +9,8 @@ import type { AdditionalAttribute } from '../../config/index.js';
 import type { KnoxEmployee } from '../../knox/index.js';
 import type { AttributeDefinition, AttributeDefinitionBody } from '../../workplace/index.js';
 import { delta, Dependencies, type Dependency, type DesiredEntry, type DraftItem } from '../plan.js';
-import { departmentScope, goneWithOf } from './mapping.js';
-import { defineStage, readEach, listedTarget, recordedCurrent, type StageDraft } from './spec.js';
+import { departmentScope, employeesInScope, goneWithOf } from './mapping.js';
+import { defineStage, keepKeys, readEach, listedTarget, recordedCurrent, type StageDraft } from './spec.js';
 
 export interface Value {
   fieldData: string;
@@ -59,28 +59,25 @@ export const additionalAttributes = defineStage<Body>({
     // Values, per employee in scope and attribute.
     const [organizations, people] = await Promise.all([ctx.knox.organizations(), ctx.knox.employees()]);
     const { included } = departmentScope(organizations, ctx.settings);
-    const inScope = people.filter((p) => included.has(p.departmentCode));
-    const desiredValues = new Map<string, DesiredEntry<Value>>();
-    const keys: string[] = [];
-    const dependencies = new Dependencies();
-    for (const person of inScope) {
-      for (const { key, entry } of desiredValuesOf(person, attributes, dependencies)) {
-        keys.push(key);
-        if (entry) desiredValues.set(key, entry);
-      }
-    }
+    const inScope = employeesInScope(people, included);
+    // Every in-scope employee has a value key per attribute (none where Knox has no value: it is cleared).
+    const employeeIds = new Set(inScope.map((p) => p.epId));
+    const isWanted = (key: string) =>
+      attributes.some((a) => key.endsWith(`/${a.key}`) && employeeIds.has(key.slice(0, -a.key.length - 1)));
     const recorded = await ctx.recorded<Value>();
-    const wanted = new Set(keys);
     // Employees this run could not create have no values to read; their items are skipped with that reason.
     // …and those created minutes ago by this run have none yet.
     const notCreated = ctx.missing.get('employees');
     const justCreated = recorded ? new Set<string>() : await ctx.createdThisRun('employees');
-    const readable = keys.filter((key) => !notCreated?.has(key.split('/')[0]!) && !justCreated.has(key.split('/')[0]!));
-    const { found: currentValues, unreadable } = recorded
-      ? { found: new Map([...recorded].filter(([key]) => isValueKey(key) && wanted.has(key))), unreadable: [] }
+    const readable = () =>
+      inScope
+        .filter((p) => !notCreated?.has(p.epId) && !justCreated.has(p.epId))
+        .flatMap((p) => attributes.map((a) => valueKey(p.epId, a.key)));
+    const { found, unreadable } = recorded
+      ? { found: recorded, unreadable: [] }
       : await readEach(
           'additionalAttributes',
-          readable,
+          readable(),
           async (key) => {
             const [employeeKey, attributeKey] = key.split('/') as [string, string];
             const found = await ctx.workplace.attributeValues.get(employeeKey, attributeKey, { signal: ctx.signal });
@@ -88,8 +85,16 @@ export const additionalAttributes = defineStage<Body>({
           },
           ctx,
         );
-    for (const { key } of unreadable) desiredValues.delete(key);
-    const values = delta(desiredValues, currentValues, { fields: ['fieldData'], protect: new Set(unreadable.map((u) => u.key)) });
+    const currentValues = keepKeys(found, isWanted);
+    const unreadableKeys = new Set(unreadable.map((u) => u.key));
+    // Made as the delta compares them: 300,000 values at 100k employees are never held whole.
+    const dependencies = new Dependencies();
+    const desiredValues = function* (): Generator<[string, DesiredEntry<Value>]> {
+      for (const person of inScope)
+        for (const { key, entry } of desiredValuesOf(person, attributes, dependencies))
+          if (entry && !unreadableKeys.has(key)) yield [key, entry];
+    };
+    const values = delta(desiredValues(), currentValues, { fields: ['fieldData'], protect: unreadableKeys });
 
     const items: DraftItem<Body>[] = [
       ...definitions.items.map((item) => ({ ...item, wave: item.op === 'delete' ? 2 : 0 })),
@@ -98,7 +103,7 @@ export const additionalAttributes = defineStage<Body>({
     return {
       items,
       unchanged: definitions.unchanged + values.unchanged,
-      sourceCount: desiredDefinitions.size + desiredValues.size,
+      sourceCount: definitions.desiredCount + values.desiredCount,
       targetCount: currentDefinitions.size + currentValues.size,
       invalid: [...target.outcomes, ...unreadable],
       current: currentValues,

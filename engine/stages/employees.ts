@@ -131,12 +131,12 @@ export const employees = defineStage<EmployeeBody>({
     const { included, excluded } = departmentScope(organizations, ctx.settings);
     const invalid = invalidOutcomes('employees', unreadable);
     const skipped: ItemOutcome[] = [];
-    const desired = new Map<string, DesiredEntry<Desired>>();
+    // Who is synced, decided first; each one's entry is made again as the delta compares it, so 100,000
+    // entries are never held beside WORKPLACE's 100,000 records (an unchanged one is garbage at once).
+    const synced = new Map<string, KnoxEmployee>();
     const emailOwner = new Map<string, string>();
-    const dependencies = new Dependencies();
-
     for (const person of people) {
-      const mapped = mapEmployee(person, { included, excluded }, ctx.settings, dependencies);
+      const mapped = mapEmployee(person, { included, excluded }, ctx.settings);
       if ('outcome' in mapped) {
         (mapped.outcome.outcome === 'failed' ? invalid : skipped).push(mapped.outcome);
         continue;
@@ -156,20 +156,28 @@ export const employees = defineStage<EmployeeBody>({
         continue;
       }
       emailOwner.set(email, person.epId);
-      desired.set(person.epId, mapped.entry);
+      synced.set(person.epId, person);
     }
+    const dependencies = new Dependencies();
+    const desired = function* (): Generator<[string, DesiredEntry<Desired>]> {
+      for (const [epId, person] of synced) {
+        const mapped = mapEmployee(person, { included, excluded }, ctx.settings, dependencies);
+        if ('entry' in mapped) yield [epId, mapped.entry];
+      }
+    };
 
     const target = await listedTarget('employees', ctx.workplace.employees, ctx.signal);
     invalid.push(...target.outcomes);
     // A record Knox returned without a readable epId could be anyone in WORKPLACE: delete no one this run.
     const unidentified = unreadable.some((r) => !r.key);
-    const { items, unchanged } = target.delta(desired, {
+    const planned = target.delta(desired(), {
       fields: employeeFields(ctx.settings),
       body: (_key, value, existing) => employeeBody(value, existing, ctx.settings, ctx.today),
       protect: new Set([...invalid, ...skipped].map((o) => o.key)),
       deletes: ctx.settings.leavers === 'delete' && !unidentified,
       deleteLabel: (_key, e) => e.name,
     });
+    const { items } = planned;
     // Confirm each leaver with Knox itself before planning to delete them.
     const leavers = items.filter((i) => i.op === 'delete');
     const stillThere = leavers.length ? await ctx.stillInKnox(leavers.map((i) => i.key)) : new Set<string>();
@@ -203,10 +211,10 @@ export const employees = defineStage<EmployeeBody>({
     flagCollisions(
       items,
       target,
-      new Set([...desired.keys(), ...invalid.map((o) => o.key), ...skipped.map((o) => o.key)]),
+      new Set([...synced.keys(), ...invalid.map((o) => o.key), ...skipped.map((o) => o.key)]),
       EMPLOYEE_IDENTITY,
     );
-    return target.draft({ items, unchanged }, desired, [...invalid, ...skipped]);
+    return target.draft(planned, [...invalid, ...skipped]);
   },
 
   apply: keyedApply((client) => client.employees),

@@ -47,15 +47,15 @@ export const grades = defineStage<GradeBody>({
     }
     const target = await listedTarget('grades', ctx.workplace.grades, ctx.signal);
     invalid.push(...target.outcomes);
-    const { items, unchanged } = target.delta(desired, {
+    const planned = target.delta(desired, {
       fields: FIELDS,
       protect: new Set(invalid.map((i) => i.key)),
       deletes: !unreadable.some((r) => !r.key),
       deleteLabel: (_key, grade) => grade.name,
     });
-    deleteInFollowUp(items);
-    flagCollisions(items, target, new Set([...desired.keys(), ...invalid.map((i) => i.key)]), GRADE_IDENTITY);
-    return target.draft({ items, unchanged }, desired, invalid);
+    deleteInFollowUp(planned.items);
+    flagCollisions(planned.items, target, new Set([...desired.keys(), ...invalid.map((i) => i.key)]), GRADE_IDENTITY);
+    return target.draft(planned, invalid);
   },
 
   apply: keyedApply((client) => client.grades),

@@ -48,10 +48,10 @@ export const jobTitles = defineStage<JobBody>({
       ]),
     );
     const target = await listedTarget('jobTitles', ctx.workplace.jobs, ctx.signal);
-    const { items, unchanged } = target.delta(desired, { fields: FIELDS, deleteLabel: (_key, job) => job.name });
-    deleteInFollowUp(items);
-    flagCollisions(items, target, new Set(desired.keys()), JOB_TITLE_IDENTITY);
-    return target.draft({ items, unchanged }, desired, target.outcomes);
+    const planned = target.delta(desired, { fields: FIELDS, deleteLabel: (_key, job) => job.name });
+    deleteInFollowUp(planned.items);
+    flagCollisions(planned.items, target, new Set(desired.keys()), JOB_TITLE_IDENTITY);
+    return target.draft(planned, target.outcomes);
   },
 
   apply: keyedApply((client) => client.jobs),

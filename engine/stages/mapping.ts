@@ -71,6 +71,13 @@ export function departmentScope(
   return { included, excluded };
 }
 
+/** Knox's employees in synced departments, one per epId (the last record, as a map by epId keeps it). */
+export function employeesInScope(people: readonly KnoxEmployee[], included: ReadonlyMap<string, unknown>): KnoxEmployee[] {
+  const byEpId = new Map<string, KnoxEmployee>();
+  for (const person of people) if (included.has(person.departmentCode)) byEpId.set(person.epId, person);
+  return [...byEpId.values()];
+}
+
 /** epId of each department's head: Knox names the head by userId (managerId), WORKPLACE by employee key. */
 export function departmentHeads(
   organizations: Iterable<KnoxOrganization>,

@@ -6,8 +6,8 @@
  */
 import type { KnoxEmployee, KnoxOrganization } from '../../knox/index.js';
 import { delta, Dependencies, type DesiredEntry } from '../plan.js';
-import { departmentHeads, departmentScope, goneWithOf, headResolver } from './mapping.js';
-import { defineStage, readEach, recordedCurrent, type StageDraft } from './spec.js';
+import { departmentHeads, departmentScope, employeesInScope, goneWithOf, headResolver } from './mapping.js';
+import { defineStage, keepKeys, readEach, recordedCurrent, type StageDraft } from './spec.js';
 
 export interface ReportsTo {
   reportsToExternalKey: string;
@@ -23,13 +23,7 @@ export const reportsTo = defineStage<ReportsTo>({
     const [organizations, people] = await Promise.all([ctx.knox.organizations(), ctx.knox.employees()]);
     const { included } = departmentScope(organizations, ctx.settings);
     const headOf = headResolver(departmentHeads(included.values(), people));
-    const inScope = people.filter((p) => included.has(p.departmentCode));
-    const desired = new Map<string, DesiredEntry<ReportsTo>>();
-    const dependencies = new Dependencies();
-    for (const person of inScope) {
-      const entry = desiredReportsTo(person, included, headOf, dependencies);
-      if (entry) desired.set(person.epId, entry);
-    }
+    const inScope = employeesInScope(people, included);
 
     // Only employees Knox still has (a leaver's Reports To went with the employee) and WORKPLACE has
     // (one whose create failed this run has none to read; its item is skipped with that reason).
@@ -39,7 +33,7 @@ export const reportsTo = defineStage<ReportsTo>({
     const recorded = await ctx.recorded<ReportsTo>();
     const justCreated = recorded ? new Set<string>() : await ctx.createdThisRun('employees');
     const { found: current, unreadable } = recorded
-      ? { found: new Map([...recorded].filter(([key]) => keys.has(key))), unreadable: [] }
+      ? { found: keepKeys(recorded, (key) => keys.has(key)), unreadable: [] }
       : await readEach(
           'reportsTo',
           [...keys].filter((key) => !justCreated.has(key)),
@@ -49,13 +43,17 @@ export const reportsTo = defineStage<ReportsTo>({
           },
           ctx,
         );
-    for (const { key } of unreadable) desired.delete(key);
-
-    const { items, unchanged } = delta(desired, current, {
-      fields: ['reportsToExternalKey'],
-      protect: new Set(unreadable.map((u) => u.key)),
-    });
-    return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid: unreadable, current };
+    const unreadableKeys = new Set(unreadable.map((u) => u.key));
+    // Made as the delta compares them, like the employee stage's entries.
+    const dependencies = new Dependencies();
+    const desired = function* (): Generator<[string, DesiredEntry<ReportsTo>]> {
+      for (const person of inScope) {
+        const entry = unreadableKeys.has(person.epId) ? undefined : desiredReportsTo(person, included, headOf, dependencies);
+        if (entry) yield [person.epId, entry];
+      }
+    };
+    const { items, unchanged, desiredCount } = delta(desired(), current, { fields: ['reportsToExternalKey'], protect: unreadableKeys });
+    return { items, unchanged, sourceCount: desiredCount, targetCount: current.size, invalid: unreadable, current };
   },
 
   apply(client, op, item, signal) {

@@ -10,7 +10,7 @@ import type { DriftReport } from '../../lib/drift.js';
 import { WorkplaceError, type ListedApi, type UnmappedRecord, type WorkplaceClient, type WorkplaceListing } from '../../workplace/index.js';
 import type { ItemOutcome } from '../types.js';
 import type { KnoxDataset, Operation, StageName } from '../pipeline.js';
-import { delta, type Delta, type DeltaOptions, type DesiredEntry, type DraftItem, type MissingKeys, type PlanItem } from '../plan.js';
+import { delta, type Delta, type DeltaOptions, type DesiredEntries, type DraftItem, type MissingKeys, type PlanItem } from '../plan.js';
 import { shortHash } from './mapping.js';
 
 /** The run's Knox snapshot, read once per run and shared by every stage (so all stages see one Knox). */
@@ -138,6 +138,13 @@ export async function recordedCurrent<V>(
   return { now: (await readEach(ctx.stage, keys, read, ctx)).found };
 }
 
+/** The entries whose keys pass `keep` (a recorded target narrowed to today's keys), without an array of all entries between. */
+export function keepKeys<V>(map: ReadonlyMap<string, V>, keep: (key: string) => boolean): Map<string, V> {
+  const kept = new Map<string, V>();
+  for (const [key, value] of map) if (keep(key)) kept.set(key, value);
+  return kept;
+}
+
 /** Picks the named fields of a before-image that are set (a listed record carries orgsync's own names). */
 export function pick<K extends string>(from: unknown, fields: readonly K[]): Partial<Record<K, unknown>> {
   const record = (from ?? {}) as Record<string, unknown>;
@@ -196,11 +203,11 @@ export interface ListedTarget<T extends object> {
    * is left alone, and when one had no readable key nothing is deleted (a stage's `deletes` only narrows that).
    */
   delta<V extends object, B = V>(
-    desired: ReadonlyMap<string, DesiredEntry<V>>,
+    desired: DesiredEntries<V>,
     options: Omit<DeltaOptions<V, T, B>, 'leaveAlone'>,
   ): Delta<B>;
-  /** The stage's draft: counted from what Knox defines and what WORKPLACE lists, with the listing's drift. */
-  draft<B>(planned: Delta<B>, desired: ReadonlyMap<string, unknown>, invalid: ItemOutcome[]): StageDraft<B>;
+  /** The stage's draft: counted from what Knox defines (the delta's desired keys) and what WORKPLACE lists, with the listing's drift. */
+  draft<B>(planned: Delta<B>, invalid: ItemOutcome[]): StageDraft<B>;
 }
 
 /** Lists an entity's objects by external key; a malformed record never fails the listing (issue 10). */
@@ -234,10 +241,10 @@ export async function listedTarget<T extends { externalKey?: string | undefined 
     })),
     drift: listing.drift,
     delta: (desired, options) => delta(desired, current, { ...options, leaveAlone, deletes: (options.deletes ?? true) && deletes }),
-    draft: ({ items, unchanged }, desired, invalid) => ({
+    draft: ({ items, unchanged, desiredCount }, invalid) => ({
       items,
       unchanged,
-      sourceCount: desired.size,
+      sourceCount: desiredCount,
       targetCount: current.size,
       invalid,
       drift: [listing.drift],
