@@ -2,6 +2,10 @@
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# A young generation of 4 MB semi-spaces instead of V8's 16: more frequent minor GCs, and about 85 MB less
+# resident at 100,000 employees (docs/ARCHITECTURE.md, "Worker memory"). Add --max-old-space-size per
+# README's sizing (e.g. NODE_OPTIONS="--max-semi-space-size=4 --max-old-space-size=1024").
+ENV NODE_OPTIONS="--max-semi-space-size=4"
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 COPY . .

@@ -40,6 +40,8 @@ const args = benchArgs(
     concurrency: 64,
     /** The worker's V8 heap limit (--max-old-space-size), to find how small a worker the org still fits. */
     'worker-heap-mb': undefined,
+    /** The worker's young-generation semi-space (--max-semi-space-size), as the Dockerfile's NODE_OPTIONS sets it; '' for V8's default. */
+    'worker-semi-space-mb': 4,
     /** The rates the "at production rates" line assumes. */
     'prod-knox-rps': 10,
     'prod-workplace-rps': 10,
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
     `orgsync benchmark: ${day1.employees.length} employees, ${day1.organizations.length} departments, ${day1.titles.length} grades; churn ${args.churn} (generated in ${Date.now() - t} ms)`,
   );
   out(
-    `WORKPLACE_RPS ${args.rps}, ${args.concurrency} writes in flight, worker heap limit ${args['worker-heap-mb'] ? `${args['worker-heap-mb']} MB` : 'default'}, ${process.arch} ${(await import('node:os')).cpus().length} cores`,
+    `WORKPLACE_RPS ${args.rps}, ${args.concurrency} writes in flight, worker heap limit ${args['worker-heap-mb'] ? `${args['worker-heap-mb']} MB` : 'default'}, semi-space ${args['worker-semi-space-mb'] ? `${args['worker-semi-space-mb']} MB` : 'default'}, ${process.arch} ${(await import('node:os')).cpus().length} cores`,
   );
 
   const server = await startDevServer({});
@@ -72,8 +74,11 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'orgsync-bench-'));
   const configFile = join(dir, 'orgsync.yaml');
   writeFileSync(configFile, `sync:\n  writeConcurrency: ${Number(args.concurrency)}\n`);
-  const heapLimit = args['worker-heap-mb'] ? [`--max-old-space-size=${Number(args['worker-heap-mb'])}`] : [];
-  const worker = spawn(process.execPath, [...heapLimit, '--import', 'tsx', 'worker/main.ts'], {
+  const v8Flags = [
+    ...(args['worker-heap-mb'] ? [`--max-old-space-size=${Number(args['worker-heap-mb'])}`] : []),
+    ...(args['worker-semi-space-mb'] ? [`--max-semi-space-size=${Number(args['worker-semi-space-mb'])}`] : []),
+  ];
+  const worker = spawn(process.execPath, [...v8Flags, '--import', 'tsx', 'worker/main.ts'], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
