@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { generateOrg, nextDay } from '../generator/index.js';
 import { freePort } from '../scripts/temporal-dev-server.js';
 import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE } from '../scripts/local-stack.js';
@@ -14,7 +14,7 @@ import { openStore } from '../store/index.js';
 import { rollbackWorkflowId } from '../workflows/definitions.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
 import { eventually, unique } from './helpers/temporal.js';
-import { startWorker, startWorkerSimulators, workerReady, type WorkerProcess, type WorkerSimulators } from './helpers/worker-process.js';
+import { startWorker, workerReady, workerSimulatorsFor, type WorkerProcess } from './helpers/worker-process.js';
 
 describe('the worker process', () => {
   it('exits with 2 and names every missing variable when the environment is empty', async () => {
@@ -34,13 +34,7 @@ describe('the worker process', () => {
 
   describe('configured against the simulators', () => {
     const org = generateOrg({ seed: 5, employees: 30, departments: 6 });
-    let sims: WorkerSimulators;
-    beforeAll(async () => {
-      sims = await startWorkerSimulators(org);
-    });
-    afterAll(async () => {
-      await sims?.close();
-    });
+    const sims = workerSimulatorsFor(org);
 
     const newStore = () => mkdtempSync(join(tmpdir(), 'orgsync-worker-'));
     const configured = (taskQueue: string, metricsPort: number, store: string) => sims.workerEnv({ taskQueue, metricsPort, store });
