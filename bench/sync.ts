@@ -18,13 +18,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { table } from '../client/format.js';
 import { generateOrg, nextDay } from '../generator/index.js';
-import { startKnoxSimulator } from '../knox/simulator/server.js';
-import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE, simulatorWorkerEnv } from '../scripts/local-stack.js';
-import { REPO_ROOT, startDevServer } from '../scripts/temporal-dev-server.js';
-import { startWorkplaceSimulator } from '../workplace/simulator/server.js';
+import { REPO_ROOT } from '../scripts/temporal-dev-server.js';
 import { approveDeletionsUpdate, progressQuery, stageWorkflowId } from '../workflows/definitions.js';
 import { PIPELINE, STAGE_TITLES } from '../engine/pipeline.js';
 import { type OrgSyncResult } from '../engine/types.js';
@@ -32,6 +29,7 @@ import { orgSyncWorkflow } from '../workflows/org-sync.js';
 import { writeQueueRate } from '../worker/workers.js';
 import { benchArgs } from './args.js';
 import { peakRssMb } from './memory.js';
+import { BENCH_KNOX_RPS, startBenchSimulators } from './simulators.js';
 
 const args = benchArgs(
   { employees: 10000, departments: 1000, churn: 0.01, seed: 42 },
@@ -50,8 +48,6 @@ const args = benchArgs(
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const TASK_QUEUE = 'orgsync-bench';
-/** The Knox client's rate in the bench's worker (simulatorWorkerEnv's knoxRps below). */
-const BENCH_KNOX_RPS = 1000;
 
 async function main(): Promise<void> {
   const employees = Number(args.employees);
@@ -66,10 +62,8 @@ async function main(): Promise<void> {
     `WORKPLACE_RPS ${args.rps}, ${args.concurrency} writes in flight, worker heap limit ${args['worker-heap-mb'] ? `${args['worker-heap-mb']} MB` : 'default'}, semi-space ${args['worker-semi-space-mb'] ? `${args['worker-semi-space-mb']} MB` : 'default'}, ${process.arch} ${(await import('node:os')).cpus().length} cores`,
   );
 
-  const server = await startDevServer({});
-  const knox = await startKnoxSimulator({ port: 0, systemId: LOCAL_KNOX_SYSTEM_ID, org: day1 });
-  const workplace = await startWorkplaceSimulator({ port: 0, ...LOCAL_WORKPLACE });
-  const client = new Client({ connection: await Connection.connect({ address: server.address }) });
+  const sims = await startBenchSimulators(day1);
+  const { knox, workplace, client } = sims;
 
   const dir = mkdtempSync(join(tmpdir(), 'orgsync-bench-'));
   const configFile = join(dir, 'orgsync.yaml');
@@ -83,15 +77,7 @@ async function main(): Promise<void> {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: {
       ...process.env,
-      ...simulatorWorkerEnv({
-        temporalAddress: server.address,
-        taskQueue: TASK_QUEUE,
-        knoxUrl: knox.url,
-        companyCode: day1.companyCode,
-        knoxRps: BENCH_KNOX_RPS,
-        workplaceUrl: workplace.url,
-        workplaceRps: Number(args.rps),
-      }),
+      ...sims.workerEnv({ taskQueue: TASK_QUEUE, workplaceRps: Number(args.rps) }),
       ORGSYNC_STORE_DIR: join(dir, 'store'),
       ORGSYNC_CONFIG: configFile,
       ORGSYNC_METRICS_ADDRESS: '',
@@ -170,8 +156,7 @@ async function main(): Promise<void> {
   } finally {
     worker.kill('SIGTERM');
     await new Promise((r) => worker.once('exit', r));
-    await Promise.all([knox.close(), workplace.close(), client.connection.close()]);
-    await server.stop();
+    await sims.close();
   }
 }
 

@@ -17,17 +17,14 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { right, table } from '../client/format.js';
 import { DEFAULT_PACE_MARGIN_MS } from '../config/index.js';
-import { startKnoxSimulator } from '../knox/simulator/server.js';
-import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE, simulatorWorkerEnv } from '../scripts/local-stack.js';
 import { startPostgresServer } from '../scripts/postgres-dev-server.js';
-import { REPO_ROOT, startDevServer } from '../scripts/temporal-dev-server.js';
-import { startWorkplaceSimulator } from '../workplace/simulator/server.js';
+import { REPO_ROOT } from '../scripts/temporal-dev-server.js';
 import { maxInAnySecond, type RequestLogEntry } from '../workplace/simulator/request-log.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
 import { benchArgs, twoDays } from './args.js';
+import { startBenchSimulators } from './simulators.js';
 
 const args = benchArgs(
   { employees: 1000, departments: 100, churn: 0.3, seed: 7 },
@@ -52,10 +49,8 @@ async function main(): Promise<void> {
     `orgsync write-rate benchmark: WORKPLACE_RPS ${RPS}, WORKPLACE_PACE_MARGIN_MS ${args['pace-margin-ms'] ?? DEFAULT_PACE_MARGIN_MS}; ${day1.employees.length} employees, ${day1.organizations.length} departments; churn ${args.churn}; idle ${args.idle} s between days; ${(await import('node:os')).cpus().length} cores`,
   );
   const postgres = await startPostgresServer();
-  const server = await startDevServer({});
-  const knox = await startKnoxSimulator({ port: 0, systemId: LOCAL_KNOX_SYSTEM_ID, org: day1 });
-  const workplace = await startWorkplaceSimulator({ port: 0, ...LOCAL_WORKPLACE });
-  const client = new Client({ connection: await Connection.connect({ address: server.address }) });
+  const sims = await startBenchSimulators(day1);
+  const { knox, workplace, client } = sims;
   const dir = mkdtempSync(join(tmpdir(), 'orgsync-write-rate-'));
   const configFile = join(dir, 'orgsync.yaml');
   writeFileSync(configFile, 'sync:\n  deletionGuard: { maxShare: 1, maxCount: 1000000 }\n');
@@ -66,13 +61,8 @@ async function main(): Promise<void> {
       const taskQueue = `orgsync-write-rate-${count}-${Date.now()}`;
       const env = {
         ...process.env,
-        ...simulatorWorkerEnv({
-          temporalAddress: server.address,
+        ...sims.workerEnv({
           taskQueue,
-          knoxUrl: knox.url,
-          companyCode: day1.companyCode,
-          knoxRps: 1000,
-          workplaceUrl: workplace.url,
           workplaceRps: RPS,
           ...(args['pace-margin-ms'] === undefined ? {} : { paceMarginMs: Number(args['pace-margin-ms']) }),
         }),
@@ -144,8 +134,7 @@ async function main(): Promise<void> {
     out(`Summary (WORKPLACE_RPS ${RPS}):`);
     for (const line of table([{ header: 'case' }, ...['writes', 'apply rate ÷ RPS', 'max in 1 s'].map(right)], summary)) out(`  ${line}`);
   } finally {
-    await Promise.all([knox.close(), workplace.close(), client.connection.close()]);
-    await server.stop();
+    await sims.close();
     await postgres.stop();
   }
 }

@@ -1,9 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../config/index.js';
+import { loadConfig } from '../config/index.js';
+import { configFile, configProblems } from './helpers/config.js';
 
 const REQUIRED = ['KNOX_BASE_URL', 'KNOX_SYSTEM_ID', 'KNOX_COMPANY_CODES', 'WORKPLACE_COMPANY_ID', 'NCP_ACCESS_KEY', 'NCP_SECRET_KEY'];
 const complete = {
@@ -15,15 +14,8 @@ const complete = {
   NCP_SECRET_KEY: 'TEST_SECRET_KEY_0123456789abcdefghijklmn',
 };
 
-function problems(env: NodeJS.ProcessEnv): string[] {
-  try {
-    loadConfig(['temporal', 'knox', 'workplace', 'store', 'telemetry', 'sync'], env);
-  } catch (err) {
-    if (err instanceof ConfigError) return [...err.problems];
-    throw err;
-  }
-  return [];
-}
+const problems = (env: NodeJS.ProcessEnv): string[] =>
+  configProblems(() => loadConfig(['temporal', 'knox', 'workplace', 'store', 'telemetry', 'sync'], env));
 
 describe('loadConfig', () => {
   it('names every missing required variable in one error', () => {
@@ -87,8 +79,7 @@ describe('loadConfig', () => {
     ['JSON', 'orgsync.json', '{ "workplace": { "accessKey": "AK" "secretKey": "TOPSECRET-0123" } }'],
     ['YAML', 'orgsync.yaml', 'workplace:\n  secretKey: "TOPSECRET-0123\n  accessKey: [AK'],
   ])('says where a %s config file is broken without quoting it (it may hold secrets)', (kind, name, text) => {
-    const file = join(mkdtempSync(join(tmpdir(), 'orgsync-config-')), name);
-    writeFileSync(file, text);
+    const file = configFile(text, name);
     const [problem, ...rest] = problems({ ...complete, ORGSYNC_CONFIG: file });
     expect(rest).toEqual([]);
     expect(problem).toContain(`${file} is not valid ${kind}`);
@@ -96,10 +87,7 @@ describe('loadConfig', () => {
   });
 
   it('reads the Knox protocol assumptions from the file, and refuses a path without its slash by name', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'orgsync-config-'));
-    const file = join(dir, 'orgsync.yaml');
-    writeFileSync(
-      file,
+    const file = configFile(
       'knox:\n  protocol:\n    paths: { employees: /v2/employees }\n    employeesMethod: GET\n    errorFields: { code: code }\n',
     );
     const config = loadConfig(['knox'], { ...complete, ORGSYNC_CONFIG: file });
@@ -111,10 +99,7 @@ describe('loadConfig', () => {
   });
 
   it('merges a YAML file under the environment, which wins', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'orgsync-config-'));
-    const file = join(dir, 'orgsync.yaml');
-    writeFileSync(
-      file,
+    const file = configFile(
       [
         'knox:',
         '  systemId: FROM-FILE',
@@ -136,9 +121,7 @@ describe('loadConfig', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     const example = /```yaml\n(sync:[\s\S]*?)```/.exec(readme)?.[1];
     expect(example).toBeDefined();
-    const dir = mkdtempSync(join(tmpdir(), 'orgsync-config-'));
-    writeFileSync(join(dir, 'orgsync.yaml'), example!);
-    const config = loadConfig(['sync'], { ORGSYNC_CONFIG: join(dir, 'orgsync.yaml') });
+    const config = loadConfig(['sync'], { ORGSYNC_CONFIG: configFile(example!) });
     expect(config.sync.additionalAttributes.map((a) => a.key)).toEqual(['busiName']);
     expect(config.sync.absenceItems[0]).toEqual({
       key: 'vacation',
@@ -152,11 +135,10 @@ describe('loadConfig', () => {
 
   it('turns metrics off with an empty ORGSYNC_METRICS_ADDRESS, over the default and over the file, while other empty variables stay unset', () => {
     expect(loadConfig(['telemetry'], {}).telemetry.metricsAddress).toBe('127.0.0.1:9464');
-    const dir = mkdtempSync(join(tmpdir(), 'orgsync-config-'));
-    writeFileSync(join(dir, 'orgsync.yaml'), 'telemetry:\n  metricsAddress: 0.0.0.0:9464\n');
+    const file = configFile('telemetry:\n  metricsAddress: 0.0.0.0:9464\n');
     const config = loadConfig(['telemetry', 'knox', 'workplace'], {
       ...complete,
-      ORGSYNC_CONFIG: join(dir, 'orgsync.yaml'),
+      ORGSYNC_CONFIG: file,
       ORGSYNC_METRICS_ADDRESS: '',
       NCP_API_KEY: '',
       KNOX_HEADERS: '',
@@ -170,10 +152,7 @@ describe('loadConfig', () => {
 
   it('reads notification targets: webhook URLs are secrets, the SMTP password too, and a bad URL is named, never echoed', () => {
     expect(loadConfig(['notify'], {}).notify).toEqual({ webhooks: [], language: 'ko', deadlineWarning: '2h' });
-    const dir = mkdtempSync(join(tmpdir(), 'orgsync-config-'));
-    const file = join(dir, 'orgsync.yaml');
-    writeFileSync(
-      file,
+    const file = configFile(
       [
         'notify:',
         '  language: en',
@@ -192,20 +171,13 @@ describe('loadConfig', () => {
     expect(notify.smtp?.password?.reveal()).toBe('smtp-pass-123');
     expect(JSON.stringify(notify) + inspect(notify, { depth: 5 })).not.toMatch(/tok3n|smtp-pass-123/);
 
-    let error: unknown;
-    try {
-      loadConfig(['notify'], { ORGSYNC_NOTIFY_URL: 'hooks.slack.com/services/T0/B0/tok3n' });
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems).toEqual(['ORGSYNC_NOTIFY_URL: expected http(s) URLs, comma-separated']);
+    expect(configProblems(() => loadConfig(['notify'], { ORGSYNC_NOTIFY_URL: 'hooks.slack.com/services/T0/B0/tok3n' }))).toEqual([
+      'ORGSYNC_NOTIFY_URL: expected http(s) URLs, comma-separated',
+    ]);
   });
 
   it('refuses additional attributes without the employee stage (seed 000)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'orgsync-config-'));
-    const file = join(dir, 'orgsync.json');
-    writeFileSync(file, JSON.stringify({ sync: { stages: { employees: false } } }));
+    const file = configFile(JSON.stringify({ sync: { stages: { employees: false } } }), 'orgsync.json');
     expect(problems({ ...complete, ORGSYNC_CONFIG: file })).toEqual([
       'sync.stages.additionalAttributes (config file): additional attributes need the employees stage on (seed 000: 추가정보 requires 사원 연동)',
     ]);

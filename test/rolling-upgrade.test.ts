@@ -12,24 +12,18 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateOrg } from '../generator/index.js';
 import { freePort } from '../scripts/temporal-dev-server.js';
 import { progressQuery } from '../workflows/definitions.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
 import { actualWorkplace, expectedWorkplace } from './helpers/stack.js';
 import { eventually, unique } from './helpers/temporal.js';
-import { startWorker, startWorkerSimulators, workerReady, type WorkerProcess, type WorkerSimulators } from './helpers/worker-process.js';
+import { startWorker, workerReady, workerSimulatorsFor, type WorkerProcess } from './helpers/worker-process.js';
 
 describe('a rolling upgrade', () => {
   const org = generateOrg({ seed: 141, employees: 40, departments: 6 });
-  let sims: WorkerSimulators;
-  beforeAll(async () => {
-    sims = await startWorkerSimulators(org);
-  });
-  afterAll(async () => {
-    await sims?.close();
-  });
+  const sims = workerSimulatorsFor(org);
 
   it('finishes a run whose worker is replaced mid-write by a new process (old one SIGTERMed after the new one is up), writing each object once', async () => {
     // The processes share one host's store directory, as a rolling restart on one host does.

@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { generateOrg, nextDay } from '../generator/index.js';
 import { freePort } from '../scripts/temporal-dev-server.js';
 import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE } from '../scripts/local-stack.js';
@@ -14,7 +14,7 @@ import { openStore } from '../store/index.js';
 import { rollbackWorkflowId } from '../workflows/definitions.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
 import { eventually, unique } from './helpers/temporal.js';
-import { startWorker, startWorkerSimulators, workerReady, type WorkerProcess, type WorkerSimulators } from './helpers/worker-process.js';
+import { startWorker, workerReady, workerSimulatorsFor, type WorkerProcess } from './helpers/worker-process.js';
 
 describe('the worker process', () => {
   it('exits with 2 and names every missing variable when the environment is empty', async () => {
@@ -34,13 +34,7 @@ describe('the worker process', () => {
 
   describe('configured against the simulators', () => {
     const org = generateOrg({ seed: 5, employees: 30, departments: 6 });
-    let sims: WorkerSimulators;
-    beforeAll(async () => {
-      sims = await startWorkerSimulators(org);
-    });
-    afterAll(async () => {
-      await sims?.close();
-    });
+    const sims = workerSimulatorsFor(org);
 
     const newStore = () => mkdtempSync(join(tmpdir(), 'orgsync-worker-'));
     const configured = (taskQueue: string, metricsPort: number, store: string) => sims.workerEnv({ taskQueue, metricsPort, store });
@@ -234,27 +228,25 @@ describe('the worker process', () => {
       );
       try {
         await Promise.all(processes.map((p) => ready(p.worker)));
+        /** Syncs what Knox serves through the two processes: the run completes, and no object is posted twice. */
+        const syncDay = async (day: string) => {
+          const result = await sims.client.workflow.execute(orgSyncWorkflow, {
+            taskQueue,
+            workflowId: unique(`two-workers-${day}`),
+            args: [{}],
+          });
+          expect(result.state).toBe('completed');
+          expect([...postsPerObject()].filter(([, n]) => n > 1)).toEqual([]);
+        };
 
-        const first = await sims.client.workflow.execute(orgSyncWorkflow, {
-          taskQueue,
-          workflowId: unique('two-workers-day1'),
-          args: [{}],
-        });
-        expect(first.state).toBe('completed');
-        expect([...postsPerObject()].filter(([, n]) => n > 1)).toEqual([]);
+        await syncDay('day1');
         expect(keysPosted('POST employee')).toEqual(day1.employees.map((e) => e.epId).sort());
         expect(keysPosted('POST department')).toEqual(day1.organizations.map((o) => o.departmentCode).sort());
         expect(postsPerObject().size).toBeGreaterThan(day1.employees.length + day1.organizations.length);
 
         sims.workplace.clearLog();
         sims.knox.setOrg(day2);
-        const second = await sims.client.workflow.execute(orgSyncWorkflow, {
-          taskQueue,
-          workflowId: unique('two-workers-day2'),
-          args: [{}],
-        });
-        expect(second.state).toBe('completed');
-        expect([...postsPerObject()].filter(([, n]) => n > 1)).toEqual([]);
+        await syncDay('day2');
         expect(keysPosted('POST employee')).toEqual([...changes.hired].sort());
         expect(keysPosted('POST department')).toEqual([...changes.departmentsAdded].sort());
 

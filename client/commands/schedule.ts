@@ -216,29 +216,34 @@ const describe = defineCommand({
   },
 });
 
-const pause = defineCommand({
-  name: 'pause',
-  summary: 'pause the schedule: no run starts until unpause',
-  options: { ...SCHEDULE_ID, ...NOTE },
-  examples: ["orgsync schedule pause --note 'WORKPLACE maintenance until Friday'"],
-  async run(ctx) {
-    const handle = await handleFor(ctx, ctx.flags);
-    await handle.pause(ctx.flags.note ?? `paused by ${operatorName()} with orgsync`);
-    ctx.print(`paused schedule ${handle.scheduleId}; no run starts until \`orgsync schedule unpause\` (a run in progress goes on)`);
-  },
-});
+/**
+ * `pause` and `unpause`: the same flags, the same note (the operator's own, or who did it with orgsync), and
+ * then `told(handle)`, what the operator reads.
+ */
+function pausing(action: 'pause' | 'unpause', summary: string, example: string, told: (handle: ScheduleHandle) => Promise<string>) {
+  return defineCommand({
+    name: action,
+    summary,
+    options: { ...SCHEDULE_ID, ...NOTE },
+    examples: [example],
+    async run(ctx) {
+      const handle = await handleFor(ctx, ctx.flags);
+      await handle[action](ctx.flags.note ?? `${action}d by ${operatorName()} with orgsync`);
+      ctx.print(await told(handle));
+    },
+  });
+}
 
-const unpause = defineCommand({
-  name: 'unpause',
-  summary: 'unpause the schedule',
-  options: { ...SCHEDULE_ID, ...NOTE },
-  examples: ['orgsync schedule unpause'],
-  async run(ctx) {
-    const handle = await handleFor(ctx, ctx.flags);
-    await handle.unpause(ctx.flags.note ?? `unpaused by ${operatorName()} with orgsync`);
-    const next = (await handle.describe()).info.nextActionTimes[0];
-    ctx.print(`unpaused schedule ${handle.scheduleId}; next run ${formatTime(next)}`);
-  },
+const pause = pausing(
+  'pause',
+  'pause the schedule: no run starts until unpause',
+  "orgsync schedule pause --note 'WORKPLACE maintenance until Friday'",
+  async (handle) => `paused schedule ${handle.scheduleId}; no run starts until \`orgsync schedule unpause\` (a run in progress goes on)`,
+);
+
+const unpause = pausing('unpause', 'unpause the schedule', 'orgsync schedule unpause', async (handle) => {
+  const next = (await handle.describe()).info.nextActionTimes[0];
+  return `unpaused schedule ${handle.scheduleId}; next run ${formatTime(next)}`;
 });
 
 const trigger = defineCommand({

@@ -6,8 +6,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../client/cli.js';
 import { maskPersonalData } from '../../client/doctor/capture.js';
 import { clockVerdict, doctorExitCode, listingVerdict, paceVerdict, type Check } from '../../client/doctor/verdicts.js';
@@ -15,10 +14,10 @@ import { generateOrg } from '../../generator/index.js';
 import { createKnoxClient } from '../../knox/index.js';
 import { startKnoxSimulator } from '../../knox/simulator/server.js';
 import { createWorkplaceClient } from '../../workplace/index.js';
-import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE, localWorkplaceConfig, type LocalStack } from '../../scripts/local-stack.js';
+import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE, localWorkplaceConfig } from '../../scripts/local-stack.js';
 import { startWorkplaceSimulator, type WorkplaceSimulatorOptions } from '../../workplace/simulator/server.js';
-import { stackFor, writeCount } from '../helpers/stack.js';
-import { connectTestEnv, unique } from '../helpers/temporal.js';
+import { sharedStack, writeCount } from '../helpers/stack.js';
+import { unique } from '../helpers/temporal.js';
 import { cliWith, stackEnv, type CliResult } from './helpers.js';
 
 const org = generateOrg({ seed: 1401, employees: 40, departments: 6 });
@@ -62,17 +61,16 @@ const READ_CHECKS = [
 ];
 
 describe('orgsync doctor against the simulators', () => {
-  let env: TestWorkflowEnvironment;
-  let stack: LocalStack;
+  const local = sharedStack(org);
 
   /** An operator's shell pointed at the stack: Temporal, its queue, Knox and WORKPLACE. */
   const doctorEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv =>
-    stackEnv(stack, {
-      KNOX_BASE_URL: stack.knoxSimulator.url,
+    stackEnv(local.stack, {
+      KNOX_BASE_URL: local.stack.knoxSimulator.url,
       KNOX_SYSTEM_ID: LOCAL_KNOX_SYSTEM_ID,
       KNOX_COMPANY_CODES: org.companyCode,
       KNOX_RPS: '500',
-      WORKPLACE_BASE_URL: stack.workplaceSimulator.url,
+      WORKPLACE_BASE_URL: local.stack.workplaceSimulator.url,
       WORKPLACE_COMPANY_ID: LOCAL_WORKPLACE.companyId,
       NCP_ACCESS_KEY: LOCAL_WORKPLACE.accessKey,
       NCP_SECRET_KEY: LOCAL_WORKPLACE.secretKey,
@@ -88,7 +86,7 @@ describe('orgsync doctor against the simulators', () => {
   };
   /** A second WORKPLACE holding what the stack's holds, read otherwise. */
   async function otherWorkplace(options: WorkplaceSimulatorOptions, run: (url: string) => Promise<void>) {
-    const sim = await startWorkplaceSimulator({ ...LOCAL_WORKPLACE, state: stack.workplaceSimulator.dump(), ...options });
+    const sim = await startWorkplaceSimulator({ ...LOCAL_WORKPLACE, state: local.stack.workplaceSimulator.dump(), ...options });
     try {
       await run(sim.url);
     } finally {
@@ -97,17 +95,11 @@ describe('orgsync doctor against the simulators', () => {
   }
 
   beforeAll(async () => {
-    env = await connectTestEnv();
-    stack = await stackFor(env, org);
-    await stack.sync(unique('initial'));
-  });
-  afterAll(async () => {
-    await stack?.close();
-    await env?.teardown();
+    await local.stack.sync(unique('initial'));
   });
 
   it('passes with a worker polling both queues: every check ok or a warning, exit 0, and by default it writes nothing', async () => {
-    stack.workplaceSimulator.clearLog();
+    local.stack.workplaceSimulator.clearLog();
     const text = await doctor({});
     expect(text.code, text.stdout + text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^ok +Temporal reachable: /m);
@@ -127,8 +119,8 @@ describe('orgsync doctor against the simulators', () => {
     expect(check(report, 'workplace.get.employee').evidence).toMatch(/HTTP 200/);
 
     // Reads only: not one POST, PUT or DELETE reached WORKPLACE in either run.
-    expect(writeCount(stack.workplaceSimulator)).toBe(0);
-    expect(stack.workplaceSimulator.log().length).toBeGreaterThan(20);
+    expect(writeCount(local.stack.workplaceSimulator)).toBe(0);
+    expect(local.stack.workplaceSimulator.log().length).toBeGreaterThan(20);
     // No credential in anything it printed.
     for (const secret of [LOCAL_WORKPLACE.secretKey, LOCAL_WORKPLACE.accessKey]) expect(text.stdout + text.stderr).not.toContain(secret);
   });
@@ -171,7 +163,7 @@ describe('orgsync doctor against the simulators', () => {
   });
 
   it('tells a missing record from a missing route: nobody with a Reports To yet is ok, since the route answers', async () => {
-    await otherWorkplace({ state: { ...stack.workplaceSimulator.dump(), reportsTo: {} } }, async (url) => {
+    await otherWorkplace({ state: { ...local.stack.workplaceSimulator.dump(), reportsTo: {} } }, async (url) => {
       const report = json(await doctor({ WORKPLACE_BASE_URL: url }, '--json'));
       const reportsTo = check(report, 'workplace.reportsTo');
       expect(reportsTo.status).toBe('ok');
@@ -193,14 +185,14 @@ describe('orgsync doctor against the simulators', () => {
   });
 
   it('with --write-probe says what it will create before any write, then creates, reads back, renames and deletes it, leaving nothing', async () => {
-    stack.workplaceSimulator.clearLog();
-    const before = stack.workplaceSimulator.dump();
+    local.stack.workplaceSimulator.clearLog();
+    const before = local.stack.workplaceSimulator.dump();
     let stdout = '';
     let announced: { text: string; writesSoFar: number } | undefined;
     const code = await runCli(['doctor', '--write-probe', '--json'], {
       stdout: (t) => void (stdout += t),
       stderr: (t) => {
-        announced ??= { text: t, writesSoFar: writeCount(stack.workplaceSimulator) };
+        announced ??= { text: t, writesSoFar: writeCount(local.stack.workplaceSimulator) };
       },
       env: doctorEnv(),
     });
@@ -223,7 +215,7 @@ describe('orgsync doctor against the simulators', () => {
       /already exists.*matches workplace\.protocol\.messages\.alreadyExists/,
     );
 
-    const writes = stack.workplaceSimulator.log().filter((e) => e.method !== 'GET');
+    const writes = local.stack.workplaceSimulator.log().filter((e) => e.method !== 'GET');
     expect(writes.map((e) => [e.method, e.route, e.externalKey, e.status])).toEqual([
       ['POST', 'POST grade', key, 201],
       ['POST', 'POST grade', key, 400],
@@ -231,7 +223,7 @@ describe('orgsync doctor against the simulators', () => {
       ['DELETE', 'DELETE grade', key, 200],
       ['DELETE', 'DELETE grade', key, 400],
     ]);
-    const after = stack.workplaceSimulator.dump();
+    const after = local.stack.workplaceSimulator.dump();
     expect(Object.keys(after.grades).filter((k) => k.startsWith('orgsync-probe'))).toEqual([]);
     expect(after).toEqual(before);
   });

@@ -7,7 +7,9 @@ import type { Client } from '@temporalio/client';
 import { inject } from 'vitest';
 import { runCli } from '../../client/cli.js';
 import type { StoreConfig } from '../../config/index.js';
-import type { LocalStack } from '../../scripts/local-stack.js';
+import type { GeneratedOrg } from '../../generator/index.js';
+import type { LocalStack, LocalStackOptions } from '../../scripts/local-stack.js';
+import { sharedStack, type SharedStack } from '../helpers/stack.js';
 import { progressQuery } from '../../workflows/definitions.js';
 import { type OrgSyncProgress } from '../../engine/types.js';
 
@@ -35,6 +37,20 @@ export function stackEnv(stack: LocalStack, extra: NodeJS.ProcessEnv = {}): Node
     ORGSYNC_TASK_QUEUE: stack.taskQueue,
     ...storeEnv(stack.storeConfig),
     ...extra,
+  };
+}
+
+/** The file's shared stack (test/helpers/stack.ts sharedStack) and `cli`, the CLI in an operator's shell pointed at it. */
+export function cliStack(org: GeneratedOrg, options: Partial<LocalStackOptions> = {}): SharedStack & { cli: Cli } {
+  const shared = sharedStack(org, options);
+  return {
+    get env() {
+      return shared.env;
+    },
+    get stack() {
+      return shared.stack;
+    },
+    cli: (...argv) => cliWith(stackEnv(shared.stack))(...argv),
   };
 }
 

@@ -3,38 +3,26 @@
  * dry run, its refusal when later runs followed) and `orgsync run --review` with approve-run and
  * reject-run, as an operator sees them (exit codes, printed text) and as WORKPLACE does.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateOrg } from '../../generator/index.js';
-import type { LocalStack } from '../../scripts/local-stack.js';
-import { stackFor, writeCount } from '../helpers/stack.js';
-import { connectTestEnv, eventually, unique } from '../helpers/temporal.js';
-import { cliWith, progressOf, stackEnv, terminateRunning, type Cli } from './helpers.js';
+import { writeCount } from '../helpers/stack.js';
+import { eventually, unique } from '../helpers/temporal.js';
+import { cliStack, progressOf, terminateRunning } from './helpers.js';
 
 const org = generateOrg({ seed: 1201, employees: 40, departments: 6 });
-let env: TestWorkflowEnvironment;
-let stack: LocalStack;
-let cli: Cli;
+// Undoing a first run deletes everything it made: far over the default guard, which is tested elsewhere.
+const local = cliStack(org, { settings: { deletionGuard: { maxShare: 1, maxCount: 1_000_000, decisionTimeout: '10m' } } });
+const { cli } = local;
 
-beforeAll(async () => {
-  env = await connectTestEnv();
-  // Undoing a first run deletes everything it made: far over the default guard, which is tested elsewhere.
-  stack = await stackFor(env, org, { settings: { deletionGuard: { maxShare: 1, maxCount: 1_000_000, decisionTimeout: '10m' } } });
-  cli = cliWith(stackEnv(stack));
-});
 beforeEach(() => {
-  stack.workplaceSimulator.reset();
-  stack.workplaceSimulator.clearLog();
-  stack.knoxSimulator.setOrg(org);
+  local.stack.workplaceSimulator.reset();
+  local.stack.workplaceSimulator.clearLog();
+  local.stack.knoxSimulator.setOrg(org);
 });
-afterEach(() => terminateRunning(env.client, stack.taskQueue));
-afterAll(async () => {
-  await stack?.close();
-  await env?.teardown();
-});
+afterEach(() => terminateRunning(local.env.client, local.stack.taskQueue));
 
 const objects = () => {
-  const state = stack.workplaceSimulator.dump();
+  const state = local.stack.workplaceSimulator.dump();
   return Object.keys(state.employees).length + Object.keys(state.departments).length + Object.keys(state.grades).length;
 };
 
@@ -45,12 +33,12 @@ describe('orgsync rollback', () => {
     const made = objects();
     expect(made).toBeGreaterThan(org.employees.length);
 
-    stack.workplaceSimulator.clearLog();
+    local.stack.workplaceSimulator.clearLog();
     const preview = await cli('rollback', first, '--dry-run');
     expect(preview.code).toBe(0);
     expect(preview.stdout).toContain(`started ${first}/rollback/preview-`);
     expect(preview.stdout).toMatch(/Dry run: nothing was written/);
-    expect(writeCount(stack.workplaceSimulator)).toBe(0);
+    expect(writeCount(local.stack.workplaceSimulator)).toBe(0);
     const report = await cli('report', `${preview.stdout.match(/started (\S+)/)![1]}`, '--json');
     const planned = (JSON.parse(report.stdout) as { planned: { stage: string; op: string }[] }).planned;
     const objectStages = ['grades', 'departments', 'employees'];
@@ -83,8 +71,8 @@ describe('orgsync run --review', () => {
     const id = unique('review');
     const started = await cli('run', '--review', '--id', id);
     expect(started.stdout).toContain(`started ${id} (for review)`);
-    await eventually(async () => (await progressOf(env.client, id)).state === 'awaiting-review', { timeoutMs: 90_000 });
-    expect(writeCount(stack.workplaceSimulator)).toBe(0);
+    await eventually(async () => (await progressOf(local.env.client, id)).state === 'awaiting-review', { timeoutMs: 90_000 });
+    expect(writeCount(local.stack.workplaceSimulator)).toBe(0);
 
     const status = await cli('status', id);
     expect(status.stdout).toContain('the plan waits for review');
@@ -98,7 +86,7 @@ describe('orgsync run --review', () => {
     await eventually(async () => (JSON.parse((await cli('status', id, '--json')).stdout) as { state: string }).state === 'completed', {
       timeoutMs: 90_000,
     });
-    expect(Object.keys(stack.workplaceSimulator.dump().employees)).toHaveLength(org.employees.length);
+    expect(Object.keys(local.stack.workplaceSimulator.dump().employees)).toHaveLength(org.employees.length);
     // Decided once: a second decision is refused in one line.
     const again = await cli('reject-run', id);
     expect(again.code).toBe(1);
@@ -108,13 +96,13 @@ describe('orgsync run --review', () => {
   it('run --review --wait exits 4 when the plan is rejected, with nothing written', async () => {
     const id = unique('rejected');
     const following = cli('run', '--review', '--wait', '--id', id);
-    await eventually(async () => (await progressOf(env.client, id).catch(() => undefined))?.state === 'awaiting-review', {
+    await eventually(async () => (await progressOf(local.env.client, id).catch(() => undefined))?.state === 'awaiting-review', {
       timeoutMs: 90_000,
     });
     expect((await cli('reject-run', id, '--by', 'kim.reviewer')).code).toBe(0);
     const waited = await following;
     expect(waited.code).toBe(4);
     expect(waited.stderr).toContain(`run ${id} rejected`);
-    expect(writeCount(stack.workplaceSimulator)).toBe(0);
+    expect(writeCount(local.stack.workplaceSimulator)).toBe(0);
   });
 });

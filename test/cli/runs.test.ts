@@ -9,37 +9,24 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { generateOrg } from '../../generator/index.js';
-import type { LocalStack } from '../../scripts/local-stack.js';
 import { resolveTemporalCli } from '../../scripts/temporal-dev-server.js';
-import { stackFor } from '../helpers/stack.js';
-import { connectTestEnv, eventually, unique } from '../helpers/temporal.js';
-import { cliWith, parseCsv, progressOf, stackEnv, startedId, terminateRunning, type Cli } from './helpers.js';
+import { eventually, unique } from '../helpers/temporal.js';
+import { cliStack, cliWith, parseCsv, progressOf, stackEnv, startedId, terminateRunning } from './helpers.js';
 
 const org = generateOrg({ seed: 1101, employees: 100, departments: 15 });
-let env: TestWorkflowEnvironment;
-let stack: LocalStack;
-let cli: Cli;
+const local = cliStack(org, { settings: { deletionGuard: { decisionTimeout: '10m' } } });
+const { cli } = local;
 
-beforeAll(async () => {
-  env = await connectTestEnv();
-  stack = await stackFor(env, org, { settings: { deletionGuard: { decisionTimeout: '10m' } } });
-  cli = cliWith(stackEnv(stack));
-});
 beforeEach(() => {
-  stack.workplaceSimulator.reset();
-  stack.workplaceSimulator.faults.clear();
-  stack.knoxSimulator.setOrg(org);
-  stack.knoxSimulator.faults.clear();
+  local.stack.workplaceSimulator.reset();
+  local.stack.workplaceSimulator.faults.clear();
+  local.stack.knoxSimulator.setOrg(org);
+  local.stack.knoxSimulator.faults.clear();
 });
-afterEach(() => terminateRunning(env.client, stack.taskQueue));
-afterAll(async () => {
-  await stack?.close();
-  await env?.teardown();
-});
+afterEach(() => terminateRunning(local.env.client, local.stack.taskQueue));
 
 /** How the run ended, once Temporal has closed it (`status --json`). */
 const ended = (id: string) =>
@@ -56,12 +43,12 @@ const ended = (id: string) =>
 describe('orgsync run, status, list and report', () => {
   it('run warns at once when no worker polls its task queue, and still starts the run for one to pick up', async () => {
     const lonely = unique('no-worker');
-    const run = await cliWith(stackEnv(stack, { ORGSYNC_TASK_QUEUE: lonely }))('run', '--id', unique('unserved'));
+    const run = await cliWith(stackEnv(local.stack, { ORGSYNC_TASK_QUEUE: lonely }))('run', '--id', unique('unserved'));
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain(`warning: no worker polls task queue ${lonely} (namespace default); start one with \`orgsync worker\``);
     const id = startedId(run);
-    expect((await env.client.workflow.getHandle(id).describe()).taskQueue).toBe(lonely);
-    await env.client.workflow.getHandle(id).terminate('test: nobody will run it');
+    expect((await local.env.client.workflow.getHandle(id).describe()).taskQueue).toBe(lonely);
+    await local.env.client.workflow.getHandle(id).terminate('test: nobody will run it');
     // With a worker on the queue, no warning.
     const served = await cli('run', '--dry-run', '--wait', '--id', unique('served'));
     expect(served.code, served.stderr).toBe(0);
@@ -117,7 +104,7 @@ describe('orgsync run, status, list and report', () => {
     expect(full.stdout).toMatch(
       /^Knox read +employees per department \(complete\): the run asked for a complete read \(--full-read\); 15 calls$/m,
     );
-    const description = await env.client.workflow.getHandle(startedId(full)).describe();
+    const description = await local.env.client.workflow.getHandle(startedId(full)).describe();
     expect(await description.staticSummary()).toMatch(/full Knox read/);
     const next = await cli('run', '--wait', '--json');
     expect(next.code, next.stderr).toBe(0);
@@ -130,7 +117,7 @@ describe('orgsync run, status, list and report', () => {
   });
 
   it('report --format csv lists each failed key with its reason, and what was skipped because of it', async () => {
-    await stack.sync(unique('baseline'));
+    await local.stack.sync(unique('baseline'));
     // Three people renamed (their update fails), three moved to a new department (whose creation fails).
     const renamed = org.employees.slice(10, 14).map((e) => ({ ...e, fullName: `${e.fullName}변경` }));
     // Employee writes must not all fail either: the fourth rename goes through.
@@ -151,7 +138,7 @@ describe('orgsync run, status, list and report', () => {
       .slice(20, 23)
       .map((e) => ({ ...e, departmentCode: department.departmentCode, departmentName: department.departmentName }));
     const changed = new Map([...renamed, ...moved].map((e) => [e.epId, e]));
-    stack.knoxSimulator.setOrg({
+    local.stack.knoxSimulator.setOrg({
       ...org,
       organizations: [
         ...org.organizations.map((o) => (o.departmentCode === renamedDepartment.departmentCode ? renamedDepartment : o)),
@@ -160,7 +147,7 @@ describe('orgsync run, status, list and report', () => {
       employees: org.employees.map((e) => changed.get(e.epId) ?? e),
     });
     const reason = '입사일 형식이 올바르지 않습니다, "hireDate"';
-    stack.workplaceSimulator.faults.failKeys([...failing.map((e) => e.epId), department.departmentCode], reason);
+    local.stack.workplaceSimulator.faults.failKeys([...failing.map((e) => e.epId), department.departmentCode], reason);
     const id = unique('cli-failures');
     const run = await cli('run', '--wait', '--id', id);
     // Items that fail do not fail the run (seed 000's failure policy), but the run says so: state
@@ -205,7 +192,7 @@ describe('orgsync run, status, list and report', () => {
 
     // From a host that cannot read the staging store: the run's own (bounded) list, here complete.
     const elsewhere = cliWith(
-      stackEnv(stack, { ORGSYNC_STORE_URL: '', ORGSYNC_STORE_DIR: mkdtempSync(join(tmpdir(), 'orgsync-elsewhere-')) }),
+      stackEnv(local.stack, { ORGSYNC_STORE_URL: '', ORGSYNC_STORE_DIR: mkdtempSync(join(tmpdir(), 'orgsync-elsewhere-')) }),
     );
     const fromResult = JSON.parse((await elsewhere('report', id, '--json')).stdout) as {
       itemsFrom: string;
@@ -225,7 +212,7 @@ describe('the deletion guard through the CLI', () => {
     ]),
   );
   const heldRun = async () => {
-    stack.workplaceSimulator.seed({ grades: extras });
+    local.stack.workplaceSimulator.seed({ grades: extras });
     const id = unique('cli-guard');
     expect((await cli('run', '--stages', 'grades', '--id', id)).code).toBe(0);
     const status = await eventually(
@@ -246,7 +233,7 @@ describe('the deletion guard through the CLI', () => {
     const rejected = await cli('reject-deletions', id, '--by', 'tester');
     expect(rejected).toMatchObject({ code: 0, stdout: `${id}: rejected 130 deletions in 직급 grades\n` });
     expect(await ended(id)).toBe('completed');
-    expect(Object.keys(stack.workplaceSimulator.dump().grades)).toEqual(expect.arrayContaining(Object.keys(extras)));
+    expect(Object.keys(local.stack.workplaceSimulator.dump().grades)).toEqual(expect.arrayContaining(Object.keys(extras)));
 
     const full = JSON.parse((await cli('report', id, '--json')).stdout) as {
       itemsFrom: string;
@@ -262,7 +249,7 @@ describe('the deletion guard through the CLI', () => {
     ).toEqual(Object.keys(extras).sort());
 
     const elsewhere = cliWith(
-      stackEnv(stack, { ORGSYNC_STORE_URL: '', ORGSYNC_STORE_DIR: mkdtempSync(join(tmpdir(), 'orgsync-elsewhere-')) }),
+      stackEnv(local.stack, { ORGSYNC_STORE_URL: '', ORGSYNC_STORE_DIR: mkdtempSync(join(tmpdir(), 'orgsync-elsewhere-')) }),
     );
     const bounded = await elsewhere('report', id);
     expect(bounded.code).toBe(0);
@@ -277,7 +264,7 @@ describe('the deletion guard through the CLI', () => {
     const approved = await cli('approve-deletions', id, '--by', 'tester');
     expect(approved).toMatchObject({ code: 0, stdout: `${id}: approved 130 deletions in 직급 grades\n` });
     expect(await ended(id)).toBe('completed');
-    expect(Object.keys(stack.workplaceSimulator.dump().grades).filter((k) => k in extras)).toEqual([]);
+    expect(Object.keys(local.stack.workplaceSimulator.dump().grades).filter((k) => k in extras)).toEqual([]);
 
     const late = await cli('reject-deletions', id);
     expect(late).toEqual({ code: 1, stdout: '', stderr: `orgsync: run ${id} is completed; nothing to reject\n` });
@@ -287,13 +274,13 @@ describe('the deletion guard through the CLI', () => {
 describe('pause, resume and cancel', () => {
   /** A run with work to do, slow enough to act on while it goes. */
   const slowRun = async (prefix: string) => {
-    stack.workplaceSimulator.faults.latencyMs(100);
+    local.stack.workplaceSimulator.faults.latencyMs(100);
     const id = unique(prefix);
     expect((await cli('run', '--id', id)).code).toBe(0);
     return id;
   };
   const progressState = (id: string, state: string) =>
-    eventually(async () => (await progressOf(env.client, id)).state === state, { what: `${id} to be ${state}` });
+    eventually(async () => (await progressOf(local.env.client, id)).state === state, { what: `${id} to be ${state}` });
 
   it('pause and resume change the run as its progress query shows; meanwhile nothing is held and no second run starts', async () => {
     const id = await slowRun('cli-pause');
@@ -317,10 +304,10 @@ describe('pause, resume and cancel', () => {
     expect(second.stderr).toMatch(new RegExp(`^orgsync: run ${id} \\(started .*\\) is still running; two runs would race on WORKPLACE`));
 
     expect(await cli('resume', id)).toMatchObject({ code: 0, stdout: `resuming ${id}. Follow it with: orgsync status ${id}\n` });
-    expect((await progressOf(env.client, id)).state).not.toBe('paused');
-    stack.workplaceSimulator.faults.latencyMs(0);
+    expect((await progressOf(local.env.client, id)).state).not.toBe('paused');
+    local.stack.workplaceSimulator.faults.latencyMs(0);
     expect(await ended(id)).toBe('completed');
-    expect(Object.keys(stack.workplaceSimulator.dump().employees)).toHaveLength(org.employees.length);
+    expect(Object.keys(local.stack.workplaceSimulator.dump().employees)).toHaveLength(org.employees.length);
   });
 
   it('cancel ends the run as cancelled with what was done; pausing it afterwards is refused in one line', async () => {
@@ -331,7 +318,7 @@ describe('pause, resume and cancel', () => {
     const status = await cli('status', id);
     expect(status.stdout).toMatch(/^state +cancelled$/m);
     expect(status.stdout).toContain('cancelled by an operator');
-    expect(Object.keys(stack.workplaceSimulator.dump().employees).length).toBeLessThan(org.employees.length);
+    expect(Object.keys(local.stack.workplaceSimulator.dump().employees).length).toBeLessThan(org.employees.length);
     expect(await cli('pause', id)).toEqual({ code: 1, stdout: '', stderr: `orgsync: run ${id} is completed; nothing to pause\n` });
   });
 
@@ -374,14 +361,14 @@ describe('pause, resume and cancel', () => {
 
     const resume = await temporal('workflow', 'signal', '--workflow-id', id, '--name', 'resume');
     expect(resume.status, resume.stderr).toBe(0);
-    await eventually(async () => (await progressOf(env.client, id)).state !== 'paused', { what: `${id} to resume` });
-    stack.workplaceSimulator.faults.latencyMs(0);
+    await eventually(async () => (await progressOf(local.env.client, id)).state !== 'paused', { what: `${id} to resume` });
+    local.stack.workplaceSimulator.faults.latencyMs(0);
     expect(await ended(id)).toBe('completed');
   });
 
   it('cancel stops a paused run mid-stage: it ends as cancelled', async () => {
     const id = await slowRun('cli-cancel-paused');
-    await eventually(async () => (await progressOf(env.client, id)).currentStage === 'departments', {
+    await eventually(async () => (await progressOf(local.env.client, id)).currentStage === 'departments', {
       what: `${id} to reach departments`,
     });
     expect((await cli('pause', id)).code).toBe(0);

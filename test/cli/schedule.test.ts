@@ -2,33 +2,23 @@
  * The daily Schedule through the CLI on the real dev server (the time-skipping server has no schedules).
  * Each test uses a schedule id of its own and deletes it, so nothing fires at 02:00 on a shared server.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { generateOrg } from '../../generator/index.js';
-import type { LocalStack } from '../../scripts/local-stack.js';
-import { stackFor } from '../helpers/stack.js';
-import { connectTestEnv, eventually, unique } from '../helpers/temporal.js';
-import { cliWith, stackEnv, type Cli } from './helpers.js';
+import { eventually, unique } from '../helpers/temporal.js';
+import { cliStack } from './helpers.js';
 
 const org = generateOrg({ seed: 1201, employees: 60, departments: 10 });
-let env: TestWorkflowEnvironment;
-let stack: LocalStack;
-let cli: Cli;
+const local = cliStack(org);
+const { cli } = local;
 const created: string[] = [];
 
-beforeAll(async () => {
-  env = await connectTestEnv();
-  stack = await stackFor(env, org);
-  cli = cliWith(stackEnv(stack));
-});
+// Runs before the stack's own afterAll (after-hooks run last-registered first), while the client is still connected.
 afterAll(async () => {
   for (const id of created)
-    await env.client.schedule
+    await local.env.client.schedule
       .getHandle(id)
       .delete()
       .catch(() => undefined);
-  await stack?.close();
-  await env?.teardown();
 });
 
 interface Described {
@@ -72,7 +62,7 @@ describe('orgsync schedule', () => {
       policies: { overlap: 'SKIP', catchupWindow: 3_600_000, pauseOnFailure: false },
       action: {
         workflowType: 'orgSyncWorkflow',
-        taskQueue: stack.taskQueue,
+        taskQueue: local.stack.taskQueue,
         workflowId: id,
         staticSummary: `orgsync daily run (schedule ${id})`,
       },
@@ -90,7 +80,7 @@ describe('orgsync schedule', () => {
       timeoutMs: 90_000,
       what: 'the scheduled run to complete',
     });
-    expect(Object.keys(stack.workplaceSimulator.dump().employees)).toHaveLength(org.employees.length);
+    expect(Object.keys(local.stack.workplaceSimulator.dump().employees)).toHaveLength(org.employees.length);
     const listed = await eventually(
       async () => {
         const list = await cli('list');

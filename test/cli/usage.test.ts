@@ -172,28 +172,30 @@ describe('output formats', () => {
     expect(formatDuration(ms)).toBe(text);
   });
 
-  it("reads the server's calendar form of a cron back as cron", () => {
-    const all = {
-      second: [{ start: 0, end: 0, step: 1 }],
-      dayOfMonth: [{ start: 1, end: 31, step: 1 }],
-      month: [{ start: 'JANUARY' as const, end: 'DECEMBER' as const, step: 1 }],
-      year: [],
-    };
+  it.each([
+    {
+      cron: '0 2 * * *',
+      minute: { start: 0, end: 0, step: 1 },
+      hour: { start: 2, end: 2, step: 1 },
+      dayOfWeek: { start: 'SUNDAY', end: 'SATURDAY', step: 1 },
+    },
+    {
+      cron: '*/15 9-18 * * 1-5',
+      minute: { start: 0, end: 59, step: 15 },
+      hour: { start: 9, end: 18, step: 1 },
+      dayOfWeek: { start: 'MONDAY', end: 'FRIDAY', step: 1 },
+    },
+  ] as const)("reads the server's calendar form of $cron back as cron", ({ cron, minute, hour, dayOfWeek }) => {
     expect(
       calendarToCron({
-        ...all,
-        minute: [{ start: 0, end: 0, step: 1 }],
-        hour: [{ start: 2, end: 2, step: 1 }],
-        dayOfWeek: [{ start: 'SUNDAY', end: 'SATURDAY', step: 1 }],
+        second: [{ start: 0, end: 0, step: 1 }],
+        minute: [minute],
+        hour: [hour],
+        dayOfMonth: [{ start: 1, end: 31, step: 1 }],
+        month: [{ start: 'JANUARY', end: 'DECEMBER', step: 1 }],
+        year: [],
+        dayOfWeek: [dayOfWeek],
       }),
-    ).toBe('0 2 * * *');
-    expect(
-      calendarToCron({
-        ...all,
-        minute: [{ start: 0, end: 59, step: 15 }],
-        hour: [{ start: 9, end: 18, step: 1 }],
-        dayOfWeek: [{ start: 'MONDAY', end: 'FRIDAY', step: 1 }],
-      }),
-    ).toBe('*/15 9-18 * * 1-5');
+    ).toBe(cron);
   });
 });

@@ -52,6 +52,41 @@ export function localStacks() {
   return { env, withStack };
 }
 
+/** A connection to the dev server and a local stack on it, shared by the tests of a file (or a describe block). */
+export interface SharedStack {
+  readonly env: TestWorkflowEnvironment;
+  readonly stack: LocalStack;
+}
+
+/**
+ * One local stack for the tests of a file (or a describe block): connected and started before them
+ * (`options` as stackFor's), closed and torn down after them. Read `env` and `stack` inside a test or a hook.
+ */
+export function sharedStack(org: GeneratedOrg, options: Partial<LocalStackOptions> = {}): SharedStack {
+  let env: TestWorkflowEnvironment | undefined;
+  let stack: LocalStack | undefined;
+  beforeAll(async () => {
+    env = await connectTestEnv();
+    stack = await stackFor(env, org, options);
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await env?.teardown();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (!value) throw new Error('the shared stack starts in beforeAll: use it inside a test or a hook');
+    return value;
+  };
+  return {
+    get env() {
+      return started(env);
+    },
+    get stack() {
+      return started(stack);
+    },
+  };
+}
+
 /** Settings for tests that look at exact writes, not at the guard: it would hold for 5% churn of a small org. */
 export const NO_GUARD = { deletionGuard: { maxShare: 1, maxCount: 1_000_000 } };
 

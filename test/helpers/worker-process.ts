@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import type { GeneratedOrg } from '../../generator/index.js';
 import { startKnoxSimulator, type KnoxSimulator } from '../../knox/simulator/server.js';
 import { LOCAL_KNOX_SYSTEM_ID, LOCAL_WORKPLACE, simulatorWorkerEnv } from '../../scripts/local-stack.js';
@@ -79,4 +79,34 @@ export async function startWorkerSimulators(org: GeneratedOrg): Promise<WorkerSi
     await Promise.all([knox.close(), workplace?.close()]);
     throw err;
   }
+}
+
+/**
+ * The simulators for the tests of a file (or a describe block): started before them, closed after them.
+ * What it returns reads the started ones, so use it inside a test or a hook.
+ */
+export function workerSimulatorsFor(org: GeneratedOrg): Omit<WorkerSimulators, 'close'> {
+  let sims: WorkerSimulators | undefined;
+  beforeAll(async () => {
+    sims = await startWorkerSimulators(org);
+  });
+  afterAll(async () => {
+    await sims?.close();
+  });
+  const started = (): WorkerSimulators => {
+    if (!sims) throw new Error('the simulators start in beforeAll: use them inside a test or a hook');
+    return sims;
+  };
+  return {
+    get knox() {
+      return started().knox;
+    },
+    get workplace() {
+      return started().workplace;
+    },
+    get client() {
+      return started().client;
+    },
+    workerEnv: (options) => started().workerEnv(options),
+  };
 }

@@ -17,7 +17,7 @@ import { NotificationSchema, type Notification } from '../../notify/payload.js';
 import type { OrgSyncResult } from '../../engine/types.js';
 import { announcingWorkflow, decidedSignal, holdingWorkflow, notifyWorkflow } from '../fixtures/notify-workflows.js';
 import { bundleOnce, connectTestEnv, eventually, unique } from '../helpers/temporal.js';
-import { refusedDepartment, runResult, stageResult } from './results.js';
+import { refusedDepartment, runResult, stageResult } from '../helpers/results.js';
 
 interface Receiver {
   url: string;

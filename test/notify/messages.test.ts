@@ -7,7 +7,7 @@ import { awaitingDecision, NOTIFY_EVENTS, rollbackEnded, rollbackFinished, runEn
 import { notificationFor, type MessageContext } from '../../notify/messages.js';
 import { NotificationSchema } from '../../notify/payload.js';
 import type { DeletionGuardHold } from '../../engine/types.js';
-import { refusedDepartment, RUN_ID, runResult, stageResult } from './results.js';
+import { refusedDepartment, RUN_ID, runResult, stageResult } from '../helpers/results.js';
 
 const RUN = RUN_ID;
 const LINK = `http://temporal-ui:8080/namespaces/default/workflows/${RUN}`;
@@ -142,13 +142,6 @@ describe('notificationFor', () => {
   });
 
   it("reports a rollback run's end from its result: the run it undid, and writes, failures and skips summed over its stages", () => {
-    const counts = (done: number, failed: number, skipped: number) => ({
-      planned: done + failed + skipped,
-      done,
-      failed,
-      skipped,
-      unchanged: 0,
-    });
     const result = runResult({
       runId: `${RUN_ID}/rollback`,
       rollbackOf: RUN_ID,

@@ -5,12 +5,10 @@
  * English and Korean); the simulator speaks the same overrides. A missing route is told apart from a
  * missing record and names the key to change.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect } from 'vitest';
 import { readEach } from '../../engine/stages/spec.js';
-import { ConfigError, loadConfig } from '../../config/index.js';
+import { loadConfig } from '../../config/index.js';
+import { configFile, configProblems } from '../helpers/config.js';
 import { WorkplaceProtocolSchema } from '../../config/workplace-protocol.js';
 import type { HttpExchange } from '../../lib/http-transport.js';
 import {
@@ -31,21 +29,9 @@ const ENV = {
 };
 
 /** loadConfig over a YAML config file holding `text`. */
-function loadWith(text: string, env: NodeJS.ProcessEnv = ENV) {
-  const file = join(mkdtempSync(join(tmpdir(), 'orgsync-protocol-')), 'orgsync.yaml');
-  writeFileSync(file, text);
-  return loadConfig(['workplace'], { ...env, ORGSYNC_CONFIG: file });
-}
+const loadWith = (text: string, env: NodeJS.ProcessEnv = ENV) => loadConfig(['workplace'], { ...env, ORGSYNC_CONFIG: configFile(text) });
 
-function problemsWith(text: string): string[] {
-  try {
-    loadWith(text);
-  } catch (err) {
-    if (err instanceof ConfigError) return [...err.problems];
-    throw err;
-  }
-  return [];
-}
+const problemsWith = (text: string): string[] => configProblems(() => loadWith(text));
 
 describe('workplace.protocol in the config file', () => {
   test('accepts every key of the default protocol, so each assumption can be set there', () => {

@@ -5,10 +5,26 @@
 import { describe, expect, it } from 'vitest';
 import { Secret } from '../../config/index.js';
 import { createWorkplaceClient, sign, stringToSign } from '../../workplace/index.js';
-import { CREDENTIALS, gradeBody, json, manualClock, startScriptedServer, test, workplaceConfig } from './support.js';
+import { CREDENTIALS, gradeBody, type Captured, json, manualClock, startScriptedServer, test, workplaceConfig } from './support.js';
 
 const VECTOR = { secretKey: 'TEST_SECRET_KEY_0123456789abcdefghijklmn', accessKey: 'D78BB444D6D3C84CA38D', timestamp: '1505290625682' };
 const API_KEY = 'DUxjP4HYTP8V7khBkgywdDHQjKuaYWGrppHKpvdv';
+
+/**
+ * The signature the reference computes for `request` as it arrived, sent as `method` (its target and timestamp
+ * header), with the test credentials: v2, or v1 with the API key.
+ */
+function signatureOf(request: Captured, method: string, version: 'v1' | 'v2' = 'v2'): string {
+  return sign({
+    method,
+    uri: request.target,
+    timestamp: String(request.headers['x-ncp-apigw-timestamp']),
+    accessKey: CREDENTIALS.accessKey,
+    secretKey: CREDENTIALS.secretKey,
+    ...(version === 'v1' ? { apiKey: CREDENTIALS.apiKey } : {}),
+    version,
+  });
+}
 
 describe('signature v2 and v1: the reference vectors', () => {
   it.each([
@@ -63,18 +79,8 @@ describe('the signing hook on the wire', () => {
     expect(first!.target).toBe(`/organization/apigw/v2/company/${CREDENTIALS.companyId}/grade/${encodeURIComponent('직급 #1/a')}`);
     expect([first!.headers['x-ncp-apigw-timestamp'], second!.headers['x-ncp-apigw-timestamp']]).toEqual(['1700000000000', '1700000001234']);
     for (const r of server.requests) {
-      const timestamp = String(r.headers['x-ncp-apigw-timestamp']);
       expect(r.headers['x-ncp-iam-access-key']).toBe(CREDENTIALS.accessKey);
-      expect(r.headers['x-ncp-apigw-signature-v2']).toBe(
-        sign({
-          method: 'POST',
-          uri: r.target,
-          timestamp,
-          accessKey: CREDENTIALS.accessKey,
-          secretKey: CREDENTIALS.secretKey,
-          version: 'v2',
-        }),
-      );
+      expect(r.headers['x-ncp-apigw-signature-v2']).toBe(signatureOf(r, 'POST'));
     }
     expect(first!.headers['x-ncp-apigw-signature-v2']).not.toBe(second!.headers['x-ncp-apigw-signature-v2']);
   });
@@ -86,17 +92,7 @@ describe('the signing hook on the wire', () => {
     await server.close();
     const [request] = server.requests;
     expect(request!.target).toBe(`/organization/apigw/v2/company/${CREDENTIALS.companyId}/department?offset=0&limit=10`);
-    const timestamp = String(request!.headers['x-ncp-apigw-timestamp']);
-    expect(request!.headers['x-ncp-apigw-signature-v2']).toBe(
-      sign({
-        method: 'GET',
-        uri: request!.target,
-        timestamp,
-        accessKey: CREDENTIALS.accessKey,
-        secretKey: CREDENTIALS.secretKey,
-        version: 'v2',
-      }),
-    );
+    expect(request!.headers['x-ncp-apigw-signature-v2']).toBe(signatureOf(request!, 'GET'));
   });
 
   test('sends the API-key header only when a key is configured, and signs v1 with it when asked', async () => {
@@ -115,18 +111,7 @@ describe('the signing hook on the wire', () => {
     expect(withKey!.headers['x-ncp-apigw-api-key']).toBe(CREDENTIALS.apiKey);
     expect(withKey!.headers).toHaveProperty('x-ncp-apigw-signature-v2');
     expect(v1!.headers).not.toHaveProperty('x-ncp-apigw-signature-v2');
-    const timestamp = String(v1!.headers['x-ncp-apigw-timestamp']);
-    expect(v1!.headers['x-ncp-apigw-signature-v1']).toBe(
-      sign({
-        method: 'GET',
-        uri: v1!.target,
-        timestamp,
-        accessKey: CREDENTIALS.accessKey,
-        secretKey: CREDENTIALS.secretKey,
-        apiKey: CREDENTIALS.apiKey,
-        version: 'v1',
-      }),
-    );
+    expect(v1!.headers['x-ncp-apigw-signature-v1']).toBe(signatureOf(v1!, 'GET', 'v1'));
   });
 });
 

@@ -6,7 +6,8 @@
  */
 import { describe, expect } from 'vitest';
 import { delta, sameValue } from '../../engine/plan.js';
-import { grades as gradeStage } from '../../engine/stages/grades.js';
+import { FIELDS as GRADE_FIELDS, grades as gradeStage } from '../../engine/stages/grades.js';
+import { employeeFields } from '../../engine/stages/employees.js';
 import type { KnoxSnapshot, PlanContext } from '../../engine/stages/spec.js';
 import { SyncSettingsSchema } from '../../config/sync.js';
 import { KnoxTitleSchema } from '../../knox/schemas.js';
@@ -14,21 +15,12 @@ import type { HttpExchange } from '../../lib/http-transport.js';
 import type { DepartmentBody, EmployeeBody, WorkplaceClient } from '../../workplace/index.js';
 import { departmentBody, employeeBody, gradeBody, test } from './support.js';
 
-/** What the stages write and then compare (activities/stages/*.ts FIELDS), listed here rather than imported. */
+/**
+ * What the stages write and then compare: the grade and employee stages' own lists (employees with every
+ * reference stage on, the default); the department stage does not export its list, so it stands here.
+ */
 const DEPARTMENT_FIELDS = ['name', 'i18nNames', 'parentDeptExternalKey', 'dispOrd'] as const;
-const EMPLOYEE_FIELDS = [
-  'loginId',
-  'emailAddress',
-  'name',
-  'i18nNames',
-  'deptExternalKey',
-  'gradeCdExternalKey',
-  'jobCdExternalKey',
-  'telephoneNo',
-  'cellphoneNo',
-  'empNick',
-] as const;
-const GRADE_FIELDS = ['name', 'i18nNames', 'itemUsed', 'sortOrder'] as const;
+const EMPLOYEE_FIELDS = employeeFields(SyncSettingsSchema.parse({}));
 
 const departments: Record<string, DepartmentBody> = {
   HQ: departmentBody('HQ', '#', '본사'),

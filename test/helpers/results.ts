@@ -1,6 +1,6 @@
 /**
- * Run and stage results for the notification tests, as the engine reports them (engine/types.ts): a
- * quiet default that each test overrides with what its event is about.
+ * Run and stage results as the engine reports them (engine/types.ts), for the notification tests and
+ * the stage-run test: a quiet default that each test overrides with what it is about.
  */
 import type { ItemOutcome, OrgSyncResult, StageResult } from '../../engine/types.js';
 
