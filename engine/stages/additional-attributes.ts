@@ -62,8 +62,7 @@ export const additionalAttributes = defineStage<Body>({
     const inScope = employeesInScope(people, included);
     // Every in-scope employee has a value key per attribute (none where Knox has no value: it is cleared).
     const employeeIds = new Set(inScope.map((p) => p.epId));
-    const isWanted = (key: string) =>
-      attributes.some((a) => key.endsWith(`/${a.key}`) && employeeIds.has(key.slice(0, -a.key.length - 1)));
+    const isWanted = (key: string) => attributes.some((a) => key.endsWith(`/${a.key}`) && employeeIds.has(key.slice(0, -a.key.length - 1)));
     const recorded = await ctx.recorded<Value>();
     // Employees this run could not create have no values to read; their items are skipped with that reason.
     // …and those created minutes ago by this run have none yet.

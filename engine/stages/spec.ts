@@ -202,10 +202,7 @@ export interface ListedTarget<T extends object> {
    * The delta against these objects, with the listing's rule in one place: a record orgsync cannot read
    * is left alone, and when one had no readable key nothing is deleted (a stage's `deletes` only narrows that).
    */
-  delta<V extends object, B = V>(
-    desired: DesiredEntries<V>,
-    options: Omit<DeltaOptions<V, T, B>, 'leaveAlone'>,
-  ): Delta<B>;
+  delta<V extends object, B = V>(desired: DesiredEntries<V>, options: Omit<DeltaOptions<V, T, B>, 'leaveAlone'>): Delta<B>;
   /** The stage's draft: counted from what Knox defines (the delta's desired keys) and what WORKPLACE lists, with the listing's drift. */
   draft<B>(planned: Delta<B>, invalid: ItemOutcome[]): StageDraft<B>;
 }
