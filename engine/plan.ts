@@ -97,8 +97,8 @@ export interface Delta<B> {
   desiredCount: number;
 }
 
-/** Desired entries by key: a map, or entries made one at a time (each key once), so that only the changed ones are ever kept. */
-export type DesiredEntries<V> = ReadonlyMap<string, DesiredEntry<V>> | Iterable<readonly [string, DesiredEntry<V>]>;
+/** Desired entries by key, each key once: a map, or entries made one at a time, so that only the changed ones are ever kept. */
+export type DesiredEntries<V> = Iterable<readonly [string, DesiredEntry<V>]>;
 
 /**
  * The writes that turn `current` into `desired`, per key. Unchanged keys produce nothing. `current` is
@@ -114,12 +114,10 @@ export function delta<V extends object, C extends object = V, B = V>(
   const items: DraftItem<B>[] = [];
   let unchanged = 0;
   const body = (options.body ?? ((_key: string, value: V) => value)) as (key: string, d: V, c: C | undefined) => B;
-  const wanted: { has(key: string): boolean; readonly size: number } = desired instanceof Map ? desired : new Set<string>();
+  const wanted = new Set<string>();
   for (const [key, entry] of desired) {
-    if (wanted instanceof Set) {
-      if (wanted.has(key)) throw new Error(`delta: desired key ${key} given twice`);
-      wanted.add(key);
-    }
+    if (wanted.has(key)) throw new Error(`delta: desired key ${key} given twice`);
+    wanted.add(key);
     if (options.leaveAlone?.has(key)) continue;
     const existing = current.get(key);
     const base = { key, label: entry.label, dependsOn: entry.dependsOn };
