@@ -405,7 +405,10 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
         const drift = new DriftCounter(spec.dataset, spec.documented.types, spec.documented.optional);
         const pages = Math.max(1, Math.trunc(o.pages ?? Number.POSITIVE_INFINITY));
         // §2: offset is the first row; advance by the rows received, since WORKPLACE may cap the limit.
-        for (let offset = 0, read = 0; ;) {
+        // Without a total, a short page ends the list only when a longer one came before it: a capped
+        // first page is as short as a whole list that fits in it, and stopping there would read the
+        // list as cut short, everything after it then planned for deletion.
+        for (let offset = 0, read = 0, longest = 0; ;) {
           const call = target({
             method: 'GET',
             route: spec.route,
@@ -417,7 +420,9 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
           readRows(spec, page.elements, listing, drift);
           offset += page.elements.length;
           const total = page.totalCount;
-          if (total === undefined ? page.elements.length < limit : offset >= total) return { ...listing, drift: drift.report() };
+          const ended = total === undefined ? page.elements.length === 0 || page.elements.length < longest : offset >= total;
+          if (ended) return { ...listing, drift: drift.report() };
+          longest = Math.max(longest, page.elements.length);
           if (++read >= pages) return { ...listing, drift: drift.report() };
           if (page.elements.length === 0) {
             throw new WorkplaceResponseError({

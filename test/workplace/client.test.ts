@@ -238,6 +238,33 @@ describe('lists larger than a page', () => {
     expect(listed.map((j) => j.externalKey)).toEqual(rows.map((r) => r.externalKey));
     expect(server.requests).toHaveLength(3);
   });
+
+  test('answered as bare arrays capped below the limit asked for are still read whole', async () => {
+    const rows = Array.from({ length: 37 }, (_, i) => ({ externalKey: `J${i}`, name: `Job ${i}` }));
+    const cap = 10;
+    const server = await startScriptedServer((request, res) => {
+      const query = new URLSearchParams(request.target.split('?')[1]);
+      const offset = Number(query.get('offset'));
+      json(res, 200, rows.slice(offset, offset + Math.min(cap, Number(query.get('limit')))));
+    });
+    const listed = (await createWorkplaceClient(workplaceConfig(server.url), { rateLimit: false }).jobs.list({ pageSize: 25 })).rows;
+    await server.close();
+    expect(listed.map((j) => j.externalKey)).toEqual(rows.map((r) => r.externalKey));
+    // 10, 10, 10 and the short page of 7 after them.
+    expect(server.requests).toHaveLength(4);
+  });
+
+  test('answered as one bare array shorter than the limit, ask once more to be sure it was the whole list', async () => {
+    const rows = Array.from({ length: 7 }, (_, i) => ({ externalKey: `J${i}`, name: `Job ${i}` }));
+    const server = await startScriptedServer((request, res) => {
+      const offset = Number(new URLSearchParams(request.target.split('?')[1]).get('offset'));
+      json(res, 200, rows.slice(offset));
+    });
+    const listed = (await createWorkplaceClient(workplaceConfig(server.url), { rateLimit: false }).jobs.list({ pageSize: 25 })).rows;
+    await server.close();
+    expect(listed).toHaveLength(7);
+    expect(server.requests.map((r) => r.target.split('?')[1])).toEqual(['offset=0&limit=25', 'offset=7&limit=25']);
+  });
 });
 
 describe('upsert answers, told apart precisely (Decisions "upsert")', () => {
