@@ -262,11 +262,14 @@ export interface OrderedPlan<B, I extends PlanItem<B> = PlanItem<B>> {
 
 const PASS_ORDER: Record<Pass, number> = { main: 0, followUp: 1 };
 
-/** Gives each item its place: by pass, then wave, then key (stable, so reruns produce the same plan). */
+/**
+ * Gives each item its place: by pass, then wave, then key (stable, so reruns produce the same plan).
+ * The drafts become the items, numbered in place rather than copied: at 300,000 attribute values a copy
+ * is ~25 MB at the stage's peak. The caller hands them over and keeps using only the result.
+ */
 export function order<B, D extends DraftItem<B> = DraftItem<B>>(drafts: readonly D[]): OrderedPlan<B, D & PlanItem<B>> {
-  // One copy of each draft, numbered in place: at 100,000 items a second copy is tens of MB for nothing.
   const items = drafts
-    .map((d) => ({ ...d, pass: d.pass ?? 'main', wave: d.wave ?? 0, i: 0 }))
+    .map((d) => Object.assign(d, { pass: d.pass ?? 'main', wave: d.wave ?? 0, i: 0 }))
     .sort((a, b) => PASS_ORDER[a.pass] - PASS_ORDER[b.pass] || a.wave - b.wave || compareKeys(a.key, b.key) || a.op.localeCompare(b.op));
   items.forEach((item, i) => (item.i = i));
   const waves: OrderedPlan<B>['waves'] = { main: [], followUp: [] };
