@@ -40,18 +40,18 @@ export interface PipelineStep {
   pass: Pass;
 }
 
+const inPass =
+  (pass: Pass) =>
+  (...stages: StageName[]): PipelineStep[] =>
+    stages.map((stage) => ({ stage, pass }));
+const main = inPass('main');
+const followUp = inPass('followUp');
+
 /** The run, in order. */
 export const PIPELINE: readonly PipelineStep[] = [
-  { stage: 'grades', pass: 'main' },
-  { stage: 'jobTitles', pass: 'main' },
-  { stage: 'departments', pass: 'main' },
-  { stage: 'employees', pass: 'main' },
-  { stage: 'departments', pass: 'followUp' },
-  { stage: 'jobTitles', pass: 'followUp' },
-  { stage: 'grades', pass: 'followUp' },
-  { stage: 'reportsTo', pass: 'main' },
-  { stage: 'additionalAttributes', pass: 'main' },
-  { stage: 'absenceItems', pass: 'main' },
+  ...main('grades', 'jobTitles', 'departments', 'employees'),
+  ...followUp('departments', 'jobTitles', 'grades'),
+  ...main('reportsTo', 'additionalAttributes', 'absenceItems'),
 ];
 
 /**
@@ -61,20 +61,8 @@ export const PIPELINE: readonly PipelineStep[] = [
  * Reports To, employees, department heads and departments, job titles, grades.
  */
 export const ROLLBACK_PIPELINE: readonly PipelineStep[] = [
-  { stage: 'grades', pass: 'main' },
-  { stage: 'jobTitles', pass: 'main' },
-  { stage: 'departments', pass: 'main' },
-  { stage: 'employees', pass: 'main' },
-  { stage: 'reportsTo', pass: 'main' },
-  { stage: 'additionalAttributes', pass: 'main' },
-  { stage: 'absenceItems', pass: 'main' },
-  { stage: 'additionalAttributes', pass: 'followUp' },
-  { stage: 'reportsTo', pass: 'followUp' },
-  { stage: 'employees', pass: 'followUp' },
-  { stage: 'departments', pass: 'followUp' },
-  { stage: 'jobTitles', pass: 'followUp' },
-  { stage: 'grades', pass: 'followUp' },
-  { stage: 'absenceItems', pass: 'followUp' },
+  ...main('grades', 'jobTitles', 'departments', 'employees', 'reportsTo', 'additionalAttributes', 'absenceItems'),
+  ...followUp('additionalAttributes', 'reportsTo', 'employees', 'departments', 'jobTitles', 'grades', 'absenceItems'),
 ];
 
 export type Operation = 'create' | 'update' | 'delete';

@@ -21,138 +21,137 @@ type Body = AttributeDefinitionBody | Value;
 export const valueKey = (employeeKey: string, attributeKey: string) => `${employeeKey}/${attributeKey}`;
 const isValueKey = (key: string) => key.includes('/');
 
-export const additionalAttributes = defineStage<Body>({
-  stage: 'additionalAttributes',
-  knox: ['organizations', 'employees'],
-  target: 'recorded',
-  upsert: true,
+export const additionalAttributes = defineStage<Body>(
+  { stage: 'additionalAttributes', knox: ['organizations', 'employees'], target: 'recorded', upsert: true },
+  {
+    async plan(ctx): Promise<StageDraft<Body>> {
+      const attributes = ctx.settings.additionalAttributes;
 
-  async plan(ctx): Promise<StageDraft<Body>> {
-    const attributes = ctx.settings.additionalAttributes;
-
-    // Definitions: listed by WORKPLACE. Its list may omit externalKey (seed 003 example), so fall back to the name.
-    const byName = new Map(attributes.map((a) => [a.name, a.key]));
-    const target = await listedTarget(
-      'additionalAttributes',
-      ctx.workplace.attributeDefinitions,
-      ctx.signal,
-      (d) => d.externalKey ?? byName.get(d.name),
-    );
-    const currentDefinitions = new Map([...target.current].map(([key, d]) => [key, comparable(d)]));
-    // Compared as WORKPLACE lists them; written in full (item keys included).
-    const bodies = new Map(attributes.map((a) => [a.key, definitionBody(a)]));
-    const desiredDefinitions = new Map(
-      [...bodies].map(([key, body]): [string, DesiredEntry<ReturnType<typeof comparable>>] => [
-        key,
-        { label: body.name, value: comparable(body) },
-      ]),
-    );
-    const definitions = delta(desiredDefinitions, currentDefinitions, {
-      fields: ['fieldType', 'name', 'i18nNames', 'searchDispYn', 'attrItemList'],
-      body: (key, _value, existing): AttributeDefinitionBody =>
-        existing ? bodies.get(key)! : { ...bodies.get(key)!, fieldUsedType: 'MEM' },
-      leaveAlone: target.leaveAlone,
-      deletes: target.deletes,
-      deleteLabel: (_key, d) => d.name,
-    });
-
-    // Values, per employee in scope and attribute.
-    const [organizations, people] = await Promise.all([ctx.knox.organizations(), ctx.knox.employees()]);
-    const { included } = departmentScope(organizations, ctx.settings);
-    const inScope = employeesInScope(people, included);
-    // Every in-scope employee has a value key per attribute (none where Knox has no value: it is cleared).
-    const employeeIds = new Set(inScope.map((p) => p.epId));
-    const isWanted = (key: string) => attributes.some((a) => key.endsWith(`/${a.key}`) && employeeIds.has(key.slice(0, -a.key.length - 1)));
-    const recorded = await ctx.recorded<Value>();
-    // Employees this run could not create have no values to read; their items are skipped with that reason.
-    // …and those created minutes ago by this run have none yet.
-    const notCreated = ctx.missing.get('employees');
-    const justCreated = recorded ? new Set<string>() : await ctx.createdThisRun('employees');
-    const readable = () =>
-      inScope
-        .filter((p) => !notCreated?.has(p.epId) && !justCreated.has(p.epId))
-        .flatMap((p) => attributes.map((a) => valueKey(p.epId, a.key)));
-    const { found, unreadable } = recorded
-      ? { found: recorded, unreadable: [] }
-      : await readEach(
-          'additionalAttributes',
-          readable(),
-          async (key) => {
-            const [employeeKey, attributeKey] = key.split('/') as [string, string];
-            const found = await ctx.workplace.attributeValues.get(employeeKey, attributeKey, { signal: ctx.signal });
-            return found?.fieldData ? { fieldData: found.fieldData } : undefined;
-          },
-          ctx,
-        );
-    const currentValues = keepKeys(found, isWanted);
-    const unreadableKeys = new Set(unreadable.map((u) => u.key));
-    // Made as the delta compares them: 300,000 values at 100k employees are never held whole.
-    const dependencies = new Dependencies();
-    const desiredValues = function* (): Generator<[string, DesiredEntry<Value>]> {
-      for (const person of inScope)
-        for (const { key, entry } of desiredValuesOf(person, attributes, dependencies))
-          if (entry && !unreadableKeys.has(key)) yield [key, entry];
-    };
-    const values = delta(desiredValues(), currentValues, { fields: ['fieldData'], protect: unreadableKeys });
-
-    // Placed in place: the values are 300,000 drafts at 100k, and a copy of each would be the stage's peak.
-    for (const item of definitions.items) item.wave = item.op === 'delete' ? 2 : 0;
-    for (const item of values.items) item.wave = 1;
-    const items: DraftItem<Body>[] = [...definitions.items, ...values.items];
-    return {
-      items,
-      unchanged: definitions.unchanged + values.unchanged,
-      sourceCount: definitions.desiredCount + values.desiredCount,
-      targetCount: currentDefinitions.size + currentValues.size,
-      invalid: [...target.outcomes, ...unreadable],
-      current: currentValues,
-      drift: [target.drift],
-    };
-  },
-
-  apply(client, op, item, signal) {
-    if (!isValueKey(item.key)) {
-      if (op === 'delete') return client.attributeDefinitions.remove(item.key, { signal });
-      return client.attributeDefinitions[op](item.key, item.body as AttributeDefinitionBody, { signal });
-    }
-    const [employeeKey, attributeKey] = item.key.split('/') as [string, string];
-    if (op === 'delete') return client.attributeValues.remove(employeeKey, attributeKey, { signal });
-    return client.attributeValues[op](employeeKey, attributeKey, item.body as Value, { signal });
-  },
-
-  rollback: {
-    async current(ctx, keys) {
-      const byName = new Map(ctx.settings.additionalAttributes.map((a) => [a.name, a.key]));
-      const definitions = await listedTarget(
+      // Definitions: listed by WORKPLACE. Its list may omit externalKey (seed 003 example), so fall back to the name.
+      const byName = new Map(attributes.map((a) => [a.name, a.key]));
+      const target = await listedTarget(
         'additionalAttributes',
         ctx.workplace.attributeDefinitions,
         ctx.signal,
-        (d: AttributeDefinition) => d.externalKey ?? byName.get(d.name),
+        (d) => d.externalKey ?? byName.get(d.name),
       );
-      const values = await recordedCurrent<Value>(ctx, keys.filter(isValueKey), async (key) => {
-        const [employeeKey, attributeKey] = key.split('/') as [string, string];
-        const found = await ctx.workplace.attributeValues.get(employeeKey, attributeKey, { signal: ctx.signal });
-        return found?.fieldData ? { fieldData: found.fieldData } : undefined;
+      const currentDefinitions = new Map([...target.current].map(([key, d]) => [key, comparable(d)]));
+      // Compared as WORKPLACE lists them; written in full (item keys included).
+      const bodies = new Map(attributes.map((a) => [a.key, definitionBody(a)]));
+      const desiredDefinitions = new Map(
+        [...bodies].map(([key, body]): [string, DesiredEntry<ReturnType<typeof comparable>>] => [
+          key,
+          { label: body.name, value: comparable(body) },
+        ]),
+      );
+      const definitions = delta(desiredDefinitions, currentDefinitions, {
+        fields: ['fieldType', 'name', 'i18nNames', 'searchDispYn', 'attrItemList'],
+        body: (key, _value, existing): AttributeDefinitionBody =>
+          existing ? bodies.get(key)! : { ...bodies.get(key)!, fieldUsedType: 'MEM' },
+        leaveAlone: target.leaveAlone,
+        deletes: target.deletes,
+        deleteLabel: (_key, d) => d.name,
       });
-      return { now: new Map([...definitions.current, ...values.now]), ...(values.record ? { record: values.record } : {}) };
+
+      // Values, per employee in scope and attribute.
+      const [organizations, people] = await Promise.all([ctx.knox.organizations(), ctx.knox.employees()]);
+      const { included } = departmentScope(organizations, ctx.settings);
+      const inScope = employeesInScope(people, included);
+      // Every in-scope employee has a value key per attribute (none where Knox has no value: it is cleared).
+      const employeeIds = new Set(inScope.map((p) => p.epId));
+      const isWanted = (key: string) =>
+        attributes.some((a) => key.endsWith(`/${a.key}`) && employeeIds.has(key.slice(0, -a.key.length - 1)));
+      const recorded = await ctx.recorded<Value>();
+      // Employees this run could not create have no values to read; their items are skipped with that reason.
+      // …and those created minutes ago by this run have none yet.
+      const notCreated = ctx.missing.get('employees');
+      const justCreated = recorded ? new Set<string>() : await ctx.createdThisRun('employees');
+      const readable = () =>
+        inScope
+          .filter((p) => !notCreated?.has(p.epId) && !justCreated.has(p.epId))
+          .flatMap((p) => attributes.map((a) => valueKey(p.epId, a.key)));
+      const { found, unreadable } = recorded
+        ? { found: recorded, unreadable: [] }
+        : await readEach(
+            'additionalAttributes',
+            readable(),
+            async (key) => {
+              const [employeeKey, attributeKey] = key.split('/') as [string, string];
+              const found = await ctx.workplace.attributeValues.get(employeeKey, attributeKey, { signal: ctx.signal });
+              return found?.fieldData ? { fieldData: found.fieldData } : undefined;
+            },
+            ctx,
+          );
+      const currentValues = keepKeys(found, isWanted);
+      const unreadableKeys = new Set(unreadable.map((u) => u.key));
+      // Made as the delta compares them: 300,000 values at 100k employees are never held whole.
+      const dependencies = new Dependencies();
+      const desiredValues = function* (): Generator<[string, DesiredEntry<Value>]> {
+        for (const person of inScope)
+          for (const { key, entry } of desiredValuesOf(person, attributes, dependencies))
+            if (entry && !unreadableKeys.has(key)) yield [key, entry];
+      };
+      const values = delta(desiredValues(), currentValues, { fields: ['fieldData'], protect: unreadableKeys });
+
+      // Placed in place: the values are 300,000 drafts at 100k, and a copy of each would be the stage's peak.
+      for (const item of definitions.items) item.wave = item.op === 'delete' ? 2 : 0;
+      for (const item of values.items) item.wave = 1;
+      const items: DraftItem<Body>[] = [...definitions.items, ...values.items];
+      return {
+        items,
+        unchanged: definitions.unchanged + values.unchanged,
+        sourceCount: definitions.desiredCount + values.desiredCount,
+        targetCount: currentDefinitions.size + currentValues.size,
+        invalid: [...target.outcomes, ...unreadable],
+        current: currentValues,
+        drift: [target.drift],
+      };
     },
-    fields: (key) => (isValueKey(key) ? ['fieldData'] : ['fieldType', 'name', 'i18nNames', 'searchDispYn']),
-    goneWith: ({ key, before }) =>
-      Object.entries(goneWithOf(before)?.values ?? {}).map(([attribute, value]) => ({ key: valueKey(key, attribute), before: value })),
-    // A definition's list shows neither userMod nor every item key: what it was cannot be put back exactly.
-    restore: (key, before) => {
-      const fieldData = isValueKey(key) ? (before as Partial<Value> | undefined)?.fieldData : undefined;
-      return fieldData ? { fieldData } : undefined;
+
+    apply(client, op, item, signal) {
+      if (!isValueKey(item.key)) {
+        if (op === 'delete') return client.attributeDefinitions.remove(item.key, { signal });
+        return client.attributeDefinitions[op](item.key, item.body as AttributeDefinitionBody, { signal });
+      }
+      const [employeeKey, attributeKey] = item.key.split('/') as [string, string];
+      if (op === 'delete') return client.attributeValues.remove(employeeKey, attributeKey, { signal });
+      return client.attributeValues[op](employeeKey, attributeKey, item.body as Value, { signal });
     },
-    // Values go before the definitions they belong to.
-    place: (items) =>
-      items.map((item) =>
-        item.op === 'delete'
-          ? { ...item, pass: 'followUp', wave: isValueKey(item.key) ? 0 : 1 }
-          : { ...item, wave: isValueKey(item.key) ? 1 : 0 },
-      ),
+
+    rollback: {
+      async current(ctx, keys) {
+        const byName = new Map(ctx.settings.additionalAttributes.map((a) => [a.name, a.key]));
+        const definitions = await listedTarget(
+          'additionalAttributes',
+          ctx.workplace.attributeDefinitions,
+          ctx.signal,
+          (d: AttributeDefinition) => d.externalKey ?? byName.get(d.name),
+        );
+        const values = await recordedCurrent<Value>(ctx, keys.filter(isValueKey), async (key) => {
+          const [employeeKey, attributeKey] = key.split('/') as [string, string];
+          const found = await ctx.workplace.attributeValues.get(employeeKey, attributeKey, { signal: ctx.signal });
+          return found?.fieldData ? { fieldData: found.fieldData } : undefined;
+        });
+        return { now: new Map([...definitions.current, ...values.now]), ...(values.record ? { record: values.record } : {}) };
+      },
+      fields: (key) => (isValueKey(key) ? ['fieldData'] : ['fieldType', 'name', 'i18nNames', 'searchDispYn']),
+      goneWith: ({ key, before }) =>
+        Object.entries(goneWithOf(before)?.values ?? {}).map(([attribute, value]) => ({ key: valueKey(key, attribute), before: value })),
+      // A definition's list shows neither userMod nor every item key: what it was cannot be put back exactly.
+      restore: (key, before) => {
+        const fieldData = isValueKey(key) ? (before as Partial<Value> | undefined)?.fieldData : undefined;
+        return fieldData ? { fieldData } : undefined;
+      },
+      // Values go before the definitions they belong to.
+      place: (items) =>
+        items.map((item) =>
+          item.op === 'delete'
+            ? { ...item, pass: 'followUp', wave: isValueKey(item.key) ? 0 : 1 }
+            : { ...item, wave: isValueKey(item.key) ? 1 : 0 },
+        ),
+    },
   },
-});
+);
 
 function definitionBody(a: AdditionalAttribute): AttributeDefinitionBody {
   return {

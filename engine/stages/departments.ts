@@ -20,116 +20,114 @@ type Desired = Omit<DepartmentBody, 'deptLeaderExternalKey'>;
 /** Names repeat across branches, so a create collides only with a department of its name under the same parent. */
 export const DEPARTMENT_IDENTITY = departmentIdentity(ROOT);
 
-export const departments = defineStage<DepartmentBody>({
-  stage: 'departments',
-  knox: ['organizations', 'employees'],
-  target: 'listed',
-  upsert: true,
-
-  async plan(ctx): Promise<StageDraft<DepartmentBody>> {
-    const [organizations, unreadable] = await Promise.all([ctx.knox.organizations(), ctx.knox.invalid('organizations')]);
-    const { included } = departmentScope(organizations, ctx.settings);
-    const invalid: ItemOutcome[] = invalidOutcomes('departments', unreadable);
-    const desired = new Map<string, DesiredEntry<Desired>>();
-    for (const org of included.values()) {
-      const parent = org.uprDepartmentCode?.trim() || ROOT;
-      if (parent !== ROOT && !included.has(parent)) {
-        // Not an excluded hidden parent (departmentScope excludes the whole subtree): Knox names a parent it does not list.
-        invalid.push({
-          stage: 'departments',
-          key: org.departmentCode,
-          label: org.departmentName,
-          op: 'read',
-          outcome: 'failed',
-          code: 'KNOX_UNKNOWN_PARENT',
-          message: `parent department ${parent} is not in Knox's organization list`,
-        });
-        continue;
-      }
-      desired.set(org.departmentCode, {
-        label: org.departmentName,
-        value: {
-          name: org.departmentName,
-          i18nNames: i18n({ ko_KR: org.departmentName, en_US: org.enDepartmentName }),
-          deptExternalKey: org.departmentCode,
-          parentDeptExternalKey: parent,
-          dispOrd: String(org.departmentOrder?.trim() || '0'),
-        },
-        dependsOn: parent === ROOT ? [] : [{ stage: 'departments', key: parent, role: 'parent department' }],
-      });
-    }
-    // A child whose parent is invalid cannot be created either: drop it, and report why.
-    for (let changed = true; changed;) {
-      changed = false;
-      for (const [code, entry] of desired) {
-        const parent = entry.value.parentDeptExternalKey;
-        if (parent !== ROOT && !desired.has(parent)) {
-          desired.delete(code);
+export const departments = defineStage<DepartmentBody>(
+  { stage: 'departments', knox: ['organizations', 'employees'], target: 'listed', upsert: true },
+  {
+    async plan(ctx): Promise<StageDraft<DepartmentBody>> {
+      const [organizations, unreadable] = await Promise.all([ctx.knox.organizations(), ctx.knox.invalid('organizations')]);
+      const { included } = departmentScope(organizations, ctx.settings);
+      const invalid: ItemOutcome[] = invalidOutcomes('departments', unreadable);
+      const desired = new Map<string, DesiredEntry<Desired>>();
+      for (const org of included.values()) {
+        const parent = org.uprDepartmentCode?.trim() || ROOT;
+        if (parent !== ROOT && !included.has(parent)) {
+          // Not an excluded hidden parent (departmentScope excludes the whole subtree): Knox names a parent it does not list.
           invalid.push({
             stage: 'departments',
-            key: code,
-            label: entry.label,
+            key: org.departmentCode,
+            label: org.departmentName,
             op: 'read',
             outcome: 'failed',
             code: 'KNOX_UNKNOWN_PARENT',
-            message: `parent department ${parent} cannot be synced`,
+            message: `parent department ${parent} is not in Knox's organization list`,
           });
-          changed = true;
+          continue;
+        }
+        desired.set(org.departmentCode, {
+          label: org.departmentName,
+          value: {
+            name: org.departmentName,
+            i18nNames: i18n({ ko_KR: org.departmentName, en_US: org.enDepartmentName }),
+            deptExternalKey: org.departmentCode,
+            parentDeptExternalKey: parent,
+            dispOrd: String(org.departmentOrder?.trim() || '0'),
+          },
+          dependsOn: parent === ROOT ? [] : [{ stage: 'departments', key: parent, role: 'parent department' }],
+        });
+      }
+      // A child whose parent is invalid cannot be created either: drop it, and report why.
+      for (let changed = true; changed;) {
+        changed = false;
+        for (const [code, entry] of desired) {
+          const parent = entry.value.parentDeptExternalKey;
+          if (parent !== ROOT && !desired.has(parent)) {
+            desired.delete(code);
+            invalid.push({
+              stage: 'departments',
+              key: code,
+              label: entry.label,
+              op: 'read',
+              outcome: 'failed',
+              code: 'KNOX_UNKNOWN_PARENT',
+              message: `parent department ${parent} cannot be synced`,
+            });
+            changed = true;
+          }
         }
       }
-    }
 
-    const target = await listedTarget('departments', ctx.workplace.departments, ctx.signal);
-    const current = target.current;
-    invalid.push(...target.outcomes);
-    const { items, unchanged } = target.delta(desired, {
-      fields: FIELDS,
-      // Keep the head WORKPLACE has: the follow-up pass sets the new one once it exists.
-      body: (_key, value, existing): DepartmentBody => ({
-        ...value,
-        ...(existing?.deptLeaderExternalKey ? { deptLeaderExternalKey: existing.deptLeaderExternalKey } : {}),
-      }),
-      protect: new Set(invalid.map((i) => i.key)),
-      // A department record without a readable code could be any of WORKPLACE's: delete none this run.
-      deletes: !unreadable.some((r) => !r.key),
-      deleteLabel: (_key, d) => d.name,
-    });
+      const target = await listedTarget('departments', ctx.workplace.departments, ctx.signal);
+      const current = target.current;
+      invalid.push(...target.outcomes);
+      const { items, unchanged } = target.delta(desired, {
+        fields: FIELDS,
+        // Keep the head WORKPLACE has: the follow-up pass sets the new one once it exists.
+        body: (_key, value, existing): DepartmentBody => ({
+          ...value,
+          ...(existing?.deptLeaderExternalKey ? { deptLeaderExternalKey: existing.deptLeaderExternalKey } : {}),
+        }),
+        protect: new Set(invalid.map((i) => i.key)),
+        // A department record without a readable code could be any of WORKPLACE's: delete none this run.
+        deletes: !unreadable.some((r) => !r.key),
+        deleteLabel: (_key, d) => d.name,
+      });
 
-    const desiredDepth = treeDepths(new Map([...desired].map(([code, e]) => [code, e.value.parentDeptExternalKey])));
-    const currentDepth = treeDepths(new Map([...current].map(([code, d]) => [code, d.parentDeptExternalKey])));
-    const deepest = Math.max(0, ...currentDepth.values());
-    for (const item of items) {
-      if (item.op === 'delete') {
-        item.pass = 'followUp';
-        // Children before parents; heads (wave 0) before any deletion.
-        item.wave = 1 + deepest - Math.max(0, currentDepth.get(item.key) ?? 0);
-      } else item.wave = Math.max(0, desiredDepth.get(item.key) ?? 0);
-    }
+      const desiredDepth = treeDepths(new Map([...desired].map(([code, e]) => [code, e.value.parentDeptExternalKey])));
+      const currentDepth = treeDepths(new Map([...current].map(([code, d]) => [code, d.parentDeptExternalKey])));
+      const deepest = Math.max(0, ...currentDepth.values());
+      for (const item of items) {
+        if (item.op === 'delete') {
+          item.pass = 'followUp';
+          // Children before parents; heads (wave 0) before any deletion.
+          item.wave = 1 + deepest - Math.max(0, currentDepth.get(item.key) ?? 0);
+        } else item.wave = Math.max(0, desiredDepth.get(item.key) ?? 0);
+      }
 
-    flagCollisions(items, target, new Set([...desired.keys(), ...invalid.map((i) => i.key)]), DEPARTMENT_IDENTITY);
-    items.push(...headUpdates(desired, current, departmentHeads(included.values(), await ctx.knox.employees())));
-    return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid, drift: [target.drift] };
-  },
-
-  apply: keyedApply((client) => client.departments),
-
-  rollback: listedRollback({
-    api: (client) => client.departments,
-    fields: [...FIELDS, 'deptLeaderExternalKey'],
-    restore: (key, before): DepartmentBody => {
-      const d = before as Department;
-      return {
-        name: d.name,
-        i18nNames: d.i18nNames,
-        deptExternalKey: key,
-        parentDeptExternalKey: d.parentDeptExternalKey,
-        dispOrd: d.dispOrd ?? '0',
-        ...(d.deptLeaderExternalKey ? { deptLeaderExternalKey: d.deptLeaderExternalKey } : {}),
-      };
+      flagCollisions(items, target, new Set([...desired.keys(), ...invalid.map((i) => i.key)]), DEPARTMENT_IDENTITY);
+      items.push(...headUpdates(desired, current, departmentHeads(included.values(), await ctx.knox.employees())));
+      return { items, unchanged, sourceCount: desired.size, targetCount: current.size, invalid, drift: [target.drift] };
     },
-    place: placeRollback,
-  }),
-});
+
+    apply: keyedApply((client) => client.departments),
+
+    rollback: listedRollback({
+      api: (client) => client.departments,
+      fields: [...FIELDS, 'deptLeaderExternalKey'],
+      restore: (key, before): DepartmentBody => {
+        const d = before as Department;
+        return {
+          name: d.name,
+          i18nNames: d.i18nNames,
+          deptExternalKey: key,
+          parentDeptExternalKey: d.parentDeptExternalKey,
+          dispOrd: d.dispOrd ?? '0',
+          ...(d.deptLeaderExternalKey ? { deptLeaderExternalKey: d.deptLeaderExternalKey } : {}),
+        };
+      },
+      place: placeRollback,
+    }),
+  },
+);
 
 /**
  * A department rollback in the run's own order: restores and re-creates first, parents before children,

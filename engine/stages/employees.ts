@@ -116,132 +116,131 @@ export function employeeBody(
   };
 }
 
-export const employees = defineStage<EmployeeBody>({
-  stage: 'employees',
-  knox: ['organizations', 'employees'],
-  target: 'listed',
-  upsert: true,
-
-  async plan(ctx): Promise<StageDraft<EmployeeBody>> {
-    const [organizations, people, unreadable] = await Promise.all([
-      ctx.knox.organizations(),
-      ctx.knox.employees(),
-      ctx.knox.invalid('employees'),
-    ]);
-    const { included, excluded } = departmentScope(organizations, ctx.settings);
-    const invalid = invalidOutcomes('employees', unreadable);
-    const skipped: ItemOutcome[] = [];
-    // Who is synced, decided first; each one's entry is made again as the delta compares it, so 100,000
-    // entries are never held beside WORKPLACE's 100,000 records (an unchanged one is garbage at once).
-    const synced = new Map<string, KnoxEmployee>();
-    const emailOwner = new Map<string, string>();
-    for (const person of people) {
-      const mapped = mapEmployee(person, { included, excluded }, ctx.settings);
-      if ('outcome' in mapped) {
-        (mapped.outcome.outcome === 'failed' ? invalid : skipped).push(mapped.outcome);
-        continue;
+export const employees = defineStage<EmployeeBody>(
+  { stage: 'employees', knox: ['organizations', 'employees'], target: 'listed', upsert: true },
+  {
+    async plan(ctx): Promise<StageDraft<EmployeeBody>> {
+      const [organizations, people, unreadable] = await Promise.all([
+        ctx.knox.organizations(),
+        ctx.knox.employees(),
+        ctx.knox.invalid('employees'),
+      ]);
+      const { included, excluded } = departmentScope(organizations, ctx.settings);
+      const invalid = invalidOutcomes('employees', unreadable);
+      const skipped: ItemOutcome[] = [];
+      // Who is synced, decided first; each one's entry is made again as the delta compares it, so 100,000
+      // entries are never held beside WORKPLACE's 100,000 records (an unchanged one is garbage at once).
+      const synced = new Map<string, KnoxEmployee>();
+      const emailOwner = new Map<string, string>();
+      for (const person of people) {
+        const mapped = mapEmployee(person, { included, excluded }, ctx.settings);
+        if ('outcome' in mapped) {
+          (mapped.outcome.outcome === 'failed' ? invalid : skipped).push(mapped.outcome);
+          continue;
+        }
+        const email = mapped.entry.value.emailAddress;
+        const owner = emailOwner.get(email);
+        if (owner) {
+          invalid.push({
+            stage: 'employees',
+            key: person.epId,
+            label: person.fullName,
+            op: 'read',
+            outcome: 'failed',
+            code: 'KNOX_DUPLICATE_EMAIL',
+            message: `e-mail ${email} is also ${owner}'s; WORKPLACE login ids are unique`,
+          });
+          continue;
+        }
+        emailOwner.set(email, person.epId);
+        synced.set(person.epId, person);
       }
-      const email = mapped.entry.value.emailAddress;
-      const owner = emailOwner.get(email);
-      if (owner) {
-        invalid.push({
-          stage: 'employees',
-          key: person.epId,
-          label: person.fullName,
-          op: 'read',
-          outcome: 'failed',
-          code: 'KNOX_DUPLICATE_EMAIL',
-          message: `e-mail ${email} is also ${owner}'s; WORKPLACE login ids are unique`,
-        });
-        continue;
-      }
-      emailOwner.set(email, person.epId);
-      synced.set(person.epId, person);
-    }
-    const dependencies = new Dependencies();
-    const desired = function* (): Generator<[string, DesiredEntry<Desired>]> {
-      for (const [epId, person] of synced) {
-        const mapped = mapEmployee(person, { included, excluded }, ctx.settings, dependencies);
-        if ('entry' in mapped) yield [epId, mapped.entry];
-      }
-    };
-
-    const target = await listedTarget('employees', ctx.workplace.employees, ctx.signal);
-    invalid.push(...target.outcomes);
-    // A record Knox returned without a readable epId could be anyone in WORKPLACE: delete no one this run.
-    const unidentified = unreadable.some((r) => !r.key);
-    const planned = target.delta(desired(), {
-      fields: employeeFields(ctx.settings),
-      body: (_key, value, existing) => employeeBody(value, existing, ctx.settings, ctx.today),
-      protect: new Set([...invalid, ...skipped].map((o) => o.key)),
-      deletes: ctx.settings.leavers === 'delete' && !unidentified,
-      deleteLabel: (_key, e) => e.name,
-    });
-    const { items } = planned;
-    // Confirm each leaver with Knox itself before planning to delete them.
-    const leavers = items.filter((i) => i.op === 'delete');
-    const stillThere = leavers.length ? await ctx.stillInKnox(leavers.map((i) => i.key)) : new Set<string>();
-    for (const item of items) item.wave = item.op === 'delete' ? 0 : 1;
-    // What goes with a deleted employee, in its before-image, so a rollback that re-creates them puts it back too.
-    if (leavers.length) {
-      const [reports, values] = await Promise.all([ctx.recorded<ReportsTo>('reportsTo'), ctx.recorded<Value>('additionalAttributes')]);
-      for (const item of leavers) {
-        const goneWith: GoneWith = {
-          ...(reports?.get(item.key) ? { reportsTo: reports.get(item.key) } : {}),
-          values: Object.fromEntries(
-            ctx.settings.additionalAttributes.flatMap((a) => {
-              const value = values?.get(valueKey(item.key, a.key));
-              return value ? [[a.key, value]] : [];
-            }),
-          ),
-        };
-        item.before = { ...(item.before as object), goneWith };
-      }
-    }
-    for (const item of leavers) {
-      // Leavers go first (wave 0): a hire may take the login id a leaver frees that same day.
-      item.check = 'representativeAdmin';
-      if (stillThere.has(item.key))
-        item.skip = {
-          code: 'KNOX_STILL_EMPLOYED',
-          message: 'missing from the full Knox read but Knox still returns this employee by epId (moved while the read ran?): not deleted',
-        };
-    }
-    // After the leavers' skips: a leaver deleted first frees an e-mail, one kept does not.
-    flagCollisions(
-      items,
-      target,
-      new Set([...synced.keys(), ...invalid.map((o) => o.key), ...skipped.map((o) => o.key)]),
-      EMPLOYEE_IDENTITY,
-    );
-    return target.draft(planned, [...invalid, ...skipped]);
-  },
-
-  apply: keyedApply((client) => client.employees),
-
-  rollback: listedRollback({
-    api: (client) => client.employees,
-    fields: (_key, ctx) => employeeFields(ctx.settings),
-    // Re-created as WORKPLACE held them, with the original hire date (the day orgsync first created them
-    // when a list does not show it: WORKPLACE requires one).
-    restore: (_key, before, ctx): EmployeeBody => {
-      const e = before as Employee;
-      return {
-        loginId: e.loginId,
-        emailAddress: e.emailAddress,
-        name: e.name,
-        i18nNames: e.i18nNames,
-        deptExternalKey: e.deptExternalKey,
-        concurrentDeptExternalKeys: e.concurrentDeptExternalKeys ?? [],
-        gradeCdExternalKey: e.gradeCdExternalKey,
-        jobCdExternalKey: e.jobCdExternalKey,
-        telephoneNo: e.telephoneNo,
-        cellphoneNo: e.cellphoneNo,
-        empNick: e.empNick,
-        employYmd: e.employYmd || ctx.today,
+      const dependencies = new Dependencies();
+      const desired = function* (): Generator<[string, DesiredEntry<Desired>]> {
+        for (const [epId, person] of synced) {
+          const mapped = mapEmployee(person, { included, excluded }, ctx.settings, dependencies);
+          if ('entry' in mapped) yield [epId, mapped.entry];
+        }
       };
+
+      const target = await listedTarget('employees', ctx.workplace.employees, ctx.signal);
+      invalid.push(...target.outcomes);
+      // A record Knox returned without a readable epId could be anyone in WORKPLACE: delete no one this run.
+      const unidentified = unreadable.some((r) => !r.key);
+      const planned = target.delta(desired(), {
+        fields: employeeFields(ctx.settings),
+        body: (_key, value, existing) => employeeBody(value, existing, ctx.settings, ctx.today),
+        protect: new Set([...invalid, ...skipped].map((o) => o.key)),
+        deletes: ctx.settings.leavers === 'delete' && !unidentified,
+        deleteLabel: (_key, e) => e.name,
+      });
+      const { items } = planned;
+      // Confirm each leaver with Knox itself before planning to delete them.
+      const leavers = items.filter((i) => i.op === 'delete');
+      const stillThere = leavers.length ? await ctx.stillInKnox(leavers.map((i) => i.key)) : new Set<string>();
+      for (const item of items) item.wave = item.op === 'delete' ? 0 : 1;
+      // What goes with a deleted employee, in its before-image, so a rollback that re-creates them puts it back too.
+      if (leavers.length) {
+        const [reports, values] = await Promise.all([ctx.recorded<ReportsTo>('reportsTo'), ctx.recorded<Value>('additionalAttributes')]);
+        for (const item of leavers) {
+          const goneWith: GoneWith = {
+            ...(reports?.get(item.key) ? { reportsTo: reports.get(item.key) } : {}),
+            values: Object.fromEntries(
+              ctx.settings.additionalAttributes.flatMap((a) => {
+                const value = values?.get(valueKey(item.key, a.key));
+                return value ? [[a.key, value]] : [];
+              }),
+            ),
+          };
+          item.before = { ...(item.before as object), goneWith };
+        }
+      }
+      for (const item of leavers) {
+        // Leavers go first (wave 0): a hire may take the login id a leaver frees that same day.
+        item.check = 'representativeAdmin';
+        if (stillThere.has(item.key))
+          item.skip = {
+            code: 'KNOX_STILL_EMPLOYED',
+            message:
+              'missing from the full Knox read but Knox still returns this employee by epId (moved while the read ran?): not deleted',
+          };
+      }
+      // After the leavers' skips: a leaver deleted first frees an e-mail, one kept does not.
+      flagCollisions(
+        items,
+        target,
+        new Set([...synced.keys(), ...invalid.map((o) => o.key), ...skipped.map((o) => o.key)]),
+        EMPLOYEE_IDENTITY,
+      );
+      return target.draft(planned, [...invalid, ...skipped]);
     },
-    // A rollback deletes nobody the representative-admin check would not let a run delete.
-    place: (items) => items.map((item) => (item.op === 'delete' ? { ...item, check: 'representativeAdmin' as const } : item)),
-  }),
-});
+
+    apply: keyedApply((client) => client.employees),
+
+    rollback: listedRollback({
+      api: (client) => client.employees,
+      fields: (_key, ctx) => employeeFields(ctx.settings),
+      // Re-created as WORKPLACE held them, with the original hire date (the day orgsync first created them
+      // when a list does not show it: WORKPLACE requires one).
+      restore: (_key, before, ctx): EmployeeBody => {
+        const e = before as Employee;
+        return {
+          loginId: e.loginId,
+          emailAddress: e.emailAddress,
+          name: e.name,
+          i18nNames: e.i18nNames,
+          deptExternalKey: e.deptExternalKey,
+          concurrentDeptExternalKeys: e.concurrentDeptExternalKeys ?? [],
+          gradeCdExternalKey: e.gradeCdExternalKey,
+          jobCdExternalKey: e.jobCdExternalKey,
+          telephoneNo: e.telephoneNo,
+          cellphoneNo: e.cellphoneNo,
+          empNick: e.empNick,
+          employYmd: e.employYmd || ctx.today,
+        };
+      },
+      // A rollback deletes nobody the representative-admin check would not let a run delete.
+      place: (items) => items.map((item) => (item.op === 'delete' ? { ...item, check: 'representativeAdmin' as const } : item)),
+    }),
+  },
+);

@@ -13,71 +13,69 @@ export interface ReportsTo {
   reportsToExternalKey: string;
 }
 
-export const reportsTo = defineStage<ReportsTo>({
-  stage: 'reportsTo',
-  knox: ['organizations', 'employees'],
-  target: 'recorded',
-  upsert: false,
+export const reportsTo = defineStage<ReportsTo>(
+  { stage: 'reportsTo', knox: ['organizations', 'employees'], target: 'recorded', upsert: false },
+  {
+    async plan(ctx): Promise<StageDraft<ReportsTo>> {
+      const [organizations, people] = await Promise.all([ctx.knox.organizations(), ctx.knox.employees()]);
+      const { included } = departmentScope(organizations, ctx.settings);
+      const headOf = headResolver(departmentHeads(included.values(), people));
+      const inScope = employeesInScope(people, included);
 
-  async plan(ctx): Promise<StageDraft<ReportsTo>> {
-    const [organizations, people] = await Promise.all([ctx.knox.organizations(), ctx.knox.employees()]);
-    const { included } = departmentScope(organizations, ctx.settings);
-    const headOf = headResolver(departmentHeads(included.values(), people));
-    const inScope = employeesInScope(people, included);
+      // Only employees Knox still has (a leaver's Reports To went with the employee) and WORKPLACE has
+      // (one whose create failed this run has none to read; its item is skipped with that reason).
+      // Employees created minutes ago by this run have no Reports To yet: nothing to read for them.
+      const notCreated = ctx.missing.get('employees');
+      const keys = new Set(inScope.map((p) => p.epId).filter((key) => !notCreated?.has(key)));
+      const recorded = await ctx.recorded<ReportsTo>();
+      const justCreated = recorded ? new Set<string>() : await ctx.createdThisRun('employees');
+      const { found: current, unreadable } = recorded
+        ? { found: keepKeys(recorded, (key) => keys.has(key)), unreadable: [] }
+        : await readEach(
+            'reportsTo',
+            [...keys].filter((key) => !justCreated.has(key)),
+            async (key) => {
+              const manager = await ctx.workplace.reportsTo.get(key, { signal: ctx.signal });
+              return manager ? { reportsToExternalKey: manager } : undefined;
+            },
+            ctx,
+          );
+      const unreadableKeys = new Set(unreadable.map((u) => u.key));
+      // Made as the delta compares them, like the employee stage's entries.
+      const dependencies = new Dependencies();
+      const desired = function* (): Generator<[string, DesiredEntry<ReportsTo>]> {
+        for (const person of inScope) {
+          const entry = unreadableKeys.has(person.epId) ? undefined : desiredReportsTo(person, included, headOf, dependencies);
+          if (entry) yield [person.epId, entry];
+        }
+      };
+      const { items, unchanged, desiredCount } = delta(desired(), current, { fields: ['reportsToExternalKey'], protect: unreadableKeys });
+      return { items, unchanged, sourceCount: desiredCount, targetCount: current.size, invalid: unreadable, current };
+    },
 
-    // Only employees Knox still has (a leaver's Reports To went with the employee) and WORKPLACE has
-    // (one whose create failed this run has none to read; its item is skipped with that reason).
-    // Employees created minutes ago by this run have no Reports To yet: nothing to read for them.
-    const notCreated = ctx.missing.get('employees');
-    const keys = new Set(inScope.map((p) => p.epId).filter((key) => !notCreated?.has(key)));
-    const recorded = await ctx.recorded<ReportsTo>();
-    const justCreated = recorded ? new Set<string>() : await ctx.createdThisRun('employees');
-    const { found: current, unreadable } = recorded
-      ? { found: keepKeys(recorded, (key) => keys.has(key)), unreadable: [] }
-      : await readEach(
-          'reportsTo',
-          [...keys].filter((key) => !justCreated.has(key)),
-          async (key) => {
-            const manager = await ctx.workplace.reportsTo.get(key, { signal: ctx.signal });
-            return manager ? { reportsToExternalKey: manager } : undefined;
-          },
-          ctx,
-        );
-    const unreadableKeys = new Set(unreadable.map((u) => u.key));
-    // Made as the delta compares them, like the employee stage's entries.
-    const dependencies = new Dependencies();
-    const desired = function* (): Generator<[string, DesiredEntry<ReportsTo>]> {
-      for (const person of inScope) {
-        const entry = unreadableKeys.has(person.epId) ? undefined : desiredReportsTo(person, included, headOf, dependencies);
-        if (entry) yield [person.epId, entry];
-      }
-    };
-    const { items, unchanged, desiredCount } = delta(desired(), current, { fields: ['reportsToExternalKey'], protect: unreadableKeys });
-    return { items, unchanged, sourceCount: desiredCount, targetCount: current.size, invalid: unreadable, current };
-  },
+    apply(client, op, item, signal) {
+      if (op === 'delete') return client.reportsTo.clear(item.key, { signal });
+      return client.reportsTo.set(item.key, item.body!.reportsToExternalKey, { signal });
+    },
 
-  apply(client, op, item, signal) {
-    if (op === 'delete') return client.reportsTo.clear(item.key, { signal });
-    return client.reportsTo.set(item.key, item.body!.reportsToExternalKey, { signal });
-  },
-
-  rollback: {
-    current: (ctx, keys) =>
-      recordedCurrent<ReportsTo>(ctx, keys, async (key) => {
-        const manager = await ctx.workplace.reportsTo.get(key, { signal: ctx.signal });
+    rollback: {
+      current: (ctx, keys) =>
+        recordedCurrent<ReportsTo>(ctx, keys, async (key) => {
+          const manager = await ctx.workplace.reportsTo.get(key, { signal: ctx.signal });
+          return manager ? { reportsToExternalKey: manager } : undefined;
+        }),
+      fields: () => ['reportsToExternalKey'],
+      goneWith: ({ key, before }) => {
+        const reports = goneWithOf(before)?.reportsTo;
+        return reports ? [{ key, before: reports }] : [];
+      },
+      restore: (_key, before) => {
+        const manager = (before as Partial<ReportsTo> | undefined)?.reportsToExternalKey;
         return manager ? { reportsToExternalKey: manager } : undefined;
-      }),
-    fields: () => ['reportsToExternalKey'],
-    goneWith: ({ key, before }) => {
-      const reports = goneWithOf(before)?.reportsTo;
-      return reports ? [{ key, before: reports }] : [];
-    },
-    restore: (_key, before) => {
-      const manager = (before as Partial<ReportsTo> | undefined)?.reportsToExternalKey;
-      return manager ? { reportsToExternalKey: manager } : undefined;
+      },
     },
   },
-});
+);
 
 /** Whom one employee should report to, as a plan entry; undefined when nobody is above them. */
 export function desiredReportsTo(

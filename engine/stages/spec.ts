@@ -68,7 +68,8 @@ export interface StageDraft<B = unknown> {
   drift?: DriftReport[];
 }
 
-export interface StageSpec<B = unknown> {
+/** What a stage reads and writes, on one line of its file. */
+export interface StageAbout {
   stage: StageName;
   knox: readonly KnoxDataset[];
   /**
@@ -76,17 +77,23 @@ export interface StageSpec<B = unknown> {
    * so the target is what the last run wrote (state/<stage>.json), or per-key reads on a first run.
    */
   target: 'listed' | 'recorded';
-  plan(ctx: PlanContext): Promise<StageDraft<B>>;
-  /** One WORKPLACE request for one item. `op` may differ from item.op when the engine switches verbs. */
-  apply(client: WorkplaceClient, op: Operation, item: PlanItem<B>, signal: AbortSignal): Promise<unknown>;
   /**
    * Whether a create that finds the key existing may become an update (and an update of a missing key a
    * create). True for WORKPLACE's keyed entities (workplace.md Decisions: "upsert").
    */
   upsert: boolean;
+}
+
+/** How a stage plans, writes and is rolled back. */
+export interface StageBehaviour<B = unknown> {
+  plan(ctx: PlanContext): Promise<StageDraft<B>>;
+  /** One WORKPLACE request for one item. `op` may differ from item.op when the engine switches verbs. */
+  apply(client: WorkplaceClient, op: Operation, item: PlanItem<B>, signal: AbortSignal): Promise<unknown>;
   /** How a rollback undoes this stage's writes (engine/rollback.ts). */
   rollback: RollbackHooks<B>;
 }
+
+export type StageSpec<B = unknown> = StageAbout & StageBehaviour<B>;
 
 /** What a rollback needs to know of a stage beyond its writes. */
 export interface RollbackHooks<B = unknown> {
@@ -250,7 +257,7 @@ export async function listedTarget<T extends { externalKey?: string | undefined 
 }
 
 /** Keeps spec files typed without repeating the generic parameter. */
-export const defineStage = <B>(spec: StageSpec<B>): StageSpec<B> => spec;
+export const defineStage = <B>(about: StageAbout, behaviour: StageBehaviour<B>): StageSpec<B> => ({ ...about, ...behaviour });
 
 /** Locale map with empty names dropped (WORKPLACE stores what we send; an empty en_US is noise). */
 export function i18n(names: Partial<Record<'ko_KR' | 'en_US', string | undefined>>): Record<string, string> | undefined {
