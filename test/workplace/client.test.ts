@@ -226,44 +226,22 @@ describe('lists larger than a page', () => {
     });
   });
 
-  test('answered as bare arrays without a total are read until a short page', async () => {
-    const rows = Array.from({ length: 25 }, (_, i) => ({ externalKey: `J${i}`, name: `Job ${i}` }));
-    const server = await startScriptedServer((request, res) => {
-      const query = new URLSearchParams(request.target.split('?')[1]);
-      const offset = Number(query.get('offset'));
-      json(res, 200, rows.slice(offset, offset + Number(query.get('limit'))));
-    });
-    const listed = (await createWorkplaceClient(workplaceConfig(server.url), { rateLimit: false }).jobs.list({ pageSize: 10 })).rows;
-    await server.close();
-    expect(listed.map((j) => j.externalKey)).toEqual(rows.map((r) => r.externalKey));
-    expect(server.requests).toHaveLength(3);
-  });
-
-  test('answered as bare arrays capped below the limit asked for are still read whole', async () => {
-    const rows = Array.from({ length: 37 }, (_, i) => ({ externalKey: `J${i}`, name: `Job ${i}` }));
-    const cap = 10;
+  // Without a total, a short page ends the list only after a longer one: a capped page looks like a whole short list.
+  test.each([
+    { when: 'a page shorter than the limit', rows: 25, cap: Infinity, pageSize: 10, offsets: [0, 10, 20] },
+    { when: 'pages capped below the limit asked for, then a short one', rows: 37, cap: 10, pageSize: 25, offsets: [0, 10, 20, 30] },
+    { when: 'one page shorter than the limit, then an empty one', rows: 7, cap: Infinity, pageSize: 25, offsets: [0, 7] },
+  ])('answered as bare arrays without a total, are read whole and end at $when', async ({ rows: count, cap, pageSize, offsets }) => {
+    const rows = Array.from({ length: count }, (_, i) => ({ externalKey: `J${i}`, name: `Job ${i}` }));
     const server = await startScriptedServer((request, res) => {
       const query = new URLSearchParams(request.target.split('?')[1]);
       const offset = Number(query.get('offset'));
       json(res, 200, rows.slice(offset, offset + Math.min(cap, Number(query.get('limit')))));
     });
-    const listed = (await createWorkplaceClient(workplaceConfig(server.url), { rateLimit: false }).jobs.list({ pageSize: 25 })).rows;
+    const listed = (await createWorkplaceClient(workplaceConfig(server.url), { rateLimit: false }).jobs.list({ pageSize })).rows;
     await server.close();
     expect(listed.map((j) => j.externalKey)).toEqual(rows.map((r) => r.externalKey));
-    // 10, 10, 10 and the short page of 7 after them.
-    expect(server.requests).toHaveLength(4);
-  });
-
-  test('answered as one bare array shorter than the limit, ask once more to be sure it was the whole list', async () => {
-    const rows = Array.from({ length: 7 }, (_, i) => ({ externalKey: `J${i}`, name: `Job ${i}` }));
-    const server = await startScriptedServer((request, res) => {
-      const offset = Number(new URLSearchParams(request.target.split('?')[1]).get('offset'));
-      json(res, 200, rows.slice(offset));
-    });
-    const listed = (await createWorkplaceClient(workplaceConfig(server.url), { rateLimit: false }).jobs.list({ pageSize: 25 })).rows;
-    await server.close();
-    expect(listed).toHaveLength(7);
-    expect(server.requests.map((r) => r.target.split('?')[1])).toEqual(['offset=0&limit=25', 'offset=7&limit=25']);
+    expect(server.requests.map((r) => r.target.split('?')[1])).toEqual(offsets.map((offset) => `offset=${offset}&limit=${pageSize}`));
   });
 });
 
