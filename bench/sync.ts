@@ -40,6 +40,8 @@ const args = benchArgs(
     'worker-heap-mb': undefined,
     /** The worker's young-generation semi-space (--max-semi-space-size), as the Dockerfile's NODE_OPTIONS sets it; '' for V8's default. */
     'worker-semi-space-mb': 4,
+    /** The worker's MALLOC_ARENA_MAX, as the Dockerfile sets it; '' for glibc's default. */
+    'worker-malloc-arenas': 2,
     /** The rates the "at production rates" line assumes. */
     'prod-knox-rps': 10,
     'prod-workplace-rps': 10,
@@ -59,7 +61,7 @@ async function main(): Promise<void> {
     `orgsync benchmark: ${day1.employees.length} employees, ${day1.organizations.length} departments, ${day1.titles.length} grades; churn ${args.churn} (generated in ${Date.now() - t} ms)`,
   );
   out(
-    `WORKPLACE_RPS ${args.rps}, ${args.concurrency} writes in flight, worker heap limit ${args['worker-heap-mb'] ? `${args['worker-heap-mb']} MB` : 'default'}, semi-space ${args['worker-semi-space-mb'] ? `${args['worker-semi-space-mb']} MB` : 'default'}, ${process.arch} ${(await import('node:os')).cpus().length} cores`,
+    `WORKPLACE_RPS ${args.rps}, ${args.concurrency} writes in flight, worker heap limit ${args['worker-heap-mb'] ? `${args['worker-heap-mb']} MB` : 'default'}, semi-space ${args['worker-semi-space-mb'] ? `${args['worker-semi-space-mb']} MB` : 'default'}, malloc arenas ${args['worker-malloc-arenas'] || 'default'}, ${process.arch} ${(await import('node:os')).cpus().length} cores`,
   );
 
   const sims = await startBenchSimulators(day1);
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
       ORGSYNC_CONFIG: configFile,
       ORGSYNC_METRICS_ADDRESS: '',
       ORGSYNC_LOG_LEVEL: 'INFO',
+      ...(args['worker-malloc-arenas'] ? { MALLOC_ARENA_MAX: String(Number(args['worker-malloc-arenas'])) } : {}),
     },
   });
   await new Promise<void>((resolve, reject) => {
