@@ -70,7 +70,6 @@ export async function planStage(deps: EngineDeps, input: PlanStageInput, io: Eng
     draft = { ...draft, items: reconcileWithApproved(await readPlanItems(store, input.approvedPlan, 0, approved.total), draft.items) };
   }
   const ordered = order(draft.items);
-  draft = { ...draft, items: [] };
   const alwaysSent = alwaysSentFields(ordered.items);
   const ops = { main: countOps(ordered.items, 'main'), followUp: countOps(ordered.items, 'followUp') };
   const guard = deletionGuard(ops.main.delete + ops.followUp.delete, draft.targetCount, draft.sourceCount, settings.deletionGuard);

@@ -256,7 +256,7 @@ export async function listedTarget<T extends { externalKey?: string | undefined 
   };
 }
 
-/** Keeps spec files typed without repeating the generic parameter. */
+/** A stage's spec from its one-line description and its behaviour, typed without repeating the generic parameter. */
 export const defineStage = <B>(about: StageAbout, behaviour: StageBehaviour<B>): StageSpec<B> => ({ ...about, ...behaviour });
 
 /** Locale map with empty names dropped (WORKPLACE stores what we send; an empty en_US is noise). */
