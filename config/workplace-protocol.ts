@@ -88,7 +88,7 @@ export const WorkplaceProtocolSchema = section({
     absences: extraFields,
   }),
   messages: section({ alreadyExists: patterns, notFound: patterns, missingReference: patterns }),
-  paging: section({ offsetParam: fieldName, limitParam: fieldName, pageSize: count }),
+  paging: section({ offsetParam: fieldName, limitParam: fieldName, pageSize: count, fallbackPageSize: count }),
   listFields: section({ elements: fieldName, totalCount: fieldName }),
   envelopeFields: z.array(fieldName),
   successStatus: section({ GET: status, POST: status, PUT: status, DELETE: status, attributeDefinitionEdit: status }),

@@ -134,9 +134,15 @@ export interface WorkplaceProtocol {
     limitParam: string;
     /**
      * ASSUMPTION (§5 Q11): the rows the client asks per page, and the simulator's default and maximum.
-     * A larger `limit` is silently capped, so the client advances by the rows it received.
+     * 500, as Knox pages: at 100,000 employees a night reads 200 pages of employees instead of 1,000.
+     * A WORKPLACE that caps `limit` is read whole (the client advances by the rows it received).
      */
     pageSize: number;
+    /**
+     * ASSUMPTION (§5 Q11): the page asked for instead when WORKPLACE refuses `pageSize` with a 400 rather
+     * than capping it; the list checks of `orgsync doctor` warn when that happens. 100, the size of our first reading.
+     */
+    fallbackPageSize: number;
   };
   /** ASSUMPTION (§1.8.4 [3P]): a v2 list page is `{ elements, totalCount }`; rows come in a stable (creation) order. */
   listFields: { elements: string; totalCount: string };
@@ -209,7 +215,7 @@ export const DEFAULT_PROTOCOL: WorkplaceProtocol = {
     notFound: ['\\bnot found\\b', '찾을 수 없', '존재하지 않'],
     missingReference: ['\\bdoes not exist\\b'],
   },
-  paging: { offsetParam: 'offset', limitParam: 'limit', pageSize: 100 },
+  paging: { offsetParam: 'offset', limitParam: 'limit', pageSize: 500, fallbackPageSize: 100 },
   listFields: { elements: 'elements', totalCount: 'totalCount' },
   envelopeFields: ['timestamp', 'status', 'error', 'message', 'path'],
   successStatus: { POST: 201, PUT: 200, DELETE: 200, GET: 200, attributeDefinitionEdit: 201 },

@@ -16,7 +16,7 @@ import {
   type WorkplaceProtocol,
   type WorkplaceProtocolOverrides,
 } from './assumptions.js';
-import { WorkplaceNotFoundError, WorkplaceRequestError, WorkplaceResponseError } from './errors.js';
+import { WorkplaceNotFoundError, WorkplaceRequestError, WorkplaceResponseError, WorkplaceValidationError } from './errors.js';
 import { requestTarget, WorkplaceTransport, type Method, type WorkplaceCall } from './http.js';
 import {
   AttributeValueSchema,
@@ -74,6 +74,8 @@ export interface WorkplaceListing<T> {
   /** Departments with a key under a parent without one: key → the parent's WORKPLACE id (`parentDeptNo`). */
   unmappedParents?: Map<string, string>;
   drift: DriftReport;
+  /** The page size WORKPLACE refused with a 400, when it did: the list was read at `paging.fallbackPageSize`. */
+  pageSizeRefused?: number;
 }
 
 /**
@@ -386,8 +388,11 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
     }
   }
 
+  // Once WORKPLACE refused the configured page size, every later list of this client asks the fallback.
+  let pageSizeRefused: number | undefined;
+
   function entity<B, T>(spec: KeyedSpec<B, T>): EntityApi<B, T> {
-    const { offsetParam, limitParam, pageSize } = protocol.paging;
+    const { offsetParam, limitParam, pageSize, fallbackPageSize } = protocol.paging;
     const pageSchema = listPageSchema(protocol.listFields);
     return {
       ...listed(spec, spec.route),
@@ -400,10 +405,12 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
         });
       },
       async list(o = {}) {
-        const limit = Math.max(1, Math.trunc(o.pageSize ?? pageSize));
+        const asked = Math.max(1, Math.trunc(o.pageSize ?? pageSize));
+        let limit = pageSizeRefused !== undefined && asked >= pageSizeRefused ? Math.min(asked, fallbackPageSize) : asked;
         const listing = emptyListing<T>();
         const drift = new DriftCounter(spec.dataset, spec.documented.types, spec.documented.optional);
         const pages = Math.max(1, Math.trunc(o.pages ?? Number.POSITIVE_INFINITY));
+        const done = () => ({ ...listing, drift: drift.report(), ...(pageSizeRefused === undefined ? {} : { pageSizeRefused }) });
         // §2: offset is the first row; advance by the rows received, since WORKPLACE may cap the limit.
         // Without a total, a short page ends the list only when a longer one came before it: a capped
         // first page is as short as a whole list that fits in it, and stopping there would read the
@@ -415,15 +422,24 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
             query: { [offsetParam]: String(offset), [limitParam]: String(limit) },
             signal: o.signal,
           });
-          const payload = await send(call);
+          let payload: unknown;
+          try {
+            payload = await send(call);
+          } catch (error) {
+            // §5 Q11: no maximum is documented. A WORKPLACE that refuses a large limit (rather than capping it) is read at the fallback.
+            if (!(limit > fallbackPageSize && error instanceof WorkplaceValidationError && error.status === 400)) throw error;
+            pageSizeRefused = limit;
+            limit = fallbackPageSize;
+            continue;
+          }
           const page = Array.isArray(payload) ? { elements: payload, totalCount: undefined } : parse(call, pageSchema, payload);
           readRows(spec, page.elements, listing, drift);
           offset += page.elements.length;
           const total = page.totalCount;
           const ended = total === undefined ? page.elements.length === 0 || page.elements.length < longest : offset >= total;
-          if (ended) return { ...listing, drift: drift.report() };
+          if (ended) return done();
           longest = Math.max(longest, page.elements.length);
-          if (++read >= pages) return { ...listing, drift: drift.report() };
+          if (++read >= pages) return done();
           if (page.elements.length === 0) {
             throw new WorkplaceResponseError({
               ...describe(call),

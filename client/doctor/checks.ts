@@ -388,6 +388,7 @@ export async function workplaceChecks({
   checks.push({ ...clock, ...clockVerdict(skew, protocol.signing.maxClockSkewMs) });
   checks.push(...listChecks);
   if (refusal) return checks;
+  checks.push(pagingCheck([...readLists.values()], protocol.paging));
   checks.push({
     id: 'workplace.pace',
     title: 'WORKPLACE arrivals stay within the pace margin',
@@ -540,6 +541,23 @@ async function getOne(id: string, title: string, key: string, spec: ListSpec, lo
   } catch (error) {
     return { id, title, status: 'failed', ...workplaceReading(error, routeConfigKey(spec.route)) };
   }
+}
+
+/** §5 Q11: whether WORKPLACE answered a page of `paging.pageSize` rows (whole or capped), or refused it with a 400. */
+function pagingCheck(listings: readonly { pageSizeRefused?: number }[], paging: WorkplaceProtocol['paging']): Check {
+  const id = 'workplace.paging';
+  const title = `WORKPLACE answers list pages of paging.pageSize (${paging.pageSize})`;
+  if (listings.length === 0) return skipped(id, title, 'no list could be read');
+  const refused = listings.find((l) => l.pageSizeRefused !== undefined)?.pageSizeRefused;
+  if (refused === undefined)
+    return { id, title, status: 'ok', evidence: `limit=${paging.pageSize} answered (a capped page is read on by offset)` };
+  return {
+    id,
+    title,
+    status: 'warning',
+    evidence: `limit=${refused} refused with HTTP 400; the lists were read at paging.fallbackPageSize (${paging.fallbackPageSize}), one refused request more per run`,
+    configKey: 'workplace.protocol.paging.pageSize',
+  };
 }
 
 /** The setting a failed list depends on: its path, or the list's field names when the page did not read. */

@@ -49,6 +49,7 @@ const READ_CHECKS = [
   'workplace.list.employee',
   'workplace.list.addattrs',
   'workplace.list.absences',
+  'workplace.paging',
   'workplace.pace',
   'workplace.get.grade',
   'workplace.get.job',
@@ -159,6 +160,23 @@ describe('orgsync doctor against the simulators', () => {
 
       const text = await doctor({ WORKPLACE_BASE_URL: url });
       expect(text.stdout).toMatch(/^failed +WORKPLACE reads Reports To: .*\n +→ change workplace\.protocol\.paths\.reportsTo$/m);
+    });
+  });
+
+  it('against a WORKPLACE that refuses a page of 500 rows, warns and names workplace.protocol.paging.pageSize; the lists still read', async () => {
+    await otherWorkplace({ pageSizeMax: 100, reading: { refusesLargePages: true } }, async (url) => {
+      const result = await doctor({ WORKPLACE_BASE_URL: url }, '--json');
+      expect(result.code, result.stdout).toBe(0);
+      const report = json(result);
+      expect(check(report, 'workplace.paging')).toMatchObject({ status: 'warning', configKey: 'workplace.protocol.paging.pageSize' });
+      expect(check(report, 'workplace.paging').evidence).toMatch(
+        /^limit=500 refused with HTTP 400; the lists were read at paging.fallbackPageSize \(100\)/,
+      );
+      expect(report.checks.filter((c) => c.id.startsWith('workplace.list.')).map((c) => c.status)).toEqual(Array(6).fill('ok'));
+    });
+    expect(check(json(await doctor({}, '--json')), 'workplace.paging')).toMatchObject({
+      status: 'ok',
+      evidence: expect.stringMatching(/^limit=500 answered/) as unknown,
     });
   });
 

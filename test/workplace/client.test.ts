@@ -203,17 +203,51 @@ describe('lists larger than a page', () => {
   const grades = (n: number) =>
     Object.fromEntries(Array.from({ length: n }, (_, i) => [`G${String(i).padStart(3, '0')}`, gradeBody(`Grade ${i}`, String(i))]));
 
-  test('are read whole, one offset/limit request per page', async ({ simulator, client }) => {
-    simulator.seed({ grades: grades(250) });
+  test('are read whole, one offset/limit request of paging.pageSize (500) per page', async ({ simulator, client }) => {
+    simulator.seed({ grades: grades(1200) });
     const listed = (await client.grades.list()).rows;
-    expect(listed.map((g) => g.externalKey)).toEqual(Object.keys(grades(250)));
-    expect(simulator.log().map((e) => e.query)).toEqual(['offset=0&limit=100', 'offset=100&limit=100', 'offset=200&limit=100']);
+    expect(listed.map((g) => g.externalKey)).toEqual(Object.keys(grades(1200)));
+    expect(simulator.log().map((e) => e.query)).toEqual(['offset=0&limit=500', 'offset=500&limit=500', 'offset=1000&limit=500']);
   });
 
   test('ends without an extra request when the last page is exactly full', async ({ simulator, client }) => {
     simulator.seed({ grades: grades(200) });
-    expect((await client.grades.list()).rows).toHaveLength(200);
+    expect((await client.grades.list({ pageSize: 100 })).rows).toHaveLength(200);
     expect(simulator.counters().total).toBe(2);
+  });
+
+  describe('when WORKPLACE refuses a limit above 100 with a 400 instead of capping it', () => {
+    test.override({ simulatorOptions: { pageSizeMax: 100, reading: { refusesLargePages: true } } });
+
+    test('are read at paging.fallbackPageSize, and later lists ask it at once', async ({ simulator, client }) => {
+      simulator.seed({ grades: grades(250) });
+      const listing = await client.grades.list();
+      expect(listing.rows.map((g) => g.externalKey)).toEqual(Object.keys(grades(250)));
+      expect(listing.pageSizeRefused).toBe(500);
+      expect(simulator.log().map((e) => `${e.status} ${e.query}`)).toEqual([
+        '400 offset=0&limit=500',
+        '200 offset=0&limit=100',
+        '200 offset=100&limit=100',
+        '200 offset=200&limit=100',
+      ]);
+      simulator.clearLog();
+      expect((await client.jobs.list()).pageSizeRefused).toBe(500);
+      expect(simulator.log().map((e) => e.query)).toEqual(['offset=0&limit=100']);
+    });
+  });
+
+  describe('when WORKPLACE refuses even the fallback page size', () => {
+    test.override({ simulatorOptions: { pageSizeMax: 50, reading: { refusesLargePages: true } } });
+
+    test("the list fails with WORKPLACE's answer", async ({ simulator, client }) => {
+      simulator.seed({ grades: grades(10) });
+      await expect(client.grades.list()).rejects.toMatchObject({
+        code: 'WORKPLACE_VALIDATION',
+        status: 400,
+        workplaceMessage: 'invalid request: limit: at most 50',
+      });
+      expect(simulator.log().map((e) => e.query)).toEqual(['offset=0&limit=500', 'offset=0&limit=100']);
+    });
   });
 
   describe('when WORKPLACE caps the page below what the client asks for', () => {

@@ -34,6 +34,7 @@ const { values } = parseArgs({
     protocol: { type: 'string' },
     'real-tenant-lists': { type: 'boolean', default: false },
     'korean-messages': { type: 'boolean', default: false },
+    'refuses-large-pages': { type: 'boolean', default: false },
     /** Comma-separated protocol path names the gateway has no route for, e.g. reportsTo,absence. */
     'missing-routes': { type: 'string' },
   },
@@ -89,7 +90,12 @@ const simulator = await startWorkplaceSimulator({
   ...(values.state ? { state: JSON.parse(readFileSync(values.state, 'utf8')) as Partial<SimState> } : {}),
   bareResponses: values.bare,
   ...(values.protocol ? { protocol: protocolFile(values.protocol) } : {}),
-  reading: { realTenantLists: values['real-tenant-lists'], koreanMessages: values['korean-messages'], missingRoutes },
+  reading: {
+    realTenantLists: values['real-tenant-lists'],
+    koreanMessages: values['korean-messages'],
+    refusesLargePages: values['refuses-large-pages'],
+    missingRoutes,
+  },
 });
 simulator.faults.latencyMs(number('latency-ms') ?? 0);
 simulator.faults.serverErrorRatio(number('server-error-ratio') ?? 0);

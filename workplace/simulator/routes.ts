@@ -30,7 +30,7 @@ export interface Match {
 export function routeTable(
   workplace: SimulatedWorkplace,
   protocol: WorkplaceProtocol,
-  pageSizeMax: number,
+  pageLimit: PageLimit,
   missing: ReadonlySet<RouteName> = new Set(),
 ): Route[] {
   const { paths } = protocol;
@@ -53,7 +53,7 @@ export function routeTable(
     [
       name,
       at(paths[name], [], `${paths[name].segment} list`, {
-        GET: ({ query }) => page(workplace, kind, query, protocol.paging, pageSizeMax),
+        GET: ({ query }) => page(workplace, kind, query, protocol.paging, pageLimit),
       }),
     ],
   ];
@@ -110,13 +110,20 @@ export function routeTable(
 
 const withStatus = (outcome: Outcome, status: number): Outcome => ('refused' in outcome ? outcome : { ...outcome, status });
 
-/** §2 paging: `offset` (first row, default 0) and `limit` (default and cap pageSizeMax). */
+/** The largest `limit` a v2 list answers, and what it does with a larger one. */
+export interface PageLimit {
+  max: number;
+  /** Refuse a larger limit with a 400 instead of capping it (another reading of §5 Q11). */
+  refuseAbove?: boolean;
+}
+
+/** §2 paging: `offset` (first row, default 0) and `limit` (default and cap `max`). */
 function page(
   workplace: SimulatedWorkplace,
   kind: Kind,
   query: URLSearchParams,
   paging: WorkplaceProtocol['paging'],
-  pageSizeMax: number,
+  pageLimit: PageLimit,
 ): Outcome {
   const number = (name: string, fallback: number, min: number) => {
     const raw = query.get(name);
@@ -124,10 +131,12 @@ function page(
     return /^\d+$/.test(raw) && Number(raw) >= min ? Number(raw) : undefined;
   };
   const offset = number(paging.offsetParam, 0, 0);
-  const limit = number(paging.limitParam, pageSizeMax, 1);
+  const limit = number(paging.limitParam, pageLimit.max, 1);
   if (offset === undefined) return { status: 400, refused: `invalid request: ${paging.offsetParam}: expected a whole number ≥ 0` };
   if (limit === undefined) return { status: 400, refused: `invalid request: ${paging.limitParam}: expected a whole number ≥ 1` };
-  return workplace.page(kind, offset, Math.min(limit, pageSizeMax));
+  if (pageLimit.refuseAbove && limit > pageLimit.max)
+    return { status: 400, refused: `invalid request: ${paging.limitParam}: at most ${pageLimit.max}` };
+  return workplace.page(kind, offset, Math.min(limit, pageLimit.max));
 }
 
 /** The route of a raw path: prefix, companyId, then the pattern; keys are percent-decoded. */

@@ -67,6 +67,8 @@ export interface WorkplaceReading {
   koreanMessages?: boolean;
   /** Routes this gateway does not have: answered 404 / code 300, as a WORKPLACE without that API would. */
   missingRoutes?: readonly RouteName[];
+  /** A `limit` above `pageSizeMax` refused with a 400 ("at most N") instead of capped. */
+  refusesLargePages?: boolean;
 }
 
 export interface WorkplaceSimulator {
@@ -129,7 +131,8 @@ export async function startWorkplaceSimulator(options: WorkplaceSimulatorOptions
   };
   if (options.state) seed(options.state);
 
-  const routes = routeTable(workplace, protocol, pageSizeMax, new Set(reading.missingRoutes));
+  const pageLimit = { max: pageSizeMax, refuseAbove: reading.refusesLargePages ?? false };
+  const routes = routeTable(workplace, protocol, pageLimit, new Set(reading.missingRoutes));
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
