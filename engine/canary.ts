@@ -52,12 +52,24 @@ export function canaryFailure(stage: StageName, op: Operation, answer: CanaryAns
 
 /** The fields every body of a kind carries: what "a field orgsync always sends" means for a plan. */
 export function alwaysSentFields(items: Iterable<{ op: Operation; body?: unknown }>): Partial<Record<Operation, string[]>> {
-  const common: Partial<Record<Operation, Set<string>>> = {};
-  for (const item of items) {
-    if (item.body === null || typeof item.body !== 'object') continue;
+  const sent = new AlwaysSent();
+  for (const item of items) sent.add(item);
+  return sent.fields();
+}
+
+/** `alwaysSentFields`, item by item, for a plan that is written as it is made. */
+export class AlwaysSent {
+  readonly #common: Partial<Record<Operation, Set<string>>> = {};
+
+  add(item: { op: Operation; body?: unknown }): void {
+    if (item.body === null || typeof item.body !== 'object') return;
     const keys = Object.keys(item.body).filter((k) => (item.body as Record<string, unknown>)[k] !== undefined);
-    const seen = common[item.op];
-    common[item.op] = seen ? new Set(keys.filter((k) => seen.has(k))) : new Set(keys);
+    const seen = this.#common[item.op];
+    if (!seen) this.#common[item.op] = new Set(keys);
+    else for (const key of seen) if (!keys.includes(key)) seen.delete(key);
   }
-  return Object.fromEntries(Object.entries(common).map(([op, keys]) => [op, [...keys].sort()]));
+
+  fields(): Partial<Record<Operation, string[]>> {
+    return Object.fromEntries(Object.entries(this.#common).map(([op, keys]) => [op, [...keys].sort()]));
+  }
 }

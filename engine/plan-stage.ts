@@ -9,11 +9,21 @@ import type { KnoxClient } from '../knox/index.js';
 import { runFolder, type StagingStore } from '../store/index.js';
 import type { WorkplaceClient } from '../workplace/index.js';
 import { boundDrift } from '../lib/drift.js';
-import { alwaysSentFields } from './canary.js';
+import { AlwaysSent } from './canary.js';
 import { assertUsable, snapshotReader } from './knox-snapshot.js';
 import { keepOutcomes } from './outcomes.js';
-import { brokenDependency, deletionGuard, missingKeysFrom, order, type PlanItem } from './plan.js';
-import { appendOutcomes, eachPlanChunk, readPlanItems, readPlanMeta, readRunOutcomes, recordedStateKey, writePlan } from './plan-store.js';
+import { brokenDependency, deletionGuard, inPlanOrder, missingKeysFrom, PlanNumbering, type PlanItem } from './plan.js';
+import {
+  appendOutcomes,
+  eachPlanChunk,
+  newPlanRef,
+  readPlanItems,
+  readPlanMeta,
+  readRunOutcomes,
+  recordedStateKey,
+  writePlanItems,
+  writePlanMeta,
+} from './plan-store.js';
 import { DEFAULT_TUNING, type Pass, type StageName } from './pipeline.js';
 import { STAGE_SPECS } from './stages/index.js';
 import type { PlanContext, StageDraft } from './stages/spec.js';
@@ -65,36 +75,43 @@ export async function planStage(deps: EngineDeps, input: PlanStageInput, io: Eng
     for (const dataset of spec.knox) await assertUsable(ctx.knox, dataset, settings.maxFailureShare);
     draft = await spec.plan(ctx);
   }
+  const { made } = draft;
+  let items = draft.items;
+  let madeInOrder = made;
   if (input.approvedPlan) {
+    // A review pairs the items of both plans, so it holds them whole (the approved one is read whole anyway).
     const approved = await readPlanMeta(store, input.approvedPlan);
-    draft = { ...draft, items: reconcileWithApproved(await readPlanItems(store, input.approvedPlan, 0, approved.total), draft.items) };
+    const fresh = made ? [...items, ...Array.from(made.items, (d) => Object.assign(d, { wave: made.wave }))] : items;
+    items = reconcileWithApproved(await readPlanItems(store, input.approvedPlan, 0, approved.total), fresh);
+    madeInOrder = undefined;
   }
-  const ordered = order(draft.items);
-  const alwaysSent = alwaysSentFields(ordered.items);
-  const ops = { main: countOps(ordered.items, 'main'), followUp: countOps(ordered.items, 'followUp') };
-  const guard = deletionGuard(ops.main.delete + ops.followUp.delete, draft.targetCount, draft.sourceCount, settings.deletionGuard);
-  const meta = await writePlan(
+  const ref = newPlanRef(input.runId, input.stage);
+  const digest = new PlanDigest(input.stage);
+  const total = await writePlanItems(store, ref, digest.watch(inPlanOrder(items, madeInOrder)));
+  const { ops, planSkips } = digest;
+  const unchanged = draft.unchanged + (made?.unchanged ?? 0);
+  const sourceCount = draft.sourceCount + (made?.sourceCount ?? 0);
+  const guard = deletionGuard(ops.main.delete + ops.followUp.delete, draft.targetCount, sourceCount, settings.deletionGuard);
+  const waves = digest.numbering.waves;
+  const alwaysSent = digest.alwaysSent.fields();
+  const meta = await writePlanMeta(
     store,
+    ref,
     {
       runId: input.runId,
       stage: input.stage,
-      waves: ordered.waves,
+      total,
+      waves,
       ops,
-      unchanged: draft.unchanged,
-      sourceCount: draft.sourceCount,
+      unchanged,
+      sourceCount,
       targetCount: draft.targetCount,
       invalid: draft.invalid.length,
       guard,
       alwaysSent,
     },
-    ordered,
     // A rollback with nothing recorded to start from records nothing: a partial record would pass for a whole one.
     spec.target === 'recorded' && (draft.current || !input.rollback) ? (draft.current ?? new Map()) : undefined,
-  );
-  const planSkips = ordered.items.flatMap((item): ItemOutcome[] =>
-    item.skip
-      ? [{ stage: input.stage, key: item.key, ...(item.label ? { label: item.label } : {}), op: item.op, outcome: 'skipped', ...item.skip }]
-      : [],
   );
   // An approved review's records were reported when it was planned, from this same snapshot.
   if (!input.approvedPlan) await appendOutcomes(store, input.runId, input.dryRun ? [...draft.invalid, ...planSkips] : draft.invalid);
@@ -106,17 +123,14 @@ export async function planStage(deps: EngineDeps, input: PlanStageInput, io: Eng
   return {
     planRef: meta.ref,
     ops,
-    unchanged: draft.unchanged,
-    sourceCount: draft.sourceCount,
+    unchanged,
+    sourceCount,
     targetCount: draft.targetCount,
     invalid: draft.invalid.length,
     invalidSample,
-    waves: ordered.waves,
+    waves,
     guard,
-    preview: ordered.items
-      .filter((item) => !item.skip)
-      .slice(0, PREVIEW)
-      .map(describeItem),
+    preview: digest.preview,
     ...(planSkips.length ? { planSkipped: planSkips.length } : {}),
     ...(planSkippedSample.length ? { planSkippedSample } : {}),
     alwaysSent,
@@ -203,8 +217,30 @@ export function describeItem(item: PlanItem): ItemDescriptor {
   };
 }
 
-function countOps(items: readonly PlanItem[], pass: Pass): OperationCounts {
-  const counts: OperationCounts = { create: 0, update: 0, delete: 0 };
-  for (const item of items) if (item.pass === pass && !item.skip) counts[item.op]++;
-  return counts;
+/** What the summary tells of a plan, gathered as its items go by to the store: numbers, counts, the canary's fields, skips, a preview. */
+class PlanDigest {
+  readonly numbering = new PlanNumbering();
+  readonly ops: Record<Pass, OperationCounts> = { main: noOps(), followUp: noOps() };
+  readonly alwaysSent = new AlwaysSent();
+  readonly planSkips: ItemOutcome[] = [];
+  readonly preview: ItemDescriptor[] = [];
+
+  constructor(readonly stage: StageName) {}
+
+  *watch(items: Iterable<PlanItem>): Generator<PlanItem> {
+    for (const item of items) {
+      this.numbering.add(item);
+      this.alwaysSent.add(item);
+      if (item.skip) {
+        const { key, label, op, skip } = item;
+        this.planSkips.push({ stage: this.stage, key, ...(label ? { label } : {}), op, outcome: 'skipped', ...skip });
+      } else {
+        this.ops[item.pass][item.op]++;
+        if (this.preview.length < PREVIEW) this.preview.push(describeItem(item));
+      }
+      yield item;
+    }
+  }
 }
+
+const noOps = (): OperationCounts => ({ create: 0, update: 0, delete: 0 });

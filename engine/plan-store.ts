@@ -34,13 +34,37 @@ export async function writePlan(
   plan: OrderedPlan<unknown>,
   recordedBase: ReadonlyMap<string, unknown> | undefined,
 ): Promise<PlanMeta> {
-  const ref = `${runFolder(meta.runId)}/plans/${meta.stage}-${randomUUID().slice(0, 8)}`;
-  for (let start = 0; start < plan.items.length; start += CHUNK) {
-    await store.writeJson(`${ref}/items-${start / CHUNK}.json`, plan.items.slice(start, start + CHUNK));
+  const ref = newPlanRef(meta.runId, meta.stage);
+  const total = await writePlanItems(store, ref, plan.items);
+  return writePlanMeta(store, ref, { ...meta, total }, recordedBase);
+}
+
+export const newPlanRef = (runId: string, stage: StageName) => `${runFolder(runId)}/plans/${stage}-${randomUUID().slice(0, 8)}`;
+
+/** Writes a plan's items, numbered and in order, a chunk at a time as they come; returns how many there were. */
+export async function writePlanItems(store: StagingStore, ref: string, items: Iterable<PlanItem>): Promise<number> {
+  let chunk: PlanItem[] = [];
+  let total = 0;
+  for (const item of items) {
+    chunk.push(item);
+    if (++total % CHUNK === 0) {
+      await store.writeJson(`${ref}/items-${total / CHUNK - 1}.json`, chunk);
+      chunk = [];
+    }
   }
+  if (chunk.length) await store.writeJson(`${ref}/items-${Math.floor(total / CHUNK)}.json`, chunk);
+  return total;
+}
+
+/** The plan's meta.json, last: a plan is readable only once all of it is there. */
+export async function writePlanMeta(
+  store: StagingStore,
+  ref: string,
+  meta: Omit<PlanMeta, 'ref' | 'createdAt'>,
+  recordedBase: ReadonlyMap<string, unknown> | undefined,
+): Promise<PlanMeta> {
   if (recordedBase) await store.writeJson(`${ref}/target.json`, Object.fromEntries(recordedBase));
-  const full: PlanMeta = { ...meta, ref, total: plan.items.length, createdAt: new Date().toISOString() };
-  // meta.json last: a plan is readable only once all of it is there.
+  const full: PlanMeta = { ...meta, ref, createdAt: new Date().toISOString() };
   await store.writeJson(`${ref}/meta.json`, full);
   return full;
 }

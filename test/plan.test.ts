@@ -5,8 +5,11 @@ import {
   Dependencies,
   deletionGuard,
   delta,
+  inPlanOrder,
   missingKeysFrom,
   order,
+  orderedDelta,
+  PlanNumbering,
   treeDepths,
   type DesiredEntry,
   type DraftItem,
@@ -104,6 +107,99 @@ describe('treeDepths', () => {
       ]),
     );
     expect(Object.fromEntries(depths)).toEqual({ A: 0, B: 1, C: 2, X: -1, Y: -1, O: 0 });
+  });
+});
+
+describe('orderedDelta', () => {
+  // Every kind of key: unchanged, updated, created, deleted before, between and after the desired ones, protected, left alone.
+  const desired = want({
+    B: { name: 'Sales', parent: '#' },
+    D: { name: 'Dev', parent: 'B' },
+    E: { name: 'New', parent: '#' },
+    G: { name: 'Alone', parent: '#' },
+    H: { name: 'Ops', parent: '#' },
+  });
+  const current = have({
+    H: { name: 'Ops', parent: '#' },
+    A: { name: 'Gone first', parent: '#' },
+    D: { name: 'R&D', parent: 'B' },
+    C: { name: 'Gone between', parent: '#' },
+    F: { name: 'Kept', parent: '#' },
+    B: { name: 'Sales', parent: '#' },
+    G: { name: 'Different', parent: '#' },
+    Z: { name: 'Gone last', parent: '#' },
+  });
+  const options = {
+    fields: ['name', 'parent'] as const,
+    protect: new Set(['F']),
+    leaveAlone: new Set(['G']),
+    deleteLabel: (_k: string, d: Dept) => d.name,
+  };
+
+  it('yields the writes of delta in key order, deletions merged in, and counts them once read', () => {
+    const lazily = orderedDelta(desired, current, { ...options, fields: [...options.fields] });
+    const items = [...lazily.items];
+    expect(items.map((i) => [i.op, i.key])).toEqual([
+      ['delete', 'A'],
+      ['delete', 'C'],
+      ['update', 'D'],
+      ['create', 'E'],
+      ['delete', 'Z'],
+    ]);
+    const whole = delta(desired, current, { ...options, fields: [...options.fields] });
+    expect(items).toEqual(order(whole.items).items.map(({ i: _i, pass: _p, wave: _w, ...draft }) => draft));
+    expect([lazily.unchanged, lazily.desiredCount]).toEqual([2, 5]);
+  });
+
+  it('deletes nothing when deletes are off, and refuses keys out of order or given twice', () => {
+    expect([...orderedDelta(want({}), current, { fields: ['name'], deletes: false }).items]).toEqual([]);
+    const unordered = [...desired].reverse();
+    expect(() => [...orderedDelta(unordered, current, { fields: ['name'] }).items]).toThrow(/desired key G given after H/);
+    const twice = [...desired, ['H', desired.get('H')!] as const];
+    expect(() => [...orderedDelta(twice, current, { fields: ['name'] }).items]).toThrow(/desired key H given after H/);
+  });
+});
+
+describe('inPlanOrder', () => {
+  const held: DraftItem[] = [
+    { op: 'delete', key: 'def-old', wave: 2 },
+    { op: 'create', key: 'def-b', wave: 0 },
+    { op: 'delete', key: 'late', pass: 'followUp', wave: 0 },
+    { op: 'create', key: 'def-a', wave: 0 },
+  ];
+  const made = () => ({
+    wave: 1,
+    items: [
+      { op: 'create' as const, key: 'E1/a' },
+      { op: 'create' as const, key: 'E2/a' },
+    ],
+  });
+
+  it('puts a wave made in order at its place among the held drafts, as order would with all of them held', () => {
+    const numbering = new PlanNumbering();
+    const items = [
+      ...inPlanOrder(
+        held.map((d) => ({ ...d })),
+        made(),
+      ),
+    ];
+    items.forEach((item) => numbering.add(item));
+    const whole = order([...held.map((d) => ({ ...d })), ...made().items.map((d) => ({ ...d, wave: 1 }))]);
+    expect(items).toEqual(whole.items);
+    expect(items.map((i) => `${i.pass} ${i.wave} ${i.key}`)).toEqual([
+      'main 0 def-a',
+      'main 0 def-b',
+      'main 1 E1/a',
+      'main 1 E2/a',
+      'main 2 def-old',
+      'followUp 0 late',
+    ]);
+    expect(numbering.waves).toEqual(whole.waves);
+    expect(numbering.total).toBe(6);
+  });
+
+  it('refuses a held draft in the wave that is made in order', () => {
+    expect(() => [...inPlanOrder([{ op: 'create', key: 'x', wave: 1 }], made())]).toThrow(/no held draft may be in it/);
   });
 });
 

@@ -8,7 +8,7 @@
 import type { AdditionalAttribute } from '../../config/index.js';
 import type { KnoxEmployee } from '../../knox/index.js';
 import type { AttributeDefinition, AttributeDefinitionBody } from '../../workplace/index.js';
-import { delta, Dependencies, type Dependency, type DesiredEntry, type DraftItem } from '../plan.js';
+import { compareKeys, delta, Dependencies, orderedDelta, type Dependency, type DesiredEntry } from '../plan.js';
 import { departmentScope, employeesInScope, goneWithOf } from './mapping.js';
 import { defineStage, keepKeys, readEach, listedTarget, recordedCurrent, type StageDraft } from './spec.js';
 
@@ -84,23 +84,33 @@ export const additionalAttributes = defineStage<Body>(
           );
       const currentValues = keepKeys(found, isWanted);
       const unreadableKeys = new Set(unreadable.map((u) => u.key));
-      // Made as the delta compares them: 300,000 values at 100k employees are never held whole.
+      // Made in key order as the plan is written: 300,000 values at 100k employees are never held. A value's
+      // key is `epId/attribute`, so people sorted by `epId/`, then attributes by key, are in key order.
       const dependencies = new Dependencies();
+      const inKeyOrder = [...inScope].sort((a, b) => compareKeys(`${a.epId}/`, `${b.epId}/`));
+      const byKey = [...attributes].sort((a, b) => compareKeys(a.key, b.key));
       const desiredValues = function* (): Generator<[string, DesiredEntry<Value>]> {
-        for (const person of inScope)
-          for (const { key, entry } of desiredValuesOf(person, attributes, dependencies))
+        for (const person of inKeyOrder)
+          for (const { key, entry } of desiredValuesOf(person, byKey, dependencies))
             if (entry && !unreadableKeys.has(key)) yield [key, entry];
       };
-      const values = delta(desiredValues(), currentValues, { fields: ['fieldData'], protect: unreadableKeys });
+      const values = orderedDelta(desiredValues(), currentValues, { fields: ['fieldData'], protect: unreadableKeys });
 
-      // Placed in place: the values are 300,000 drafts at 100k, and a copy of each would be the stage's peak.
       for (const item of definitions.items) item.wave = item.op === 'delete' ? 2 : 0;
-      for (const item of values.items) item.wave = 1;
-      const items: DraftItem<Body>[] = [...definitions.items, ...values.items];
       return {
-        items,
-        unchanged: definitions.unchanged + values.unchanged,
-        sourceCount: definitions.desiredCount + values.desiredCount,
+        items: definitions.items,
+        made: {
+          wave: 1,
+          items: values.items,
+          get unchanged() {
+            return values.unchanged;
+          },
+          get sourceCount() {
+            return values.desiredCount;
+          },
+        },
+        unchanged: definitions.unchanged,
+        sourceCount: definitions.desiredCount,
         targetCount: currentDefinitions.size + currentValues.size,
         invalid: [...target.outcomes, ...unreadable],
         current: currentValues,

@@ -10,7 +10,16 @@ import type { DriftReport } from '../../lib/drift.js';
 import { WorkplaceError, type ListedApi, type UnmappedRecord, type WorkplaceClient, type WorkplaceListing } from '../../workplace/index.js';
 import type { ItemOutcome } from '../types.js';
 import type { KnoxDataset, Operation, StageName } from '../pipeline.js';
-import { delta, type Delta, type DeltaOptions, type DesiredEntries, type DraftItem, type MissingKeys, type PlanItem } from '../plan.js';
+import {
+  delta,
+  type Delta,
+  type DeltaOptions,
+  type DesiredEntries,
+  type DraftItem,
+  type DraftWave,
+  type MissingKeys,
+  type PlanItem,
+} from '../plan.js';
 import { shortHash } from './mapping.js';
 
 /** The run's Knox snapshot, read once per run and shared by every stage (so all stages see one Knox). */
@@ -62,6 +71,12 @@ export interface StageDraft<B = unknown> {
   targetCount: number;
   /** Knox records that could not be mapped: reported as failed items, and never deleted. */
   invalid: ItemOutcome[];
+  /**
+   * One wave of the main pass made in key order as the plan is written (engine/plan.ts `orderedDelta`), so
+   * its drafts are never held: at 100,000 employees, the 300,000 attribute values. No draft of `items` may
+   * be in that wave. Its counts add to `unchanged` and `sourceCount` once the plan is written.
+   */
+  made?: DraftWave<B> & { readonly unchanged: number; readonly sourceCount: number };
   /** For 'recorded' targets: the current state the plan was made against, the base of the next record. */
   current?: ReadonlyMap<string, unknown>;
   /** Where WORKPLACE's lists differ from the reference (absent, null, mistyped, undocumented fields): reported, never a failure. */
