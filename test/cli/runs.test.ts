@@ -281,15 +281,18 @@ describe('pause, resume and cancel', () => {
   };
   const progressState = (id: string, state: string) =>
     eventually(async () => (await progressOf(local.env.client, id)).state === state, { what: `${id} to be ${state}` });
+  /** Sends the command, sees it acknowledged and the run reach `state`; the status the CLI then shows. */
+  const signalled = async (command: string, saying: string, id: string, state: string) => {
+    expect(await cli(command, id)).toMatchObject({ code: 0, stdout: expect.stringContaining(`${saying} ${id}`) as string });
+    await progressState(id, state);
+    return (await cli('status', id)).stdout;
+  };
 
   it('pause and resume change the run as its progress query shows; meanwhile nothing is held and no second run starts', async () => {
     const id = await slowRun('cli-pause');
-    const paused = await cli('pause', id);
-    expect(paused).toMatchObject({ code: 0, stdout: expect.stringContaining(`pausing ${id}`) as string });
-    await progressState(id, 'paused');
-    const status = await cli('status', id);
-    expect(status.stdout).toMatch(/^state +paused/m);
-    expect(status.stdout).toContain(`Continue with: orgsync resume ${id}`);
+    const status = await signalled('pause', 'pausing', id, 'paused');
+    expect(status).toMatch(/^state +paused/m);
+    expect(status).toContain(`Continue with: orgsync resume ${id}`);
 
     const approve = await cli('approve-deletions', id);
     expect(approve).toEqual({
@@ -312,12 +315,9 @@ describe('pause, resume and cancel', () => {
 
   it('cancel ends the run as cancelled with what was done; pausing it afterwards is refused in one line', async () => {
     const id = await slowRun('cli-cancel');
-    const cancelled = await cli('cancel', id);
-    expect(cancelled).toMatchObject({ code: 0, stdout: expect.stringContaining(`cancelling ${id}`) as string });
-    await progressState(id, 'cancelled');
-    const status = await cli('status', id);
-    expect(status.stdout).toMatch(/^state +cancelled$/m);
-    expect(status.stdout).toContain('cancelled by an operator');
+    const status = await signalled('cancel', 'cancelling', id, 'cancelled');
+    expect(status).toMatch(/^state +cancelled$/m);
+    expect(status).toContain('cancelled by an operator');
     expect(Object.keys(local.stack.workplaceSimulator.dump().employees).length).toBeLessThan(org.employees.length);
     expect(await cli('pause', id)).toEqual({ code: 1, stdout: '', stderr: `orgsync: run ${id} is completed; nothing to pause\n` });
   });

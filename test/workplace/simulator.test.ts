@@ -636,39 +636,19 @@ describe('operational realism', () => {
       await client.grades.get('G2');
       clock.advance(700);
       await client.grades.update('G1', gradeBody('B'));
+      const entry = (msAgo: number, method: string, key: string, status: number) => ({
+        at: clock.now() - msAgo,
+        method,
+        path: `${PREFIX.v2}/${CREDENTIALS.companyId}/grade/${key}`,
+        route: `${method} grade`,
+        externalKey: key,
+        status,
+      });
       expect(simulator.log()).toEqual([
-        {
-          at: clock.now() - 1100,
-          method: 'POST',
-          path: `${PREFIX.v2}/${CREDENTIALS.companyId}/grade/G1`,
-          route: 'POST grade',
-          externalKey: 'G1',
-          status: 201,
-        },
-        {
-          at: clock.now() - 700,
-          method: 'GET',
-          path: `${PREFIX.v2}/${CREDENTIALS.companyId}/grade/G1`,
-          route: 'GET grade',
-          externalKey: 'G1',
-          status: 200,
-        },
-        {
-          at: clock.now() - 700,
-          method: 'GET',
-          path: `${PREFIX.v2}/${CREDENTIALS.companyId}/grade/G2`,
-          route: 'GET grade',
-          externalKey: 'G2',
-          status: 400,
-        },
-        {
-          at: clock.now(),
-          method: 'PUT',
-          path: `${PREFIX.v2}/${CREDENTIALS.companyId}/grade/G1`,
-          route: 'PUT grade',
-          externalKey: 'G1',
-          status: 200,
-        },
+        entry(1100, 'POST', 'G1', 201),
+        entry(700, 'GET', 'G1', 200),
+        entry(700, 'GET', 'G2', 400),
+        entry(0, 'PUT', 'G1', 200),
       ]);
       expect(simulator.counters()).toEqual({
         total: 4,
