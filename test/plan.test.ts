@@ -112,22 +112,17 @@ describe('treeDepths', () => {
 
 describe('orderedDelta', () => {
   // Every kind of key: unchanged, updated, created, deleted before, between and after the desired ones, protected, left alone.
-  const desired = want({
-    B: { name: 'Sales', parent: '#' },
-    D: { name: 'Dev', parent: 'B' },
-    E: { name: 'New', parent: '#' },
-    G: { name: 'Alone', parent: '#' },
-    H: { name: 'Ops', parent: '#' },
-  });
+  const top = (name: string): Dept => ({ name, parent: '#' });
+  const desired = want({ B: top('Sales'), D: { name: 'Dev', parent: 'B' }, E: top('New'), G: top('Alone'), H: top('Ops') });
   const current = have({
-    H: { name: 'Ops', parent: '#' },
-    A: { name: 'Gone first', parent: '#' },
+    H: top('Ops'),
+    A: top('Gone first'),
     D: { name: 'R&D', parent: 'B' },
-    C: { name: 'Gone between', parent: '#' },
-    F: { name: 'Kept', parent: '#' },
-    B: { name: 'Sales', parent: '#' },
-    G: { name: 'Different', parent: '#' },
-    Z: { name: 'Gone last', parent: '#' },
+    C: top('Gone between'),
+    F: top('Kept'),
+    B: top('Sales'),
+    G: top('Different'),
+    Z: top('Gone last'),
   });
   const options = {
     fields: ['name', 'parent'] as const,
