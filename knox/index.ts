@@ -21,14 +21,5 @@ export {
 } from './schemas.js';
 export type { KnoxEmployee, KnoxOrganization, KnoxReader, KnoxRecordKind, KnoxTitle } from './schemas.js';
 export { SEED_ATTRIBUTES, type KnoxEmployeeRecord, type KnoxOrganizationRecord, type KnoxTitleRecord } from './seed-attributes.js';
-export {
-  KnoxAuthError,
-  KnoxError,
-  KnoxInconsistentReadError,
-  KnoxNetworkError,
-  KnoxRateLimitError,
-  KnoxRequestError,
-  KnoxResponseError,
-  KnoxServerError,
-} from './errors.js';
+export * from './errors.js';
 export { DEFAULT_PROTOCOL, type KnoxProtocol } from './assumptions.js';

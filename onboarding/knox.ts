@@ -2,14 +2,8 @@
  * The Knox reads `orgsync external-keys` needs for one entity, from every configured company, through the
  * real client. Read only: nothing here writes to Knox or WORKPLACE.
  */
-import {
-  departmentCodesOf,
-  type KnoxClient,
-  type KnoxEmployee,
-  type KnoxInvalidRecord,
-  type KnoxOrganization,
-  type KnoxTitle,
-} from '../knox/index.js';
+import { departmentCodesOf } from '../knox/index.js';
+import type { KnoxClient, KnoxEmployee, KnoxInvalidRecord, KnoxOrganization, KnoxTitle } from '../knox/index.js';
 import { KNOX_NEEDS, type Entity, type KnoxData } from './external-keys.js';
 
 /** What a row's employee is matched and labelled by, plus what the 직책 key derives from. */

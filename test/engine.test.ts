@@ -572,8 +572,6 @@ describe('a sync run', () => {
 });
 
 describe('operating a run', () => {
-  /** A run slow enough to act on mid-stage: every WORKPLACE answer waits. */
-  const slowly = (stack: LocalStack) => stack.workplaceSimulator.faults.latencyMs(40);
   const employeesRunning = (workflowId: string, minimumDone = 5) =>
     eventually(
       async () => {
@@ -583,13 +581,17 @@ describe('operating a run', () => {
       },
       { timeoutMs: 60_000, what: 'the employee stage to be writing' },
     );
+  /** A run slow enough to act on mid-stage (every WORKPLACE answer waits), caught writing employees. */
+  const caughtInEmployees = async (stack: LocalStack, input: Parameters<typeof startRun>[1] = {}, minimumDone = 5) => {
+    stack.workplaceSimulator.faults.latencyMs(40);
+    const run = await startRun(stack, input);
+    return { run, running: await employeesRunning(run.workflowId, minimumDone) };
+  };
 
   it('pauses between items: no new writes start while paused, and resume finishes the run', async () => {
     const org = generateOrg({ seed: 61, employees: 120, departments: 12 });
     await withStack(org, { settings: { writeConcurrency: 4 } }, async (stack) => {
-      slowly(stack);
-      const run = await startRun(stack, { stages: ['grades', 'jobTitles', 'departments', 'employees'] });
-      await employeesRunning(run.workflowId);
+      const { run } = await caughtInEmployees(stack, { stages: ['grades', 'jobTitles', 'departments', 'employees'] });
       await run.signal(pauseSignal);
       const paused = await eventually(
         async () => {
@@ -661,9 +663,7 @@ describe('operating a run', () => {
   it('cancels cleanly: in-flight writes finish, no later stage starts, and the result says what was done', async () => {
     const org = generateOrg({ seed: 71, employees: 120, departments: 12 });
     await withStack(org, { settings: { writeConcurrency: 4 } }, async (stack) => {
-      slowly(stack);
-      const run = await startRun(stack);
-      await employeesRunning(run.workflowId);
+      const { run } = await caughtInEmployees(stack);
       await run.cancel();
       const result = await run.result();
       expect(result.state).toBe('cancelled');
@@ -678,9 +678,7 @@ describe('operating a run', () => {
   it('fails with its summary when a stage ends abnormally (terminated), and starts no later stage', async () => {
     const org = generateOrg({ seed: 73, employees: 120, departments: 12 });
     await withStack(org, { settings: { writeConcurrency: 4 } }, async (stack) => {
-      slowly(stack);
-      const run = await startRun(stack);
-      const running = await employeesRunning(run.workflowId);
+      const { run, running } = await caughtInEmployees(stack);
       await env().client.workflow.getHandle(running.currentChildId!).terminate('operator pulled the plug');
       const error = await run.result().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WorkflowFailedError);
@@ -721,9 +719,7 @@ describe('operating a run', () => {
   it('survives its worker stopping mid-run: a new worker finishes it with no duplicate creates', async () => {
     const org = generateOrg({ seed: 91, employees: 120, departments: 12 });
     await withStack(org, { settings: { writeConcurrency: 8 } }, async (stack) => {
-      slowly(stack);
-      const run = await startRun(stack);
-      await employeesRunning(run.workflowId, 20);
+      const { run } = await caughtInEmployees(stack, {}, 20);
       await stack.stopWorkers();
       const doneWhileStopped = writeCount(stack.workplaceSimulator);
       await stack.startWorkers();

@@ -11,7 +11,7 @@ import type { PlanItem } from '../engine/plan.js';
 import type { StageName } from '../engine/pipeline.js';
 import { approveRunUpdate, progressQuery, rejectRunUpdate, reviewPrefix, stageWorkflowId } from '../workflows/definitions.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
-import { FAST, localStacks, NO_GUARD, writeCount } from './helpers/stack.js';
+import { FAST, localStacks, NO_GUARD, syncDay1ThenChangeTo, writeCount } from './helpers/stack.js';
 import { eventually, unique } from './helpers/temporal.js';
 
 const { env, withStack } = localStacks();
@@ -56,8 +56,7 @@ describe('a reviewed run', () => {
     const day1 = generateOrg({ seed: 61, employees: 80, departments: 10 });
     const { org: day2 } = nextDay(day1, { seed: 62, churn: 0.1 });
     await withStack(day1, { settings: NO_GUARD }, async (stack) => {
-      await stack.sync(unique('day1'), { tuning: FAST });
-      stack.knoxSimulator.setOrg(day2);
+      await syncDay1ThenChangeTo(stack, day2);
       stack.workplaceSimulator.clearLog();
 
       const { handle, review } = await parkedForReview(stack);
@@ -120,8 +119,7 @@ describe('a reviewed run', () => {
     const renamed = [...changes.departmentsRenamed][0];
     expect(renamed).toBeDefined();
     await withStack(day1, { settings: NO_GUARD }, async (stack) => {
-      await stack.sync(unique('day1'), { tuning: FAST });
-      stack.knoxSimulator.setOrg(day2);
+      await syncDay1ThenChangeTo(stack, day2);
       const { handle } = await parkedForReview(stack);
 
       // Between the review and the approval someone renames that department by hand.

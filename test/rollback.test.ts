@@ -12,7 +12,7 @@ import { rollbackWorkflowId } from '../workflows/definitions.js';
 import { orgSyncWorkflow } from '../workflows/org-sync.js';
 import { OrgSyncState } from '../workflows/search-attributes.js';
 import type { SimState } from '../workplace/simulator/server.js';
-import { actualWorkplace, FAST, localStacks, NO_GUARD, writeCount } from './helpers/stack.js';
+import { actualWorkplace, FAST, localStacks, NO_GUARD, syncDay1ThenChangeTo, writeCount } from './helpers/stack.js';
 import { unique } from './helpers/temporal.js';
 
 const { env, withStack } = localStacks();
@@ -90,8 +90,7 @@ describe('orgsync rollback', () => {
     const day1 = generateOrg({ seed: 53, employees: 60, departments: 8 });
     const { org: day2 } = nextDay(day1, { seed: 54, churn: 0.1 });
     await withStack(day1, { settings: NO_GUARD }, async (stack) => {
-      await stack.sync(unique('day1'), { tuning: FAST });
-      stack.knoxSimulator.setOrg(day2);
+      await syncDay1ThenChangeTo(stack, day2);
       const day2Id = unique('day2');
       await stack.sync(day2Id, { tuning: FAST });
       const afterDay2 = stack.workplaceSimulator.dump();

@@ -406,38 +406,17 @@ describe('doctor verdicts', () => {
   });
 
   it('masks names, e-mails, logins and phones of people, keeps keys, nulls, types and department names', () => {
-    expect(
-      maskPersonalData({
-        elements: [
-          {
-            externalKey: 'E1',
-            name: '김삼성',
-            loginId: 'kim@samsung.com',
-            cellphoneNo: '+82-10-1234-5678',
-            i18nNames: { en_US: 'Kim' },
-            empNick: null,
-          },
-          { externalKey: 'D1', name: '인사팀', deptLeaderExternalKey: 'E1' },
-        ],
-        organizations: [
-          { departmentCode: 'D1', departmentName: '인사팀', managerId: 'kim', managerName: '김삼성', note: 'ask kim@samsung.com' },
-        ],
-      }),
-    ).toEqual({
+    const person = { externalKey: 'E1', name: '김삼성', i18nNames: { en_US: 'Kim' }, empNick: null };
+    const contact = { loginId: 'kim@samsung.com', cellphoneNo: '+82-10-1234-5678' };
+    const department = { externalKey: 'D1', name: '인사팀', deptLeaderExternalKey: 'E1' };
+    const head = { managerId: 'kim', managerName: '김삼성', note: 'ask kim@samsung.com' };
+    const organization = { departmentCode: 'D1', departmentName: '인사팀', ...head };
+    expect(maskPersonalData({ elements: [{ ...person, ...contact }, department], organizations: [organization] })).toEqual({
       elements: [
-        {
-          externalKey: 'E1',
-          name: '***',
-          loginId: 'xxx@samsung.com',
-          cellphoneNo: '+00-00-0000-0000',
-          i18nNames: { en_US: '***' },
-          empNick: null,
-        },
-        { externalKey: 'D1', name: '인사팀', deptLeaderExternalKey: 'E1' },
+        { ...person, name: '***', loginId: 'xxx@samsung.com', cellphoneNo: '+00-00-0000-0000', i18nNames: { en_US: '***' } },
+        department,
       ],
-      organizations: [
-        { departmentCode: 'D1', departmentName: '인사팀', managerId: '***', managerName: '***', note: 'ask xxx@samsung.com' },
-      ],
+      organizations: [{ ...organization, managerId: '***', managerName: '***', note: 'ask xxx@samsung.com' }],
     });
   });
 });

@@ -93,6 +93,12 @@ export const NO_GUARD = { deletionGuard: { maxShare: 1, maxCount: 1_000_000 } };
 /** Tuning for tests: Knox outages fail fast instead of after the production backoff. */
 export const FAST = { sourceRetry: { initialIntervalMs: 100, maximumAttempts: 2 }, progressIntervalMs: 200 } as const;
 
+/** Day 1 synced, then Knox moved on to day 2: where the review and rollback tests begin. */
+export async function syncDay1ThenChangeTo(stack: LocalStack, day2: GeneratedOrg): Promise<void> {
+  await stack.sync(unique('day1'), { tuning: FAST });
+  stack.knoxSimulator.setOrg(day2);
+}
+
 /** Writes the simulator saw, by route and key: e.g. { 'POST employee': Set{…} }. */
 export function writesByRoute(state: {
   log(): { method: string; route: string; externalKey?: string; status: number }[];

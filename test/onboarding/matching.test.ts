@@ -24,8 +24,15 @@ const DEPARTMENTS = [
 const outcome = (r: RowResult) =>
   r.status === 'matched' ? r.key : r.status === 'ambiguous' ? `ambiguous ${r.keys.join(',')}` : 'unmatched';
 
+type Case = [what: string, row: Omit<TemplateRow, 'row'>, expected: string];
+/** One table row: the template row, matched alone against `candidates`, has the expected outcome. */
+const matchesAs =
+  (entity: 'departments' | 'employees', candidates: Candidate[]) =>
+  (...[, row, expected]: Case) =>
+    expect(matchRows(entity, [{ row: 2, ...row }], candidates).results.map(outcome)).toEqual([expected]);
+
 describe('departments: by name and where the row says it sits', () => {
-  it.each<[string, Omit<TemplateRow, 'row'>, string]>([
+  it.each<Case>([
     ['the nearest parent of a unique name', { name: '채용파트', parent: '인사팀' }, 'D211'],
     ['the parent tells two 인사팀 apart', { name: '인사팀', parent: '사업부' }, 'D21'],
     ['a parent named twice is not enough', { name: '인사팀', parent: '경영지원' }, 'ambiguous D11,D221'],
@@ -39,9 +46,7 @@ describe('departments: by name and where the row says it sits', () => {
     ['a name Knox does not have', { name: '총무팀', parent: '경영지원' }, 'unmatched'],
     ['no parent column: a repeated name stays ambiguous', { name: '인사팀' }, 'ambiguous D11,D21,D221'],
     ['spaces around names do not count', { name: ' 인사팀 ', parent: '사업부  >  경영지원' }, 'D221'],
-  ])('%s: %j → %s', (_, row, expected) => {
-    expect(matchRows('departments', [{ row: 2, ...row }], DEPARTMENTS).results.map(outcome)).toEqual([expected]);
-  });
+  ])('%s: %j → %s', matchesAs('departments', DEPARTMENTS));
 });
 
 const PEOPLE: Candidate[] = [
@@ -52,7 +57,7 @@ const PEOPLE: Candidate[] = [
 ];
 
 describe('employees: by e-mail, then login id', () => {
-  it.each<[string, Omit<TemplateRow, 'row'>, string]>([
+  it.each<Case>([
     ['e-mail in another case', { email: 'Kim@SAMSUNG.com' }, 'E1'],
     ['login id as Knox userId', { loginId: 'LEE' }, 'E2'],
     ['login id as the e-mail orgsync uses', { loginId: 'lee@samsung.com' }, 'E2'],
@@ -61,9 +66,7 @@ describe('employees: by e-mail, then login id', () => {
     ['the e-mail decides when the login id finds nobody', { email: 'kim@samsung.com', loginId: 'k.old' }, 'E1'],
     ['two Knox records share an e-mail', { email: 'park@samsung.com' }, 'ambiguous E3,E4'],
     ['nobody', { email: 'gone@samsung.com', loginId: 'gone' }, 'unmatched'],
-  ])('%s: %j → %s', (_, row, expected) => {
-    expect(matchRows('employees', [{ row: 2, ...row }], PEOPLE).results.map(outcome)).toEqual([expected]);
-  });
+  ])('%s: %j → %s', matchesAs('employees', PEOPLE));
 });
 
 describe('one object, one row', () => {

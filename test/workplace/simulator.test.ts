@@ -718,16 +718,9 @@ describe('operational realism', () => {
     expect((await client.grades.get('G1'))?.name).toBe('A');
     simulator.setRepresentativeAdmin('E1', true);
     simulator.reset();
-    expect(simulator.dump()).toEqual({
-      grades: {},
-      jobs: {},
-      departments: {},
-      employees: {},
-      attributeDefinitions: {},
-      attributeValues: {},
-      reportsTo: {},
-      absences: {},
-    });
+    const emptied = simulator.dump();
+    expect(Object.keys(emptied)).toEqual(Object.keys(dump));
+    expect(Object.entries(emptied).filter(([, held]) => Object.keys(held).length > 0)).toEqual([]);
   });
 });
 
