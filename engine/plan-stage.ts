@@ -157,9 +157,11 @@ function planContext(deps: EngineDeps, input: PlanStageInput, io: EngineIo, outc
       });
       return created;
     },
-    recorded: async <V>(stage: StageName = input.stage) => {
+    recorded: async <V>(stage: StageName = input.stage, only?: readonly string[]) => {
       const saved = await store.readJson<Record<string, V>>(recordedStateKey(stage));
-      return saved ? new Map(Object.entries(saved)) : undefined;
+      if (!saved) return undefined;
+      if (!only) return new Map(Object.entries(saved));
+      return new Map(only.flatMap((key) => (Object.hasOwn(saved, key) ? [[key, saved[key]!] as const] : [])));
     },
     stillInKnox: async (epIds) => {
       const found = new Set<string>();

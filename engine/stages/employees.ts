@@ -8,12 +8,12 @@ import type { SyncSettings } from '../../config/index.js';
 import type { KnoxEmployee } from '../../knox/index.js';
 import type { Employee, EmployeeBody } from '../../workplace/index.js';
 import type { ItemOutcome } from '../types.js';
-import { Dependencies, type DesiredEntry } from '../plan.js';
+import { Dependencies, type DesiredEntry, type DraftItem } from '../plan.js';
 import { employeeIdentity, flagCollisions } from '../collisions.js';
 import { departmentScope, jobTitleOf, type GoneWith } from './mapping.js';
 import type { ReportsTo } from './reports-to.js';
 import { valueKey, type Value } from './additional-attributes.js';
-import { defineStage, keyedApply, i18n, invalidOutcomes, listedRollback, listedTarget, type StageDraft } from './spec.js';
+import { defineStage, keyedApply, i18n, invalidOutcomes, listedRollback, listedTarget, type PlanContext, type StageDraft } from './spec.js';
 
 export type Desired = Omit<EmployeeBody, 'employYmd'>;
 
@@ -116,6 +116,32 @@ export function employeeBody(
   };
 }
 
+/** What goes with a deleted employee, in its before-image, so a rollback that re-creates them puts it back too. */
+async function addGoneWith(ctx: PlanContext, leavers: readonly DraftItem<EmployeeBody>[]): Promise<void> {
+  const keys = leavers.map((i) => i.key);
+  const attributes = ctx.settings.additionalAttributes.map((a) => a.key);
+  const [reports, values] = await Promise.all([
+    ctx.recorded<ReportsTo>('reportsTo', keys),
+    ctx.recorded<Value>(
+      'additionalAttributes',
+      keys.flatMap((key) => attributes.map((a) => valueKey(key, a))),
+    ),
+  ]);
+  for (const item of leavers) {
+    const reportsTo = reports?.get(item.key);
+    const goneWith: GoneWith = {
+      ...(reportsTo ? { reportsTo } : {}),
+      values: Object.fromEntries(
+        attributes.flatMap((a) => {
+          const value = values?.get(valueKey(item.key, a));
+          return value ? [[a, value]] : [];
+        }),
+      ),
+    };
+    item.before = { ...(item.before as object), goneWith };
+  }
+}
+
 export const employees = defineStage<EmployeeBody>(
   { stage: 'employees', knox: ['organizations', 'employees'], target: 'listed', upsert: true },
   {
@@ -179,22 +205,7 @@ export const employees = defineStage<EmployeeBody>(
       const leavers = items.filter((i) => i.op === 'delete');
       const stillThere = leavers.length ? await ctx.stillInKnox(leavers.map((i) => i.key)) : new Set<string>();
       for (const item of items) item.wave = item.op === 'delete' ? 0 : 1;
-      // What goes with a deleted employee, in its before-image, so a rollback that re-creates them puts it back too.
-      if (leavers.length) {
-        const [reports, values] = await Promise.all([ctx.recorded<ReportsTo>('reportsTo'), ctx.recorded<Value>('additionalAttributes')]);
-        for (const item of leavers) {
-          const goneWith: GoneWith = {
-            ...(reports?.get(item.key) ? { reportsTo: reports.get(item.key) } : {}),
-            values: Object.fromEntries(
-              ctx.settings.additionalAttributes.flatMap((a) => {
-                const value = values?.get(valueKey(item.key, a.key));
-                return value ? [[a.key, value]] : [];
-              }),
-            ),
-          };
-          item.before = { ...(item.before as object), goneWith };
-        }
-      }
+      if (leavers.length) await addGoneWith(ctx, leavers);
       for (const item of leavers) {
         // Leavers go first (wave 0): a hire may take the login id a leaver frees that same day.
         item.check = 'representativeAdmin';

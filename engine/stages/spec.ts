@@ -40,8 +40,11 @@ export interface PlanContext {
   createdThisRun(stage: StageName): Promise<Set<string>>;
   /** Keys of earlier stages this run could not create (failed, skipped, unreadable in Knox): they do not exist in WORKPLACE. */
   missing: MissingKeys;
-  /** The state recorded by the last successful run, for targets WORKPLACE cannot list; undefined on a first run. */
-  recorded<V>(stage?: StageName): Promise<Map<string, V> | undefined>;
+  /**
+   * The state recorded by the last successful run, for targets WORKPLACE cannot list; undefined on a first run.
+   * With `only`, just those keys: a few leavers' entries are not worth a map of 300,000 values beside the stage's data.
+   */
+  recorded<V>(stage?: StageName, only?: readonly string[]): Promise<Map<string, V> | undefined>;
   /**
    * Of these epIds, the ones Knox still returns when asked directly. A full read takes minutes, so
    * someone who moved between two departments while it ran can be missing from it; a planned
