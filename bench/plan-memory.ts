@@ -35,6 +35,8 @@ const args = benchArgs(
     'worker-heap-mb': 384,
     /** Any value: collect garbage before each figure, so "heap used" is what the step keeps (the peaks then differ from a worker's). */
     live: undefined,
+    /** More V8 flags for the engine's process, space-separated (e.g. '--heap-growing-percent=30'). */
+    'worker-v8-flags': '',
     /** Internal: this process is the engine's child, planning one day. */
     child: undefined,
   },
@@ -94,7 +96,13 @@ async function child(input: ChildInput): Promise<ChildReport> {
 
 function runChild(input: ChildInput): Promise<ChildReport> {
   const proc = fork(process.argv[1]!, ['--child', 'yes'], {
-    execArgv: [`--max-old-space-size=${Number(args['worker-heap-mb'])}`, ...(args.live ? ['--expose-gc'] : []), '--import', 'tsx'],
+    execArgv: [
+      `--max-old-space-size=${Number(args['worker-heap-mb'])}`,
+      ...String(args['worker-v8-flags']).split(' ').filter(Boolean),
+      ...(args.live ? ['--expose-gc'] : []),
+      '--import',
+      'tsx',
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   proc.send(input);
