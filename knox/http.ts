@@ -60,6 +60,8 @@ export class KnoxTransport {
         body: call.body,
         signal: call.signal,
         shownPath: call.path,
+        // Knox's paths are its endpoints; a call's parameters are in the query or the body.
+        countedAs: call.path,
       },
       (detail) => new KnoxNetworkError({ ...call, code: 'KNOX_NETWORK', detail }),
     );

@@ -720,7 +720,7 @@ describe('operational realism', () => {
     simulator.reset();
     const emptied = simulator.dump();
     expect(Object.keys(emptied)).toEqual(Object.keys(dump));
-    expect(Object.entries<object>(emptied).filter(([, held]) => Object.keys(held).length > 0)).toEqual([]);
+    expect(Object.entries(emptied).filter(([, held]: [string, object]) => Object.keys(held).length > 0)).toEqual([]);
   });
 });
 
