@@ -85,6 +85,8 @@ export interface DeltaOptions<V, C, B> {
   protect?: ReadonlySet<string>;
   /** Keys neither created, updated nor deleted this run: WORKPLACE listed them but orgsync could not read them. */
   leaveAlone?: ReadonlySet<string>;
+  /** Keys WORKPLACE listed as Knox wants them, whose rows the listing did not keep (`current` has not got them): unchanged. */
+  settled?: ReadonlySet<string>;
   /** Whether deleting a key absent from Knox is allowed at all (e.g. the leaver policy). */
   deletes?: boolean;
   deleteLabel?: (key: string, current: C) => string | undefined;
@@ -180,6 +182,41 @@ export function orderedDelta<V extends object, C extends object = V, B = V>(
   };
 }
 
+/** A delta in two parts: the deletions, held, and the creates and updates, made in key order as they are read. */
+export interface ApartDelta<B> {
+  deletions: DraftItem<B>[];
+  writes: OrderedDelta<B>;
+}
+
+/**
+ * The writes of `delta` for a stage whose deletions need more work before its plan is written (the
+ * employees': a Knox check, what goes with each leaver) and whose other writes are too many to hold (a
+ * first run's 100,000 creates, ~1 KB each). The deletions, of the keys of `current` not in `desiredKeys`,
+ * are made now, in key order; the creates and updates as `orderedDelta` makes them. `desired` must give
+ * exactly `desiredKeys`: a key it gives beyond them would be both written and deleted.
+ */
+export function deltaApart<V extends object, C extends object = V, B = V>(
+  desiredKeys: ReadonlySet<string>,
+  desired: DesiredEntries<V>,
+  current: ReadonlyMap<string, C>,
+  options: DeltaOptions<V, C, B>,
+): ApartDelta<B> {
+  const writes = keyWrites(current, options);
+  const deletions: DraftItem<B>[] = [];
+  if (options.deletes !== false)
+    for (const key of [...current.keys()].sort(compareKeys)) {
+      const item = desiredKeys.has(key) ? undefined : writes.deletion(key);
+      if (item) deletions.push(item);
+    }
+  const declared = function* () {
+    for (const entry of desired) {
+      if (!desiredKeys.has(entry[0])) throw new Error(`deltaApart: desired key ${entry[0]} is not among the desired keys`);
+      yield entry;
+    }
+  };
+  return { deletions, writes: orderedDelta(declared(), current, { ...options, deletes: false }) };
+}
+
 /** The write (or none) for one desired key against `current`, and the deletion of one it no longer has: both deltas' rules in one place. */
 function keyWrites<V extends object, C extends object, B>(current: ReadonlyMap<string, C>, options: DeltaOptions<V, C, B>) {
   const body = (options.body ?? ((_key: string, value: V) => value)) as (key: string, d: V, c: C | undefined) => B;
@@ -187,6 +224,10 @@ function keyWrites<V extends object, C extends object, B>(current: ReadonlyMap<s
     unchanged: 0,
     write(key: string, entry: DesiredEntry<V>): DraftItem<B> | undefined {
       if (options.leaveAlone?.has(key)) return undefined;
+      if (options.settled?.has(key)) {
+        writes.unchanged++;
+        return undefined;
+      }
       const existing = current.get(key);
       const base = { key, label: entry.label, dependsOn: entry.dependsOn };
       if (existing === undefined) return { ...base, op: 'create', body: body(key, entry.value, undefined) };

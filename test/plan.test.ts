@@ -8,6 +8,7 @@ import {
   inPlanOrder,
   missingKeysFrom,
   order,
+  deltaApart,
   orderedDelta,
   PlanNumbering,
   treeDepths,
@@ -152,6 +153,31 @@ describe('orderedDelta', () => {
     expect(() => [...orderedDelta(unordered, current, { fields: ['name'] }).items]).toThrow(/desired key G given after H/);
     const twice = [...desired, ['H', desired.get('H')!] as const];
     expect(() => [...orderedDelta(twice, current, { fields: ['name'] }).items]).toThrow(/desired key H given after H/);
+  });
+
+  it('apart: the deletions of delta held, its other writes made as they are read, together the same writes', () => {
+    const apart = deltaApart(new Set(desired.keys()), desired, current, { ...options, fields: [...options.fields] });
+    expect(apart.deletions.map((i) => [i.op, i.key, i.label])).toEqual([
+      ['delete', 'A', 'Gone first'],
+      ['delete', 'C', 'Gone between'],
+      ['delete', 'Z', 'Gone last'],
+    ]);
+    const writes = [...apart.writes.items];
+    expect(writes.map((i) => [i.op, i.key])).toEqual([
+      ['update', 'D'],
+      ['create', 'E'],
+    ]);
+    const whole = delta(desired, current, { ...options, fields: [...options.fields] });
+    const byKey = (items: DraftItem[]) => [...items].sort((a, b) => a.key.localeCompare(b.key));
+    expect(byKey([...apart.deletions, ...writes])).toEqual(byKey(whole.items));
+    expect([apart.writes.unchanged, apart.writes.desiredCount]).toEqual([2, 5]);
+  });
+
+  it('apart: deletes nothing when deletes are off, and refuses a desired key it was not told of (it would be written and deleted)', () => {
+    expect(deltaApart(new Set(), want({}), current, { fields: ['name'], deletes: false }).deletions).toEqual([]);
+    const untold = deltaApart(new Set(['B', 'D']), desired, current, { fields: ['name'] });
+    expect(untold.deletions.map((i) => i.key)).toContain('H');
+    expect(() => [...untold.writes.items]).toThrow(/desired key E is not among the desired keys/);
   });
 });
 

@@ -47,11 +47,16 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
-export interface ListOptions extends CallOptions {
+export interface ListOptions<T = unknown> extends CallOptions {
   /** Rows asked per request; default PAGE_SIZE. WORKPLACE may answer fewer: the client follows the rows. */
   pageSize?: number;
   /** Read only the first `pages` pages: a sample (orgsync doctor), never a listing to plan by. Default: every page. */
   pages?: number;
+  /**
+   * Rows the caller needs no more of than their key (the employees already as Knox has them): listed in
+   * `settled` by key and not kept, page by page, so 100,000 of them are never held as objects.
+   */
+  settled?: (row: T) => boolean;
 }
 
 /** A WORKPLACE record a list returned that orgsync cannot use: its key (when readable), its place, and which fields failed (never their values). */
@@ -76,6 +81,8 @@ export interface WorkplaceListing<T> {
   drift: DriftReport;
   /** The page size WORKPLACE refused with a 400, when it did: the list was read at `paging.fallbackPageSize`. */
   pageSizeRefused?: number;
+  /** Keys of the readable rows the `settled` option took, which `rows` does not hold. */
+  settled?: string[];
 }
 
 /**
@@ -100,7 +107,7 @@ export interface EntityApi<Body, T> {
   /** undefined when WORKPLACE says "not found". */
   get(key: string, o?: CallOptions): Promise<T | undefined>;
   /** Every row: reads page after page (offset/limit) until the total is reached. */
-  list(o?: ListOptions): Promise<WorkplaceListing<T>>;
+  list(o?: ListOptions<T>): Promise<WorkplaceListing<T>>;
 }
 
 /** Keyed writes plus one unpaged full list (v1 addattr/addattrs; absence/absences). */
@@ -343,9 +350,10 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
     elements: readonly unknown[],
     listing: Omit<WorkplaceListing<T>, 'drift'>,
     drift: DriftCounter,
+    settled?: (row: T) => boolean,
   ) {
     for (const element of elements) {
-      const index = listing.rows.length + listing.unreadable.length + (listing.unmapped?.length ?? 0);
+      const index = listing.rows.length + listing.unreadable.length + (listing.unmapped?.length ?? 0) + (listing.settled?.length ?? 0);
       const key = readableKey(element);
       drift.observe(element, key);
       if (spec.unmapped && isUnmapped(element)) {
@@ -367,6 +375,10 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
       }
       const parsed = spec.result.safeParse(fromWire(element, spec.renames));
       if (parsed.success) {
+        if (key && settled?.(parsed.data)) {
+          (listing.settled ??= []).push(key);
+          continue;
+        }
         listing.rows.push(parsed.data);
         const { parentId, parentKey } = spec.unmapped ?? {};
         const record = element as Record<string, unknown>;
@@ -433,7 +445,7 @@ export function createWorkplaceClient(config: WorkplaceConfig, options: Workplac
             continue;
           }
           const page = Array.isArray(payload) ? { elements: payload, totalCount: undefined } : parse(call, pageSchema, payload);
-          readRows(spec, page.elements, listing, drift);
+          readRows(spec, page.elements, listing, drift, o.settled);
           offset += page.elements.length;
           const total = page.totalCount;
           const ended = total === undefined ? page.elements.length === 0 || page.elements.length < longest : offset >= total;

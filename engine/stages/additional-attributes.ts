@@ -10,7 +10,7 @@ import type { KnoxEmployee } from '../../knox/index.js';
 import type { AttributeDefinition, AttributeDefinitionBody } from '../../workplace/index.js';
 import { compareKeys, delta, Dependencies, orderedDelta, type Dependency, type DesiredEntry } from '../plan.js';
 import { departmentScope, employeesInScope, goneWithOf } from './mapping.js';
-import { defineStage, keepKeys, readEach, listedTarget, recordedCurrent, type StageDraft } from './spec.js';
+import { defineStage, readEach, listedTarget, recordedCurrent, type StageDraft } from './spec.js';
 
 export interface Value {
   fieldData: string;
@@ -61,7 +61,7 @@ export const additionalAttributes = defineStage<Body>(
       const employeeIds = new Set(inScope.map((p) => p.epId));
       const isWanted = (key: string) =>
         attributes.some((a) => key.endsWith(`/${a.key}`) && employeeIds.has(key.slice(0, -a.key.length - 1)));
-      const recorded = await ctx.recorded<Value>();
+      const recorded = await ctx.recorded<Value>(undefined, isWanted);
       // Employees this run could not create have no values to read; their items are skipped with that reason.
       // …and those created minutes ago by this run have none yet.
       const notCreated = ctx.missing.get('employees');
@@ -82,7 +82,8 @@ export const additionalAttributes = defineStage<Body>(
             },
             ctx,
           );
-      const currentValues = keepKeys(found, isWanted);
+      // Both hold wanted keys only: the record is read so, and the reads ask for no others.
+      const currentValues = found;
       const unreadableKeys = new Set(unreadable.map((u) => u.key));
       // Made in key order as the plan is written: 300,000 values at 100k employees are never held. A value's
       // key is `epId/attribute`, so people sorted by `epId/`, then attributes by key, are in key order.

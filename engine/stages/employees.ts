@@ -8,12 +8,22 @@ import type { SyncSettings } from '../../config/index.js';
 import type { KnoxEmployee } from '../../knox/index.js';
 import type { Employee, EmployeeBody } from '../../workplace/index.js';
 import type { ItemOutcome } from '../types.js';
-import { Dependencies, type DesiredEntry, type DraftItem } from '../plan.js';
+import { changedFields, compareKeys, Dependencies, type DesiredEntry, type DraftItem } from '../plan.js';
 import { employeeIdentity, flagCollisions } from '../collisions.js';
 import { departmentScope, jobTitleOf, type GoneWith } from './mapping.js';
 import type { ReportsTo } from './reports-to.js';
 import { valueKey, type Value } from './additional-attributes.js';
-import { defineStage, keyedApply, i18n, invalidOutcomes, listedRollback, listedTarget, type PlanContext, type StageDraft } from './spec.js';
+import {
+  defineStage,
+  keyedApply,
+  i18n,
+  invalidOutcomes,
+  listedRollback,
+  listedTarget,
+  type ListedTarget,
+  type PlanContext,
+  type StageDraft,
+} from './spec.js';
 
 export type Desired = Omit<EmployeeBody, 'employYmd'>;
 
@@ -116,16 +126,39 @@ export function employeeBody(
   };
 }
 
+/**
+ * The creates whose e-mail or login id WORKPLACE already holds under another key or none (engine/collisions.ts),
+ * with their skips. Only the creates' identities are held, and only when WORKPLACE lists something they
+ * could collide with: on a first run into an empty WORKPLACE, nothing.
+ */
+function collidingCreates(
+  leavers: DraftItem<EmployeeBody>[],
+  target: ListedTarget<Employee>,
+  synced: ReadonlyMap<string, KnoxEmployee>,
+  notSynced: readonly ItemOutcome[],
+  map: (person: KnoxEmployee) => ReturnType<typeof mapEmployee>,
+): Map<string, NonNullable<DraftItem['skip']>> {
+  const knoxKeys = new Set([...synced.keys(), ...notSynced.map((o) => o.key)]);
+  const held = target.unmapped.length > 0 || [...target.current.keys()].some((key) => !knoxKeys.has(key));
+  if (!held) return new Map();
+  const creates: DraftItem<Desired>[] = [];
+  for (const [epId, person] of synced) {
+    if (target.current.has(epId) || target.settled.has(epId) || target.leaveAlone.has(epId)) continue;
+    const mapped = map(person);
+    if ('entry' in mapped) creates.push({ key: epId, op: 'create', wave: 1, body: mapped.entry.value });
+  }
+  flagCollisions([...leavers, ...creates], target, knoxKeys, EMPLOYEE_IDENTITY);
+  return new Map(creates.flatMap((c) => (c.skip ? [[c.key, c.skip] as const] : [])));
+}
+
 /** What goes with a deleted employee, in its before-image, so a rollback that re-creates them puts it back too. */
 async function addGoneWith(ctx: PlanContext, leavers: readonly DraftItem<EmployeeBody>[]): Promise<void> {
-  const keys = leavers.map((i) => i.key);
+  const keys = new Set(leavers.map((i) => i.key));
   const attributes = ctx.settings.additionalAttributes.map((a) => a.key);
-  const [reports, values] = await Promise.all([
-    ctx.recorded<ReportsTo>('reportsTo', keys),
-    ctx.recorded<Value>(
-      'additionalAttributes',
-      keys.flatMap((key) => attributes.map((a) => valueKey(key, a))),
-    ),
+  const values = new Set([...keys].flatMap((key) => attributes.map((a) => valueKey(key, a))));
+  const [reports, valuesOf] = await Promise.all([
+    ctx.recorded<ReportsTo>('reportsTo', (key) => keys.has(key)),
+    ctx.recorded<Value>('additionalAttributes', (key) => values.has(key)),
   ]);
   for (const item of leavers) {
     const reportsTo = reports?.get(item.key);
@@ -133,7 +166,7 @@ async function addGoneWith(ctx: PlanContext, leavers: readonly DraftItem<Employe
       ...(reportsTo ? { reportsTo } : {}),
       values: Object.fromEntries(
         attributes.flatMap((a) => {
-          const value = values?.get(valueKey(item.key, a));
+          const value = valuesOf?.get(valueKey(item.key, a));
           return value ? [[a, value]] : [];
         }),
       ),
@@ -182,32 +215,42 @@ export const employees = defineStage<EmployeeBody>(
         synced.set(person.epId, person);
       }
       const dependencies = new Dependencies();
-      const desired = function* (): Generator<[string, DesiredEntry<Desired>]> {
-        for (const [epId, person] of synced) {
-          const mapped = mapEmployee(person, { included, excluded }, ctx.settings, dependencies);
+      const desired = function* (epIds: readonly string[]): Generator<[string, DesiredEntry<Desired>]> {
+        for (const epId of epIds) {
+          const mapped = mapEmployee(synced.get(epId)!, { included, excluded }, ctx.settings, dependencies);
           if ('entry' in mapped) yield [epId, mapped.entry];
         }
       };
 
-      const target = await listedTarget('employees', ctx.workplace.employees, ctx.signal);
+      // An employee WORKPLACE already holds as Knox has them is kept by key alone as the listing is read:
+      // on a churn night that is 99% of them, and their rows are never held beside Knox's.
+      const fields = employeeFields(ctx.settings);
+      const asKnoxHasThem = (row: Employee) => {
+        const person = synced.get(row.externalKey);
+        const mapped = person && mapEmployee(person, { included, excluded }, ctx.settings);
+        return !!mapped && 'entry' in mapped && changedFields(mapped.entry.value, row, fields).length === 0;
+      };
+      const target = await listedTarget('employees', ctx.workplace.employees, ctx.signal, undefined, asKnoxHasThem);
       invalid.push(...target.outcomes);
       // A record Knox returned without a readable epId could be anyone in WORKPLACE: delete no one this run.
       const unidentified = unreadable.some((r) => !r.key);
-      const planned = target.delta(desired(), {
-        fields: employeeFields(ctx.settings),
+      // The creates and updates are made in key order as the plan is written: a first run's 100,000
+      // creates are never held. The leavers are, to be checked first.
+      const inKeyOrder = [...synced.keys()].sort(compareKeys);
+      const planned = target.deltaApart(new Set(inKeyOrder), desired(inKeyOrder), {
+        fields,
         body: (_key, value, existing) => employeeBody(value, existing, ctx.settings, ctx.today),
         protect: new Set([...invalid, ...skipped].map((o) => o.key)),
         deletes: ctx.settings.leavers === 'delete' && !unidentified,
         deleteLabel: (_key, e) => e.name,
       });
-      const { items } = planned;
       // Confirm each leaver with Knox itself before planning to delete them.
-      const leavers = items.filter((i) => i.op === 'delete');
+      const leavers = planned.deletions;
       const stillThere = leavers.length ? await ctx.stillInKnox(leavers.map((i) => i.key)) : new Set<string>();
-      for (const item of items) item.wave = item.op === 'delete' ? 0 : 1;
       if (leavers.length) await addGoneWith(ctx, leavers);
       for (const item of leavers) {
         // Leavers go first (wave 0): a hire may take the login id a leaver frees that same day.
+        item.wave = 0;
         item.check = 'representativeAdmin';
         if (stillThere.has(item.key))
           item.skip = {
@@ -217,13 +260,27 @@ export const employees = defineStage<EmployeeBody>(
           };
       }
       // After the leavers' skips: a leaver deleted first frees an e-mail, one kept does not.
-      flagCollisions(
-        items,
-        target,
-        new Set([...synced.keys(), ...invalid.map((o) => o.key), ...skipped.map((o) => o.key)]),
-        EMPLOYEE_IDENTITY,
+      const collided = collidingCreates(leavers, target, synced, [...invalid, ...skipped], (person) =>
+        mapEmployee(person, { included, excluded }, ctx.settings),
       );
-      return target.draft(planned, [...invalid, ...skipped]);
+      const { writes } = planned;
+      const made = {
+        wave: 1,
+        items: (function* () {
+          for (const item of writes.items) {
+            const skip = item.op === 'create' ? collided.get(item.key) : undefined;
+            if (skip) item.skip = skip;
+            yield item;
+          }
+        })(),
+        get unchanged() {
+          return writes.unchanged;
+        },
+        get sourceCount() {
+          return writes.desiredCount;
+        },
+      };
+      return { ...target.draft({ items: leavers, unchanged: 0, desiredCount: 0 }, [...invalid, ...skipped]), made };
     },
 
     apply: keyedApply((client) => client.employees),

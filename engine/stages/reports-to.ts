@@ -7,7 +7,7 @@
 import type { KnoxEmployee, KnoxOrganization } from '../../knox/index.js';
 import { delta, Dependencies, type DesiredEntry } from '../plan.js';
 import { departmentHeads, departmentScope, employeesInScope, goneWithOf, headResolver } from './mapping.js';
-import { defineStage, keepKeys, readEach, recordedCurrent, type StageDraft } from './spec.js';
+import { defineStage, readEach, recordedCurrent, type StageDraft } from './spec.js';
 
 export interface ReportsTo {
   reportsToExternalKey: string;
@@ -27,10 +27,10 @@ export const reportsTo = defineStage<ReportsTo>(
       // Employees created minutes ago by this run have no Reports To yet: nothing to read for them.
       const notCreated = ctx.missing.get('employees');
       const keys = new Set(inScope.map((p) => p.epId).filter((key) => !notCreated?.has(key)));
-      const recorded = await ctx.recorded<ReportsTo>();
+      const recorded = await ctx.recorded<ReportsTo>(undefined, (key) => keys.has(key));
       const justCreated = recorded ? new Set<string>() : await ctx.createdThisRun('employees');
       const { found: current, unreadable } = recorded
-        ? { found: keepKeys(recorded, (key) => keys.has(key)), unreadable: [] }
+        ? { found: recorded, unreadable: [] }
         : await readEach(
             'reportsTo',
             [...keys].filter((key) => !justCreated.has(key)),

@@ -12,6 +12,8 @@ import type { ItemOutcome } from '../types.js';
 import type { KnoxDataset, Operation, StageName } from '../pipeline.js';
 import {
   delta,
+  deltaApart,
+  type ApartDelta,
   type Delta,
   type DeltaOptions,
   type DesiredEntries,
@@ -42,9 +44,9 @@ export interface PlanContext {
   missing: MissingKeys;
   /**
    * The state recorded by the last successful run, for targets WORKPLACE cannot list; undefined on a first run.
-   * With `only`, just those keys: a few leavers' entries are not worth a map of 300,000 values beside the stage's data.
+   * With `keep`, just the keys it keeps: the stage's own keys, or a few leavers'.
    */
-  recorded<V>(stage?: StageName, only?: readonly string[]): Promise<Map<string, V> | undefined>;
+  recorded<V>(stage?: StageName, keep?: (key: string) => boolean): Promise<Map<string, V> | undefined>;
   /**
    * Of these epIds, the ones Knox still returns when asked directly. A full read takes minutes, so
    * someone who moved between two departments while it ran can be missing from it; a planned
@@ -163,13 +165,6 @@ export async function recordedCurrent<V>(
   return { now: (await readEach(ctx.stage, keys, read, ctx)).found };
 }
 
-/** The entries whose keys pass `keep` (a recorded target narrowed to today's keys), without an array of all entries between. */
-export function keepKeys<V>(map: ReadonlyMap<string, V>, keep: (key: string) => boolean): Map<string, V> {
-  const kept = new Map<string, V>();
-  for (const [key, value] of map) if (keep(key)) kept.set(key, value);
-  return kept;
-}
-
 /** Picks the named fields of a before-image that are set (a listed record carries orgsync's own names). */
 export function pick<K extends string>(from: unknown, fields: readonly K[]): Partial<Record<K, unknown>> {
   const record = (from ?? {}) as Record<string, unknown>;
@@ -218,6 +213,8 @@ export interface ListedTarget<T extends object> {
   unmappedParents: ReadonlyMap<string, string>;
   /** Keys WORKPLACE listed in records orgsync cannot read: neither created, updated nor deleted this run. */
   leaveAlone: Set<string>;
+  /** Keys listed as Knox wants them, their rows not kept (`listedTarget`'s `settled`): unchanged, and not in `current`. */
+  settled: ReadonlySet<string>;
   /** False when a record had no readable key: it could be any of WORKPLACE's, so the stage deletes nothing. */
   deletes: boolean;
   /** The unreadable records, as failed items of the stage. */
@@ -227,31 +224,43 @@ export interface ListedTarget<T extends object> {
    * The delta against these objects, with the listing's rule in one place: a record orgsync cannot read
    * is left alone, and when one had no readable key nothing is deleted (a stage's `deletes` only narrows that).
    */
-  delta<V extends object, B = V>(desired: DesiredEntries<V>, options: Omit<DeltaOptions<V, T, B>, 'leaveAlone'>): Delta<B>;
+  delta<V extends object, B = V>(desired: DesiredEntries<V>, options: Omit<DeltaOptions<V, T, B>, 'leaveAlone' | 'settled'>): Delta<B>;
+  /** The same rule for `deltaApart`: deletions held, the other writes made as the plan is written. */
+  deltaApart<V extends object, B = V>(
+    desiredKeys: ReadonlySet<string>,
+    desired: DesiredEntries<V>,
+    options: Omit<DeltaOptions<V, T, B>, 'leaveAlone' | 'settled'>,
+  ): ApartDelta<B>;
   /** The stage's draft: counted from what Knox defines (the delta's desired keys) and what WORKPLACE lists, with the listing's drift. */
   draft<B>(planned: Delta<B>, invalid: ItemOutcome[]): StageDraft<B>;
 }
 
-/** Lists an entity's objects by external key; a malformed record never fails the listing (issue 10). */
+/**
+ * Lists an entity's objects by external key; a malformed record never fails the listing (issue 10). With
+ * `settled` (a row already as Knox wants it, by its external key) those rows are kept by key only.
+ */
 export async function listedTarget<T extends { externalKey?: string | undefined }>(
   stage: StageName,
-  api: { list(o: { signal: AbortSignal }): Promise<WorkplaceListing<T>> },
+  api: { list(o: { signal: AbortSignal; settled?: (row: T) => boolean }): Promise<WorkplaceListing<T>> },
   signal: AbortSignal,
   keyOf: (row: T) => string | undefined = (row) => row.externalKey,
+  settledRow?: (row: T) => boolean,
 ): Promise<ListedTarget<T>> {
-  const listing = await api.list({ signal });
+  const listing = await api.list({ signal, ...(settledRow ? { settled: settledRow } : {}) });
   const current = new Map<string, T>();
   for (const row of listing.rows) {
     const key = keyOf(row);
     if (key) current.set(key, row);
   }
   const leaveAlone = new Set(listing.unreadable.flatMap((r) => (r.key ? [r.key] : [])));
+  const settled = new Set(listing.settled);
   const deletes = listing.unreadable.every((r) => r.key);
   return {
     current,
     unmapped: listing.unmapped ?? [],
     unmappedParents: listing.unmappedParents ?? new Map(),
     leaveAlone,
+    settled,
     deletes,
     outcomes: listing.unreadable.map((r) => ({
       stage,
@@ -262,12 +271,15 @@ export async function listedTarget<T extends { externalKey?: string | undefined 
       message: `WORKPLACE's record (element ${r.index} of its list) is unreadable, so it is left alone: ${r.issues.join('; ')}`,
     })),
     drift: listing.drift,
-    delta: (desired, options) => delta(desired, current, { ...options, leaveAlone, deletes: (options.deletes ?? true) && deletes }),
+    delta: (desired, options) =>
+      delta(desired, current, { ...options, leaveAlone, settled, deletes: (options.deletes ?? true) && deletes }),
+    deltaApart: (desiredKeys, desired, options) =>
+      deltaApart(desiredKeys, desired, current, { ...options, leaveAlone, settled, deletes: (options.deletes ?? true) && deletes }),
     draft: ({ items, unchanged, desiredCount }, invalid) => ({
       items,
       unchanged,
       sourceCount: desiredCount,
-      targetCount: current.size,
+      targetCount: current.size + settled.size,
       invalid,
       drift: [listing.drift],
     }),

@@ -210,6 +210,27 @@ describe('lists larger than a page', () => {
     expect(simulator.log().map((e) => e.query)).toEqual(['offset=0&limit=500', 'offset=500&limit=500', 'offset=1000&limit=500']);
   });
 
+  test('keep by key alone the rows `settled` takes, page by page, and still report unreadable rows where they stood', async ({
+    simulator,
+    client,
+  }) => {
+    const many: Record<string, SimRecord> = grades(1200);
+    many.G700 = { ...many.G700!, name: 42 };
+    simulator.seed({ grades: many });
+    const seen: string[] = [];
+    const listing = await client.grades.list({
+      settled: (g) => {
+        seen.push(g.externalKey);
+        return g.externalKey < 'G900';
+      },
+    });
+    expect(listing.settled).toEqual(Object.keys(many).filter((k) => k < 'G900' && k !== 'G700'));
+    expect(listing.rows.map((g) => g.externalKey)).toEqual(Object.keys(many).filter((k) => k >= 'G900'));
+    // Only readable rows are offered; an unreadable one keeps its index in the whole list.
+    expect(seen).not.toContain('G700');
+    expect(listing.unreadable).toMatchObject([{ key: 'G700', index: 700 }]);
+  });
+
   test('ends without an extra request when the last page is exactly full', async ({ simulator, client }) => {
     simulator.seed({ grades: grades(200) });
     expect((await client.grades.list({ pageSize: 100 })).rows).toHaveLength(200);
