@@ -13,6 +13,7 @@ import {
   getExternalWorkflowHandle,
   log,
   metricMeter,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -200,8 +201,11 @@ export async function stageWorkflow(input: StageInput): Promise<StageResult> {
         const end = Math.min(wave.end, c.cursor + tuning.pageSize);
         for (const item of await plans.readPlanPage({ runId, planRef: c.plan.planRef, start: c.cursor, end })) {
           // The first write of each kind goes alone, and is answered before any other starts (engine/canary.ts).
+          // Writes of kinds already answered may still be in flight beside it: waiting for them too cost
+          // every canary after a stage's first about one write's round trip of slots.
           const alone = run.isCanary(item);
-          const free = () => (alone ? run.inFlight === 0 : run.inFlight < tuning.writeConcurrency);
+          const drainFirst = alone && !patched('canary-beside-writes');
+          const free = () => (drainFirst ? run.inFlight === 0 : run.inFlight < tuning.writeConcurrency);
           await condition(() => (!run.paused && free()) || run.shouldStop());
           if (run.shouldStop()) break;
           run.inFlight++;
