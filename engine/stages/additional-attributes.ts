@@ -10,7 +10,7 @@ import type { KnoxEmployee } from '../../knox/index.js';
 import type { AttributeDefinition, AttributeDefinitionBody } from '../../workplace/index.js';
 import { compareKeys, delta, Dependencies, orderedDelta, type Dependency, type DesiredEntry } from '../plan.js';
 import { departmentScope, employeesInScope, goneWithOf } from './mapping.js';
-import { defineStage, readEach, listedTarget, recordedCurrent, type StageDraft } from './spec.js';
+import { defineStage, madeWave, readEach, listedTarget, recordedCurrent, type StageDraft } from './spec.js';
 
 export interface Value {
   fieldData: string;
@@ -100,16 +100,7 @@ export const additionalAttributes = defineStage<Body>(
       for (const item of definitions.items) item.wave = item.op === 'delete' ? 2 : 0;
       return {
         items: definitions.items,
-        made: {
-          wave: 1,
-          items: values.items,
-          get unchanged() {
-            return values.unchanged;
-          },
-          get sourceCount() {
-            return values.desiredCount;
-          },
-        },
+        made: madeWave(1, values),
         unchanged: definitions.unchanged,
         sourceCount: definitions.desiredCount,
         targetCount: currentDefinitions.size + currentValues.size,

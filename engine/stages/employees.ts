@@ -20,6 +20,7 @@ import {
   invalidOutcomes,
   listedRollback,
   listedTarget,
+  madeWave,
   type ListedTarget,
   type PlanContext,
   type StageDraft,
@@ -184,7 +185,8 @@ export const employees = defineStage<EmployeeBody>(
         ctx.knox.employees(),
         ctx.knox.invalid('employees'),
       ]);
-      const { included, excluded } = departmentScope(organizations, ctx.settings);
+      const scope = departmentScope(organizations, ctx.settings);
+      const map = (person: KnoxEmployee, dependencies?: Dependencies) => mapEmployee(person, scope, ctx.settings, dependencies);
       const invalid = invalidOutcomes('employees', unreadable);
       const skipped: ItemOutcome[] = [];
       // Who is synced, decided first; each one's entry is made again as the delta compares it, so 100,000
@@ -192,7 +194,7 @@ export const employees = defineStage<EmployeeBody>(
       const synced = new Map<string, KnoxEmployee>();
       const emailOwner = new Map<string, string>();
       for (const person of people) {
-        const mapped = mapEmployee(person, { included, excluded }, ctx.settings);
+        const mapped = map(person);
         if ('outcome' in mapped) {
           (mapped.outcome.outcome === 'failed' ? invalid : skipped).push(mapped.outcome);
           continue;
@@ -217,7 +219,7 @@ export const employees = defineStage<EmployeeBody>(
       const dependencies = new Dependencies();
       const desired = function* (epIds: readonly string[]): Generator<[string, DesiredEntry<Desired>]> {
         for (const epId of epIds) {
-          const mapped = mapEmployee(synced.get(epId)!, { included, excluded }, ctx.settings, dependencies);
+          const mapped = map(synced.get(epId)!, dependencies);
           if ('entry' in mapped) yield [epId, mapped.entry];
         }
       };
@@ -227,7 +229,7 @@ export const employees = defineStage<EmployeeBody>(
       const fields = employeeFields(ctx.settings);
       const asKnoxHasThem = (row: Employee) => {
         const person = synced.get(row.externalKey);
-        const mapped = person && mapEmployee(person, { included, excluded }, ctx.settings);
+        const mapped = person && map(person);
         return !!mapped && 'entry' in mapped && changedFields(mapped.entry.value, row, fields).length === 0;
       };
       const target = await listedTarget('employees', ctx.workplace.employees, ctx.signal, undefined, asKnoxHasThem);
@@ -260,26 +262,11 @@ export const employees = defineStage<EmployeeBody>(
           };
       }
       // After the leavers' skips: a leaver deleted first frees an e-mail, one kept does not.
-      const collided = collidingCreates(leavers, target, synced, [...invalid, ...skipped], (person) =>
-        mapEmployee(person, { included, excluded }, ctx.settings),
-      );
-      const { writes } = planned;
-      const made = {
-        wave: 1,
-        items: (function* () {
-          for (const item of writes.items) {
-            const skip = item.op === 'create' ? collided.get(item.key) : undefined;
-            if (skip) item.skip = skip;
-            yield item;
-          }
-        })(),
-        get unchanged() {
-          return writes.unchanged;
-        },
-        get sourceCount() {
-          return writes.desiredCount;
-        },
-      };
+      const collided = collidingCreates(leavers, target, synced, [...invalid, ...skipped], map);
+      const made = madeWave(1, planned.writes, (item) => {
+        const skip = item.op === 'create' ? collided.get(item.key) : undefined;
+        if (skip) item.skip = skip;
+      });
       return { ...target.draft({ items: leavers, unchanged: 0, desiredCount: 0 }, [...invalid, ...skipped]), made };
     },
 

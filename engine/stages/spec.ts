@@ -20,6 +20,7 @@ import {
   type DraftItem,
   type DraftWave,
   type MissingKeys,
+  type OrderedDelta,
   type PlanItem,
 } from '../plan.js';
 import { shortHash } from './mapping.js';
@@ -86,6 +87,31 @@ export interface StageDraft<B = unknown> {
   current?: ReadonlyMap<string, unknown>;
   /** Where WORKPLACE's lists differ from the reference (absent, null, mistyped, undocumented fields): reported, never a failure. */
   drift?: DriftReport[];
+}
+
+/** A stage's made wave from an `orderedDelta`'s writes, its counts read once the plan is written; `each` may mark an item on the way. */
+export function madeWave<B>(
+  wave: number,
+  writes: OrderedDelta<B>,
+  each?: (item: DraftItem<B>) => void,
+): NonNullable<StageDraft<B>['made']> {
+  return {
+    wave,
+    items: each
+      ? (function* () {
+          for (const item of writes.items) {
+            each(item);
+            yield item;
+          }
+        })()
+      : writes.items,
+    get unchanged() {
+      return writes.unchanged;
+    },
+    get sourceCount() {
+      return writes.desiredCount;
+    },
+  };
 }
 
 /** What a stage reads and writes, on one line of its file. */
